@@ -1,0 +1,85 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Empty strings in the environment mean "unset", except where the contract gives them a meaning. */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const url = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? fallback : v.trim()))
+    .pipe(z.url({ protocol: /^https?$/ }))
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? String(fallback) : v.trim()))
+    .pipe(z.string().regex(/^\d+$/, "must be a whole number"))
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** Five-field cron (minute hour day month weekday); an empty string disables the schedule. */
+const cron = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined ? "0 3 * * *" : v.trim()))
+  .refine((v) => v === "" || /^(\S+\s+){4}\S+$/.test(v), "must be a five-field cron expression or empty");
+
+export const envSchema = z.object({
+  DATABASE_URL: optionalString.pipe(
+    z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  ),
+  DATA_DIR: z
+    .string()
+    .optional()
+    .transform((v) => path.resolve(v === undefined || v.trim() === "" ? ".data" : v.trim())),
+  PORT: int(3000, 1, 65535),
+  ALA_BIOCACHE_URL: url("https://api.ala.org.au/occurrences"),
+  ALA_IMAGES_URL: url("https://images.ala.org.au"),
+  SYNC_CRON: cron,
+  SYNC_RETRY_BASE_MS: int(10_000, 0, 3_600_000),
+  SYNC_RETRIES: int(5, 0, 100),
+  /** Species paged at once during a sync. */
+  SYNC_CONCURRENCY: int(4, 1, 64),
+  /** One ALA request gives up after this long (then it is retried). */
+  SYNC_REQUEST_TIMEOUT_MS: int(60_000, 100, 3_600_000),
+  ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
+  BASEMAP_STYLE_URL: optionalString.pipe(z.url().optional()),
+  /** Memory the tile cluster indexes may hold before whole indexes are evicted. */
+  TILE_CACHE_MB: int(1024, 16, 65_536),
+  /** Secret that signs session cookies; generated into DATA_DIR when unset. */
+  AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; the error names every offending variable. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const config = result.data;
+  if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  return config;
+}
+
+let cached: Config | undefined;
+
+/** The process's configuration, parsed once. */
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,73 @@
+/**
+ * The smallint codes stored in the database, and their names in the API.
+ * Append only: the numbers are in every occurrence row.
+ */
+
+export const CLASSIFICATIONS = ["known_valid", "assumed_valid", "assumed_invalid", "known_invalid"] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/** Stored code of each classification (1-based, in order of the contract's legend). */
+export const classificationCode: Record<Classification, number> = {
+  known_valid: 1,
+  assumed_valid: 2,
+  assumed_invalid: 3,
+  known_invalid: 4,
+};
+
+export function classificationName(code: number): Classification {
+  const name = CLASSIFICATIONS[code - 1];
+  if (!name) throw new Error(`unknown classification code ${code}`);
+  return name;
+}
+
+/** camelCase keys used in counts objects (`counts.knownValid`, tile properties). */
+export const classificationKey = {
+  known_valid: "knownValid",
+  assumed_valid: "assumedValid",
+  assumed_invalid: "assumedInvalid",
+  known_invalid: "knownInvalid",
+} as const satisfies Record<Classification, string>;
+
+export const SOURCES = { ala: 1 } as const;
+
+/** The ALA's duplicateStatus: R representative, D duplicate, U unique; 0 when the source gives none. */
+export const DUPLICATE_STATUS = ["", "U", "R", "D"] as const;
+export type DuplicateStatus = (typeof DUPLICATE_STATUS)[number];
+
+export function duplicateStatusCode(value: string | null | undefined): number {
+  const i = DUPLICATE_STATUS.indexOf((value ?? "").toUpperCase() as DuplicateStatus);
+  return i < 0 ? 0 : i;
+}
+
+/** Darwin Core basisOfRecord values; the first four are relevant to Edgar. */
+export const BASIS_OF_RECORD = [
+  "UNKNOWN",
+  "HUMAN_OBSERVATION",
+  "MACHINE_OBSERVATION",
+  "OBSERVATION",
+  "OCCURRENCE",
+  "PRESERVED_SPECIMEN",
+  "FOSSIL_SPECIMEN",
+  "LIVING_SPECIMEN",
+  "MATERIAL_SAMPLE",
+  "MATERIAL_CITATION",
+] as const;
+export type BasisOfRecord = (typeof BASIS_OF_RECORD)[number];
+
+export const RELEVANT_BASIS_OF_RECORD: ReadonlySet<BasisOfRecord> = new Set([
+  "HUMAN_OBSERVATION",
+  "MACHINE_OBSERVATION",
+  "OBSERVATION",
+  "OCCURRENCE",
+]);
+
+/** Accepts both `HUMAN_OBSERVATION` and the older `HumanObservation`. */
+export function normaliseBasisOfRecord(value: string | null | undefined): BasisOfRecord {
+  if (!value) return "UNKNOWN";
+  const upper = value.includes("_") ? value.toUpperCase() : value.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
+  return (BASIS_OF_RECORD as readonly string[]).includes(upper) ? (upper as BasisOfRecord) : "UNKNOWN";
+}
+
+export function basisOfRecordCode(value: string | null | undefined): number {
+  return BASIS_OF_RECORD.indexOf(normaliseBasisOfRecord(value));
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { closePool } from "@/lib/db/pool";
+import { disconnectPrisma } from "@/lib/db/prisma";
+import { TEST_DB_PREFIX, withDatabase } from "./database-url";
+
+export interface TestDatabase {
+  url: string;
+  name: string;
+  /** A pool of its own, for the test's direct checks. */
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database copied from the run's template. It also becomes this process's
+ * DATABASE_URL, so lib/db's pool() and prisma() talk to it.
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = inject("adminDatabaseUrl");
+  const template = inject("templateDatabase");
+  const ppid = template.slice(template.lastIndexOf("_") + 1);
+  const name = `${TEST_DB_PREFIX}${ppid}_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    // Two files copying the template at the same instant can collide; a retry settles it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+        break;
+      } catch (err) {
+        if (attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(adminUrl, name);
+  await closePool();
+  await disconnectPrisma();
+  process.env.DATABASE_URL = url;
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  return {
+    url,
+    name,
+    pool,
+    async drop() {
+      await pool.end();
+      await closePool();
+      await disconnectPrisma();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
