@@ -1,0 +1,268 @@
+/**
+ * zod schemas of the biocache and images services' answers. Envelopes (page, facets, …) are
+ * parsed strictly: a wrong envelope means a broken answer, worth a retry. Records are parsed
+ * leniently, one by one: a bad record is returned with its reason (the sync counts it as
+ * skipped) and never fails its page.
+ */
+import { z } from "zod";
+
+// Tolerant scalar readers: the ALA sends numbers as strings, single values instead of lists,
+// "true" for true. Anything unusable becomes undefined rather than an error.
+
+const looseNumber = z.unknown().optional().transform((v): number | undefined => {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && v.trim() !== "") {
+    const n = Number(v.trim());
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+});
+
+const looseString = z.unknown().optional().transform((v): string | undefined => {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isFinite(v)) return String(v);
+  return undefined;
+});
+
+const looseStringList = z.unknown().optional().transform((v): string[] => {
+  const items = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  return items
+    .filter((x): x is string | number => typeof x === "string" || typeof x === "number")
+    .map(String)
+    .filter((s) => s.trim() !== "");
+});
+
+const looseBoolean = z.unknown().optional().transform((v): boolean | undefined => {
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string") {
+    const s = v.trim().toLowerCase();
+    if (s === "true") return true;
+    if (s === "false") return false;
+  }
+  return undefined;
+});
+
+/** Epoch milliseconds (number or digits) stay a number; other strings stay as given (ISO). */
+const epochOrIso = z.unknown().optional().transform((v): number | string | undefined => {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && v.trim() !== "") return /^-?\d{9,}$/.test(v.trim()) ? Number(v.trim()) : v.trim();
+  return undefined;
+});
+
+/** One occurrence as the search answer gives it (docs/ala-api.md, "Fields"). Every field but uuid is optional. */
+export const alaRecordSchema = z.object({
+  uuid: z.string({ error: "missing uuid" }),
+  occurrenceID: looseString,
+  scientificName: looseString,
+  vernacularName: looseString,
+  taxonConceptID: looseString,
+  speciesGuid: looseString,
+  speciesID: looseString,
+  species: looseString,
+  genus: looseString,
+  family: looseString,
+  classs: looseString,
+  decimalLatitude: looseNumber,
+  decimalLongitude: looseNumber,
+  coordinateUncertaintyInMeters: looseNumber,
+  eventDate: epochOrIso,
+  year: looseNumber,
+  month: looseNumber,
+  basisOfRecord: looseString,
+  raw_basisOfRecord: looseString,
+  dataResourceUid: looseString,
+  dataResourceName: looseString,
+  dataProviderUid: looseString,
+  dataProviderName: looseString,
+  collectors: looseStringList,
+  stateProvince: looseString,
+  assertions: looseStringList,
+  userAssertions: looseStringList,
+  user_assertions: looseStringList,
+  spatiallyValid: looseBoolean,
+  geospatialKosher: looseBoolean,
+  duplicateStatus: looseString,
+  duplicate_status: looseString,
+  sensitive: looseString,
+  license: looseString,
+  image: looseString,
+  images: looseStringList,
+  imageUrl: looseString,
+  thumbnailUrl: looseString,
+  lastLoadDate: epochOrIso,
+  dateLastModified: epochOrIso,
+  firstLoadedDate: epochOrIso,
+});
+export type AlaRecord = z.infer<typeof alaRecordSchema>;
+
+export interface InvalidRecord {
+  /** Position in the page. */
+  index: number;
+  uuid?: string;
+  reason: string;
+}
+
+export const searchPageSchema = z.object({
+  totalRecords: z.number().int().min(0),
+  pageSize: z.number().int().min(0),
+  startIndex: z.number().int().min(0),
+  sort: z.string().optional(),
+  dir: z.string().optional(),
+  status: z.string().optional().refine((s) => s === undefined || s === "OK", "status is not OK"),
+  // Records are parsed one by one below.
+  occurrences: z.array(z.unknown()).default([]),
+});
+
+export interface SearchPage {
+  totalRecords: number;
+  pageSize: number;
+  startIndex: number;
+  /** Records as received (valid + invalid), for short-page detection. */
+  received: number;
+  records: AlaRecord[];
+  invalid: InvalidRecord[];
+}
+
+export function describeZodError(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+/** Parses one record leniently: the record or the reason it is unusable. */
+export function parseRecord(value: unknown): { ok: true; record: AlaRecord } | { ok: false; reason: string } {
+  const result = alaRecordSchema.safeParse(value);
+  return result.success ? { ok: true, record: result.data } : { ok: false, reason: describeZodError(result.error) };
+}
+
+/** Parses a search answer: throws (ZodError) on a broken envelope, sets bad records aside. */
+export function parseSearchPage(json: unknown): SearchPage {
+  const envelope = searchPageSchema.parse(json);
+  const records: AlaRecord[] = [];
+  const invalid: InvalidRecord[] = [];
+  envelope.occurrences.forEach((value, index) => {
+    const parsed = parseRecord(value);
+    if (parsed.ok) records.push(parsed.record);
+    else {
+      const uuid = (value as { uuid?: unknown } | null)?.uuid;
+      invalid.push({ index, uuid: typeof uuid === "string" ? uuid : undefined, reason: parsed.reason });
+    }
+  });
+  return {
+    totalRecords: envelope.totalRecords,
+    pageSize: envelope.pageSize,
+    startIndex: envelope.startIndex,
+    received: envelope.occurrences.length,
+    records,
+    invalid,
+  };
+}
+
+/** `GET /occurrences/facets`: one entry per requested facet. */
+export const facetsSchema = z.array(
+  z.object({
+    fieldName: z.string(),
+    count: z.number().optional(),
+    fieldResult: z
+      .array(
+        z.object({
+          // The "missing value" bucket may come without a label.
+          label: z
+            .string()
+            .nullish()
+            .transform((v) => v ?? ""),
+          i18nCode: z.string().nullish(),
+          count: z.number().int().min(0),
+          fq: z.string().nullish(),
+        }),
+      )
+      .default([]),
+  }),
+);
+export type FacetsAnswer = z.infer<typeof facetsSchema>;
+
+/** `GET /occurrence/deleted`: uuids. */
+export const deletedSchema = z.array(z.string());
+
+/** Images service `GET /ws/image/{imageId}`. */
+export const imageMetadataSchema = z.object({
+  imageId: z.string(),
+  mimeType: looseString,
+  width: looseNumber,
+  height: looseNumber,
+  creator: looseString,
+  rightsHolder: looseString,
+  license: looseString,
+  imageUrl: looseString,
+  thumbUrl: looseString,
+});
+export type ImageMetadata = z.infer<typeof imageMetadataSchema>;
+
+/** `GET /assertions/codes`. */
+export const assertionCodesSchema = z.array(
+  z.object({
+    name: z.string(),
+    code: z.number().optional(),
+    category: z.string().optional(),
+    fatal: z.boolean().optional(),
+    description: z.string().optional(),
+  }),
+);
+export type AssertionCodes = z.infer<typeof assertionCodesSchema>;
+
+const section = z.record(z.string(), z.unknown()).optional();
+const recordView = z
+  .object({
+    uuid: z.unknown().optional(),
+    rowKey: z.unknown().optional(),
+    occurrence: section,
+    classification: section,
+    location: section,
+    event: section,
+    attribution: section,
+  })
+  .loose()
+  .optional();
+const assertionList = z.array(z.object({ name: z.string().optional() }).loose()).optional();
+
+/** `GET /occurrence/{uuid}`: the full record, with raw and processed views. */
+export const fullRecordSchema = z
+  .object({
+    raw: recordView,
+    processed: recordView,
+    systemAssertions: z
+      .object({ failed: assertionList, warning: assertionList })
+      .loose()
+      .optional(),
+    userAssertions: z.unknown().optional(),
+  })
+  .loose();
+export type FullRecord = z.infer<typeof fullRecordSchema>;
+type RecordView = NonNullable<FullRecord["raw"]>;
+
+/**
+ * The full record reshaped like a search result (processed values first, raw as fallback), so
+ * one normaliser serves both. Failed and warning system assertions become `assertions`.
+ */
+export function flattenFullRecord(full: FullRecord): Record<string, unknown> {
+  const p: RecordView = full.processed ?? {};
+  const r: RecordView = full.raw ?? {};
+  const pick = (name: "occurrence" | "classification" | "location" | "event" | "attribution") => ({
+    ...(r[name] ?? {}),
+    ...Object.fromEntries(Object.entries(p[name] ?? {}).filter(([, v]) => v !== null && v !== undefined && v !== "")),
+  });
+  const sa = full.systemAssertions;
+  const assertions = [...(sa?.failed ?? []), ...(sa?.warning ?? [])].flatMap((a) => (a.name ? [a.name] : []));
+  const classification = pick("classification");
+  const occurrence = pick("occurrence");
+  return {
+    ...pick("attribution"),
+    ...pick("event"),
+    ...pick("location"),
+    ...occurrence,
+    ...classification,
+    uuid: p.uuid ?? r.uuid ?? r.rowKey,
+    speciesGuid: classification.speciesGuid ?? classification.speciesID,
+    raw_basisOfRecord: r.occurrence?.basisOfRecord,
+    assertions,
+    userAssertions: full.userAssertions,
+  };
+}
