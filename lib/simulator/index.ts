@@ -1,0 +1,60 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Faults, type FaultConfig } from "./faults";
+import { SearchEngine } from "./search";
+import { createHandler, type SimulatorContext } from "./server";
+import { World, type WorldOptions } from "./world";
+
+/**
+ * The ALA simulator: a local stand-in for the biocache and images web services.
+ * `url` plays the role of both ALA_BIOCACHE_URL and ALA_IMAGES_URL.
+ */
+
+export interface SimulatorOptions extends WorldOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  faults?: FaultConfig;
+}
+
+export interface Simulator {
+  url: string;
+  world: World;
+  faults: Faults;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const world = new World(options);
+  world.indexes; // build now rather than on the first request
+  const faults = new Faults(world.seed, options.faults);
+  let url = "";
+  const ctx: SimulatorContext = { world, engine: new SearchEngine(world), faults, baseUrl: () => url, hung: new Set() };
+  const server = createServer(createHandler(ctx));
+  server.keepAliveTimeout = 5_000;
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+  return {
+    url,
+    world,
+    faults,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const res of ctx.hung) res.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export { World, WorldError } from "./world";
+export type { RecordChanges, RecordSelection, SplitOptions, SpeciesSummary, SpeciesTruth, Truth, WorldOptions } from "./world";
+export { Faults, FAULT_MODES, parseFaultSpec } from "./faults";
+export type { FaultConfig, FaultMode, FaultRule, FaultCounts } from "./faults";
+export { MAX_PAGE_SIZE } from "./server";
+export type { ClockChange, ClockState } from "./clock";

@@ -1,0 +1,247 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { handleControl } from "./control";
+import { field } from "./fields";
+import type { FaultMode, Faults } from "./faults";
+import { sendJson, sendText, springError } from "./http-util";
+import { QueryError } from "./query";
+import { fullRecord, imageMetadata, searchRecord } from "./record";
+import { SearchEngine, sortKey, type FacetOptions } from "./search";
+import { ASSERTION_KINDS } from "./vocab";
+import type { World } from "./world";
+
+/**
+ * The ALA biocache and images endpoints Edgar uses, on one node:http handler, with fault injection
+ * in front and the control API beside. Paths also work under the legacy `/ws` prefix.
+ */
+
+/** The biocache caps pageSize; asking for more silently gets this many. */
+export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_FLIMIT = 30;
+
+export interface SimulatorContext {
+  world: World;
+  engine: SearchEngine;
+  faults: Faults;
+  /** Base URL the server is reachable at (for image URLs in answers). */
+  baseUrl: () => string;
+  /** Responses held open by the hang fault, ended on close. */
+  hung: Set<ServerResponse>;
+}
+
+class BadRequest extends Error {}
+
+function int(params: URLSearchParams, name: string, fallback: number): number {
+  const raw = params.get(name);
+  if (raw === null || raw === "") return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new BadRequest(`Failed to convert value of type 'java.lang.String' to required type 'java.lang.Integer'; For input string: "${raw}"`);
+  return Number(raw);
+}
+
+/** One PNG pixel: what the image proxy answers (the sync only needs a valid image). */
+const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhAH+Jm7yGQAAAABJRU5ErkJggg==", "base64");
+
+export function createHandler(ctx: SimulatorContext) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    handle(ctx, req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, springError(500, "Internal Server Error", String(error), req.url ?? ""));
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://simulator");
+  let path = url.pathname.replace(/\/+$/, "") || "/";
+  if (path.startsWith("/__control")) return handleControl(ctx, req, res, path, url);
+  if (/^\/ws\/(occurrences?|assertions)\b/.test(path)) path = path.slice(3);
+
+  const fault = ctx.faults.draw(path);
+  if (fault && (await injectBefore(ctx, fault, res, path))) return;
+  const transform = fault === "truncate" || fault === "invalidJson" ? fault : null;
+  const send = (status: number, body: unknown) => {
+    if (!transform || status !== 200) return sendJson(res, status, body);
+    ctx.faults.record(transform);
+    const text = JSON.stringify(body);
+    // A truncated body ends cleanly (no transport error): only parsing it can tell.
+    const broken = transform === "truncate" ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text.replace(/:/, ":,");
+    sendText(res, 200, broken, "application/json;charset=UTF-8");
+  };
+
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    return sendJson(res, 405, springError(405, "Method Not Allowed", `Request method '${req.method}' not supported`, path));
+  }
+  try {
+    const p = url.searchParams;
+    let m: RegExpExecArray | null;
+    if (path === "/occurrences/search") return send(200, search(ctx, p, fault === "shortPage"));
+    if (path === "/occurrences/facets") return send(200, facets(ctx, p));
+    if (path === "/occurrence/deleted") return send(200, deleted(ctx, p));
+    if ((m = /^\/occurrence\/([^/]+)$/.exec(path))) {
+      const i = ctx.world.recordIndex(decodeURIComponent(m[1]));
+      if (i < 0) return sendJson(res, 404, springError(404, "Not Found", `Unrecognised UID: ${m[1]}`, path));
+      return send(200, fullRecord(ctx.world, i, ctx.baseUrl()));
+    }
+    if (path === "/assertions/codes") return send(200, assertionCodes());
+    if ((m = /^\/ws\/image\/([^/]+)$/.exec(path))) {
+      const ref = ctx.world.ids.imageRef(decodeURIComponent(m[1]));
+      if (!ref || !ctx.world.isLive(ref.index) || ref.k >= ctx.world.cols.imageCount(ref.index)) {
+        return sendJson(res, 404, { success: false, message: `Image not found: ${m[1]}` });
+      }
+      return send(200, imageMetadata(ctx.world, ref.index, ref.k, ctx.baseUrl()));
+    }
+    if (/^\/image\/proxyImage(Thumbnail|ThumbnailLarge)?$/.test(path)) {
+      res.writeHead(200, { "content-type": "image/png", "content-length": String(PIXEL.length) });
+      return void res.end(PIXEL);
+    }
+    return sendJson(res, 404, springError(404, "Not Found", "No message available", path));
+  } catch (error) {
+    if (error instanceof QueryError || error instanceof BadRequest) {
+      return sendJson(res, 400, springError(400, "Bad Request", error.message, path));
+    }
+    throw error;
+  }
+}
+
+/** Faults that replace or delay the answer. Returns true when the request is fully handled. */
+async function injectBefore(ctx: SimulatorContext, fault: FaultMode, res: ServerResponse, path: string): Promise<boolean> {
+  const f = ctx.faults;
+  switch (fault) {
+    case "500":
+      f.record(fault);
+      sendJson(res, 500, springError(500, "Internal Server Error", "org.apache.solr.client.solrj.SolrServerException: Timeout occurred while waiting response from server", path));
+      return true;
+    case "502":
+      f.record(fault);
+      sendText(res, 502, "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>", "text/html");
+      return true;
+    case "503":
+      f.record(fault);
+      sendText(res, 503, "<html><body><h1>503 Service Unavailable</h1>The server is temporarily unable to service your request.</body></html>", "text/html");
+      return true;
+    case "429":
+      f.record(fault);
+      sendJson(res, 429, { message: "Too Many Requests" }, { "retry-after": String(f.retryAfterSeconds) });
+      return true;
+    case "hang":
+      f.record(fault);
+      ctx.hung.add(res);
+      res.on("close", () => ctx.hung.delete(res));
+      return true;
+    case "slow":
+      f.record(fault);
+      await new Promise((r) => setTimeout(r, f.delayMs));
+      return false;
+    default:
+      return false;
+  }
+}
+
+function search(ctx: SimulatorContext, p: URLSearchParams, shortPage: boolean) {
+  const { world, engine } = ctx;
+  const requested = int(p, "pageSize", 10);
+  if (requested < 0) throw new BadRequest("pageSize must not be negative");
+  const pageSize = Math.min(requested, MAX_PAGE_SIZE);
+  const startIndex = Math.max(0, int(p, "startIndex", 0));
+  const sort = p.get("sort") || "score";
+  const dir = (p.get("dir") || "asc").toLowerCase() === "desc" ? "desc" : "asc";
+  const key = sortKey(sort, dir === "desc");
+  const query = { q: p.get("q") ?? undefined, fq: p.getAll("fq") };
+  const records = engine.run(query, key);
+  const total = records.length;
+  // Field sorts are built for their direction; the index orders are walked backwards for desc.
+  const reverse = dir === "desc" && key.by !== "field";
+  const page: number[] = [];
+  for (let k = 0; k < pageSize && startIndex + k < total; k++) {
+    const pos = startIndex + k;
+    page.push(records[reverse ? total - 1 - pos : pos]);
+  }
+  if (shortPage && page.length === pageSize && startIndex + pageSize < total && pageSize > 1) {
+    page.length = Math.ceil(pageSize / 2);
+    ctx.faults.record("shortPage");
+  }
+  const im = p.get("im") === "true";
+  const keep = fieldList(p.get("fl"));
+  const base = ctx.baseUrl();
+  const occurrences = page.map((i) => {
+    const r = searchRecord(world, i, base, im);
+    return keep ? Object.fromEntries(Object.entries(r).filter(([k]) => keep.has(k) || (im && k === "imageMetadata"))) : r;
+  });
+  const facetNames = p.get("facet") === "off" ? [] : facetList(p);
+  const qs = [...p.entries()].filter(([k]) => k === "q" || k === "fq").map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
+  return {
+    pageSize,
+    startIndex,
+    totalRecords: total,
+    sort,
+    dir,
+    status: "OK",
+    occurrences,
+    facetResults: facetNames.length ? engine.facets(query, facetNames, facetOptions(p)) : [],
+    query: `?${qs}`,
+    urlParameters: `?${qs}`,
+    queryTitle: query.q && query.q !== "*:*" ? query.q : "all records",
+    activeFacetMap: Object.fromEntries(
+      query.fq.map((fq) => {
+        const name = fq.replace(/^-/, "").split(":")[0];
+        return [name, { name, displayName: fq, value: fq.slice(fq.indexOf(":") + 1) }];
+      }),
+    ),
+    activeFacetObj: Object.fromEntries(
+      query.fq.map((fq) => {
+        const name = fq.replace(/^-/, "").split(":")[0];
+        return [name, [{ name, displayName: fq, value: fq }]];
+      }),
+    ),
+  };
+}
+
+/** JSON keys to keep for `fl` (index names, either style), or null for all. Unknown names are ignored, as Solr does. */
+function fieldList(fl: string | null): Set<string> | null {
+  if (!fl) return null;
+  const keys = new Set<string>();
+  for (const name of fl.split(",").map((s) => s.trim())) for (const k of field(name)?.json ?? []) keys.add(k);
+  return keys;
+}
+
+function facetList(p: URLSearchParams): string[] {
+  return p.getAll("facets").flatMap((v) => v.split(",")).map((s) => s.trim()).filter(Boolean);
+}
+
+function facetOptions(p: URLSearchParams): FacetOptions {
+  const fsort = p.get("fsort");
+  return {
+    limit: int(p, "flimit", DEFAULT_FLIMIT),
+    offset: Math.max(0, int(p, "foffset", 0)),
+    sort: fsort === "index" ? "index" : "count",
+    prefix: p.get("fprefix") || undefined,
+  };
+}
+
+function facets(ctx: SimulatorContext, p: URLSearchParams) {
+  const names = facetList(p);
+  if (!names.length) throw new BadRequest("Required request parameter 'facets' is not present");
+  return ctx.engine.facets({ q: p.get("q") ?? undefined, fq: p.getAll("fq") }, names, facetOptions(p));
+}
+
+function deleted(ctx: SimulatorContext, p: URLSearchParams): string[] {
+  const date = p.get("date") ?? "";
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  if (Number.isNaN(ms)) throw new BadRequest(`date must be yyyy-MM-dd, got '${date}'`);
+  return ctx.world.deletedSince(ms);
+}
+
+/** The current codes, then the legacy camelCase ones marked deprecated with their new name. */
+function assertionCodes() {
+  const entry = (name: string, k: (typeof ASSERTION_KINDS)[number]) => ({
+    name,
+    code: k.code,
+    fatal: k.fatal,
+    category: k.category,
+    description: k.description,
+    termsRequiredToTest: [] as string[],
+  });
+  return [
+    ...ASSERTION_KINDS.filter((k) => k.current).map((k) => ({ ...entry(k.current!, k), deprecated: false })),
+    ...ASSERTION_KINDS.filter((k) => k.legacy).map((k) => ({ ...entry(k.legacy!, k), deprecated: true, ...(k.current ? { newName: k.current } : {}) })),
+  ].sort((a, b) => a.code - b.code);
+}

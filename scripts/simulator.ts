@@ -1,0 +1,85 @@
+/**
+ * `npm run simulator -- --port P --records N --seed S [--faults 500:0.1,429:0.05] [--deleted-service]`
+ * The ALA simulator alone (docs/simulator.md). Prints `ALA simulator listening on <url>` once ready.
+ */
+import { parseArgs } from "node:util";
+import { log } from "@/lib/log";
+import { parseFaultSpec, startSimulator } from "@/lib/simulator";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", default: "0" },
+    host: { type: "string", default: "127.0.0.1" },
+    records: { type: "string", default: "50000" },
+    seed: { type: "string", default: "1" },
+    snapshot: { type: "string" },
+    faults: { type: "string" },
+    "fault-delay-ms": { type: "string" },
+    "retry-after": { type: "string" },
+    "deleted-service": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log(`usage: npm run simulator -- [--port 0] [--host 127.0.0.1] [--records 50000] [--seed 1]
+  [--snapshot 2025-06-01T00:00:00Z] [--faults mode:rate[@path],...] [--fault-delay-ms 2000]
+  [--retry-after 1] [--deleted-service]
+fault modes: 500 502 503 429 slow hang truncate invalidJson shortPage`);
+  process.exit(0);
+}
+
+function wholeNumber(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) {
+    console.error(`--${name} must be a whole number, got "${text}"`);
+    process.exit(2);
+  }
+  return Number(text);
+}
+
+let rules;
+try {
+  rules = values.faults ? parseFaultSpec(values.faults) : [];
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+const started = Date.now();
+const sim = await startSimulator({
+  port: wholeNumber("port", values.port),
+  host: values.host,
+  records: wholeNumber("records", values.records),
+  seed: wholeNumber("seed", values.seed),
+  snapshot: values.snapshot,
+  deletedService: values["deleted-service"],
+  faults: {
+    rules,
+    delayMs: wholeNumber("fault-delay-ms", values["fault-delay-ms"]),
+    retryAfterSeconds: wholeNumber("retry-after", values["retry-after"]),
+  },
+});
+log.info(
+  { url: sim.url, records: sim.world.liveCount, seed: sim.world.seed, startupMs: Date.now() - started, faults: rules },
+  "ALA simulator started",
+);
+// A plain line on stdout so scripts can wait for it whatever the log level.
+console.log(`ALA simulator listening on ${sim.url}`);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "ALA simulator stopping");
+    sim.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "ALA simulator did not close cleanly");
+        process.exit(1);
+      },
+    );
+  });
+}
