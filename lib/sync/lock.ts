@@ -1,0 +1,51 @@
+/**
+ * The sync's cross-process lock: a session-level PostgreSQL advisory lock held on a dedicated
+ * connection for the whole run. When the process dies its connection closes and PostgreSQL
+ * releases the lock, so "row says running but nobody holds the lock" means "interrupted".
+ */
+import pg from "pg";
+
+/** Any constant; it only has to be the same in every Edgar process (migrate uses 7_317_001). */
+export const SYNC_LOCK_KEY = 7_317_002;
+
+export interface SyncLock {
+  release(): Promise<void>;
+}
+
+/** Takes the lock without waiting; null when another process (or run) holds it. */
+export async function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock | null> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: "edgar-sync-lock" });
+  await client.connect();
+  // A lost connection must not crash the process: the run notices through its own queries.
+  client.on("error", () => undefined);
+  try {
+    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SYNC_LOCK_KEY]);
+    if (!rows[0].ok) {
+      await client.end();
+      return null;
+    }
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return {
+    async release() {
+      await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK_KEY]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Whether some session holds the sync lock right now (without taking it). */
+export async function isSyncLockHeld(db: pg.Pool | pg.PoolClient): Promise<boolean> {
+  // A single bigint key shows up in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+  const { rows } = await db.query<{ held: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM pg_locks
+       WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+         AND classid = 0 AND objid = $1 AND objsubid = 1
+     ) AS held`,
+    [SYNC_LOCK_KEY],
+  );
+  return rows[0].held;
+}

@@ -1,0 +1,90 @@
+/**
+ * One page of ALA records → rows ready for the upsert, and the skipped ones counted by reason.
+ * Skipped records (invalid, irrelevant basis of record, no species id) are never stored.
+ */
+import { normaliseRecord, type ImportRow } from "@/lib/ala/normalise";
+import type { AlaRecord, InvalidRecord } from "@/lib/ala/schemas";
+import { basisOfRecordCode, classificationCode } from "@/lib/domain/codes";
+import { isRelevant, rate, type Rule } from "@/lib/ratings/rules";
+import type { DatasetIds } from "./datasets";
+import type { SpeciesIds } from "./species";
+
+export interface StagedRow {
+  sourceId: string;
+  speciesId: number;
+  datasetId: number | null;
+  lat: number | null;
+  lon: number | null;
+  uncertaintyM: number | null;
+  eventDate: string | null;
+  year: number | null;
+  basisOfRecord: number;
+  assertions: bigint;
+  sensitive: boolean;
+  duplicateStatus: number;
+  rating: number;
+  sourceLoadedAt: Date | null;
+  imageId: string | null;
+  /** Accurate position of a sensitive record: stored apart, never logged or served. */
+  accurate: { lat: number; lon: number } | null;
+}
+
+/** Why records were skipped: invalidRecord (unparsable), invalidUuid, missingSpeciesId, basisOfRecord. */
+export type SkipCounts = Record<string, number>;
+
+export interface PrepareContext {
+  species: SpeciesIds;
+  datasets: DatasetIds;
+  rules: readonly Rule[];
+}
+
+export interface Prepared {
+  rows: StagedRow[];
+  skipped: SkipCounts;
+}
+
+export async function prepareRecords(records: readonly AlaRecord[], invalid: readonly InvalidRecord[], ctx: PrepareContext): Promise<Prepared> {
+  const skipped: SkipCounts = {};
+  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
+  for (let i = 0; i < invalid.length; i++) skip("invalidRecord");
+
+  const kept: ImportRow[] = [];
+  for (const record of records) {
+    const result = normaliseRecord(record);
+    if (!result.ok) {
+      skip(result.reason);
+      continue;
+    }
+    const relevance = isRelevant(result.row);
+    if (!relevance.relevant) {
+      skip(relevance.reason);
+      continue;
+    }
+    kept.push(result.row);
+  }
+
+  await ctx.datasets.resolve(kept.flatMap((r) => (r.dataset ? [r.dataset] : [])));
+  const rows: StagedRow[] = [];
+  for (const r of kept) {
+    const speciesId = ctx.species.get(r.speciesGuid) ?? (await ctx.species.resolve(r.speciesGuid, r));
+    rows.push({
+      sourceId: r.sourceId,
+      speciesId,
+      datasetId: r.dataset ? ctx.datasets.get(r.dataset.uid)! : null,
+      lat: r.lat,
+      lon: r.lon,
+      uncertaintyM: r.uncertaintyM,
+      eventDate: r.eventDate,
+      year: r.year,
+      basisOfRecord: basisOfRecordCode(r.basisOfRecord),
+      assertions: r.assertions,
+      sensitive: r.sensitive,
+      duplicateStatus: r.duplicateStatus,
+      rating: classificationCode[rate(r, ctx.rules).rating],
+      sourceLoadedAt: r.sourceLoadedAt,
+      imageId: r.image?.imageId ?? null,
+      accurate: r.sensitive ? r.accurate : null,
+    });
+  }
+  return { rows, skipped };
+}

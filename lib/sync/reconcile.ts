@@ -1,0 +1,117 @@
+/**
+ * Steps 7–8 for the current ALA, whose deleted-records service answers nothing: per species,
+ * when the remote and local counts differ, list the species' remote record ids and compare with
+ * the local ones. Records missing locally are fetched; local ones the species no longer has are
+ * looked up by id first (they may have moved to another species, or stopped being relevant)
+ * and deleted only when the source no longer has them as relevant records.
+ */
+import type pg from "pg";
+import type { AlaClient } from "@/lib/ala/client";
+import { normaliseUuid } from "@/lib/ala/normalise";
+import type { SearchPage } from "@/lib/ala/schemas";
+import { SOURCES } from "@/lib/domain/codes";
+import { throwIfAborted } from "./errors";
+import { ofSpecies, relevantOnly, withIds } from "./filters";
+
+export interface ReconcileDeps {
+  client: AlaClient;
+  pool: pg.Pool;
+  concurrency: number;
+  signal?: AbortSignal;
+  /** Imports looked-up records (committed on return); returns the source ids stored. */
+  importPage: (page: SearchPage) => Promise<Set<string>>;
+  /** Fetches every record of a species again (when too many are missing to look up one by one). */
+  refetchSpecies: (guid: string) => Promise<void>;
+  deleteIds: (sourceIds: string[]) => Promise<number>;
+}
+
+export interface ReconcileResult {
+  missing: number;
+  gone: number;
+  deleted: number;
+}
+
+const PAGE = 1000;
+const LOOKUP_BATCH = 100;
+
+/** Runs `task` over `items` with at most `limit` at once, in order of start. */
+async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Every relevant record id of a species at the source, paged by id (fl=id keeps pages small). */
+export async function remoteIds(deps: ReconcileDeps, guid: string): Promise<Set<string>> {
+  const { client } = deps;
+  const fq = [client.fields.birdFilter, ofSpecies(client.fields, guid), relevantOnly(client.fields)];
+  const page = (startIndex: number) =>
+    client.searchPageComplete({ fq, pageSize: PAGE, startIndex, sort: client.fields.sortById, dir: "asc", fl: client.fields.id });
+  const ids = new Set<string>();
+  const add = (p: SearchPage) => {
+    for (const r of p.records) {
+      const id = normaliseUuid(r.uuid);
+      if (id) ids.add(id); // an id that is not a UUID can never be stored: nothing to compare
+    }
+  };
+  const first = await page(0);
+  add(first);
+  const starts: number[] = [];
+  for (let s = PAGE; s < first.totalRecords; s += PAGE) starts.push(s);
+  await eachLimited(starts, deps.concurrency, async (s) => {
+    throwIfAborted(deps.signal);
+    add(await page(s));
+  });
+  return ids;
+}
+
+async function localIds(pool: pg.Pool, speciesId: number): Promise<Set<string>> {
+  const { rows } = await pool.query<{ source_id: string }>(
+    `SELECT source_id FROM occurrences WHERE species_id = $1 AND source = ${SOURCES.ala}`,
+    [speciesId],
+  );
+  return new Set(rows.map((r) => r.source_id));
+}
+
+/** Fetches records by id (any species), imports them; returns the ids now stored. */
+async function lookUp(deps: ReconcileDeps, ids: readonly string[], relevant: boolean): Promise<Set<string>> {
+  const { client } = deps;
+  const stored = new Set<string>();
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += LOOKUP_BATCH) batches.push(ids.slice(i, i + LOOKUP_BATCH));
+  await eachLimited(batches, deps.concurrency, async (batch) => {
+    throwIfAborted(deps.signal);
+    const fq = [client.fields.birdFilter, withIds(client.fields, batch), ...(relevant ? [relevantOnly(client.fields)] : [])];
+    const page = await client.searchPageComplete({ fq, pageSize: batch.length, startIndex: 0 });
+    for (const id of await deps.importPage(page)) stored.add(id);
+  });
+  return stored;
+}
+
+/**
+ * Makes one species' local records match the source's relevant records. `speciesId` null: the
+ * species is not stored locally (nothing to delete).
+ */
+export async function reconcileSpecies(
+  deps: ReconcileDeps,
+  species: { guid: string; speciesId: number; remoteCount: number },
+): Promise<ReconcileResult> {
+  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid) : new Set<string>();
+  throwIfAborted(deps.signal);
+  const local = await localIds(deps.pool, species.speciesId);
+  const missing = [...remote].filter((id) => !local.has(id));
+  const gone = [...local].filter((id) => !remote.has(id));
+
+  if (missing.length > Math.max(LOOKUP_BATCH * 10, remote.size / 5)) await deps.refetchSpecies(species.guid);
+  else if (missing.length) await lookUp(deps, missing, true);
+
+  let deleted = 0;
+  if (gone.length) {
+    // Still at the source under another species (split, merge), or gone / no longer relevant?
+    const kept = await lookUp(deps, gone, false);
+    deleted = await deps.deleteIds(gone.filter((id) => !kept.has(id)));
+  }
+  return { missing: missing.length, gone: gone.length, deleted };
+}

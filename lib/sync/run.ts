@@ -1,0 +1,314 @@
+/**
+ * One sync run: the original importer's nine steps (docs/sync.md), resumable.
+ *
+ * 1 record the start time · 2 read the last successful import time · 3 list the bird species ·
+ * 4 add/update/retire species · 5 fetch records changed since the last import (everything for a
+ * full import) · 6 upsert them · 7 delete records gone at the source · 8 compare remote and local
+ * counts per species and reconcile those that differ · 9 on success only, store the start time
+ * as the last import time.
+ */
+import type pg from "pg";
+import { AlaRequestError, type AlaClient, type SpeciesInfo } from "@/lib/ala/client";
+import { normaliseUuid } from "@/lib/ala/normalise";
+import type { SearchPage } from "@/lib/ala/schemas";
+import { config } from "@/lib/config";
+import { pool as sharedPool } from "@/lib/db/pool";
+import { log as rootLog } from "@/lib/log";
+import { defaultRules, type Rule } from "@/lib/ratings/rules";
+import { refreshSpeciesStats } from "@/lib/species/stats";
+import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";
+import { createSyncClient } from "./client";
+import { DatasetIds } from "./datasets";
+import { SyncAborted, SyncAlreadyRunning, throwIfAborted } from "./errors";
+import { fetchSpecies } from "./fetch";
+import { changedSince, ofSpecies, relevantOnly, SINCE_OVERLAP_MS } from "./filters";
+import { fetchImageMetadata } from "./images";
+import { tryAcquireSyncLock } from "./lock";
+import { prepareRecords } from "./prepare";
+import { Progress, type ProgressSnapshot } from "./progress";
+import { reconcileSpecies, type ReconcileDeps } from "./reconcile";
+import { reclassifyVetted, SpeciesRefresher } from "./refresh";
+import {
+  activeRun,
+  failRun,
+  getRun,
+  insertRun,
+  startRun,
+  succeedPartialRun,
+  succeedRun,
+  toSyncRun,
+  type SyncKind,
+  type SyncRun,
+  type SyncRunRow,
+  type SyncTrigger,
+} from "./runs";
+import { applySpeciesList, localSpecies, reviveSpecies, SpeciesIds } from "./species";
+import { deleteBySourceIds } from "./upsert";
+import { Writer } from "./writer";
+
+export interface RunSyncOptions {
+  /** Run this queued row (a worker job). Without it, a new row is created. */
+  runId?: number;
+  /** For a new run; an incremental run without a last import time fetches everything. */
+  kind?: SyncKind;
+  trigger?: SyncTrigger;
+  requestedById?: string | null;
+  /** Limit a new run to one species (guid); it then does not move the last import time. */
+  species?: string;
+  /** Stops the run at the next safe point; it stays `running` and the next run resumes it. */
+  signal?: AbortSignal;
+  /** Default: the configured ALA client. */
+  client?: AlaClient;
+  /** Default: SYNC_CONCURRENCY. */
+  concurrency?: number;
+  rules?: readonly Rule[];
+  onProgress?: (progress: ProgressSnapshot) => void;
+}
+
+export interface SyncResult {
+  runId: number;
+  kind: SyncKind;
+  /** `stopped`: aborted through the signal, left for the next run to resume. */
+  status: "succeeded" | "failed" | "stopped";
+  /** This call finished an interrupted run rather than the one it asked for. */
+  resumed: boolean;
+  error: string | null;
+  run: SyncRun | null;
+}
+
+/** Image metadata looked up per run (the rest stays pending for later runs or lazy look-ups). */
+const IMAGES_PER_RUN = 500;
+
+/**
+ * Runs one sync to its end in this process. At most one run at a time across all processes
+ * (advisory lock; SyncAlreadyRunning otherwise). An interrupted run (its process died) is
+ * resumed first: this call then finishes that run and reports `resumed: true`.
+ */
+export async function runSync(options: RunSyncOptions = {}): Promise<SyncResult> {
+  const db = sharedPool();
+  const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
+  if (!lock) throw new SyncAlreadyRunning((await activeRun(db))?.id ?? null);
+  try {
+    let row = await activeRun(db);
+    if (options.runId !== undefined && row?.id !== options.runId) {
+      const requested = await getRun(db, options.runId);
+      if (!requested) throw new Error(`sync run ${options.runId} does not exist`);
+      // Already finished (a repeated job): nothing to do. Otherwise an interrupted run blocks it: finish that.
+      if (!row) return resultOf(requested, false);
+    }
+    const resumed = row?.status === "running";
+    if (!row) {
+      const id = await insertRun(db, { kind: options.kind ?? "incremental", trigger: options.trigger ?? "cli", requestedById: options.requestedById });
+      row = (await getRun(db, id))!;
+    }
+    // An interrupted run cannot say whether it was limited to a species, so it resumes as a whole run.
+    return await execute(db, row, { ...options, species: resumed ? undefined : options.species }, resumed);
+  } finally {
+    await lock.release();
+  }
+}
+
+function resultOf(row: SyncRunRow, resumed: boolean): SyncResult {
+  const status = row.status === "succeeded" || row.status === "failed" ? row.status : "stopped";
+  return { runId: row.id, kind: row.kind, status, resumed, error: row.error, run: toSyncRun(row) };
+}
+
+function describe(err: unknown): { reason: string; detail: unknown } {
+  if (err instanceof AlaRequestError) return { reason: err.message, detail: err.toJSON() };
+  const message = err instanceof Error ? err.message : String(err);
+  return { reason: `Sync failed: ${message}`, detail: { message, name: err instanceof Error ? err.name : undefined } };
+}
+
+async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resumed: boolean): Promise<SyncResult> {
+  const row = await startRun(db, queued.id); // step 1 (and 2: `since` is the last import time, fixed at the first start)
+  const runId = row.id;
+  const log = rootLog.child({ runId, kind: row.kind, resumed, species: o.species });
+  const client = o.client ?? createSyncClient();
+  const fields = client.fields;
+  const concurrency = o.concurrency ?? config().SYNC_CONCURRENCY;
+  const progress = new Progress(db, runId, row, o.onProgress);
+  const refresher = new SpeciesRefresher(db);
+  const writer = new Writer(db, {
+    onCommitted: (r) => {
+      progress.count(r);
+      refresher.add(r.touched);
+    },
+  });
+  const limit = o.species ? [ofSpecies(fields, o.species)] : [];
+  log.info({ since: row.since }, resumed ? "resuming interrupted sync run" : "sync run started");
+
+  try {
+    // Steps 3–4.
+    progress.phase("species");
+    await progress.flush();
+    const known = await localSpecies(db);
+    const remote = await client.speciesList({ fq: limit, namesFor: (guid) => !known.has(guid), concurrency });
+    throwIfAborted(o.signal);
+    if (!o.species) await applySpeciesList(db, remote);
+    const speciesIds = await SpeciesIds.load(db);
+    for (const s of remote) await speciesIds.resolve(s.guid, s);
+    const ctx = { species: speciesIds, datasets: new DatasetIds(db), rules: o.rules ?? defaultRules };
+
+    /** Prepares and queues one page; returns its commit and the ids it stores. */
+    const importPage = async (page: SearchPage) => {
+      const prepared = await prepareRecords(page.records, page.invalid, ctx);
+      progress.skip(prepared.skipped);
+      progress.advance(page.received);
+      return { ...(await writer.add(prepared.rows)), ids: prepared.rows.map((r) => r.sourceId) };
+    };
+    const fetchAll = (guids: string[], since: Date | null, onSpeciesDone: (guid: string) => Promise<void>) =>
+      fetchSpecies(guids, {
+        client,
+        concurrency,
+        signal: o.signal,
+        filters: (guid) => [fields.birdFilter, ofSpecies(fields, guid), ...(since ? [changedSince(fields, since)] : [])],
+        onPage: (_, page) => importPage(page),
+        onSpeciesDone,
+      });
+
+    // Steps 5–6.
+    const since = row.since;
+    const changed: SpeciesInfo[] = since
+      ? await client.speciesList({ fq: [...limit, changedSince(fields, since)], namesFor: () => false })
+      : remote;
+    await addCheckpoints(db, runId, changed);
+    const states = await checkpointStates(db, runId);
+    const toFetch = changed.filter((s) => states.get(s.guid) === "pending").sort((a, b) => b.count - a.count);
+    progress.phase("fetch", toFetch.reduce((n, s) => n + s.count, 0));
+    log.info({ species: toFetch.length, records: progress.snapshot().total }, "fetching records");
+    await fetchAll(
+      toFetch.map((s) => s.guid),
+      since,
+      async (guid) => {
+        await markFetched(db, runId, guid);
+        await refresher.refresh();
+      },
+    );
+    await writer.flush();
+
+    // Step 7: the deleted-records service (empty on the current ALA; reconciliation below covers it).
+    let deleted = 0;
+    const deleteIds = async (ids: string[]) => {
+      const result = await deleteBySourceIds(db, ids);
+      progress.count({ deleted: result.deleted });
+      refresher.add(result.touched);
+      deleted += result.deleted;
+      return result.deleted;
+    };
+    if (since && !o.species) {
+      progress.phase("deleted");
+      const gone = (await client.deleted(new Date(since.getTime() - SINCE_OVERLAP_MS))).flatMap((id) => normaliseUuid(id) ?? []);
+      if (gone.length) await deleteIds(gone);
+      await refresher.refresh();
+    }
+    throwIfAborted(o.signal);
+
+    // Step 8: remote (relevant records only) against local counts; reconcile every species that differs.
+    progress.phase("reconcile");
+    await progress.flush();
+    const remoteCounts = new Map(
+      (await client.speciesList({ fq: [...limit, relevantOnly(fields)], namesFor: () => false })).map((s) => [s.guid, s.count]),
+    );
+    if (!o.species) await reviveSpecies(db, [...remoteCounts.keys()]);
+    for (const guid of remoteCounts.keys()) await speciesIds.resolve(guid, { scientificName: null, commonName: null });
+    const local = await localCounts(db, o.species ? speciesIds.get(o.species) ?? null : undefined);
+    const compared = new Map<string, { id: number; remote: number; local: number }>();
+    for (const [guid, n] of remoteCounts) compared.set(guid, { id: speciesIds.get(guid)!, remote: n, local: 0 });
+    for (const l of local) {
+      const c = compared.get(l.guid) ?? { id: l.id, remote: 0, local: 0 };
+      c.local = l.count;
+      compared.set(l.guid, c);
+    }
+    const reconciledBefore = await checkpointStates(db, runId);
+    const all = [...compared].map(([guid, c]) => ({ guid, ...c }));
+    const differing = all
+      .filter((c) => c.remote !== c.local && reconciledBefore.get(c.guid) !== "reconciled")
+      // Species that gained records first: records that moved between species are then found under their new one.
+      .sort((a, b) => b.remote - b.local - (a.remote - a.local));
+    await markAllReconciled(db, runId, all.filter((c) => c.remote === c.local));
+    progress.phase("reconcile", differing.length);
+    progress.totals({ remoteTotal: all.reduce((n, c) => n + c.remote, 0) });
+    log.info({ species: all.length, differing: differing.length }, "comparing counts");
+
+    const deps: ReconcileDeps = {
+      client,
+      pool: db,
+      concurrency,
+      signal: o.signal,
+      importPage: async (page) => {
+        const { committed, ids } = await importPage(page);
+        await committed;
+        return new Set(ids);
+      },
+      refetchSpecies: (guid) => fetchAll([guid], null, async () => undefined),
+      deleteIds,
+    };
+    for (const c of differing) {
+      throwIfAborted(o.signal);
+      const result = await reconcileSpecies(deps, { guid: c.guid, speciesId: c.id, remoteCount: c.remote });
+      await writer.flush();
+      const after = await localCounts(db, c.id);
+      await markReconciled(db, runId, c.guid, { remote: c.remote, local: after[0]?.count ?? 0 });
+      log.info({ guid: c.guid, remote: c.remote, localBefore: c.local, localAfter: after[0]?.count ?? 0, ...result }, "species reconciled");
+      progress.advance(1);
+      await refresher.refresh();
+    }
+    await db.query(
+      "UPDATE species s SET remote_count = c.n FROM unnest($1::int[], $2::int[]) AS c(id, n) WHERE s.id = c.id",
+      [all.map((c) => c.id), all.map((c) => c.remote)],
+    );
+
+    // Counts and versions of every species that changed (all of them after an interruption: the
+    // killed process may have committed records whose species it never refreshed).
+    progress.phase("stats");
+    if (resumed) {
+      await reclassifyVetted(db, null);
+      await refreshSpeciesStats(db, (await db.query<{ id: number }>("SELECT id FROM species")).rows.map((r) => r.id), { bumpVersion: true });
+    }
+    await refresher.refresh();
+    await db.query("UPDATE species SET last_synced_at = now() WHERE status = 'active' AND ($1::int IS NULL OR id = $1)", [
+      o.species ? speciesIds.get(o.species) ?? null : null,
+    ]);
+
+    progress.phase("images");
+    const images = await fetchImageMetadata(db, client, { limit: IMAGES_PER_RUN, concurrency }).catch((err: unknown) => {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "image metadata step failed");
+      return null;
+    });
+
+    const totals = { remoteTotal: progress.snapshot().remoteTotal ?? 0, localTotal: (await localCounts(db, o.species ? speciesIds.get(o.species) ?? null : undefined)).reduce((n, c) => n + c.count, 0) };
+    progress.totals(totals);
+    await progress.close();
+    // Step 9.
+    if (o.species) await succeedPartialRun(db, runId, totals);
+    else await succeedRun(db, runId, totals);
+    const finished = (await getRun(db, runId))!;
+    log.info({ ...progress.snapshot(), deleted, images }, "sync run succeeded");
+    return resultOf(finished, resumed);
+  } catch (err) {
+    // Whatever was queued is consistent on its own: commit it, and its species' counts, before stopping.
+    await writer.flush().catch(() => undefined);
+    await refresher.refresh().catch(() => undefined);
+    await progress.close();
+    if (err instanceof SyncAborted) {
+      log.warn("sync run stopped; the next run resumes it");
+      return { ...resultOf((await getRun(db, runId))!, resumed), status: "stopped" };
+    }
+    const { reason, detail } = describe(err);
+    await failRun(db, runId, reason, detail);
+    log.error({ err: detail }, "sync run failed");
+    return resultOf((await getRun(db, runId))!, resumed);
+  }
+}
+
+/** Local record counts per species (of one species when given; null: a species not stored). */
+async function localCounts(db: pg.Pool, speciesId?: number | null): Promise<{ id: number; guid: string; count: number }[]> {
+  if (speciesId === null) return [];
+  const { rows } = await db.query<{ id: number; guid: string; count: number }>(
+    `SELECT s.id, s.guid, c.n AS count
+     FROM (SELECT species_id, count(*)::int AS n FROM occurrences WHERE ($1::int IS NULL OR species_id = $1) GROUP BY species_id) c
+     JOIN species s ON s.id = c.species_id`,
+    [speciesId ?? null],
+  );
+  return rows;
+}

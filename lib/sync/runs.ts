@@ -1,0 +1,183 @@
+/**
+ * sync_runs rows: creating, claiming, finishing, and the contract's SyncRun JSON shape.
+ * The unique partial index sync_runs_one_active allows one queued-or-running row at a time.
+ */
+import type pg from "pg";
+import { SyncAlreadyRunning } from "./errors";
+
+export type SyncKind = "incremental" | "full";
+export type SyncTrigger = "admin" | "schedule" | "cli";
+export type SyncStatus = "queued" | "running" | "succeeded" | "failed";
+
+export interface SyncRunRow {
+  id: number;
+  kind: SyncKind;
+  status: SyncStatus;
+  trigger: string;
+  requested_by_id: string | null;
+  queued_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  since: Date | null;
+  phase: string;
+  done: number;
+  total: number;
+  added: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  skipped_by_reason: Record<string, number>;
+  remote_total: number | null;
+  local_total: number | null;
+  error: string | null;
+  error_detail: unknown;
+  heartbeat_at: Date | null;
+}
+
+/** The contract's SyncRun (docs CONTRACT.md), plus a few extra fields the admin console shows. */
+export interface SyncRun {
+  id: number;
+  kind: SyncKind;
+  status: SyncStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  since: string | null;
+  progress: { phase: string; done: number; total: number };
+  counts: { added: number; updated: number; deleted: number; skipped: number };
+  remoteTotal: number | null;
+  localTotal: number | null;
+  error: string | null;
+  trigger: string;
+  queuedAt: string;
+  heartbeatAt: string | null;
+  skippedByReason: Record<string, number>;
+  errorDetail: unknown;
+}
+
+type Db = pg.Pool | pg.PoolClient | pg.Client;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toSyncRun(row: SyncRunRow): SyncRun {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    since: iso(row.since),
+    progress: { phase: row.phase, done: row.done, total: row.total },
+    counts: { added: row.added, updated: row.updated, deleted: row.deleted, skipped: row.skipped },
+    remoteTotal: row.remote_total,
+    localTotal: row.local_total,
+    error: row.error,
+    trigger: row.trigger,
+    queuedAt: row.queued_at.toISOString(),
+    heartbeatAt: iso(row.heartbeat_at),
+    skippedByReason: row.skipped_by_reason,
+    errorDetail: row.error_detail,
+  };
+}
+
+export async function getRun(db: Db, id: number): Promise<SyncRunRow | null> {
+  const { rows } = await db.query<SyncRunRow>("SELECT * FROM sync_runs WHERE id = $1", [id]);
+  return rows[0] ?? null;
+}
+
+/** The queued or running row, if any. */
+export async function activeRun(db: Db): Promise<SyncRunRow | null> {
+  const { rows } = await db.query<SyncRunRow>("SELECT * FROM sync_runs WHERE status IN ('queued', 'running')");
+  return rows[0] ?? null;
+}
+
+export interface NewRun {
+  kind: SyncKind;
+  trigger: SyncTrigger;
+  requestedById?: string | null;
+}
+
+/** Inserts a queued row; SyncAlreadyRunning when one is queued or running already. */
+export async function insertRun(db: Db, run: NewRun): Promise<number> {
+  try {
+    const { rows } = await db.query<{ id: number }>(
+      "INSERT INTO sync_runs (kind, trigger, requested_by_id) VALUES ($1, $2, $3) RETURNING id",
+      [run.kind, run.trigger, run.requestedById ?? null],
+    );
+    return rows[0].id;
+  } catch (err) {
+    if ((err as { code?: string; constraint?: string }).constraint === "sync_runs_one_active") {
+      const active = await activeRun(db).catch(() => null);
+      throw new SyncAlreadyRunning(active?.id ?? null);
+    }
+    throw err;
+  }
+}
+
+/**
+ * Marks the run running. The first start fixes its start time and `since` (the last successful
+ * import, null for a full import); a resumed run keeps both, so the last import time it stores
+ * on success is the original start.
+ */
+export async function startRun(db: Db, id: number): Promise<SyncRunRow> {
+  const { rows } = await db.query<SyncRunRow>(
+    `UPDATE sync_runs r SET
+       status = 'running',
+       since = CASE WHEN r.started_at IS NOT NULL THEN r.since
+                    WHEN r.kind = 'full' THEN NULL
+                    ELSE (SELECT last_import_at FROM sync_state WHERE id = 1) END,
+       started_at = COALESCE(r.started_at, now()),
+       heartbeat_at = now(),
+       error = NULL,
+       error_detail = NULL
+     WHERE r.id = $1
+     RETURNING *`,
+    [id],
+  );
+  if (!rows[0]) throw new Error(`sync run ${id} does not exist`);
+  return rows[0];
+}
+
+/** Success: the run's start time becomes the last import time, in the same transaction. */
+export async function succeedRun(pool: pg.Pool, id: number, totals: { remoteTotal: number; localTotal: number }): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ started_at: Date }>(
+      `UPDATE sync_runs SET status = 'succeeded', phase = 'done', finished_at = now(), heartbeat_at = now(),
+         remote_total = $2, local_total = $3
+       WHERE id = $1 AND status = 'running' RETURNING started_at`,
+      [id, totals.remoteTotal, totals.localTotal],
+    );
+    if (!rows[0]) throw new Error(`sync run ${id} is no longer running`);
+    await client.query("UPDATE sync_state SET last_import_at = $1, last_run_id = $2 WHERE id = 1", [rows[0].started_at, id]);
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** A species-limited run succeeds without moving the last import time (it did not look at everything). */
+export async function succeedPartialRun(db: Db, id: number, totals: { remoteTotal: number; localTotal: number }): Promise<void> {
+  await db.query(
+    `UPDATE sync_runs SET status = 'succeeded', phase = 'done', finished_at = now(), heartbeat_at = now(),
+       remote_total = $2, local_total = $3
+     WHERE id = $1 AND status = 'running'`,
+    [id, totals.remoteTotal, totals.localTotal],
+  );
+}
+
+export async function failRun(db: Db, id: number, error: string, detail: unknown): Promise<void> {
+  await db.query(
+    `UPDATE sync_runs SET status = 'failed', finished_at = now(), heartbeat_at = now(), error = $2, error_detail = $3
+     WHERE id = $1 AND status IN ('queued', 'running')`,
+    [id, error, detail === undefined ? null : JSON.stringify(detail)],
+  );
+}
+
+export async function lastImportAt(db: Db): Promise<Date | null> {
+  const { rows } = await db.query<{ last_import_at: Date | null }>("SELECT last_import_at FROM sync_state WHERE id = 1");
+  return rows[0]?.last_import_at ?? null;
+}

@@ -1,0 +1,132 @@
+/**
+ * Shared by the sync's integration tests: a simulator on 127.0.0.1, a fast-retrying client for
+ * it, and the expected local copy of its world (computed record by record from the simulator's
+ * own search answers, through the same normaliser and rules the sync must apply).
+ */
+import type pg from "pg";
+import { createAlaClient, type AlaClient } from "@/lib/ala/client";
+import { normaliseRecord } from "@/lib/ala/normalise";
+import { parseRecord } from "@/lib/ala/schemas";
+import { classificationCode } from "@/lib/domain/codes";
+import { isRelevant, rate } from "@/lib/ratings/rules";
+import { startSimulator, type Simulator, type SimulatorOptions } from "@/lib/simulator";
+import { searchRecord } from "@/lib/simulator/record";
+
+export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ records: 3000, seed: 7, ...options });
+}
+
+export function clientFor(sim: Simulator, retries = 3): AlaClient {
+  return createAlaClient({
+    biocacheUrl: sim.url,
+    imagesUrl: sim.url,
+    retries,
+    retryBaseMs: 1,
+    timeoutMs: 2_000,
+    maxRetryAfterMs: 5,
+    logger: { warn: () => undefined },
+  });
+}
+
+export interface ExpectedRecord {
+  guid: string;
+  rating: number;
+  sensitive: boolean;
+  duplicateStatus: number;
+  lat: number | null;
+  lon: number | null;
+  imageId: string | null;
+  dataset: string | null;
+}
+
+export interface Expected {
+  records: Map<string, ExpectedRecord>;
+  skipped: Record<string, number>;
+}
+
+/** What the local copy must hold for the simulator's current world. */
+export function expectedCopy(sim: Simulator): Expected {
+  const w = sim.world;
+  const records = new Map<string, ExpectedRecord>();
+  const skipped: Record<string, number> = {};
+  for (const i of w.indexes.bySpecies) {
+    const parsed = parseRecord(searchRecord(w, i, sim.url));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const result = normaliseRecord(parsed.record);
+    if (!result.ok) throw new Error(result.detail);
+    const row = result.row;
+    const relevance = isRelevant(row);
+    if (!relevance.relevant) {
+      skipped[relevance.reason] = (skipped[relevance.reason] ?? 0) + 1;
+      continue;
+    }
+    records.set(row.sourceId, {
+      guid: row.speciesGuid,
+      rating: classificationCode[rate(row).rating],
+      sensitive: row.sensitive,
+      duplicateStatus: row.duplicateStatus,
+      lat: row.lat === null ? null : Math.fround(row.lat),
+      lon: row.lon === null ? null : Math.fround(row.lon),
+      imageId: row.image?.imageId ?? null,
+      dataset: row.dataset?.uid ?? null,
+    });
+  }
+  return { records, skipped };
+}
+
+/** The local copy in the same shape. */
+export async function localCopy(db: pg.Pool): Promise<Map<string, ExpectedRecord & { classification: number }>> {
+  const { rows } = await db.query(
+    `SELECT o.source_id, s.guid, o.rating, o.classification, o.sensitive, o.duplicate_status, o.lat, o.lon, i.image_id, d.uid
+     FROM occurrences o JOIN species s ON s.id = o.species_id
+     LEFT JOIN occurrence_images i ON i.occurrence_id = o.id LEFT JOIN datasets d ON d.id = o.dataset_id`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.source_id,
+      {
+        guid: r.guid,
+        rating: r.rating,
+        classification: r.classification,
+        sensitive: r.sensitive,
+        duplicateStatus: r.duplicate_status,
+        // real columns come back as their shortest decimal form: compare as float32
+        lat: r.lat === null ? null : Math.fround(r.lat),
+        lon: r.lon === null ? null : Math.fround(r.lon),
+        imageId: r.image_id,
+        dataset: r.uid,
+      },
+    ]),
+  );
+}
+
+/** Differences between the local copy and the expected one (empty when equal), for readable failures. */
+export async function differences(db: pg.Pool, sim: Simulator): Promise<string[]> {
+  const expected = expectedCopy(sim).records;
+  const local = await localCopy(db);
+  const out: string[] = [];
+  for (const [id, e] of expected) {
+    const l = local.get(id);
+    if (!l) out.push(`missing ${id} (${e.guid})`);
+    else {
+      const { classification, ...rest } = l;
+      if (JSON.stringify(rest) !== JSON.stringify(e)) out.push(`differs ${id}: local ${JSON.stringify(rest)} expected ${JSON.stringify(e)}`);
+      if (classification !== e.rating) out.push(`classification of ${id} is ${classification}, rating ${e.rating}`);
+    }
+  }
+  for (const [id, l] of local) if (!expected.has(id)) out.push(`extra ${id} (${l.guid})`);
+  return out.slice(0, 20);
+}
+
+/** Species rows agree with their records (counts) — what tiles and the species API rely on. */
+export async function staleSpeciesCounts(db: pg.Pool): Promise<unknown[]> {
+  const { rows } = await db.query(
+    `SELECT s.guid, s.occurrence_count, c.n, s.assumed_valid_count, c.av, s.assumed_invalid_count, c.ai
+     FROM species s LEFT JOIN (
+       SELECT species_id, count(*)::int AS n, count(*) FILTER (WHERE classification = 2)::int AS av,
+              count(*) FILTER (WHERE classification = 3)::int AS ai
+       FROM occurrences GROUP BY species_id) c ON c.species_id = s.id
+     WHERE s.occurrence_count <> COALESCE(c.n, 0) OR s.assumed_valid_count <> COALESCE(c.av, 0) OR s.assumed_invalid_count <> COALESCE(c.ai, 0)`,
+  );
+  return rows;
+}
