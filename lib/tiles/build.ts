@@ -1,0 +1,35 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { BANDS, type PackedBand, type RecordColumns } from "./build-worker.mjs";
+
+// Next.js bundles route code, so import.meta.url does not point at the source tree there; the
+// server always runs from the project root (npm start, vitest, tsx), where this file is.
+const WORKER_FILE = path.resolve(process.cwd(), "lib/tiles/build-worker.mjs");
+
+/**
+ * Builds the bands of one index in a worker thread, so the server keeps answering while a large
+ * species clusters. Resolves each band's promise as the worker hands it over (coarse first);
+ * on failure every band still pending rejects. The records' buffers are transferred, not copied.
+ */
+export function buildInWorker(records: RecordColumns): Promise<PackedBand>[] {
+  const settle = BANDS.map(() => {
+    let resolve!: (band: PackedBand) => void;
+    let reject!: (err: Error) => void;
+    const promise = new Promise<PackedBand>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject, done: false };
+  });
+  const fail = (err: Error) => {
+    for (const s of settle) if (!s.done) ((s.done = true), s.reject(err));
+  };
+  const worker = new Worker(WORKER_FILE, {
+    workerData: { role: "edgar-tile-build", records },
+    transferList: [records.lon.buffer, records.lat.buffer, records.id.buffer, records.cat.buffer] as ArrayBuffer[],
+  });
+  worker.on("message", ({ index, band }: { index: number; band: PackedBand }) => {
+    settle[index].done = true;
+    settle[index].resolve(band);
+  });
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`tile build worker exited (code ${code}) before finishing`)));
+  return settle.map((s) => s.promise);
+}

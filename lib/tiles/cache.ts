@@ -1,0 +1,85 @@
+import { LRUCache } from "lru-cache";
+import { log } from "@/lib/log";
+import type { PackedBand } from "./build-worker.mjs";
+import { TileBand } from "./packed-index";
+
+/** A species' cluster index for one data version and filter set: one promise per zoom band. */
+export interface TileIndex {
+  bands: Promise<TileBand>[];
+  /** Resolves with the index's size in bytes once every band is built. */
+  done: Promise<number>;
+}
+
+export type StartBuild = () => Promise<PackedBand>[];
+
+export interface IndexKey {
+  speciesId: number;
+  dataVersion: number;
+  /** canonicalFilters() */
+  filters: string;
+}
+
+const keyString = (k: IndexKey) => `${k.speciesId}:${k.dataVersion}:${k.filters}`;
+
+/**
+ * Whole indexes, least recently used evicted first, bounded by their typed arrays' bytes.
+ * An index being built is shared by every request for its key (one build per key) and enters the
+ * LRU only when complete; a failed build is forgotten so the next request tries again.
+ */
+export class IndexCache {
+  /** Builds started, for tests and logs. */
+  builds = 0;
+  private readonly lru: LRUCache<string, TileIndex>;
+  private readonly building = new Map<string, TileIndex>();
+  private readonly newestVersion = new Map<number, number>();
+
+  constructor(readonly maxBytes: number) {
+    this.lru = new LRUCache({ maxSize: maxBytes });
+  }
+
+  get(indexKey: IndexKey, start: StartBuild): TileIndex {
+    const key = keyString(indexKey);
+    const known = this.lru.get(key) ?? this.building.get(key);
+    if (known) return known;
+    if (indexKey.dataVersion > (this.newestVersion.get(indexKey.speciesId) ?? 0)) {
+      this.newestVersion.set(indexKey.speciesId, indexKey.dataVersion);
+      this.dropOlderVersions(indexKey);
+    }
+    this.builds++;
+    const bands = start().map((p, i) => p.then((band) => new TileBand(band, i)));
+    const index: TileIndex = {
+      bands,
+      done: Promise.all(bands).then((b) => b.reduce((sum, band) => sum + band.bytes, 0)),
+    };
+    this.building.set(key, index);
+    index.done.then(
+      (bytes) => {
+        this.building.delete(key);
+        // Finished after its species' data changed again: nobody will ask for it.
+        if (indexKey.dataVersion < this.newestVersion.get(indexKey.speciesId)!) return;
+        if (bytes > this.maxBytes) log.warn({ key, bytes, maxBytes: this.maxBytes }, "tile index larger than TILE_CACHE_MB; not cached");
+        // Size 0 is refused by lru-cache; an empty index still costs its bookkeeping.
+        this.lru.set(key, index, { size: Math.max(bytes, 1) });
+      },
+      (err) => {
+        this.building.delete(key);
+        log.error({ err, key }, "tile index build failed");
+      },
+    );
+    // Requests awaiting a band see the failure; these handlers only keep it from being "unhandled".
+    for (const band of bands) band.catch(() => {});
+    return index;
+  }
+
+  /** Once a species' data changed, its older indexes will not be asked for again: free them now. */
+  private dropOlderVersions({ speciesId, dataVersion }: IndexKey): void {
+    for (const key of [...this.lru.keys()]) {
+      const [species, version] = key.split(":").map(Number);
+      if (species === speciesId && version < dataVersion) this.lru.delete(key);
+    }
+  }
+
+  get size(): { entries: number; bytes: number; building: number } {
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize, building: this.building.size };
+  }
+}

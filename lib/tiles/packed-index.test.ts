@@ -1,0 +1,104 @@
+import Supercluster from "supercluster";
+import { describe, expect, it } from "vitest";
+import { BANDS, CLUSTER_EXTENT, RADIUS, buildBand, collapseRecords, snapToGrid } from "./build-worker.mjs";
+import { TileBand } from "./packed-index";
+
+function random(seed: number) {
+  return () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+}
+
+/** n records around a few centres, with some exact repeats; cat cycles through the 8 values. */
+function records(n: number, repeats = 0.2, seed = 7) {
+  const rnd = random(seed);
+  const lon = new Float32Array(n);
+  const lat = new Float32Array(n);
+  const id = new Int32Array(n);
+  const cat = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const repeat = i > 0 && rnd() < repeats;
+    lon[i] = repeat ? lon[i - 1] : 115 + rnd() * 35 + (rnd() < 0.5 ? rnd() * 0.01 : 0);
+    lat[i] = repeat ? lat[i - 1] : -40 + rnd() * 25;
+    id[i] = i + 1;
+    cat[i] = Math.floor(rnd() * 8);
+  }
+  return { lon, lat, id, cat };
+}
+
+describe("packed cluster index", () => {
+  it("gives the same tiles as supercluster with map/reduce", () => {
+    // Distinct positions only: supercluster weights cluster centres by point, we by record.
+    const recs = records(3000, 0);
+    const points = collapseRecords(recs);
+    expect(points.id.length).toBe(3000);
+    const spec = { minZoom: 0, maxZoom: 16 };
+    const ours = new TileBand(buildBand(points, spec), BANDS.length - 1);
+    const cat = new Map<number, number>();
+    for (let i = 0; i < 3000; i++) cat.set(recs.id[i], recs.cat[i]);
+    const reference = new Supercluster<{ cat: number }, { n: number[] }>({
+      ...spec,
+      radius: RADIUS,
+      extent: CLUSTER_EXTENT,
+      map: (p) => ({ n: [1, ...[1, 2, 3, 4].map((c) => Number((p.cat >> 1) + 1 === c)), p.cat & 1] }),
+      reduce: (a, b) => {
+        a.n = a.n.map((v, i) => v + b.n[i]);
+      },
+    });
+    reference.load(
+      Array.from({ length: 3000 }, (_, i) => ({
+        type: "Feature" as const,
+        properties: { cat: cat.get(points.id[i])! },
+        geometry: { type: "Point" as const, coordinates: [points.lon[i], points.lat[i]] },
+      })),
+    );
+    for (const [z, x, y] of [[0, 0, 0], [2, 3, 2], [4, 14, 9], [6, 58, 37], [9, 470, 300], [17, 120000, 76000]]) {
+      const ref = (reference.getTile(z, x, y)?.features ?? []).map((f) => {
+        const t = f.tags as Record<string, unknown> & { n?: number[] };
+        const [gx, gy] = (f.geometry as number[][])[0];
+        return t.cluster
+          ? { g: [Math.round((gx * 4096) / CLUSTER_EXTENT), Math.round((gy * 4096) / CLUSTER_EXTENT)], counts: t.n }
+          : { g: [Math.round((gx * 4096) / CLUSTER_EXTENT), Math.round((gy * 4096) / CLUSTER_EXTENT)], cat: t.cat };
+      });
+      const mine = ours.features(z, x, y).map(({ geometry: [[gx, gy]], tags: t }) =>
+        t.cluster
+          ? { g: [gx, gy], counts: [t.count, t.knownValid, t.assumedValid, t.assumedInvalid, t.knownInvalid, t.contentious] }
+          : { g: [gx, gy], cat: cat.get(t.id as number) },
+      );
+      const key = (f: { g: number[] }) => f.g.join(",");
+      const sort = <T extends { g: number[] }>(a: T[]) => a.sort((p, q) => key(p).localeCompare(key(q)));
+      // Positions agree to a tile unit (supercluster rounds at its 512 extent, we at 4096).
+      const close = (a: number[], b: number[]) => Math.abs(a[0] - b[0]) <= 8 && Math.abs(a[1] - b[1]) <= 8;
+      const r = sort(ref);
+      const m = sort(mine);
+      expect(m.length, `tile ${z}/${x}/${y}`).toBe(r.length);
+      for (let i = 0; i < r.length; i++) {
+        expect(close(m[i].g, r[i].g), `tile ${z}/${x}/${y} feature ${i}`).toBe(true);
+        expect({ ...m[i], g: 0 }).toEqual({ ...r[i], g: 0 });
+      }
+    }
+  });
+
+  it("merges identical positions into stacks and keeps single records' ids", () => {
+    const recs = records(2000);
+    const points = collapseRecords(recs);
+    const band = new TileBand(buildBand(points, { minZoom: 5, maxZoom: 16 }), BANDS.length - 1);
+    const deepest = band.features(22, 0, 0); // nothing there
+    expect(deepest).toEqual([]);
+    let total = 0;
+    // Features in the buffer around the tile (here: across the antimeridian) belong to neighbours.
+    const inside = band.features(0, 0, 0).filter(({ geometry: [[x, y]] }) => x >= 0 && x < 4096 && y >= 0 && y < 4096);
+    for (const f of inside) total += f.tags.cluster ? (f.tags.count as number) : 1;
+    expect(total).toBe(2000);
+    const stacks = Array.from({ length: points.id.length }, (_, i) => i).filter((i) => points.counts[i * 6] > 1);
+    expect(stacks.length).toBeGreaterThan(0);
+    expect(band.expansionZoom(stacks[0])).toBeNull();
+  });
+
+  it("snaps to a coarse grid without losing records", () => {
+    const points = collapseRecords(records(5000));
+    const cells = snapToGrid(points, BANDS[0].cellBits);
+    expect(cells.id.length).toBeLessThan(points.id.length);
+    let total = 0;
+    for (let i = 0; i < cells.id.length; i++) total += cells.counts[i * 6];
+    expect(total).toBe(5000);
+  });
+});

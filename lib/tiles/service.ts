@@ -1,0 +1,110 @@
+import { config } from "@/lib/config";
+import { HttpError } from "@/lib/http/respond";
+import { buildInWorker } from "./build";
+import { BANDS } from "./build-worker.mjs";
+import { IndexCache, type TileIndex } from "./cache";
+import { encodeTile } from "./encode";
+import { etagMatches, tileEtag } from "./etag";
+import { canonicalFilters, type TileFilters } from "./filters";
+import { loadRecords, speciesDataVersion } from "./load";
+import { bandForZoom, splitClusterId } from "./packed-index";
+
+export const MAX_ZOOM = 22;
+export const CONTENT_TYPE = "application/vnd.mapbox-vector-tile";
+/**
+ * Tile URLs do not carry the data version, so a cache may keep a tile only briefly; the strong
+ * ETag makes revalidating it cheap (a 304 needs no index). stale-while-revalidate keeps panning
+ * smooth while a vetting's new version propagates.
+ */
+export const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+
+export interface TileRequest {
+  speciesId: number;
+  z: number;
+  x: number;
+  y: number;
+  filters: TileFilters;
+  ifNoneMatch?: string | null;
+}
+
+export interface TileResult {
+  status: 200 | 204 | 304;
+  body?: Uint8Array;
+  headers: Record<string, string>;
+}
+
+/** Path segments → tile address; 400 unless integers with z in 0..22 and x, y in 0..2^z-1. */
+export function parseTileAddress(z: string, x: string, y: string): { z: number; x: number; y: number } {
+  const int = (name: string, v: string) => {
+    if (!/^\d{1,10}$/.test(v)) throw new HttpError(400, "invalid_tile", `${name} must be a whole number, not "${v}".`);
+    return Number(v);
+  };
+  const address = { z: int("z", z), x: int("x", x), y: int("y", y) };
+  checkAddress(address);
+  return address;
+}
+
+function checkAddress({ z, x, y }: { z: number; x: number; y: number }): void {
+  if (!Number.isInteger(z) || z < 0 || z > MAX_ZOOM) throw new HttpError(400, "invalid_tile", `z must be a whole number from 0 to ${MAX_ZOOM}.`);
+  const last = 2 ** z - 1;
+  for (const [name, v] of [["x", x], ["y", y]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > last) throw new HttpError(400, "invalid_tile", `${name} must be a whole number from 0 to ${last} at zoom ${z}.`);
+  }
+}
+
+export function parseSpeciesId(value: string): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new HttpError(400, "invalid_species", `"${value}" is not a species id.`);
+  return Number(value);
+}
+
+/** Tiles and cluster expansion over one cache of cluster indexes. */
+export class TileService {
+  constructor(readonly cache: IndexCache) {}
+
+  async getTile({ speciesId, z, x, y, filters, ifNoneMatch }: TileRequest): Promise<TileResult> {
+    checkAddress({ z, x, y });
+    const dataVersion = await this.version(speciesId);
+    const canonical = canonicalFilters(filters);
+    const etag = tileEtag({ speciesId, dataVersion, filters: canonical, address: `${z}/${x}/${y}` });
+    const headers = { etag, "cache-control": CACHE_CONTROL };
+    if (etagMatches(ifNoneMatch, etag)) return { status: 304, headers };
+    const band = await this.index(speciesId, dataVersion, filters).bands[bandForZoom(z)];
+    const features = band.features(z, x, y);
+    if (features.length === 0) return { status: 204, headers };
+    return { status: 200, body: encodeTile(features), headers: { ...headers, "content-type": CONTENT_TYPE } };
+  }
+
+  /** The zoom at which a clicked cluster splits; null for records stacked at one position. 404 if unknown. */
+  async getClusterExpansionZoom(speciesId: number, clusterId: number, filters: TileFilters): Promise<{ clusterId: number; expansionZoom: number | null; dataVersion: number }> {
+    const dataVersion = await this.version(speciesId);
+    const { band, raw } = splitClusterId(clusterId);
+    const expansionZoom = (await this.index(speciesId, dataVersion, filters).bands[band]).expansionZoom(raw);
+    if (expansionZoom === undefined) {
+      throw new HttpError(404, "unknown_cluster", `No cluster ${clusterId} in species ${speciesId}'s current tiles with these filters.`);
+    }
+    return { clusterId, expansionZoom, dataVersion };
+  }
+
+  private async version(speciesId: number): Promise<number> {
+    const dataVersion = await speciesDataVersion(speciesId);
+    if (dataVersion === null) throw new HttpError(404, "species_not_found", `There is no species ${speciesId}.`);
+    return dataVersion;
+  }
+
+  private index(speciesId: number, dataVersion: number, filters: TileFilters): TileIndex {
+    // The records are read after the version, so an index may hold slightly newer data than its
+    // key says; the next version bump replaces it, and nothing older is ever served as newer.
+    return this.cache.get({ speciesId, dataVersion, filters: canonicalFilters(filters) }, () => {
+      const bands = loadRecords(speciesId, filters).then(buildInWorker);
+      return BANDS.map((_, i) => bands.then((b) => b[i]));
+    });
+  }
+}
+
+let shared: TileService | undefined;
+
+/** The process's tile service; its cache holds TILE_CACHE_MB of indexes. */
+export function tiles(): TileService {
+  shared ??= new TileService(new IndexCache(config().TILE_CACHE_MB * 1024 * 1024));
+  return shared;
+}
