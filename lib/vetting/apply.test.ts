@@ -1,0 +1,140 @@
+import type { Polygon } from "geojson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { applyVettings } from "./apply";
+import { insertRecords, insertSpecies, insertUser } from "./test-fixtures";
+
+const KV = 1, AV = 2, AI = 3, KI = 4;
+
+const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({
+  type: "Polygon",
+  coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+});
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await insertUser(db.pool, "alice", "expert");
+  await insertUser(db.pool, "bob", "expert");
+});
+afterAll(() => db.drop());
+
+async function insertVetting(speciesId: number, authorId: string, classification: number, area: Polygon, updatedAt: string) {
+  const [[x0, y0], , [x1, y1]] = area.coordinates[0];
+  const { rows } = await db.pool.query<{ id: number }>(
+    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+    [speciesId, authorId, classification, JSON.stringify(area), x0, y0, x1, y1, updatedAt],
+  );
+  return rows[0].id;
+}
+
+async function state(ids: number[]) {
+  const { rows } = await db.pool.query<{ classification: number; contentious: boolean }>(
+    `SELECT classification, contentious FROM occurrences WHERE id = ANY($1) ORDER BY array_position($1, id)`,
+    [ids],
+  );
+  return rows.map((r) => [r.classification, r.contentious]);
+}
+
+async function species(id: number) {
+  const { rows } = await db.pool.query(
+    `SELECT occurrence_count, known_valid_count, assumed_valid_count, assumed_invalid_count, known_invalid_count,
+            contentious_count, data_version FROM species WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+describe("applyVettings", () => {
+  it("reclassifies covered records, counts them, bumps data_version, and restores ratings on delete", async () => {
+    const sp = await insertSpecies(db.pool, "Aus bus");
+    const other = await insertSpecies(db.pool, "Aus other");
+    const ids = await insertRecords(db.pool, sp, [
+      { lon: 1, lat: 1, rating: AV },
+      { lon: 6, lat: 6, rating: AI },
+      { lon: 20, lat: 20, rating: AI },
+      { lon: null, lat: null, rating: AV },
+    ]);
+    const [otherRecord] = await insertRecords(db.pool, other, [{ lon: 1, lat: 1, rating: AV }]);
+
+    expect(await applyVettings(db.pool, sp)).toEqual({ changed: 0 });
+    const v1 = await insertVetting(sp, "alice", KV, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
+    const v2 = await insertVetting(sp, "bob", KI, box(5, 5, 15, 15), "2025-02-01T00:00:00Z");
+
+    expect(await applyVettings(db.pool, sp)).toEqual({ changed: 2 });
+    expect(await state(ids)).toEqual([
+      [KV, false],
+      [KI, true],
+      [AI, false],
+      [AV, false],
+    ]);
+    expect(await species(sp)).toEqual({
+      occurrence_count: 4,
+      known_valid_count: 1,
+      assumed_valid_count: 1,
+      assumed_invalid_count: 1,
+      known_invalid_count: 1,
+      contentious_count: 1,
+      data_version: 2,
+    });
+    // Another species' record at the same place is untouched.
+    expect(await state([otherRecord])).toEqual([[AV, false]]);
+
+    // Idempotent: nothing changes, the version stays.
+    expect(await applyVettings(db.pool, sp)).toEqual({ changed: 0 });
+    expect((await species(sp)).data_version).toBe(2);
+
+    await db.pool.query(`UPDATE vettings SET deleted_at = now() WHERE id = $1`, [v2]);
+    expect(await applyVettings(db.pool, sp)).toEqual({ changed: 1 });
+    expect(await state(ids)).toEqual([
+      [KV, false],
+      [KV, false],
+      [AI, false],
+      [AV, false],
+    ]);
+
+    await db.pool.query(`UPDATE vettings SET deleted_at = now() WHERE id = $1`, [v1]);
+    expect(await applyVettings(db.pool, sp)).toEqual({ changed: 2 });
+    expect(await state(ids)).toEqual([
+      [AV, false],
+      [AI, false],
+      [AI, false],
+      [AV, false],
+    ]);
+    expect(await species(sp)).toMatchObject({ known_valid_count: 0, assumed_valid_count: 2, assumed_invalid_count: 2, data_version: 4 });
+  });
+
+  it("runs inside a caller's transaction on a client, and its rollback undoes the work", async () => {
+    const sp = await insertSpecies(db.pool, "Aus tx");
+    const ids = await insertRecords(db.pool, sp, [{ lon: 1, lat: 1, rating: AV }]);
+    await insertVetting(sp, "alice", KI, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
+    const client = await db.pool.connect();
+    try {
+      await client.query("BEGIN");
+      expect(await applyVettings(client, sp)).toEqual({ changed: 1 });
+      await client.query("ROLLBACK");
+      expect(await state(ids)).toEqual([[AV, false]]);
+      // And on an idle client it commits on its own.
+      expect(await applyVettings(client, sp)).toEqual({ changed: 1 });
+    } finally {
+      client.release();
+    }
+    expect(await state(ids)).toEqual([[KI, false]]);
+  });
+
+  it("serialises concurrent runs for one species and lets different species run together", async () => {
+    const a = await insertSpecies(db.pool, "Aus concurrens");
+    const b = await insertSpecies(db.pool, "Aus alter");
+    const points = Array.from({ length: 500 }, (_, i) => ({ lon: i % 20, lat: Math.floor(i / 20), rating: AV }));
+    await insertRecords(db.pool, a, points);
+    await insertRecords(db.pool, b, points);
+    await insertVetting(a, "alice", KI, box(0, 0, 9.5, 30), "2025-01-01T00:00:00Z");
+    await insertVetting(b, "bob", KV, box(0, 0, 4.5, 30), "2025-01-01T00:00:00Z");
+    const results = await Promise.all([applyVettings(db.pool, a), applyVettings(db.pool, a), applyVettings(db.pool, b)]);
+    // Exactly one of the two runs for `a` did the work; the other found nothing left to change.
+    expect(results.map((r) => r.changed).sort((x, y) => x - y)).toEqual([0, 125, 250]);
+    expect(await species(a)).toMatchObject({ known_invalid_count: 250, assumed_valid_count: 250, data_version: 2 });
+    expect(await species(b)).toMatchObject({ known_valid_count: 125, assumed_valid_count: 375, data_version: 2 });
+  });
+});

@@ -1,0 +1,32 @@
+// Rows for the vetting tests, written with plain SQL (the tests' own pool).
+import type pg from "pg";
+
+export async function insertUser(db: pg.Pool, id: string, role: "researcher" | "expert" | "admin"): Promise<string> {
+  await db.query(`INSERT INTO "user" (id, name, email, role) VALUES ($1, $2, $3, $4)`, [id, `User ${id}`, `${id}@example.org`, role]);
+  return id;
+}
+
+export async function insertSpecies(db: pg.Pool, scientificName: string): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO species (guid, scientific_name) VALUES ($1, $2) RETURNING id`,
+    [`urn:test:${scientificName}`, scientificName],
+  );
+  return rows[0].id;
+}
+
+/** Records at the given positions (null: no coordinates), classification = rating as on import. */
+export async function insertRecords(
+  db: pg.Pool,
+  speciesId: number,
+  points: { lon: number | null; lat: number | null; rating: number }[],
+): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, basis_of_record, rating, classification)
+     SELECT $1, 1, gen_random_uuid(), p.lat, p.lon, 1, p.rating, p.rating
+       FROM unnest($2::real[], $3::real[], $4::int2[]) WITH ORDINALITY AS p(lon, lat, rating, n)
+      ORDER BY p.n
+     RETURNING id`,
+    [speciesId, points.map((p) => p.lon), points.map((p) => p.lat), points.map((p) => p.rating)],
+  );
+  return rows.map((r) => r.id);
+}
