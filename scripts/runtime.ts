@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, parseConfig, type Config } from "@/lib/config";
-import { startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
+import { runningEmbeddedUrl, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
 import { log } from "@/lib/log";
 
@@ -62,10 +62,14 @@ export interface Database {
   embedded?: EmbeddedDatabase;
 }
 
-/** DATABASE_URL when set, else the embedded PostgreSQL in DATA_DIR/pg; migrated either way. */
-export async function openDatabase(config: Config): Promise<Database> {
+/**
+ * DATABASE_URL when set, else the embedded PostgreSQL in DATA_DIR/pg; migrated either way.
+ * With `attach`, an embedded server that `npm start` already runs there is used as it is
+ * (commands beside a running Edgar); without, a running one is an error (two Edgars, one data dir).
+ */
+export async function openDatabase(config: Config, { attach = false } = {}): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
-  let url = config.DATABASE_URL;
+  let url = config.DATABASE_URL ?? (attach ? await runningEmbeddedUrl(config.DATA_DIR) : undefined);
   if (!url) {
     try {
       embedded = await startEmbeddedDatabase(config.DATA_DIR);
@@ -89,6 +93,15 @@ export function startWeb(config: Config, env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, [NEXT_BIN, "start", "-p", String(config.PORT)], {
     cwd: ROOT,
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: "inherit",
+  });
+}
+
+/** Starts the background worker (workers/main.ts) on the database this process opened. */
+export function startWorker(env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "workers", "main.ts")], {
+    cwd: ROOT,
+    env: { ...env, NODE_ENV: "production" },
     stdio: "inherit",
   });
 }

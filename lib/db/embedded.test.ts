@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmbeddedDatabase } from "./embedded";
+import { runningEmbeddedUrl, startEmbeddedDatabase } from "./embedded";
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), "edgar-embedded-"));
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
@@ -23,10 +23,13 @@ describe("embedded PostgreSQL", () => {
     const first = await startEmbeddedDatabase(dir, { ephemeral: true });
     try {
       expect(await count(first.url)).toBe(1);
+      // Other commands (npm run sync, npm run user) attach to the running server instead.
+      expect(await runningEmbeddedUrl(dir)).toBe(first.url);
       await expect(startEmbeddedDatabase(dir, { ephemeral: true })).rejects.toThrow(/already in use by another Edgar/);
     } finally {
       await first.stop();
     }
+    expect(await runningEmbeddedUrl(dir)).toBeUndefined();
     const again = await startEmbeddedDatabase(dir, { ephemeral: true });
     try {
       expect(await count(again.url)).toBe(2);

