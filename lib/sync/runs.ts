@@ -6,7 +6,8 @@ import type pg from "pg";
 import { SyncAlreadyRunning } from "./errors";
 
 export type SyncKind = "incremental" | "full";
-export type SyncTrigger = "admin" | "schedule" | "cli";
+/** `startup`: the first sync of a database that has never synced, started by the worker. */
+export type SyncTrigger = "admin" | "schedule" | "cli" | "startup";
 export type SyncStatus = "queued" | "running" | "succeeded" | "failed";
 
 export interface SyncRunRow {

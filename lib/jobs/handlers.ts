@@ -1,0 +1,78 @@
+/**
+ * What the worker does with each job. Plain functions over lib/, so tests call them directly.
+ */
+import { pool } from "@/lib/db/pool";
+import { log } from "@/lib/log";
+import { SyncAlreadyRunning } from "@/lib/sync/errors";
+import { isSyncLockHeld } from "@/lib/sync/lock";
+import { runSync, type SyncResult } from "@/lib/sync/run";
+import { activeRun, insertRun } from "@/lib/sync/runs";
+import { applyVettings } from "@/lib/vetting/apply";
+import { enqueueSync, type ApplyVettingsJob, type SyncJob } from "./queue";
+
+/** Runs a queued sync row; a run already being worked elsewhere is left to that process. */
+export async function handleSync({ runId }: SyncJob, signal?: AbortSignal): Promise<SyncResult | null> {
+  try {
+    return await runSync({ runId, signal });
+  } catch (err) {
+    if (err instanceof SyncAlreadyRunning) {
+      log.info({ runId, active: err.runId }, "sync job skipped: another process is running a sync");
+      return null;
+    }
+    throw err;
+  }
+}
+
+/** The cron tick: an incremental sync, unless one is already queued or running. */
+export async function handleScheduledSync(signal?: AbortSignal): Promise<SyncResult | null> {
+  let runId: number;
+  try {
+    runId = await insertRun(pool(), { kind: "incremental", trigger: "schedule" });
+  } catch (err) {
+    if (err instanceof SyncAlreadyRunning) {
+      log.info({ active: err.runId }, "scheduled sync skipped: a sync is already queued or running");
+      return null;
+    }
+    throw err;
+  }
+  return handleSync({ runId }, signal);
+}
+
+export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Promise<{ changed: number }> {
+  const result = await applyVettings(pool(), speciesId);
+  log.info({ speciesId, ...result }, "vettings applied");
+  return result;
+}
+
+/**
+ * A database that has never synced gets its first (full) sync at once rather than at the next
+ * scheduled time, so a fresh installation fills itself. Returns the new run's id, if any.
+ */
+export async function queueFirstSync(): Promise<number | null> {
+  const db = pool();
+  const { rows } = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM sync_runs) AS any");
+  if (rows[0].any) return null;
+  try {
+    const runId = await insertRun(db, { kind: "full", trigger: "startup" });
+    await enqueueSync({ runId });
+    log.info({ runId }, "first sync queued: this database has never synced");
+    return runId;
+  } catch (err) {
+    if (err instanceof SyncAlreadyRunning) return null;
+    throw err;
+  }
+}
+
+/**
+ * A sync row that is queued or running while nobody holds the sync lock was orphaned: its worker
+ * was killed, or its job was lost. Running it now resumes from its checkpoints.
+ */
+export async function resumeOrphanedSync(signal?: AbortSignal): Promise<SyncResult | null> {
+  const db = pool();
+  const row = await activeRun(db);
+  if (!row || (await isSyncLockHeld(db))) return null;
+  // A freshly queued row normally has its job on the way; give that job a moment.
+  if (row.status === "queued" && Date.now() - row.queued_at.getTime() < 60_000) return null;
+  log.warn({ runId: row.id, status: row.status }, "resuming an orphaned sync run");
+  return handleSync({ runId: row.id }, signal);
+}

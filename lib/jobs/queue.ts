@@ -1,0 +1,70 @@
+/**
+ * The job queue (pg-boss, in the `pgboss` schema of Edgar's own database). Web processes only
+ * send; the worker (workers/) also works the queues and keeps the sync schedule.
+ *
+ * The queue only carries work; correctness does not depend on it: a sync's row in sync_runs and
+ * the sync's advisory lock decide what runs (lib/sync), and re-classification is idempotent.
+ */
+import PgBoss from "pg-boss";
+import { log } from "@/lib/log";
+
+export const QUEUES = {
+  /** `{ runId }`: run (or resume) that queued sync_runs row. */
+  sync: "sync",
+  /** Cron-scheduled: start an incremental sync unless one is queued or running. */
+  scheduledSync: "scheduled-sync",
+  /** `{ speciesId }`: re-classify a species' records from its live vettings. */
+  applyVettings: "apply-vettings",
+} as const;
+
+export interface SyncJob {
+  runId: number;
+}
+export interface ApplyVettingsJob {
+  speciesId: number;
+}
+
+let shared: { url: string; boss: Promise<PgBoss> } | undefined;
+
+/** The process's pg-boss, started on first use. `worker` also runs maintenance and the cron clock. */
+export function queue({ worker = false } = {}): Promise<PgBoss> {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start Edgar with `npm start`, which provides the database");
+  if (shared?.url === url) return shared.boss;
+  const boss = new PgBoss({ connectionString: url, application_name: "edgar-queue", max: 4, supervise: worker, schedule: worker });
+  boss.on("error", (err) => log.error({ err }, "job queue error"));
+  const started = boss.start().then(async () => {
+    // Sync runs last hours; their own row (not the job) is what tracks and resumes them.
+    await ensureQueue(boss, { name: QUEUES.sync, policy: "standard", retryLimit: 0, expireInHours: 23 });
+    await ensureQueue(boss, { name: QUEUES.scheduledSync, policy: "singleton", retryLimit: 0, expireInHours: 23 });
+    // stately: per species at most one waiting job; a vetting made while one runs queues exactly one more.
+    await ensureQueue(boss, { name: QUEUES.applyVettings, policy: "stately", retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInMinutes: 30 });
+    return boss;
+  });
+  shared = { url, boss: started };
+  started.catch(() => {
+    if (shared?.boss === started) shared = undefined;
+  });
+  return started;
+}
+
+async function ensureQueue(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
+  if (await boss.getQueue(options.name)) await boss.updateQueue(options.name, options);
+  else await boss.createQueue(options.name, options);
+}
+
+export async function stopQueue(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current) await (await current.boss).stop({ graceful: true, close: true, wait: true, timeout: 30_000 });
+}
+
+/** Asks a worker to run a queued sync_runs row. */
+export async function enqueueSync(job: SyncJob): Promise<void> {
+  await (await queue()).send(QUEUES.sync, job);
+}
+
+/** Asks a worker to re-classify a species (after a vetting was made, changed or deleted). */
+export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void> {
+  await (await queue()).send(QUEUES.applyVettings, job, { singletonKey: String(job.speciesId) });
+}

@@ -1,0 +1,61 @@
+/**
+ * `npm run worker`: the background worker. Works the job queues (syncs one at a time,
+ * re-classification after vettings), keeps the sync schedule, and resumes a sync whose worker
+ * died. `npm start` runs one beside the web server; more can run on other machines.
+ */
+import { loadConfig, openDatabase } from "@/scripts/runtime";
+import { handleApplyVettings, handleScheduledSync, handleSync, queueFirstSync, resumeOrphanedSync } from "@/lib/jobs/handlers";
+import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type SyncJob } from "@/lib/jobs/queue";
+import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
+import { closePool } from "@/lib/db/pool";
+import { log } from "@/lib/log";
+
+const ORPHAN_CHECK_MS = 60_000;
+
+const config = loadConfig();
+const db = await openDatabase(config, { attach: true });
+process.env.DATABASE_URL = db.url;
+
+const stopping = new AbortController();
+const boss = await queue({ worker: true });
+const cron = await effectiveCron();
+await applySchedule(boss, cron);
+
+// One sync at a time per worker (and across workers: lib/sync's lock); vettings alongside.
+await boss.work<SyncJob>(QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+  await handleSync(job.data, stopping.signal);
+});
+await boss.work(QUEUES.scheduledSync, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => {
+  await handleScheduledSync(stopping.signal);
+});
+await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+  await handleApplyVettings(job.data);
+});
+
+await queueFirstSync();
+
+let resuming: Promise<unknown> = Promise.resolve();
+const checkOrphans = () => {
+  resuming = resuming
+    .then(() => resumeOrphanedSync(stopping.signal))
+    .catch((err: unknown) => log.error({ err }, "could not resume an orphaned sync"));
+};
+checkOrphans();
+const orphanTimer = setInterval(checkOrphans, ORPHAN_CHECK_MS);
+log.info({ schedule: cron || "off" }, "worker started");
+
+let shuttingDown = false;
+async function shutdown(signal: string) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, "worker stopping; a running sync stops at its next safe point and resumes later");
+  clearInterval(orphanTimer);
+  stopping.abort();
+  await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
+  await resuming;
+  await closePool();
+  await db.embedded?.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
