@@ -1,0 +1,132 @@
+/**
+ * better-auth, configured on Edgar's tables: email + password, sessions in PostgreSQL, roles and
+ * the disabled flag as extra user fields, rate limits kept in the database.
+ */
+import { betterAuth } from "better-auth";
+import { APIError, createAuthMiddleware, getIP } from "better-auth/api";
+import type pg from "pg";
+import { config } from "@/lib/config";
+import { pool } from "@/lib/db/pool";
+import { log } from "@/lib/log";
+import { consumeLoginAttempt } from "./login-limit";
+import { authSecret } from "./secret";
+
+export const AUTH_BASE_PATH = "/api/auth";
+const SESSION_DAYS = 7;
+
+function build(db: pg.Pool, secure: boolean) {
+  return betterAuth({
+    appName: "Edgar",
+    basePath: AUTH_BASE_PATH,
+    secret: authSecret(config()),
+    database: db,
+    telemetry: { enabled: false },
+    // Accounts are made by admins (npm run user, the admin console), not by signing up.
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    user: {
+      additionalFields: {
+        role: { type: "string", input: false, required: false, defaultValue: "researcher" },
+        disabled: { type: "boolean", input: false, required: false, defaultValue: false },
+      },
+    },
+    // No cookie cache: every request reads the session row, so signing out or disabling a user
+    // takes effect at once.
+    session: { expiresIn: SESSION_DAYS * 24 * 3600, updateAge: 24 * 3600 },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      modelName: "rate_limit",
+      fields: { lastRequest: "last_request" },
+      window: 60,
+      max: 100,
+      // Per client IP; the per-account limit is the hook below.
+      customRules: { "/sign-in/email": { window: 60, max: 30 } },
+    },
+    advanced: {
+      cookiePrefix: "edgar",
+      useSecureCookies: secure,
+      // Next.js always sets X-Forwarded-Host/Proto (from the socket unless a proxy did), so they
+      // say which origin the browser sees; the origin check compares Origin with it.
+      trustedProxyHeaders: true,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax", secure },
+      // better-auth skips its origin check when NODE_ENV=test; tests must see production behaviour.
+      disableOriginCheck: false,
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // Runs after the password was verified, so only its holder learns the account is disabled.
+          before: async (session) => {
+            const { rows } = await db.query<{ disabled: boolean }>(`SELECT disabled FROM "user" WHERE id = $1`, [session.userId]);
+            if (rows[0]?.disabled !== false) {
+              throw new APIError("FORBIDDEN", { code: "ACCOUNT_DISABLED", message: "This account is disabled; ask an administrator." });
+            }
+          },
+        },
+      },
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = typeof ctx.body?.email === "string" ? ctx.body.email : "";
+        const ip = ctx.request ? getIP(ctx.request, ctx.context.options) : null;
+        const decision = await consumeLoginAttempt(db, { email, ip });
+        if (!decision.allowed) {
+          throw new APIError(
+            "TOO_MANY_REQUESTS",
+            { code: "TOO_MANY_ATTEMPTS", message: `Too many sign-in attempts. Try again in ${decision.retryAfterSeconds} s.` },
+            { "retry-after": String(decision.retryAfterSeconds) },
+          );
+        }
+      }),
+    },
+    onAPIError: {
+      // Refusals (wrong password, rate limit, bad origin) are answers, not faults.
+      onError(error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if (status !== undefined && status < 500) log.debug({ status, message: (error as Error).message }, "better-auth refused a request");
+        else log.error({ err: error }, "better-auth failed");
+      },
+    },
+    logger: {
+      level: "warn",
+      log(level, message, ...args) {
+        // Edgar answers under whatever host name it is reached by, so no fixed base URL is set.
+        if (message.includes("Base URL is not set")) return;
+        log[level]({ args }, `better-auth: ${message}`);
+      },
+    },
+  });
+}
+
+export type Auth = ReturnType<typeof build>;
+
+/** Per (database pool, cookie security): a new pool (tests make one per database) gets new instances. */
+const instances = new Map<boolean, { db: pg.Pool; auth: Auth }>();
+
+/**
+ * The better-auth instance for a request: cookies are `Secure` (and `__Secure-` prefixed) when the
+ * request came over https, so the same installation works on http://localhost and behind TLS.
+ */
+export function auth(secure: boolean): Auth {
+  const db = pool();
+  const cached = instances.get(secure);
+  if (cached?.db === db) return cached.auth;
+  const created = build(db, secure);
+  instances.set(secure, { db, auth: created });
+  return created;
+}
+
+/**
+ * Whether the client reached Edgar over https: the URL's scheme, or the first hop of
+ * X-Forwarded-Proto set by a TLS-terminating proxy (Next.js sets it from the socket otherwise).
+ */
+export function isHttps(headers: Headers, url?: string): boolean {
+  const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  if (forwarded) return forwarded === "https";
+  return url ? url.startsWith("https:") : false;
+}
+
+export function authFor(request: Request): Auth {
+  return auth(isHttps(request.headers, request.url));
+}
