@@ -1,3 +1,4 @@
+import { ensureAdmin } from "@/lib/auth/users";
 import { log } from "@/lib/log";
 import { buildIfNeeded, loadConfig, openDatabase, startWeb, startWorker } from "./runtime";
 
@@ -9,6 +10,7 @@ async function main() {
   const db = await openDatabase(config);
   const env = { ...process.env, DATABASE_URL: db.url };
   process.env.DATABASE_URL = db.url;
+  await ensureAdmin(config);
   await buildIfNeeded();
   const web = startWeb(config, env);
   log.info({ url: `http://localhost:${config.PORT}` }, "Edgar is starting");
