@@ -30,3 +30,22 @@ export async function insertRecords(
   );
   return rows.map((r) => r.id);
 }
+
+/** [classification, contentious] of each record, in the order of `ids`. */
+export async function recordStates(db: pg.Pool, ids: number[]): Promise<[number, boolean][]> {
+  const { rows } = await db.query<{ classification: number; contentious: boolean }>(
+    `SELECT classification, contentious FROM occurrences WHERE id = ANY($1) ORDER BY array_position($1, id)`,
+    [ids],
+  );
+  return rows.map((r) => [r.classification, r.contentious]);
+}
+
+/** A species' counts and data version, as stored. */
+export async function speciesStats(db: pg.Pool, id: number) {
+  const { rows } = await db.query(
+    `SELECT occurrence_count, known_valid_count, assumed_valid_count, assumed_invalid_count, known_invalid_count,
+            contentious_count, data_version FROM species WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
