@@ -9,6 +9,8 @@ import path from "node:path";
  */
 const E2E_RECORDS = 20_000;
 const E2E_SEED = 3;
+/** Where tests reach the simulator's control API (e2e/simulator.ts). */
+const SIMULATOR_PORT = process.env.E2E_SIMULATOR_PORT ?? "3211";
 
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, ".data-e2e");
@@ -16,7 +18,7 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 
 const child = spawn(
   process.execPath,
-  ["--import", "tsx", path.join(root, "scripts", "demo.ts"), "--records", String(E2E_RECORDS), "--seed", String(E2E_SEED)],
+  ["--import", "tsx", path.join(root, "scripts", "demo.ts"), "--records", String(E2E_RECORDS), "--seed", String(E2E_SEED), "--simulator-port", SIMULATOR_PORT],
   {
     cwd: root,
     stdio: "inherit",

@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --records N --seed S]`: Edgar exactly as `npm start` runs it, fed by the
+ * `npm run demo [-- --records N --seed S --simulator-port P]`: Edgar exactly as `npm start` runs it, fed by the
  * bundled ALA simulator instead of the real ALA, on its own data directory (./.data-demo unless
  * DATA_DIR is set). The worker's first sync fills the map within a minute, with no internet.
  */
@@ -13,17 +13,19 @@ const { values } = parseArgs({
   options: {
     records: { type: "string", default: "50000" },
     seed: { type: "string", default: "1" },
+    /** 0: any free port. A fixed one lets tests drive the simulator's control API. */
+    "simulator-port": { type: "string", default: "0" },
   },
   strict: true,
 });
-for (const name of ["records", "seed"] as const) {
+for (const name of ["records", "seed", "simulator-port"] as const) {
   if (!/^\d+$/.test(values[name])) {
     console.error(`--${name} must be a whole number, got "${values[name]}"`);
     process.exit(2);
   }
 }
 
-const sim = await startSimulator({ records: Number(values.records), seed: Number(values.seed) });
+const sim = await startSimulator({ records: Number(values.records), seed: Number(values.seed), port: Number(values["simulator-port"]) });
 log.info({ url: sim.url, records: sim.world.liveCount }, "ALA simulator started for the demo");
 
 const root = path.resolve(import.meta.dirname, "..");
