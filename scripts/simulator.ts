@@ -1,5 +1,5 @@
 /**
- * `npm run simulator -- --port P --records N --seed S [--faults 500:0.1,429:0.05] [--deleted-service]`
+ * `npm run simulator -- --port P --records N --seed S [--faults 500:0.1,429:0.05] [--deleted-service] [--threads N]`
  * The ALA simulator alone (docs/simulator.md). Prints `ALA simulator listening on <url>` once ready.
  */
 import { parseArgs } from "node:util";
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     "fault-delay-ms": { type: "string" },
     "retry-after": { type: "string" },
     "deleted-service": { type: "boolean", default: false },
+    threads: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -25,7 +26,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run simulator -- [--port 0] [--host 127.0.0.1] [--records 50000] [--seed 1]
   [--snapshot 2025-06-01T00:00:00Z] [--faults mode:rate[@path],...] [--fault-delay-ms 2000]
-  [--retry-after 1] [--deleted-service]
+  [--retry-after 1] [--deleted-service] [--threads N]
 fault modes: 500 502 503 429 slow hang truncate invalidJson shortPage`);
   process.exit(0);
 }
@@ -55,6 +56,7 @@ const sim = await startSimulator({
   seed: wholeNumber("seed", values.seed),
   snapshot: values.snapshot,
   deletedService: values["deleted-service"],
+  threads: wholeNumber("threads", values.threads),
   faults: {
     rules,
     delayMs: wholeNumber("fault-delay-ms", values["fault-delay-ms"]),
@@ -62,7 +64,7 @@ const sim = await startSimulator({
   },
 });
 log.info(
-  { url: sim.url, records: sim.world.liveCount, seed: sim.world.seed, startupMs: Date.now() - started, faults: rules },
+  { url: sim.url, records: sim.world.liveCount, seed: sim.world.seed, startupMs: Date.now() - started, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), faults: rules },
   "ALA simulator started",
 );
 // A plain line on stdout so scripts can wait for it whatever the log level.

@@ -68,7 +68,7 @@ describe("ALA client requests", () => {
     expect(url.searchParams.get("q")).toBe("*:*");
     expect(url.searchParams.getAll("fq")).toEqual(["class:Aves", 'speciesID:"urn:lsid:s"']);
     expect(Object.fromEntries([...url.searchParams].filter(([k]) => k !== "fq" && k !== "q"))).toEqual({
-      pageSize: "3", startIndex: "0", sort: "id", dir: "asc", facet: "off",
+      pageSize: "3", startIndex: "0", sort: "id", dir: "asc", facet: "off", disableAllQualityFilters: "true",
     });
   });
 
@@ -204,6 +204,7 @@ describe("ALA client endpoints", () => {
     expect(facetCalls).toHaveLength(3); // 2 + 2 values, then an empty page
     expect(new URL(facetCalls[0].url, "http://x").searchParams.getAll("fq")).toEqual(["class:Aves"]);
     expect(new URL(facetCalls[0].url, "http://x").searchParams.get("facets")).toBe("speciesID");
+    expect(new URL(facetCalls[0].url, "http://x").searchParams.get("disableAllQualityFilters")).toBe("true");
   });
 
   it("uses legacy field names when asked", async () => {

@@ -144,6 +144,12 @@ function withParams(base: string, params: [string, string | number | undefined][
   return url.toString();
 }
 
+/**
+ * Every record, whatever its quality: a deployment may apply a data quality profile by default
+ * (biocache `dataquality.blankProfileIsDefault`), which would hide the very records Edgar rates.
+ */
+const NO_QUALITY_PROFILE: [string, string][] = [["disableAllQualityFilters", "true"]];
+
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
@@ -235,6 +241,7 @@ export function createAlaClient(options: AlaClientOptions) {
       ["dir", p.dir],
       ["fl", p.fl],
       ["facet", "off"],
+      ...NO_QUALITY_PROFILE,
     ]);
   }
 
@@ -268,6 +275,7 @@ export function createAlaClient(options: AlaClientOptions) {
         ["facets", p.facet],
         ["flimit", p.flimit ?? -1],
         ["foffset", p.foffset ?? 0],
+        ...NO_QUALITY_PROFILE,
       ]);
       const answer = await get(url, (json) => facetsSchema.parse(json));
       // An empty array means no record has the field.

@@ -22,6 +22,33 @@ const NO_COORDINATE = -0x80000000;
 /** duplicateStatus codes: 0 = not given. */
 export const DUP = ["", "U", "R", "D"] as const;
 
+type TypedArray = Uint8Array | Uint16Array | Int16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+type TypedArrayClass = { new (buffer: ArrayBufferLike): TypedArray; BYTES_PER_ELEMENT: number };
+
+/** Each column's element type. */
+const LAYOUT = {
+  species: Uint16Array,
+  latE6: Int32Array,
+  lonE6: Int32Array,
+  uncertainty: Float32Array,
+  year: Int16Array,
+  month: Uint8Array,
+  day: Uint8Array,
+  bor: Uint8Array,
+  resource: Uint8Array,
+  flags: Uint8Array,
+  dup: Uint8Array,
+  assertions: Uint32Array,
+  lastLoad: Float64Array,
+  firstLoad: Uint32Array,
+  collector: Uint16Array,
+};
+
+export type ColumnName = keyof typeof LAYOUT;
+export const COLUMN_NAMES = Object.keys(LAYOUT) as ColumnName[];
+/** The columns' buffers, to hand to a worker thread (shared ones are not copied). */
+export type ColumnBuffers = Record<ColumnName, ArrayBufferLike>;
+
 export class Columns {
   capacity = 0;
   species = new Uint16Array(0);
@@ -50,34 +77,41 @@ export class Columns {
   /** Index into resources.ts collectorName; 0 = none. */
   collector = new Uint16Array(0);
 
-  constructor(capacity: number) {
+  /** `shared`: on SharedArrayBuffers, so worker threads can fill them (World.create). */
+  constructor(
+    capacity: number,
+    private readonly shared = false,
+  ) {
     this.grow(capacity);
+  }
+
+  /** Columns over buffers another thread allocated. */
+  static over(buffers: ColumnBuffers, capacity: number): Columns {
+    const c = new Columns(0);
+    for (const name of COLUMN_NAMES) c.set(name, new (LAYOUT[name] as TypedArrayClass)(buffers[name]));
+    c.capacity = capacity;
+    return c;
+  }
+
+  buffers(): ColumnBuffers {
+    return Object.fromEntries(COLUMN_NAMES.map((name) => [name, this[name].buffer])) as ColumnBuffers;
   }
 
   /** Reallocate to at least `capacity`, keeping contents. */
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const copy = <T extends { set(a: T): void; length: number }>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old);
-      return next;
-    };
-    this.species = copy(this.species, (n) => new Uint16Array(n));
-    this.latE6 = copy(this.latE6, (n) => new Int32Array(n));
-    this.lonE6 = copy(this.lonE6, (n) => new Int32Array(n));
-    this.uncertainty = copy(this.uncertainty, (n) => new Float32Array(n));
-    this.year = copy(this.year, (n) => new Int16Array(n));
-    this.month = copy(this.month, (n) => new Uint8Array(n));
-    this.day = copy(this.day, (n) => new Uint8Array(n));
-    this.bor = copy(this.bor, (n) => new Uint8Array(n));
-    this.resource = copy(this.resource, (n) => new Uint8Array(n));
-    this.flags = copy(this.flags, (n) => new Uint8Array(n));
-    this.dup = copy(this.dup, (n) => new Uint8Array(n));
-    this.assertions = copy(this.assertions, (n) => new Uint32Array(n));
-    this.lastLoad = copy(this.lastLoad, (n) => new Float64Array(n));
-    this.firstLoad = copy(this.firstLoad, (n) => new Uint32Array(n));
-    this.collector = copy(this.collector, (n) => new Uint16Array(n));
+    for (const name of COLUMN_NAMES) {
+      const Type = LAYOUT[name] as TypedArrayClass;
+      const bytes = capacity * Type.BYTES_PER_ELEMENT;
+      const next = new Type(this.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+      next.set(this[name] as never);
+      this.set(name, next);
+    }
     this.capacity = capacity;
+  }
+
+  private set(name: ColumnName, array: TypedArray): void {
+    (this as unknown as Record<ColumnName, TypedArray>)[name] = array;
   }
 
   imageCount(i: number): number {

@@ -92,7 +92,9 @@ class ControlError extends Error {
 }
 
 async function body<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<T> {
-  const text = await readBody(req);
+  const text = await readBody(req).catch(() => {
+    throw new ControlError(413, "too_large", "the request body is over 1 MB");
+  });
   let json: unknown;
   try {
     json = text.trim() === "" ? {} : JSON.parse(text);
@@ -156,6 +158,11 @@ async function route(ctx: SimulatorContext, req: IncomingMessage, path: string, 
     faults.clear();
     if (url.searchParams.get("counts") === "reset") faults.resetCounts();
     return faults.state();
+  }
+  if (is("GET", "/requests")) return ctx.requests.snapshot();
+  if (is("DELETE", "/requests")) {
+    ctx.requests.reset();
+    return ctx.requests.snapshot();
   }
   if (is("POST", "/deleted-service")) {
     world.deletedService = (await body(req, schemas.deletedService)).enabled;

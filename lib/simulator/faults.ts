@@ -32,6 +32,9 @@ const APPLIES: Partial<Record<FaultMode, (path: string) => boolean>> = {
   shortPage: (path) => path.endsWith("/occurrences/search"),
 };
 
+/** Modes whose opportunity is only known once the answer is (a page of two records or more): the server reports it. */
+const REPORTED_OPPORTUNITY: ReadonlySet<FaultMode> = new Set(["shortPage"]);
+
 /**
  * `500:0.1,429:0.05,slow:0.2@/occurrences/search` — mode:rate, optionally @path-prefix
  * (several with `|`). Throws on anything else.
@@ -54,10 +57,14 @@ export function parseFaultSpec(spec: string): FaultRule[] {
 
 export type FaultCounts = Record<FaultMode, number>;
 
+const zeros = () => Object.fromEntries(FAULT_MODES.map((m) => [m, 0])) as FaultCounts;
+
 export class Faults {
   private config: FaultConfig = { rules: [] };
   private counter = 0;
-  private readonly injected: FaultCounts = Object.fromEntries(FAULT_MODES.map((m) => [m, 0])) as FaultCounts;
+  private readonly injected: FaultCounts = zeros();
+  /** Requests each mode could have hit: what its share of failures is measured against. */
+  private readonly opportunities: FaultCounts = zeros();
 
   constructor(
     private readonly defaultSeed: number,
@@ -70,6 +77,8 @@ export class Faults {
     const total = config.rules.reduce((a, r) => a + r.rate, 0);
     if (total > 1 + 1e-9) throw new RangeError(`fault rates add up to ${total} (> 1)`);
     this.config = { ...config, rules: config.rules.map((r) => ({ ...r })) };
+    // Each configuration draws its own sequence from the start: the same faults, set again, hit the same requests.
+    this.counter = 0;
   }
 
   clear(): void {
@@ -90,6 +99,7 @@ export class Faults {
       (r) => (!r.paths || r.paths.some((p) => path.startsWith(p))) && (APPLIES[r.mode]?.(path) ?? true),
     );
     if (!rules.length) return null;
+    for (const r of rules) if (!REPORTED_OPPORTUNITY.has(r.mode)) this.opportunities[r.mode]++;
     const u = hash2(this.config.seed ?? this.defaultSeed, this.counter++) / 2 ** 32;
     let acc = 0;
     for (const r of rules) {
@@ -104,15 +114,31 @@ export class Faults {
     this.injected[mode]++;
   }
 
+  /** An answer the mode could have hit, for modes in REPORTED_OPPORTUNITY. */
+  opportunity(mode: FaultMode): void {
+    if (this.config.rules.some((r) => r.mode === mode)) this.opportunities[mode]++;
+  }
+
   counts(): FaultCounts {
     return { ...this.injected };
   }
 
-  resetCounts(): void {
-    for (const m of FAULT_MODES) this.injected[m] = 0;
+  opportunityCounts(): FaultCounts {
+    return { ...this.opportunities };
   }
 
-  state(): FaultConfig & { delayMs: number; retryAfterSeconds: number; counts: FaultCounts; requests: number } {
-    return { ...this.config, delayMs: this.delayMs, retryAfterSeconds: this.retryAfterSeconds, counts: this.counts(), requests: this.counter };
+  resetCounts(): void {
+    for (const m of FAULT_MODES) this.injected[m] = this.opportunities[m] = 0;
+  }
+
+  state(): FaultConfig & { delayMs: number; retryAfterSeconds: number; counts: FaultCounts; opportunities: FaultCounts; requests: number } {
+    return {
+      ...this.config,
+      delayMs: this.delayMs,
+      retryAfterSeconds: this.retryAfterSeconds,
+      counts: this.counts(),
+      opportunities: this.opportunityCounts(),
+      requests: this.counter,
+    };
   }
 }

@@ -19,6 +19,8 @@ const PLACE_DATE_ISSUES =
   A.ZERO_COORDINATE | A.COORDINATE_OUT_OF_RANGE | A.COORDINATES_CENTRE_OF_COUNTRY | A.COORDINATES_CENTRE_OF_STATEPROVINCE |
   A.detectedOutlier | A.HABITAT_MISMATCH | A.COUNTRY_COORDINATE_MISMATCH | A.FIRST_OF_MONTH | A.FIRST_OF_YEAR |
   A.FIRST_OF_CENTURY | A.RECORDED_DATE_INVALID;
+/** duplicateStatus placeholder between fillRecord() and link(): drew to be a duplicate. */
+const CANDIDATE = 4;
 const UNCERTAINTIES = [5, 10, 10, 20, 30, 30, 50, 100, 100, 250, 500, 1000, 2000, 5000, 10000, 25000];
 
 function cumulative(weights: ArrayLike<number>): Float64Array {
@@ -132,6 +134,15 @@ export class Generator {
    * changed (it became a representative), or -1.
    */
   fill(c: Columns, i: number, speciesIndex?: number, loadedAt?: number): number {
+    this.fillRecord(c, i, speciesIndex, loadedAt);
+    return this.link(c, i);
+  }
+
+  /**
+   * Everything of record i that depends on (seed, i) alone, so records can be filled in any order
+   * or thread. A record that drew to duplicate an earlier one is left marked CANDIDATE for link().
+   */
+  fillRecord(c: Columns, i: number, speciesIndex?: number, loadedAt?: number): void {
     const rng = this.rng.seed(hash2(this.seed, i));
     let s = speciesIndex ?? sample(this.cumSpecies, rng.next());
     for (let tries = 0; this.species[s].retired && speciesIndex === undefined && tries < 20; tries++) {
@@ -286,12 +297,26 @@ export class Generator {
     // Recorders: a few are prolific (log-uniform over the pool), some records name nobody.
     c.collector[i] = rng.chance(0.05) ? 0 : Math.floor(Math.exp(rng.next() * Math.log(COLLECTOR_COUNT - 1))) + 1;
 
-    // Duplicates: same species, place, date and recorder as an earlier record.
-    let changed = -1;
+    // Duplicates of an earlier record of the species are drawn here and linked in order by link().
     const hasPlaceAndDate = !Number.isNaN(lat) && year > 0;
-    c.dup[i] = hasPlaceAndDate ? 1 : 0;
-    const j = this.lastOfSpecies[s];
     const candidate = hasPlaceAndDate && month > 0 && (mask & PLACE_DATE_ISSUES) === 0 && rng.chance(0.04);
+    c.dup[i] = candidate ? CANDIDATE : hasPlaceAndDate ? 1 : 0;
+    c.assertions[i] = mask;
+    c.flags[i] = flags;
+  }
+
+  /**
+   * Duplicates, in record order: a CANDIDATE becomes a copy (species, place, date and recorder) of
+   * the last record of its species with a full place and date, which becomes its representative.
+   * Returns the index of that representative when it just became one (its duplicateStatus
+   * changed), or -1.
+   */
+  link(c: Columns, i: number): number {
+    const s = c.species[i];
+    const candidate = c.dup[i] === CANDIDATE;
+    if (candidate) c.dup[i] = 1;
+    let changed = -1;
+    const j = this.lastOfSpecies[s];
     if (candidate && j >= 0 && j !== i && c.species[j] === s && (c.flags[j] & FLAG.DELETED) === 0) {
       c.latE6[i] = c.latE6[j];
       c.lonE6[i] = c.lonE6[j];
@@ -301,15 +326,14 @@ export class Generator {
       c.day[i] = c.day[j];
       c.collector[i] = c.collector[j];
       c.dup[i] = 3;
-      mask = (mask & ~A.COORDINATE_UNCERTAINTY_METERS_INVALID) | (c.assertions[j] & A.COORDINATE_UNCERTAINTY_METERS_INVALID) | A.INFERRED_DUPLICATE_RECORD;
+      const invalidUncertainty = A.COORDINATE_UNCERTAINTY_METERS_INVALID;
+      c.assertions[i] = (c.assertions[i] & ~invalidUncertainty) | (c.assertions[j] & invalidUncertainty) | A.INFERRED_DUPLICATE_RECORD;
       if (c.dup[j] === 1) {
         c.dup[j] = 2;
         changed = j;
       }
     }
-    if (hasPlaceAndDate && month > 0 && (mask & PLACE_DATE_ISSUES) === 0) this.lastOfSpecies[s] = i;
-    c.assertions[i] = mask;
-    c.flags[i] = flags;
+    if (c.hasCoordinates(i) && c.year[i] > 0 && c.month[i] > 0 && (c.assertions[i] & PLACE_DATE_ISSUES) === 0) this.lastOfSpecies[s] = i;
     return changed;
   }
 }

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Faults, type FaultConfig } from "./faults";
+import { RequestLog } from "./requests";
 import { SearchEngine } from "./search";
 import { createHandler, type SimulatorContext } from "./server";
 import { World, type WorldOptions } from "./world";
@@ -21,15 +22,18 @@ export interface Simulator {
   url: string;
   world: World;
   faults: Faults;
+  /** ALA requests answered so far, by endpoint. */
+  requests: RequestLog;
   close(): Promise<void>;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const world = new World(options);
+  const world = await World.create(options);
   world.indexes; // build now rather than on the first request
   const faults = new Faults(world.seed, options.faults);
   let url = "";
-  const ctx: SimulatorContext = { world, engine: new SearchEngine(world), faults, baseUrl: () => url, hung: new Set() };
+  const requests = new RequestLog();
+  const ctx: SimulatorContext = { world, engine: new SearchEngine(world), faults, baseUrl: () => url, hung: new Set(), requests };
   const server = createServer(createHandler(ctx));
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? "127.0.0.1";
@@ -43,6 +47,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url,
     world,
     faults,
+    requests,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of ctx.hung) res.destroy();
@@ -57,4 +62,6 @@ export type { RecordChanges, RecordSelection, SplitOptions, SpeciesSummary, Spec
 export { Faults, FAULT_MODES, parseFaultSpec } from "./faults";
 export type { FaultConfig, FaultMode, FaultRule, FaultCounts } from "./faults";
 export { MAX_PAGE_SIZE } from "./server";
+export { ENDPOINTS, RequestLog } from "./requests";
+export type { Endpoint, RequestCounts } from "./requests";
 export type { ClockChange, ClockState } from "./clock";

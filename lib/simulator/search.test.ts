@@ -146,6 +146,7 @@ describe("GET /occurrences/search", () => {
     expect(new Set(seen).size).toBe(mid.count);
     expect(seen).toEqual([...seen].sort());
     expect(new Set(seen)).toEqual(new Set(sim.world.speciesUuids(mid.guid)));
+    expect((await search({ fq, sort: "id", dir: "asc", pageSize: 7, start: 7 })).occurrences.map((r) => r.uuid)).toEqual(seen.slice(7, 14));
     const desc = await search({ fq, sort: "uuid", dir: "desc", pageSize: 3 });
     expect(desc.occurrences.map((r) => r.uuid)).toEqual(seen.slice(-3).reverse());
   });
@@ -179,6 +180,62 @@ describe("GET /occurrences/search", () => {
     }
     const without = await search({ q: "*:*", fq: "multimedia:Image", pageSize: 1 });
     expect(without.occurrences[0]).not.toHaveProperty("imageMetadata");
+  });
+
+  it("answers q as free text over the names, or as a query like fq", async () => {
+    const { biggest } = speciesBySize();
+    const word = biggest.vernacularName.split(" ").at(-1)!;
+    const text = await search({ q: word, pageSize: 50 });
+    expect(text.totalRecords).toBeGreaterThanOrEqual(biggest.count);
+    expect(text.occurrences.every((r) => `${r.vernacularName} ${r.scientificName}`.toLowerCase().includes(word.toLowerCase()))).toBe(true);
+    expect((await search({ q: `speciesID:${q(biggest.guid)}`, pageSize: 0 })).totalRecords).toBe(biggest.count);
+    expect((await search({ q: `speciesID:${q(biggest.guid)}`, fq: "basisOfRecord:HUMAN_OBSERVATION", pageSize: 0 })).totalRecords).toBe(
+      await total(`speciesID:${q(biggest.guid)}`, "basisOfRecord:HUMAN_OBSERVATION"),
+    );
+    expect((await get("/occurrences/search", { q: "year:[1 TO" })).status).toBe(400);
+  });
+
+  it("adds facet results unless facet=off", async () => {
+    const withFacets = await get<Page & { facetResults: Facet[] }>("/occurrences/search", { q: "*:*", pageSize: 0, facets: "basisOfRecord", flimit: 3 });
+    expect(withFacets.body.facetResults).toHaveLength(1);
+    expect(withFacets.body.facetResults[0]).toMatchObject({ fieldName: "basisOfRecord" });
+    expect(withFacets.body.facetResults[0].fieldResult).toHaveLength(3);
+    const off = await get<Page & { facetResults: Facet[] }>("/occurrences/search", { q: "*:*", pageSize: 0, facets: "basisOfRecord", facet: "off" });
+    expect(off.body.facetResults).toEqual([]);
+  });
+
+  it("gives the same page for the same request, in any sort, while the index does not change", async () => {
+    const sorts: Record<string, string>[] = [{ sort: "id", dir: "asc" }, { sort: "lastLoadDate", dir: "desc" }, {}];
+    for (const params of sorts) {
+      const p = { q: "*:*", pageSize: 50, startIndex: 1234, ...params };
+      expect((await search(p)).occurrences.map((r) => r.uuid)).toEqual((await search(p)).occurrences.map((r) => r.uuid));
+    }
+    // Default ("score") order pages concatenate without gaps or repeats, like sort=id.
+    const a = await search({ q: "*:*", pageSize: 100, startIndex: 0 });
+    const b = await search({ q: "*:*", pageSize: 100, startIndex: 100 });
+    const both = await search({ q: "*:*", pageSize: 200, startIndex: 0 });
+    expect([...a.occurrences, ...b.occurrences].map((r) => r.uuid)).toEqual(both.occurrences.map((r) => r.uuid));
+  });
+
+  it("refuses a pageSize or startIndex that is not a whole number, like Spring does", async () => {
+    const bad: Record<string, string>[] = [{ pageSize: "ten" }, { pageSize: "-1" }, { startIndex: "1.5" }];
+    for (const params of bad) {
+      const r = await get<{ status: number; message: string }>("/occurrences/search", params);
+      expect(r.status).toBe(400);
+      expect(r.body.message).toEqual(expect.any(String));
+    }
+    expect((await search({ q: "*:*", pageSize: 5, startIndex: 999_999 })).occurrences).toEqual([]);
+  });
+
+  it("applies a data quality profile only when asked, and none with disableAllQualityFilters", async () => {
+    const profile = JSON.parse(readFileSync("/work/shared/fixtures/ala/quality-filters-ALA-profile.json", "utf8")) as string[];
+    const filtered = await total(...profile);
+    expect(filtered).toBeLessThan(5000);
+    expect((await search({ q: "*:*", pageSize: 0 })).totalRecords).toBe(5000);
+    expect((await search({ q: "*:*", pageSize: 0, qualityProfile: "ALA" })).totalRecords).toBe(filtered);
+    expect((await search({ q: "*:*", pageSize: 0, qualityProfile: "ALA", disableAllQualityFilters: "true" })).totalRecords).toBe(5000);
+    const facet = await get<Facet[]>("/occurrences/facets", { facets: "basisOfRecord", flimit: -1, qualityProfile: "ALA" });
+    expect(facet.body[0].fieldResult.reduce((n, r) => n + r.count, 0)).toBe(filtered);
   });
 
   it("accepts the legacy /ws prefix", async () => {

@@ -170,6 +170,10 @@ function candidates(w: World, clauses: Node[]): Candidates {
     if (node.type === "term" && node.field.kind === "species") {
       const table = speciesTable(node, w);
       const species = w.species.filter((s) => table[s.index] === 1 && !s.retired);
+      // A clause many species pass (class:Aves passes them all) is sized before it is gathered:
+      // copying a million record numbers on every request was most of a species query's time.
+      const size = species.reduce((n, s) => n + w.speciesRecords(s.index).length, 0);
+      if (size >= best.records.length) continue;
       if (species.length === 1) found = { records: w.speciesRecords(species[0].index), order: "id", covered: node };
       else {
         const parts = species.map((s) => w.speciesRecords(s.index));

@@ -3,8 +3,10 @@ import { handleControl } from "./control";
 import { field } from "./fields";
 import type { FaultMode, Faults } from "./faults";
 import { sendJson, sendText, springError } from "./http-util";
+import { qualityFilters } from "./quality";
 import { QueryError } from "./query";
 import { fullRecord, imageMetadata, searchRecord } from "./record";
+import type { RequestLog } from "./requests";
 import { SearchEngine, sortKey, type FacetOptions } from "./search";
 import { ASSERTION_KINDS } from "./vocab";
 import type { World } from "./world";
@@ -26,6 +28,7 @@ export interface SimulatorContext {
   baseUrl: () => string;
   /** Responses held open by the hang fault, ended on close. */
   hung: Set<ServerResponse>;
+  requests: RequestLog;
 }
 
 class BadRequest extends Error {}
@@ -54,6 +57,7 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
   let path = url.pathname.replace(/\/+$/, "") || "/";
   if (path.startsWith("/__control")) return handleControl(ctx, req, res, path, url);
   if (/^\/ws\/(occurrences?|assertions)\b/.test(path)) path = path.slice(3);
+  ctx.requests.count(path);
 
   const fault = ctx.faults.draw(path);
   if (fault && (await injectBefore(ctx, fault, res, path))) return;
@@ -63,7 +67,8 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     ctx.faults.record(transform);
     const text = JSON.stringify(body);
     // A truncated body ends cleanly (no transport error): only parsing it can tell.
-    const broken = transform === "truncate" ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text.replace(/:/, ":,");
+    const broken =
+      transform === "truncate" ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text.includes(":") ? text.replace(/:/, ":,") : `${text},`;
     sendText(res, 200, broken, "application/json;charset=UTF-8");
   };
 
@@ -141,11 +146,11 @@ function search(ctx: SimulatorContext, p: URLSearchParams, shortPage: boolean) {
   const requested = int(p, "pageSize", 10);
   if (requested < 0) throw new BadRequest("pageSize must not be negative");
   const pageSize = Math.min(requested, MAX_PAGE_SIZE);
-  const startIndex = Math.max(0, int(p, "startIndex", 0));
+  const startIndex = Math.max(0, int(p, "startIndex", int(p, "start", 0)));
   const sort = p.get("sort") || "score";
   const dir = (p.get("dir") || "asc").toLowerCase() === "desc" ? "desc" : "asc";
   const key = sortKey(sort, dir === "desc");
-  const query = { q: p.get("q") ?? undefined, fq: p.getAll("fq") };
+  const query = queryOf(p);
   const records = engine.run(query, key);
   const total = records.length;
   // Field sorts are built for their direction; the index orders are walked backwards for desc.
@@ -155,8 +160,11 @@ function search(ctx: SimulatorContext, p: URLSearchParams, shortPage: boolean) {
     const pos = startIndex + k;
     page.push(records[reverse ? total - 1 - pos : pos]);
   }
-  if (shortPage && page.length === pageSize && startIndex + pageSize < total && pageSize > 1) {
-    page.length = Math.ceil(pageSize / 2);
+  // Records silently missing from the page (a middle page or the last one); totalRecords still
+  // says how many there should be, which is how a client can tell.
+  if (page.length > 1) ctx.faults.opportunity("shortPage");
+  if (shortPage && page.length > 1) {
+    page.length = Math.ceil(page.length / 2);
     ctx.faults.record("shortPage");
   }
   const im = p.get("im") === "true";
@@ -181,18 +189,23 @@ function search(ctx: SimulatorContext, p: URLSearchParams, shortPage: boolean) {
     urlParameters: `?${qs}`,
     queryTitle: query.q && query.q !== "*:*" ? query.q : "all records",
     activeFacetMap: Object.fromEntries(
-      query.fq.map((fq) => {
+      p.getAll("fq").map((fq) => {
         const name = fq.replace(/^-/, "").split(":")[0];
         return [name, { name, displayName: fq, value: fq.slice(fq.indexOf(":") + 1) }];
       }),
     ),
     activeFacetObj: Object.fromEntries(
-      query.fq.map((fq) => {
+      p.getAll("fq").map((fq) => {
         const name = fq.replace(/^-/, "").split(":")[0];
         return [name, [{ name, displayName: fq, value: fq }]];
       }),
     ),
   };
+}
+
+/** q and fq, plus the filters of a requested data quality profile. */
+function queryOf(p: URLSearchParams) {
+  return { q: p.get("q") ?? undefined, fq: [...p.getAll("fq"), ...qualityFilters(p)] };
 }
 
 /** JSON keys to keep for `fl` (index names, either style), or null for all. Unknown names are ignored, as Solr does. */
@@ -220,7 +233,7 @@ function facetOptions(p: URLSearchParams): FacetOptions {
 function facets(ctx: SimulatorContext, p: URLSearchParams) {
   const names = facetList(p);
   if (!names.length) throw new BadRequest("Required request parameter 'facets' is not present");
-  return ctx.engine.facets({ q: p.get("q") ?? undefined, fq: p.getAll("fq") }, names, facetOptions(p));
+  return ctx.engine.facets(queryOf(p), names, facetOptions(p));
 }
 
 function deleted(ctx: SimulatorContext, p: URLSearchParams): string[] {

@@ -4,6 +4,7 @@ import * as d from "./derived";
 import { Generator } from "./generate";
 import { IdCodec } from "./ids";
 import { buildIndexes, type Indexes } from "./indexes";
+import { defaultThreads, fillInParallel } from "./parallel";
 import { hash2, Rng } from "./prng";
 import { taxonGuid } from "./species-data";
 import { initialSpecies, makeSpecies, type Species } from "./taxa";
@@ -17,6 +18,8 @@ export interface WorldOptions {
   snapshot?: number | string | Date;
   /** Whether /occurrence/deleted lists deletions (the current ALA's answers an empty list). */
   deletedService?: boolean;
+  /** Threads World.create generates with (same world either way). Default: the cores, from four million records. */
+  threads?: number;
 }
 
 /** Raised for bad control requests (unknown species or record...); `status` is the HTTP answer. */
@@ -99,6 +102,22 @@ export interface Truth {
 }
 
 const DEFAULT_SNAPSHOT = Date.UTC(2025, 5, 1);
+const DEFAULT_RECORDS = 50_000;
+
+const snapshotOf = (o: WorldOptions) => (o.snapshot === undefined ? DEFAULT_SNAPSHOT : new Date(o.snapshot).getTime());
+/** Head room so a few control-API additions do not reallocate twenty million records. */
+const capacityFor = (records: number) => records + Math.max(1024, Math.ceil(records * 0.01));
+
+/** Assertion names (either code style) as the column's bit mask; unknown names are a bad request. */
+function assertionMask(names: readonly string[]): number {
+  let mask = 0;
+  for (const name of names) {
+    const a = ASSERTION_BY_NAME.get(name);
+    if (!a) throw new WorldError(400, `unknown assertion ${name}`);
+    mask |= a.bit;
+  }
+  return mask;
+}
 
 /**
  * The simulated ALA index: columns of records, the species, the clock, the deletion log, and the
@@ -121,18 +140,32 @@ export class World {
   private truthCache: Truth | null = null;
   private opCounter = 0;
 
-  constructor(options: WorldOptions = {}) {
-    const records = options.records ?? 50_000;
+  /**
+   * Generates the world in this thread. `filled`: columns whose records World.create already
+   * filled in worker threads; only the duplicate links remain to be made.
+   */
+  constructor(options: WorldOptions = {}, filled?: Columns) {
+    const records = options.records ?? DEFAULT_RECORDS;
     this.seed = (options.seed ?? 1) >>> 0;
-    this.snapshotMs = options.snapshot === undefined ? DEFAULT_SNAPSHOT : new Date(options.snapshot).getTime();
+    this.snapshotMs = snapshotOf(options);
     this.deletedService = options.deletedService ?? false;
     this.ids = new IdCodec(this.seed);
     this.species = initialSpecies();
-    // Head room so a few control-API additions do not reallocate twenty million records.
-    this.cols = new Columns(records + Math.max(1024, Math.ceil(records * 0.01)));
+    this.cols = filled ?? new Columns(capacityFor(records));
     this.generator = new Generator(this.seed, this.species, this.snapshotMs, records);
-    for (let i = 0; i < records; i++) this.generator.fill(this.cols, i);
+    if (filled) for (let i = 0; i < records; i++) this.generator.link(this.cols, i);
+    else for (let i = 0; i < records; i++) this.generator.fill(this.cols, i);
     this.count = records;
+  }
+
+  /** The same world as `new World(options)`, generated on several cores when it is large. */
+  static async create(options: WorldOptions = {}): Promise<World> {
+    const records = options.records ?? DEFAULT_RECORDS;
+    const threads = options.threads ?? defaultThreads(records);
+    if (threads <= 1) return new World(options);
+    const cols = new Columns(capacityFor(records), true);
+    await fillInParallel(cols, { seed: (options.seed ?? 1) >>> 0, snapshotMs: snapshotOf(options), records, threads });
+    return new World(options, cols);
   }
 
   // ---- reading ----
@@ -226,10 +259,12 @@ export class World {
     const targets = this.select(selection);
     const set = selection.set;
     const into = set?.speciesGuid === undefined ? undefined : this.requireSpecies(set.speciesGuid);
+    // Checked before anything changes: a bad request leaves every record as it was.
+    const assertions = set?.assertions === undefined ? undefined : assertionMask(set.assertions);
     const now = this.clock.now();
     const c = this.cols;
     for (const i of targets) {
-      if (set) this.apply(i, set, into);
+      if (set) this.apply(i, set, into, assertions);
       else if (c.hasCoordinates(i)) {
         // Default change: a re-georeferenced record.
         const rng = new Rng(hash2(this.seed ^ this.version, i));
@@ -406,7 +441,7 @@ export class World {
     }
   }
 
-  private apply(i: number, set: RecordChanges, into: Species | undefined): void {
+  private apply(i: number, set: RecordChanges, into: Species | undefined, assertions: number | undefined): void {
     const c = this.cols;
     const num = (v: number | null | undefined, missing: number) => (v === null || v === undefined ? missing : v);
     // Setting one coordinate keeps the other; clearing either clears the position, as the ALA does.
@@ -420,15 +455,7 @@ export class World {
     if (set.basisOfRecord !== undefined) c.bor[i] = BOR[set.basisOfRecord];
     if (set.duplicateStatus !== undefined) c.dup[i] = set.duplicateStatus === null ? 0 : " URD".indexOf(set.duplicateStatus);
     if (set.userAssertion !== undefined) c.flags[i] = set.userAssertion ? c.flags[i] | FLAG.USER_ASSERTION : c.flags[i] & ~FLAG.USER_ASSERTION;
-    if (set.assertions !== undefined) {
-      let mask = 0;
-      for (const name of set.assertions) {
-        const a = ASSERTION_BY_NAME.get(name);
-        if (!a) throw new WorldError(400, `unknown assertion ${name}`);
-        mask |= a.bit;
-      }
-      c.assertions[i] = mask;
-    }
+    if (assertions !== undefined) c.assertions[i] = assertions;
     if (into) c.species[i] = into.index;
   }
 }
