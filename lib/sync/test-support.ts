@@ -4,28 +4,44 @@
  * own search answers, through the same normaliser and rules the sync must apply).
  */
 import type pg from "pg";
-import { createAlaClient, type AlaClient } from "@/lib/ala/client";
+import { createAlaClient, type AlaClient, type AlaClientOptions } from "@/lib/ala/client";
 import { normaliseRecord } from "@/lib/ala/normalise";
 import { parseRecord } from "@/lib/ala/schemas";
 import { classificationCode } from "@/lib/domain/codes";
 import { isRelevant, rate } from "@/lib/ratings/rules";
-import { startSimulator, type Simulator, type SimulatorOptions } from "@/lib/simulator";
+import { startSimulator, type Simulator, type SimulatorOptions, type SpeciesSummary } from "@/lib/simulator";
 import { searchRecord } from "@/lib/simulator/record";
 
 export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ records: 3000, seed: 7, ...options });
 }
 
-export function clientFor(sim: Simulator, retries = 3): AlaClient {
+/**
+ * A client for the simulator that retries at once (1 ms back-off, Retry-After capped at 5 ms).
+ * A number for `options` is the number of retries.
+ */
+export function clientFor(sim: Pick<Simulator, "url">, options: number | Partial<AlaClientOptions> = {}): AlaClient {
+  if (typeof options === "number") options = { retries: options };
   return createAlaClient({
     biocacheUrl: sim.url,
     imagesUrl: sim.url,
-    retries,
+    retries: 3,
     retryBaseMs: 1,
     timeoutMs: 2_000,
     maxRetryAfterMs: 5,
     logger: { warn: () => undefined },
+    ...options,
   });
+}
+
+/** The environment that points Edgar's configured ALA client at the simulator, retrying at once. */
+export function alaEnv(sim: Pick<Simulator, "url">, retries = 3): Record<string, string> {
+  return { ALA_BIOCACHE_URL: sim.url, ALA_IMAGES_URL: sim.url, SYNC_RETRY_BASE_MS: "1", SYNC_RETRIES: String(retries), SYNC_REQUEST_TIMEOUT_MS: "5000" };
+}
+
+/** alaEnv for this process (what the worker's handlers use); before anything reads config(), which is parsed once. */
+export function configureAlaFor(sim: Pick<Simulator, "url">, retries = 3): void {
+  Object.assign(process.env, alaEnv(sim, retries));
 }
 
 export interface ExpectedRecord {
@@ -42,6 +58,35 @@ export interface ExpectedRecord {
 export interface Expected {
   records: Map<string, ExpectedRecord>;
   skipped: Record<string, number>;
+}
+
+export interface WorldChanges {
+  /** The species split in two, and the new (western) one. */
+  split: SpeciesSummary;
+  western: SpeciesSummary;
+  /** `from` merged into `into`. */
+  from: SpeciesSummary;
+  into: SpeciesSummary;
+  retired: SpeciesSummary;
+}
+
+/**
+ * Everything that happens to the ALA between two syncs: records added, updated and deleted, a
+ * species split, two merged and one retired (the three largest species and a small one).
+ */
+export function changeWorld(sim: Simulator, scale = 1): WorldChanges {
+  const w = sim.world;
+  const bySize = w.speciesList().filter((s) => !s.retired).sort((a, b) => b.count - a.count);
+  const [split, from, into] = bySize;
+  const retired = bySize.find((s) => s.count >= 5 && s.count <= 40 && ![split, from, into].includes(s))!;
+  w.addRecords({ count: Math.ceil(60 * scale) });
+  w.updateRecords({ count: Math.ceil(40 * scale) });
+  w.deleteRecords({ count: Math.ceil(25 * scale) });
+  // A name of its own each time, so the same species can be split again in a later round.
+  const { species: western } = w.splitSpecies({ guid: split.guid, fraction: 0.4, scientificName: `${split.scientificName} occidentalis ${w.version}` });
+  w.mergeSpecies({ from: from.guid, into: into.guid });
+  w.retireSpecies({ guid: retired.guid });
+  return { split, western, from, into, retired };
 }
 
 /** What the local copy must hold for the simulator's current world. */
@@ -130,3 +175,6 @@ export async function staleSpeciesCounts(db: pg.Pool): Promise<unknown[]> {
   );
   return rows;
 }
+
+// Also here, where other test files first found them.
+export { eventually, spawnTs, type Child } from "./test-process";
