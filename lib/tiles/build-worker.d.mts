@@ -48,7 +48,7 @@ export const COUNTS: number;
 export function lngX(lng: number): number;
 export function latY(lat: number): number;
 export function collapseRecords(records: RecordColumns): PointColumns;
-export function snapToGrid(points: PointColumns, cellBits: number): PointColumns;
+export function gridCells(records: RecordColumns, cellBits: number): PointColumns;
 export function buildBand(points: PointColumns, spec: { minZoom: number; maxZoom: number }): PackedBand;
 export function bandBuffers(band: PackedBand): ArrayBuffer[];
 export function buildBands(records: RecordColumns, onBand: (index: number, band: PackedBand) => void): void;

@@ -9,7 +9,7 @@ import Supercluster from "supercluster";
 export const RADIUS = 60;
 export const CLUSTER_EXTENT = 512;
 /**
- * Zoom bands, each its own supercluster index. The coarse band is built from points snapped to a
+ * Zoom bands, each its own supercluster index. The coarse band is built from records snapped to a
  * 4-pixel grid at its deepest zoom (far below the 60-pixel radius), so a million records become a
  * few ten thousand weighted points and the first, low-zoom tiles are ready long before the exact
  * band, whose build is proportional to distinct positions times zoom levels.
@@ -107,23 +107,29 @@ export function collapseRecords({ lon, lat, id, cat }) {
   return points;
 }
 
-/** Weighted points → one weighted point per grid cell (2^-cellBits of the world), at their weighted mean. */
-export function snapToGrid(points, cellBits) {
-  const n = points.id.length;
+/**
+ * Records → one weighted point per grid cell (2^-cellBits of the world), at the cell's records'
+ * mean position; a cell whose records share one position keeps it exactly (a lone record is
+ * drawn where it is). Straight from the records, in one pass, so the coarse band does not wait
+ * for collapseRecords: it is what the first, low-zoom tiles of a cold species need.
+ */
+export function gridCells({ lon, lat, id, cat }, cellBits) {
+  const n = lon.length;
   const scale = 2 ** cellBits;
   const x = new Float64Array(n);
   const y = new Float64Array(n);
   const ka = new Uint32Array(n);
   const kb = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
-    x[i] = lngX(points.lon[i]);
-    y[i] = latY(points.lat[i]);
+    x[i] = lngX(lon[i]);
+    y[i] = latY(lat[i]);
     ka[i] = Math.min(scale - 1, Math.floor(x[i] * scale));
     kb[i] = Math.min(scale - 1, Math.floor(y[i] * scale));
   }
   const { groupOf, groups } = groupBy(n, ka, kb);
   const wx = new Float64Array(groups);
   const wy = new Float64Array(groups);
+  const mixed = new Uint8Array(groups);
   const cells = {
     lon: new Float64Array(groups),
     lat: new Float64Array(groups),
@@ -132,23 +138,25 @@ export function snapToGrid(points, cellBits) {
   };
   for (let i = 0; i < n; i++) {
     const g = groupOf[i];
-    const w = points.counts[i * COUNTS];
-    wx[g] += x[i] * w;
-    wy[g] += y[i] * w;
-    if (points.id[i] < cells.id[g]) cells.id[g] = points.id[i];
-    for (let k = 0; k < COUNTS; k++) cells.counts[g * COUNTS + k] += points.counts[i * COUNTS + k];
-    // A cell holding one position keeps it exactly (a single record is drawn where it is).
-    cells.lon[g] = points.lon[i];
-    cells.lat[g] = points.lat[i];
+    const c = g * COUNTS;
+    if (cells.counts[c] === 0) {
+      cells.lon[g] = lon[i];
+      cells.lat[g] = lat[i];
+    } else if (cells.lon[g] !== lon[i] || cells.lat[g] !== lat[i]) {
+      mixed[g] = 1;
+    }
+    wx[g] += x[i];
+    wy[g] += y[i];
+    if (id[i] < cells.id[g]) cells.id[g] = id[i];
+    cells.counts[c]++;
+    cells.counts[c + 1 + (cat[i] >> 1)]++;
+    cells.counts[c + 5] += cat[i] & 1;
   }
   for (let g = 0; g < groups; g++) {
+    if (!mixed[g]) continue;
     const total = cells.counts[g * COUNTS];
-    const exact = cells.lon[g];
-    const mx = wx[g] / total;
-    if (Math.abs(lngX(exact) - mx) > 1e-12 || Math.abs(latY(cells.lat[g]) - wy[g] / total) > 1e-12) {
-      cells.lon[g] = xLng(mx);
-      cells.lat[g] = yLat(wy[g] / total);
-    }
+    cells.lon[g] = xLng(wx[g] / total);
+    cells.lat[g] = yLat(wy[g] / total);
   }
   return cells;
 }
@@ -258,16 +266,20 @@ export function bandBuffers(band) {
 
 /** Builds every band, coarse first, handing each over as soon as it is done. */
 export function buildBands(records, onBand) {
-  const points = collapseRecords(records);
+  let points = null;
   BANDS.forEach((spec, i) => {
-    const input = spec.cellBits ? snapToGrid(points, spec.cellBits) : points;
+    const input = spec.cellBits ? gridCells(records, spec.cellBits) : (points ??= collapseRecords(records));
     onBand(i, buildBand(input, spec));
   });
 }
 
+// One build per thread: the records come in the first message; with its listener gone, the thread
+// ends once every band is sent.
 if (workerData?.role === "edgar-tile-build" && parentPort) {
   const port = parentPort;
-  buildBands(workerData.records, (index, band) => {
-    port.postMessage({ index, band }, bandBuffers(band));
+  port.once("message", (records) => {
+    buildBands(records, (index, band) => {
+      port.postMessage({ index, band }, bandBuffers(band));
+    });
   });
 }

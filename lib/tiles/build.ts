@@ -8,10 +8,12 @@ const WORKER_FILE = path.resolve(process.cwd(), "lib/tiles/build-worker.mjs");
 
 /**
  * Builds the bands of one index in a worker thread, so the server keeps answering while a large
- * species clusters. Resolves each band's promise as the worker hands it over (coarse first);
- * on failure every band still pending rejects. The records' buffers are transferred, not copied.
+ * species clusters. The thread is started at once and the records handed to it when they arrive,
+ * so its start-up (a new V8 isolate, loading supercluster) overlaps the database read. Resolves
+ * each band's promise as the worker hands it over (coarse first); on failure every band still
+ * pending rejects. The records' buffers are transferred, not copied.
  */
-export function buildInWorker(records: RecordColumns): Promise<PackedBand>[] {
+export function buildInWorker(records: Promise<RecordColumns>): Promise<PackedBand>[] {
   const settle = BANDS.map(() => {
     let resolve!: (band: PackedBand) => void;
     let reject!: (err: Error) => void;
@@ -21,15 +23,19 @@ export function buildInWorker(records: RecordColumns): Promise<PackedBand>[] {
   const fail = (err: Error) => {
     for (const s of settle) if (!s.done) ((s.done = true), s.reject(err));
   };
-  const worker = new Worker(WORKER_FILE, {
-    workerData: { role: "edgar-tile-build", records },
-    transferList: [records.lon.buffer, records.lat.buffer, records.id.buffer, records.cat.buffer] as ArrayBuffer[],
-  });
+  const worker = new Worker(WORKER_FILE, { workerData: { role: "edgar-tile-build" } });
   worker.on("message", ({ index, band }: { index: number; band: PackedBand }) => {
     settle[index].done = true;
     settle[index].resolve(band);
   });
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`tile build worker exited (code ${code}) before finishing`)));
+  records.then(
+    (r) => worker.postMessage(r, [r.lon.buffer, r.lat.buffer, r.id.buffer, r.cat.buffer] as ArrayBuffer[]),
+    (err: Error) => {
+      fail(err);
+      void worker.terminate();
+    },
+  );
   return settle.map((s) => s.promise);
 }

@@ -1,6 +1,6 @@
 import { to as copyTo } from "pg-copy-streams";
 import { pool } from "@/lib/db/pool";
-import { DUPLICATE_STATUS } from "@/lib/domain/codes";
+import { CLASSIFICATIONS, DUPLICATE_STATUS } from "@/lib/domain/codes";
 import type { RecordColumns } from "./build-worker.mjs";
 import type { TileFilters } from "./filters";
 
@@ -22,12 +22,10 @@ export function recordsQuery(speciesId: number, f: TileFilters): string {
     if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
     return String(v);
   };
-  const where = [
-    `species_id = ${int(speciesId)}`,
-    "lat BETWEEN -90 AND 90",
-    "lon BETWEEN -180 AND 180",
-    `classification IN (${f.classifications.map(int).join(",") || "NULL"})`,
-  ];
+  // Compared as real (no per-row cast to double), and no classification test when all four are
+  // shown: on a million records these made the read a quarter slower.
+  const where = [`species_id = ${int(speciesId)}`, "lat BETWEEN -90::real AND 90::real", "lon BETWEEN -180::real AND 180::real"];
+  if (f.classifications.length < CLASSIFICATIONS.length) where.push(`classification IN (${f.classifications.map(int).join(",") || "NULL"})`);
   if (f.yearFrom !== null) where.push(`year >= ${int(f.yearFrom)}`);
   if (f.yearTo !== null) where.push(`year <= ${int(f.yearTo)}`);
   if (f.duplicates === "hide") where.push(`duplicate_status <> ${int(DUPLICATE)}`);

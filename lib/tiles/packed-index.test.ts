@@ -1,6 +1,6 @@
 import Supercluster from "supercluster";
 import { describe, expect, it } from "vitest";
-import { BANDS, CLUSTER_EXTENT, RADIUS, buildBand, collapseRecords, snapToGrid } from "./build-worker.mjs";
+import { BANDS, CLUSTER_EXTENT, RADIUS, buildBand, collapseRecords, gridCells } from "./build-worker.mjs";
 import { TileBand } from "./packed-index";
 
 function random(seed: number) {
@@ -93,12 +93,31 @@ describe("packed cluster index", () => {
     expect(band.expansionZoom(stacks[0])).toBeNull();
   });
 
-  it("snaps to a coarse grid without losing records", () => {
-    const points = collapseRecords(records(5000));
-    const cells = snapToGrid(points, BANDS[0].cellBits);
-    expect(cells.id.length).toBeLessThan(points.id.length);
+  it("snaps records to a coarse grid without losing any, lone positions kept exactly", () => {
+    const recs = records(5000);
+    const cells = gridCells(recs, BANDS[0].cellBits);
+    expect(cells.id.length).toBeLessThan(collapseRecords(recs).id.length);
     let total = 0;
     for (let i = 0; i < cells.id.length; i++) total += cells.counts[i * 6];
     expect(total).toBe(5000);
+
+    // Two records at one spot and one far away: both cells keep their exact positions; a cell of
+    // two nearby but different positions gets their mean, and the smallest id.
+    const few = {
+      lon: Float32Array.from([150, 150, 120, 140, 140.00001]),
+      lat: Float32Array.from([-30, -30, -20, -25, -25]),
+      id: Int32Array.from([5, 3, 9, 8, 7]),
+      cat: Uint8Array.from([2, 3, 0, 0, 0]),
+    };
+    const grid = gridCells(few, BANDS[0].cellBits);
+    const at = (lon: number) => Array.from(grid.lon).findIndex((v) => Math.abs(v - lon) < 1e-4);
+    const stack = at(150);
+    expect([grid.lon[stack], grid.lat[stack], grid.id[stack]]).toEqual([150, -30, 3]);
+    expect(Array.from(grid.counts.subarray(stack * 6, stack * 6 + 6))).toEqual([2, 0, 2, 0, 0, 1]);
+    expect([grid.lon[at(120)], grid.lat[at(120)]]).toEqual([120, -20]);
+    const pair = at(140.000005);
+    expect(grid.lon[pair]).not.toBe(140);
+    expect(grid.lon[pair]).toBeCloseTo((140 + Math.fround(140.00001)) / 2, 9);
+    expect(grid.id[pair]).toBe(7);
   });
 });

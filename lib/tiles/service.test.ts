@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { IndexCache } from "./cache";
 import { DEFAULT_FILTERS, parseFilters } from "./filters";
+import { speciesDataVersion } from "./load";
 import { TileService } from "./service";
+import { VersionCache } from "./versions";
 import { dbTotals, decodeTile, insertRecords, insertSpecies, insideTile, tileOf, tileTotals } from "./test-helpers";
 
 let db: TestDatabase;
@@ -18,8 +20,8 @@ afterAll(async () => db?.drop());
 const service = () => new TileService(new IndexCache(1 << 30));
 const filters = (query: string) => parseFilters(new URLSearchParams(query));
 
-async function tile(svc: TileService, speciesId: number, z: number, x: number, y: number, f = DEFAULT_FILTERS) {
-  const result = await svc.getTile({ speciesId, z, x, y, filters: f });
+async function tile(svc: TileService, speciesId: number, z: number, x: number, y: number, f = DEFAULT_FILTERS, versionHint: number | null = null) {
+  const result = await svc.getTile({ speciesId, z, x, y, filters: f, versionHint });
   return { ...result, features: result.body ? decodeTile(result.body, z, x, y) : [] };
 }
 
@@ -107,11 +109,16 @@ describe("tile service", () => {
 
     // What a vetting does: reclassify, then bump the version.
     await db.pool.query("UPDATE occurrences SET classification = 1 WHERE species_id = $1 AND classification = 2", [species]);
-    await db.pool.query("UPDATE species SET data_version = data_version + 1 WHERE id = $1", [species]);
-    const after = await tile(svc, species, 0, 0, 0);
+    const { rows } = await db.pool.query<{ v: number }>("UPDATE species SET data_version = data_version + 1 WHERE id = $1 RETURNING data_version AS v", [species]);
+    // Within the version cache's time to live, a client naming the new version (as the map's `v`
+    // parameter does) is what makes the service look again at once.
+    const after = await tile(svc, species, 0, 0, 0, DEFAULT_FILTERS, rows[0].v);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(tileTotals(insideTile(after.features)).assumedValid).toBe(0);
     expect(tileTotals(insideTile(after.features))).toEqual(await dbTotals(db.pool, species));
+    // Without a hint, the new version is seen once the cached one has lived its time.
+    const later = new TileService(svc.cache, new VersionCache(speciesDataVersion, 0));
+    expect((await later.getTile({ speciesId: species, z: 0, x: 0, y: 0, filters: DEFAULT_FILTERS })).headers.etag).toBe(after.headers.etag);
     const stale = await svc.getTile({ speciesId: species, z: 0, x: 0, y: 0, filters: DEFAULT_FILTERS, ifNoneMatch: before.headers.etag });
     expect(stale.status).toBe(200);
     // Once the new index's other zoom bands finish, it alone is cached: the old version's was dropped.

@@ -1,13 +1,13 @@
 import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/respond";
 import { buildInWorker } from "./build";
-import { BANDS } from "./build-worker.mjs";
 import { IndexCache, type TileIndex } from "./cache";
 import { encodeTile } from "./encode";
 import { etagMatches, tileEtag } from "./etag";
 import { canonicalFilters, type TileFilters } from "./filters";
 import { loadRecords, speciesDataVersion } from "./load";
 import { bandForZoom, splitClusterId } from "./packed-index";
+import { VersionCache } from "./versions";
 
 export const MAX_ZOOM = 22;
 export const CONTENT_TYPE = "application/vnd.mapbox-vector-tile";
@@ -25,6 +25,8 @@ export interface TileRequest {
   y: number;
   filters: TileFilters;
   ifNoneMatch?: string | null;
+  /** The data version the client knows of (the map's `v` parameter): never answer with an older one. */
+  versionHint?: number | null;
 }
 
 export interface TileResult {
@@ -52,6 +54,12 @@ function checkAddress({ z, x, y }: { z: number; x: number; y: number }): void {
   }
 }
 
+/** The `v` query parameter: the data version the client has seen; ignored unless a whole number. */
+export function parseVersionHint(params: URLSearchParams): number | null {
+  const v = params.get("v");
+  return v !== null && /^\d{1,9}$/.test(v) ? Number(v) : null;
+}
+
 export function parseSpeciesId(value: string): number {
   if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new HttpError(400, "invalid_species", `"${value}" is not a species id.`);
   return Number(value);
@@ -59,11 +67,14 @@ export function parseSpeciesId(value: string): number {
 
 /** Tiles and cluster expansion over one cache of cluster indexes. */
 export class TileService {
-  constructor(readonly cache: IndexCache) {}
+  constructor(
+    readonly cache: IndexCache,
+    readonly versions = new VersionCache(speciesDataVersion),
+  ) {}
 
-  async getTile({ speciesId, z, x, y, filters, ifNoneMatch }: TileRequest): Promise<TileResult> {
+  async getTile({ speciesId, z, x, y, filters, ifNoneMatch, versionHint }: TileRequest): Promise<TileResult> {
     checkAddress({ z, x, y });
-    const dataVersion = await this.version(speciesId);
+    const dataVersion = await this.version(speciesId, versionHint);
     const canonical = canonicalFilters(filters);
     const etag = tileEtag({ speciesId, dataVersion, filters: canonical, address: `${z}/${x}/${y}` });
     const headers = { etag, "cache-control": CACHE_CONTROL };
@@ -75,8 +86,13 @@ export class TileService {
   }
 
   /** The zoom at which a clicked cluster splits; null for records stacked at one position. 404 if unknown. */
-  async getClusterExpansionZoom(speciesId: number, clusterId: number, filters: TileFilters): Promise<{ clusterId: number; expansionZoom: number | null; dataVersion: number }> {
-    const dataVersion = await this.version(speciesId);
+  async getClusterExpansionZoom(
+    speciesId: number,
+    clusterId: number,
+    filters: TileFilters,
+    versionHint: number | null = null,
+  ): Promise<{ clusterId: number; expansionZoom: number | null; dataVersion: number }> {
+    const dataVersion = await this.version(speciesId, versionHint);
     const { band, raw } = splitClusterId(clusterId);
     const expansionZoom = (await this.index(speciesId, dataVersion, filters).bands[band]).expansionZoom(raw);
     if (expansionZoom === undefined) {
@@ -85,8 +101,8 @@ export class TileService {
     return { clusterId, expansionZoom, dataVersion };
   }
 
-  private async version(speciesId: number): Promise<number> {
-    const dataVersion = await speciesDataVersion(speciesId);
+  private async version(speciesId: number, versionHint: number | null = null): Promise<number> {
+    const dataVersion = await this.versions.get(speciesId, versionHint);
     if (dataVersion === null) throw new HttpError(404, "species_not_found", `There is no species ${speciesId}.`);
     return dataVersion;
   }
@@ -95,8 +111,7 @@ export class TileService {
     // The records are read after the version, so an index may hold slightly newer data than its
     // key says; the next version bump replaces it, and nothing older is ever served as newer.
     return this.cache.get({ speciesId, dataVersion, filters: canonicalFilters(filters) }, () => {
-      const bands = loadRecords(speciesId, filters).then(buildInWorker);
-      return BANDS.map((_, i) => bands.then((b) => b[i]));
+      return buildInWorker(loadRecords(speciesId, filters));
     });
   }
 }

@@ -10,8 +10,8 @@ export const VETTING_LOCK_CLASS = 0x76657474;
 
 /**
  * Re-classifies the records of one species from its live vettings and writes back only the rows
- * whose classification or contentious flag changed; refreshes the species' counts and, when
- * anything changed, bumps its data_version (which invalidates its tiles).
+ * whose classification or contentious flag changed; when anything changed, refreshes the species'
+ * counts and bumps its data_version (which invalidates its tiles).
  *
  * Idempotent, serialised per species (advisory lock) and safe to run for different species at
  * once. With a pool it runs in a transaction of its own; with a client already inside a
@@ -34,8 +34,12 @@ export async function applyVettings(db: pg.Pool | pg.PoolClient, speciesId: numb
           changedAt[changed++] = i;
         }
       }
-      if (changed > 0) await writeChanges(client, stored.id, next, changedAt.subarray(0, changed));
-      await refreshSpeciesStats(client, [speciesId], { bumpVersion: changed > 0 });
+      // Counts and version move only with classifications: a run that changes nothing writes nothing
+      // (recounting a million records would be most of its time).
+      if (changed > 0) {
+        await writeChanges(client, speciesId, stored.id, next, changedAt.subarray(0, changed));
+        await refreshSpeciesStats(client, [speciesId], { bumpVersion: true });
+      }
       return { changed };
     });
   } finally {
@@ -84,6 +88,7 @@ async function loadLiveVettings(client: pg.PoolClient, speciesId: number): Promi
 /** One UPDATE joined to three arrays: a single round trip however many rows changed. */
 async function writeChanges(
   client: pg.PoolClient,
+  speciesId: number,
   ids: Int32Array,
   next: { classification: Uint8Array; contentious: Uint8Array },
   at: Int32Array,
@@ -97,11 +102,12 @@ async function writeChanges(
     classList[k] = next.classification[i];
     flagList[k] = next.contentious[i] ? "t" : "f";
   }
-  // Array literals built here: pg would otherwise format a million parameters one by one.
+  // Array literals built here: pg would otherwise format a million parameters one by one. The
+  // species condition lets the join read only the species' rows instead of hashing the table.
   await client.query(
     `UPDATE occurrences o SET classification = c.classification, contentious = c.contentious
        FROM unnest($1::int[], $2::int2[], $3::bool[]) AS c(id, classification, contentious)
-      WHERE o.id = c.id`,
-    [`{${idList.join(",")}}`, `{${classList.join(",")}}`, `{${flagList.join(",")}}`],
+      WHERE o.id = c.id AND o.species_id = $4`,
+    [`{${idList.join(",")}}`, `{${classList.join(",")}}`, `{${flagList.join(",")}}`, speciesId],
   );
 }

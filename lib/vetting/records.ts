@@ -9,17 +9,18 @@ export interface StoredRecords extends SpeciesRecords {
   contentious: Uint8Array;
 }
 
-const COLUMNS = 6;
-/** A row with null lat and lon: field count + six lengths + int4 + int2 + int2 + bool. */
-const MIN_ROW_BYTES = 2 + COLUMNS * 4 + 4 + 2 + 2 + 1;
+const COLUMNS = 4;
+/** A row with null lat and lon: field count, four lengths, int4 id, int2 state. */
+const MIN_ROW_BYTES = 2 + COLUMNS * 4 + 4 + 2;
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
 /**
  * Loads (id, lat, lon, rating, classification, contentious) of the species' records that a
  * re-classification can change: those inside any of the vettings' bounding boxes, and those not
  * at their rating today (formerly covered). Every other record is already right (its rating, not
- * contentious), so it is never read. Binary COPY into typed arrays: a million rows in about half
- * a second, where row objects would take seconds.
+ * contentious), so it is never read. Binary COPY into typed arrays, the three small values packed
+ * into one int2 (rating * 16 + classification * 2 + contentious): a million rows in a fraction
+ * of a second, where row objects would take seconds.
  */
 export async function loadCandidates(client: pg.PoolClient, speciesId: number, boxes: readonly BBox[]): Promise<StoredRecords> {
   if (!Number.isSafeInteger(speciesId)) throw new Error(`species id must be an integer, got ${speciesId}`);
@@ -32,7 +33,7 @@ export async function loadCandidates(client: pg.PoolClient, speciesId: number, b
   });
   const stream = client.query(
     copyTo(
-      `COPY (SELECT id, lat, lon, rating, classification, contentious FROM occurrences
+      `COPY (SELECT id, lat, lon, (rating * 16 + classification * 2 + contentious::int)::int2 FROM occurrences
               WHERE species_id = ${speciesId} AND (classification <> rating OR contentious${inBoxes.join("")}))
        TO STDOUT (FORMAT binary)`,
     ),
@@ -42,10 +43,12 @@ export async function loadCandidates(client: pg.PoolClient, speciesId: number, b
   return parseCopy(Buffer.concat(chunks));
 }
 
-/** Parses PostgreSQL's binary COPY format for exactly the six columns above. */
+/** Parses PostgreSQL's binary COPY format for exactly the four columns above. */
 export function parseCopy(buf: Buffer): StoredRecords {
   if (buf.length < 19 || !buf.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY stream");
-  let pos = 15 + 4 + buf.readInt32BE(15);
+  // DataView reads are intrinsics in V8, several times faster than Buffer's readInt32BE and kin.
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let pos = 15 + 4 + view.getInt32(15);
   const capacity = Math.ceil(buf.length / MIN_ROW_BYTES);
   const id = new Int32Array(capacity);
   const lat = new Float32Array(capacity);
@@ -55,25 +58,20 @@ export function parseCopy(buf: Buffer): StoredRecords {
   const contentious = new Uint8Array(capacity);
   let n = 0;
   for (;;) {
-    const fields = buf.readInt16BE(pos);
-    pos += 2;
+    const fields = view.getInt16(pos);
     if (fields === -1) break;
     if (fields !== COLUMNS) throw new Error(`expected ${COLUMNS} columns in COPY row, got ${fields}`);
-    pos += 4;
-    id[n] = buf.readInt32BE(pos);
-    pos += 4;
-    const latLength = buf.readInt32BE(pos);
-    pos += 4;
-    if (latLength < 0) lat[n] = NaN;
-    else (lat[n] = buf.readFloatBE(pos)), (pos += 4);
-    const lonLength = buf.readInt32BE(pos);
-    pos += 4;
-    if (lonLength < 0) lon[n] = NaN;
-    else (lon[n] = buf.readFloatBE(pos)), (pos += 4);
-    rating[n] = buf.readInt16BE(pos + 4);
-    classification[n] = buf.readInt16BE(pos + 10);
-    contentious[n] = buf[pos + 16];
-    pos += 17;
+    id[n] = view.getInt32(pos + 6);
+    pos += 10;
+    if (view.getInt32(pos) < 0) (lat[n] = NaN), (pos += 4);
+    else (lat[n] = view.getFloat32(pos + 4)), (pos += 8);
+    if (view.getInt32(pos) < 0) (lon[n] = NaN), (pos += 4);
+    else (lon[n] = view.getFloat32(pos + 4)), (pos += 8);
+    const state = view.getInt16(pos + 4);
+    rating[n] = state >> 4;
+    classification[n] = (state >> 1) & 7;
+    contentious[n] = state & 1;
+    pos += 6;
     n++;
   }
   return {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { handle, json, parseWith } from "@/lib/http/respond";
 import { parseFilters } from "@/lib/tiles/filters";
-import { parseSpeciesId, tiles } from "@/lib/tiles/service";
+import { parseSpeciesId, parseVersionHint, tiles } from "@/lib/tiles/service";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -16,6 +16,6 @@ export const GET = handle(async (request: Request, { params }: { params: Promise
   const { speciesId } = await params;
   const search = new URL(request.url).searchParams;
   const { clusterId } = parseWith(query, { clusterId: search.get("clusterId") ?? undefined });
-  const answer = await tiles().getClusterExpansionZoom(parseSpeciesId(speciesId), clusterId, parseFilters(search));
+  const answer = await tiles().getClusterExpansionZoom(parseSpeciesId(speciesId), clusterId, parseFilters(search), parseVersionHint(search));
   return json(answer, { headers: { "cache-control": "no-store" } });
 });

@@ -1,6 +1,6 @@
 import { HttpError, handle } from "@/lib/http/respond";
 import { parseFilters } from "@/lib/tiles/filters";
-import { parseSpeciesId, parseTileAddress, tiles } from "@/lib/tiles/service";
+import { parseSpeciesId, parseTileAddress, parseVersionHint, tiles } from "@/lib/tiles/service";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,11 +12,13 @@ export const GET = handle(async (request: Request, { params }: { params: Promise
   const { speciesId, z, x, y } = await params;
   if (!y.endsWith(".pbf")) throw new HttpError(404, "not_found", "Tile URLs end in .pbf, e.g. /api/tiles/1/0/0/0.pbf.");
   const address = parseTileAddress(z, x, y.slice(0, -".pbf".length));
+  const search = new URL(request.url).searchParams;
   const result = await tiles().getTile({
     speciesId: parseSpeciesId(speciesId),
     ...address,
-    filters: parseFilters(new URL(request.url).searchParams),
+    filters: parseFilters(search),
     ifNoneMatch: request.headers.get("if-none-match"),
+    versionHint: parseVersionHint(search),
   });
   return new Response(result.body ? Buffer.from(result.body) : null, { status: result.status, headers: result.headers });
 });

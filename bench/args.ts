@@ -1,0 +1,63 @@
+/** `npm run bench -- [--records N] [...]`: parsed and checked, with messages that say what is wrong. */
+import { parseArgs } from "node:util";
+
+export const USAGE = `usage: npm run bench -- [--records 1000000] [--seed 1] [--no-postgis] [--no-docs]
+                       [--tile-passes 3] [--concurrent-seconds 20]
+  --records             records in the simulated ALA (${1_000}..${10_000_000}); default 1 000 000
+  --seed                the simulator's seed; default 1
+  --no-postgis          skip the PostGIS peer
+  --no-docs             do not update docs/performance.md (runs under 1 000 000 records never do)
+  --tile-passes         measured passes over the map session's tiles; default 3
+  --concurrent-seconds  length of the 32-client tile load; default 20`;
+
+export interface BenchArgs {
+  records: number;
+  seed: number;
+  postgis: boolean;
+  docs: boolean;
+  tilePasses: number;
+  concurrentSeconds: number;
+}
+
+export class ArgsError extends Error {}
+
+function whole(name: string, text: string, min: number, max: number): number {
+  const clean = text.replace(/[_ ]/g, "");
+  if (!/^\d+$/.test(clean)) throw new ArgsError(`--${name} must be a whole number, got "${text}"`);
+  const value = Number(clean);
+  if (value < min || value > max) throw new ArgsError(`--${name} must be from ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+/** null: --help was asked for. */
+export function parseBenchArgs(argv: string[]): BenchArgs | null {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        records: { type: "string", default: "1000000" },
+        seed: { type: "string", default: "1" },
+        "no-postgis": { type: "boolean", default: false },
+        "no-docs": { type: "boolean", default: false },
+        "tile-passes": { type: "string", default: "3" },
+        "concurrent-seconds": { type: "string", default: "20" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new ArgsError(err instanceof Error ? err.message : String(err));
+  }
+  if (values.help) return null;
+  const records = whole("records", values.records, 1_000, 10_000_000);
+  return {
+    records,
+    seed: whole("seed", values.seed, 0, 2 ** 32 - 1),
+    postgis: !values["no-postgis"],
+    docs: !values["no-docs"] && records >= 1_000_000,
+    tilePasses: whole("tile-passes", values["tile-passes"], 1, 100),
+    concurrentSeconds: whole("concurrent-seconds", values["concurrent-seconds"], 1, 600),
+  };
+}

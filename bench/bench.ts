@@ -1,0 +1,149 @@
+/**
+ * One bench run, start to end: the simulator and a fresh database, then each measurement in
+ * turn on the same data (import, storage, tiles and their two peers, re-classification,
+ * incremental sync). Returns every figure; bench/report.ts turns them into JSON and a table.
+ */
+import { closePool, pool } from "@/lib/db/pool";
+import { benchClientClustering, type ClientClusteringFigures } from "./client-clustering";
+import { startBenchDatabase } from "./database";
+import { benchImport, type ImportFigures } from "./import";
+import { benchIncremental, type IncrementalFigures } from "./incremental";
+import { LoadTracker, type LoadByPhase } from "./load";
+import { describeMachine, type Machine } from "./machine";
+import { benchPostgis, type PostgisFigures } from "./postgis";
+import type { Say } from "./progress";
+import { benchReclassify, type ReclassifyFigures } from "./reclassify";
+import { speciesByCount, startSimulatorProcess } from "./simulator";
+import { benchStorage, type StorageFigures } from "./storage";
+import { tileSession } from "./tile-sequence";
+import { benchTiles, type TileFigures } from "./tiles";
+
+/** The size at which the largest species should hold a million records (issue 9). */
+export const LARGEST_SPECIES_GOAL = 1_000_000;
+
+export interface BenchOptions {
+  records: number;
+  seed: number;
+  /** false: skip the PostGIS peer. */
+  postgis: boolean;
+  /** Measured passes over the map session's tiles (after one warm-up pass). */
+  tilePasses: number;
+  /** Length of the 32-client tile load. */
+  concurrentSeconds: number;
+  say: Say;
+}
+
+export interface BenchResult {
+  date: string;
+  options: { records: number; seed: number };
+  machine: Machine & { postgres: string };
+  /** 1-minute load average per phase (2 cores: above 2 means work waited for a core). */
+  load: LoadByPhase;
+  simulator: {
+    mode: string;
+    startupSeconds: number;
+    records: number;
+    species: number;
+    largestSpecies: { guid: string; scientificName: string; records: number; note: string | null };
+  };
+  import: ImportFigures;
+  storage: StorageFigures;
+  tiles: TileFigures;
+  postgis: PostgisFigures;
+  clientClustering: ClientClusteringFigures;
+  reclassify: ReclassifyFigures;
+  incremental: IncrementalFigures;
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchResult> {
+  const machine = describeMachine();
+  const date = new Date().toISOString();
+  const load = new LoadTracker();
+  o.say(`starting the ALA simulator with ${o.records.toLocaleString("en")} records (seed ${o.seed})`);
+  const sim = await startSimulatorProcess(o.records, o.seed);
+  try {
+    const species = await speciesByCount(sim);
+    const largest = species[0];
+    const liveRecords = species.reduce((n, s) => n + s.count, 0);
+    const note =
+      largest.count < LARGEST_SPECIES_GOAL
+        ? `the largest species has ${largest.count.toLocaleString("en")} records, fewer than the ${LARGEST_SPECIES_GOAL.toLocaleString("en")} the tile and re-classification goals are set for`
+        : null;
+    if (note) o.say(`note: ${note}`);
+    o.say("starting a fresh embedded PostgreSQL");
+    const db = await startBenchDatabase();
+    // lib/sync and lib/tiles reach the database through lib/db's pool, which reads this.
+    const previousUrl = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = db.url;
+    try {
+      load.phase("import");
+      o.say("full import (simulator → PostgreSQL)");
+      const imported = await benchImport(db, sim, o.say);
+      o.say(`  ${imported.recordsPerSecond.toLocaleString("en")} records/s`);
+
+      load.phase("storage");
+      o.say("storage");
+      const storage = await benchStorage(db.pool);
+      o.say(`  ${storage.heapBytesPerRecord} B heap, ${storage.totalBytesPerRecord} B total per record`);
+
+      const { rows } = await db.pool.query<{ id: number; data_version: number }>("SELECT id, data_version FROM species WHERE guid = $1", [largest.guid]);
+      const { id: speciesId, data_version: dataVersion } = rows[0];
+      load.phase("tiles");
+      const session = await tileSession(db.pool, speciesId);
+      o.say(`tiles of ${largest.scientificName} (${largest.count.toLocaleString("en")} records), a session of ${session.length} tiles`);
+      const tiles = await benchTiles({ databaseUrl: db.url, speciesId, dataVersion, session, passes: o.tilePasses, concurrentSeconds: o.concurrentSeconds, say: o.say });
+
+      load.phase("postgis");
+      o.say("PostGIS peer (ST_AsMVT with ST_SnapToGrid)");
+      const postgis = o.postgis
+        ? await benchPostgis({ source: db.pool, databaseUrl: db.url, speciesId, session, passes: o.tilePasses, say: o.say })
+        : ({ available: false, reason: "skipped (--no-postgis)" } as const);
+      if (!postgis.available) o.say(`  ${postgis.reason}`);
+
+      load.phase("clientClustering");
+      o.say("client-side clustering peer (GeoJSON + supercluster)");
+      const clientClustering = await benchClientClustering(db.pool, speciesId);
+      o.say(`  ${(clientClustering.geojsonBytes / 1e6).toFixed(1)} MB of GeoJSON, clustered in ${clientClustering.superclusterLoadMs} ms`);
+
+      load.phase("reclassify");
+      o.say("re-classification after vettings");
+      const reclassify = await benchReclassify(db.pool, speciesId, o.say);
+
+      load.phase("incremental");
+      o.say("incremental sync of 1 % changed records");
+      const incremental = await benchIncremental(db, sim, liveRecords, o.say);
+      o.say(`  ${incremental.fetched.toLocaleString("en")} records in ${incremental.seconds} s`);
+
+      return {
+        date,
+        options: { records: o.records, seed: o.seed },
+        machine: { ...machine, postgres: db.version },
+        load: load.stop(),
+        simulator: {
+          mode: "child process on the same machine (its CPU shares the cores)",
+          startupSeconds: Math.round(sim.startupSeconds * 10) / 10,
+          records: liveRecords,
+          species: species.length,
+          largestSpecies: { guid: largest.guid, scientificName: largest.scientificName, records: largest.count, note },
+        },
+        import: imported,
+        storage,
+        tiles,
+        postgis,
+        clientClustering,
+        reclassify,
+        incremental,
+      };
+    } finally {
+      // pg's Pool.end() resolves before its clients' sockets close; the server stopping right
+      // after would then surface as an unhandled 'error' on the pool.
+      pool().on("error", () => undefined);
+      await closePool();
+      await db.stop();
+      if (previousUrl === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = previousUrl;
+    }
+  } finally {
+    await sim.stop();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * A bench result as JSON (bench/results/<date>.json), as a markdown table with each figure beside
+ * its goal, and that table kept in docs/performance.md (one section per record count, between
+ * markers, so the hand-written analysis around it stays).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { BenchResult } from "./bench";
+
+export interface Goal {
+  measure: string;
+  value: string;
+  goal: string;
+  /** null: no goal, or not measurable in this run. */
+  met: boolean | null;
+}
+
+const n = (v: number) => Math.round(v).toLocaleString("en").replace(/,/g, " ");
+const mb = (bytes: number | null) => {
+  if (bytes === null) return "n/a";
+  const v = bytes / 1_048_576;
+  return `${v < 10 ? v.toFixed(1) : n(v)} MiB`;
+};
+const ms = (v: number) => (v >= 100 ? `${n(v)} ms` : `${v.toFixed(v >= 10 ? 1 : 2)} ms`);
+const s = (v: number) => `${v.toFixed(1)} s`;
+
+const phases = (p: Record<string, number>) =>
+  Object.entries(p)
+    .filter(([, sec]) => sec >= 0.05)
+    .map(([name, sec]) => `${name} ${s(sec)}`)
+    .join(", ");
+
+export function goals(r: BenchResult): Goal[] {
+  const species = `${r.simulator.largestSpecies.scientificName}, ${n(r.simulator.largestSpecies.records)} records`;
+  const t = r.tiles;
+  const p = r.postgis;
+  const speedup = p.available ? p.warm.p95 / t.warm.p95 : null;
+  const c = r.clientClustering;
+  const i = r.import;
+  return [
+    {
+      measure: "Full import, simulator → PostgreSQL with ratings",
+      value: `${n(i.recordsPerSecond)} records/s (${n(r.storage.records)} stored in ${s(i.seconds)})`,
+      goal: "≥ 50 000 records/s",
+      met: i.recordsPerSecond >= 50_000,
+    },
+    {
+      measure: "CPU during the import: importer / PostgreSQL / simulator",
+      value: ["importer", "database", "simulator"].map((k) => (i.cpuSeconds[k] === null ? "n/a" : s(i.cpuSeconds[k]!))).join(" / "),
+      goal: "",
+      met: null,
+    },
+    { measure: "Import phases", value: phases(i.phaseSeconds), goal: "", met: null },
+    {
+      measure: "Peak memory during the import: importer RSS / PostgreSQL (PSS) / simulator RSS",
+      value: `${mb(i.importerPeakRssBytes)} / ${mb(i.databasePeakBytes)} / ${mb(i.simulatorPeakRssBytes)}`,
+      goal: "",
+      met: null,
+    },
+    { measure: "Heap per record", value: `${r.storage.heapBytesPerRecord} B`, goal: "≤ 100 B", met: r.storage.heapBytesPerRecord <= 100 },
+    {
+      measure: "Total per record (heap + indexes + TOAST + maps)",
+      value: `${r.storage.totalBytesPerRecord} B (indexes: ${r.storage.indexes.map((x) => `${x.name} ${x.bytesPerRecord} B`).join(", ")})`,
+      goal: "≤ 160 B",
+      met: r.storage.totalBytesPerRecord <= 160,
+    },
+    {
+      measure: "Total per record after REINDEX (index maintenance, not done by the sync)",
+      value: `${r.storage.afterReindex.totalBytesPerRecord} B (REINDEX took ${s(r.storage.afterReindex.seconds)})`,
+      goal: "",
+      met: null,
+    },
+    { measure: `Cold first tile, index build included (${species})`, value: ms(t.coldFirstTileMs), goal: "≤ 500 ms", met: t.coldFirstTileMs <= 500 },
+    { measure: "Cold: until street-level tiles are ready (exact band built)", value: ms(t.coldDetailReadyMs), goal: "", met: null },
+    {
+      measure: `Warm tile over HTTP, p50 / p95 / p99 (${t.warm.count} requests, ${t.sessionTiles}-tile session)`,
+      value: `${ms(t.warm.p50)} / ${ms(t.warm.p95)} / ${ms(t.warm.p99)}`,
+      goal: "p95 ≤ 5 ms",
+      met: t.warm.p95 <= 5,
+    },
+    { measure: "Warm tile inside the route handler, p50 / p95 / p99", value: `${ms(t.warmServer.p50)} / ${ms(t.warmServer.p95)} / ${ms(t.warmServer.p99)}`, goal: "", met: null },
+    {
+      measure: `Tiles/s with ${t.concurrent.connections} concurrent clients (autocannon, ${t.concurrent.seconds} s)`,
+      value: `${n(t.concurrent.tilesPerSecond)} tiles/s (latency p50 ${t.concurrent.p50} ms, p99 ${t.concurrent.p99} ms, ${t.concurrent.failed} failed)`,
+      goal: "",
+      met: null,
+    },
+    { measure: "Cluster index memory / tile server peak RSS", value: `${mb(t.indexBytes)} / ${mb(t.serverPeakRssBytes)}`, goal: "", met: null },
+    p.available
+      ? {
+          measure: `PostGIS peer (${p.version}), ST_AsMVT + ST_SnapToGrid, same server and client, p50 / p95 / p99`,
+          value: `${ms(p.warm.p50)} / ${ms(p.warm.p95)} / ${ms(p.warm.p99)} (zoom-3 tile ${ms(p.firstTileMs)})`,
+          goal: "",
+          met: null,
+        }
+      : { measure: "PostGIS peer", value: p.reason, goal: "", met: null },
+    {
+      measure: "Edgar's warm p95 against the PostGIS peer's (both over HTTP)",
+      value: speedup === null ? "n/a (no PostGIS peer)" : `${speedup.toFixed(1)}× faster`,
+      goal: "≥ 10× faster",
+      met: speedup === null ? null : speedup >= 10,
+    },
+    {
+      measure: `Client-side clustering peer: GeoJSON of ${n(c.points)} points, parse + supercluster build`,
+      value: `${mb(c.geojsonBytes)} (${mb(c.geojsonGzipBytes)} gzipped); ${ms(c.parseMs)} + ${ms(c.superclusterLoadMs)}`,
+      goal: "",
+      met: null,
+    },
+    {
+      measure: `Re-classification after one vetting, slowest of ${r.reclassify.cases.filter((x) => x.afterOneVetting).length} cases (${n(r.reclassify.records)} records, ${r.reclassify.vettings} vettings; all cases below)`,
+      value: ms(r.reclassify.afterOneVettingMs),
+      goal: "≤ 2 s",
+      met: r.reclassify.afterOneVettingMs <= 2000,
+    },
+    {
+      measure: `Incremental sync, 1 % changed (${n(r.incremental.changedAtSource)} records)`,
+      value: `${n(r.incremental.fetched)} fetched in ${s(r.incremental.seconds)} (${n(r.incremental.recordsPerSecond)} records/s; ${phases(r.incremental.phaseSeconds)})`,
+      goal: "",
+      met: null,
+    },
+  ];
+}
+
+const mark = (met: boolean | null) => (met === null ? "" : met ? "✓ met" : "✗ missed");
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+export function markdown(r: BenchResult): string {
+  const m = r.machine;
+  const lines = [
+    `### ${n(r.options.records)} records (seed ${r.options.seed}), ${r.date.slice(0, 16).replace("T", " ")} UTC`,
+    "",
+    `Machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM, ${m.os}; Node ${m.node}; ` +
+      `PostgreSQL ${m.postgres} (embedded)${r.postgis.available ? `; ${r.postgis.version} for the PostGIS peer` : ""}. ` +
+      `Load average (1 min) when the run started: ${m.loadAtStart}; during the phases: ` +
+      Object.entries(r.load)
+        .filter(([phase]) => phase !== "start")
+        .map(([phase, l]) => `${phase} ${l.mean} (max ${l.max})`)
+        .join(", ") +
+      ".",
+    `The ALA simulator ran as a ${r.simulator.mode}; the tile server and its HTTP clients shared them too.`,
+    ...(r.simulator.largestSpecies.note ? ["", `**Note:** ${r.simulator.largestSpecies.note}.`] : []),
+    "",
+    "| measure | result | goal | |",
+    "|---|---|---|---|",
+    ...goals(r).map((g) => `| ${cell(g.measure)} | ${cell(g.value)} | ${g.goal} | ${mark(g.met)} |`),
+    "",
+    "Re-classification cases:",
+    "",
+    "| case | time | records changed | after one vetting |",
+    "|---|---|---|---|",
+    ...r.reclassify.cases.map((c) => `| ${cell(c.name)} | ${ms(c.ms)} | ${n(c.changed)} | ${c.afterOneVetting ? "yes" : "no"} |`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** bench/results/<ISO date-time>.json; the date-time with ':' replaced so that it is a safe file name. */
+export function writeJson(r: BenchResult, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${r.date.replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`);
+  fs.writeFileSync(file, JSON.stringify(r, null, 2) + "\n");
+  return file;
+}
+
+const START = (records: number) => `<!-- bench:results:${records}:start -->`;
+const END = (records: number) => `<!-- bench:results:${records}:end -->`;
+const RESULTS_HEADING = "## Latest results";
+
+/**
+ * Puts the table into the document: replaces the section of the same record count, or adds it
+ * under "## Latest results" (sections in ascending record count).
+ */
+export function updateDocs(r: BenchResult, file: string): void {
+  const records = r.options.records;
+  const section = `${START(records)}\n${markdown(r)}${END(records)}`;
+  let doc = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : `# Performance\n\n${RESULTS_HEADING}\n`;
+  const start = doc.indexOf(START(records));
+  const end = doc.indexOf(END(records));
+  if (start >= 0 && end > start) {
+    doc = doc.slice(0, start) + section + doc.slice(end + END(records).length);
+  } else {
+    if (!doc.includes(RESULTS_HEADING)) doc = doc.trimEnd() + `\n\n${RESULTS_HEADING}\n`;
+    const sections = [...doc.matchAll(/<!-- bench:results:(\d+):end -->/g)];
+    const later = sections.find((m) => Number(m[1]) > records);
+    const last = sections.at(-1);
+    if (later) {
+      const at = doc.indexOf(START(Number(later[1])));
+      doc = doc.slice(0, at) + `${section}\n\n` + doc.slice(at);
+    } else {
+      const at = last ? last.index! + last[0].length : doc.indexOf("\n", doc.indexOf(RESULTS_HEADING)) + 1;
+      doc = doc.slice(0, at) + `\n\n${section}\n` + doc.slice(at);
+    }
+  }
+  fs.writeFileSync(file, doc);
+}
