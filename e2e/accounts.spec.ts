@@ -1,30 +1,10 @@
 // Accounts in the browser: /login, the account menu, /vettings (list, edit, delete), roles.
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { mostRecorded } from "./helpers";
+import { PASSWORD, signIn, userCli } from "./users";
 
-const root = path.resolve(import.meta.dirname, "..");
-const PASSWORD = "e2e password 123";
 const EXPERT = "e2e-expert@example.org";
 const RESEARCHER = "e2e-researcher@example.org";
-
-/** `npm run user` beside the running e2e server (it attaches to its embedded PostgreSQL). */
-function userCli(...args: string[]): string {
-  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "user.ts"), ...args], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: path.join(root, ".data-e2e"), DATABASE_URL: "", LOG_LEVEL: "warn" },
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`npm run user ${args.join(" ")} failed: ${result.stderr}`);
-  return result.stdout.trim();
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 let apiKey: string;
 test.beforeAll(() => {

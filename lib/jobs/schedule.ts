@@ -13,8 +13,13 @@ export async function effectiveCron(): Promise<string> {
   return rows[0]?.cron ?? config().SYNC_CRON;
 }
 
+/** The time zone the cron expression is read in: the process's TZ, else UTC. */
+export function scheduleTimeZone(): string {
+  return process.env.TZ || "UTC";
+}
+
 /** Puts `cron` in force in the queue (validated by pg-boss: an invalid expression throws). */
 export async function applySchedule(boss: PgBoss, cron: string): Promise<void> {
   if (cron === "") await boss.unschedule(QUEUES.scheduledSync);
-  else await boss.schedule(QUEUES.scheduledSync, cron, {}, { tz: process.env.TZ || "UTC" });
+  else await boss.schedule(QUEUES.scheduledSync, cron, {}, { tz: scheduleTimeZone() });
 }
