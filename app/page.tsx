@@ -1,12 +1,8 @@
-import { MapView } from "@/components/map/map-view";
+import { SpeciesExplorer } from "@/components/explorer/species-explorer";
+import { viewFromSearchParams, type SearchParams } from "@/components/explorer/page-props";
 
 export const dynamic = "force-dynamic";
 
-export default function Home() {
-  return (
-    <main className="relative h-dvh w-full">
-      <h1 className="sr-only">Edgar: Australian bird occurrences</h1>
-      <MapView styleUrl={process.env.BASEMAP_STYLE_URL || undefined} />
-    </main>
-  );
+export default async function Home({ searchParams }: { searchParams: SearchParams }) {
+  return <SpeciesExplorer initialSpeciesId={null} initialView={await viewFromSearchParams(searchParams)} styleUrl={process.env.BASEMAP_STYLE_URL || undefined} />;
 }

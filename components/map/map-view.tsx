@@ -3,6 +3,7 @@
 import type { Map as MapLibreMap } from "maplibre-gl";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { AUSTRALIA_BOUNDS, offlineStyle } from "@/lib/basemap/style";
+import type { MapPosition } from "@/lib/species/view-state";
 
 declare global {
   interface Window {
@@ -14,13 +15,18 @@ declare global {
 interface Props {
   /** An online style for deployments that have one (BASEMAP_STYLE_URL); else the bundled offline basemap. */
   styleUrl?: string;
+  /** Where the map opens; mainland Australia when not given. */
+  initialView?: MapPosition | null;
+  /** Called once the map's style has loaded. */
   onMap?: (map: MapLibreMap) => void;
   children?: ReactNode;
 }
 
-export function MapView({ styleUrl, onMap, children }: Props) {
+export function MapView({ styleUrl, initialView, onMap, children }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<"loading" | "idle" | "busy" | "error">("loading");
+  // Read once at creation: later changes of these props must not rebuild the map.
+  const initial = useRef({ initialView, onMap });
 
   useEffect(() => {
     let map: MapLibreMap | undefined;
@@ -29,10 +35,11 @@ export function MapView({ styleUrl, onMap, children }: Props) {
     import("maplibre-gl").then((maplibregl) => {
       if (cancelled || !container.current) return;
       maplibregl.setWorkerUrl("/vendor/maplibre-gl-worker.mjs");
+      const view = initial.current.initialView;
       const m = new maplibregl.Map({
         container: container.current,
         style: styleUrl ?? offlineStyle(window.location.origin),
-        bounds: AUSTRALIA_BOUNDS,
+        ...(view ? { center: [view.lon, view.lat] as [number, number], zoom: view.zoom } : { bounds: AUSTRALIA_BOUNDS }),
         attributionControl: { compact: true },
         dragRotate: false,
         pitchWithRotate: false,
@@ -47,14 +54,14 @@ export function MapView({ styleUrl, onMap, children }: Props) {
         console.error(e.error);
         setState((s) => (s === "loading" ? "error" : s));
       });
+      m.once("load", () => initial.current.onMap?.(m));
       window.edgarMap = m;
-      onMap?.(m);
     });
     return () => {
       cancelled = true;
       map?.remove();
     };
-  }, [styleUrl, onMap]);
+  }, [styleUrl]);
 
   return (
     <div className="absolute inset-0">

@@ -1,0 +1,43 @@
+import { pool } from "@/lib/db/pool";
+
+/** GET /api/species/{id} (contract). */
+export interface SpeciesDetail {
+  id: number;
+  guid: string;
+  scientificName: string;
+  commonName: string | null;
+  occurrenceCount: number;
+  counts: { knownValid: number; assumedValid: number; assumedInvalid: number; knownInvalid: number };
+  contentiousCount: number;
+  /** Changes whenever the species' records or classifications do: clients refresh tiles on it. */
+  dataVersion: number;
+  lastSyncedAt: string | null;
+}
+
+/** One species with its stored counts, or null when there is no such species. */
+export async function getSpecies(id: number): Promise<SpeciesDetail | null> {
+  const { rows } = await pool().query(
+    `SELECT id, guid, scientific_name, common_name, occurrence_count, known_valid_count, assumed_valid_count,
+            assumed_invalid_count, known_invalid_count, contentious_count, data_version, last_synced_at
+       FROM species WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    id: r.id,
+    guid: r.guid,
+    scientificName: r.scientific_name,
+    commonName: r.common_name,
+    occurrenceCount: r.occurrence_count,
+    counts: {
+      knownValid: r.known_valid_count,
+      assumedValid: r.assumed_valid_count,
+      assumedInvalid: r.assumed_invalid_count,
+      knownInvalid: r.known_invalid_count,
+    },
+    contentiousCount: r.contentious_count,
+    dataVersion: r.data_version,
+    lastSyncedAt: r.last_synced_at ? (r.last_synced_at as Date).toISOString() : null,
+  };
+}

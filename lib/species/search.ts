@@ -1,0 +1,60 @@
+/**
+ * Species search for the autocomplete: every word the user typed must begin a word of the
+ * scientific or common name ("wren" finds "Superb Fairy-wren", "mal cy" finds "Malurus cyaneus"),
+ * case-insensitive. Served by the GIN index species_name_words (a 'simple' text-search vector:
+ * lower-cased words, hyphenated words also split into their parts).
+ */
+import { z } from "zod";
+import { pool } from "@/lib/db/pool";
+
+export const speciesSearchQuery = z.object({
+  q: z.string().max(200, "must be at most 200 characters").default(""),
+  limit: z.coerce.number().int("must be a whole number").min(1).max(50).default(10),
+});
+export type SpeciesSearchQuery = z.infer<typeof speciesSearchQuery>;
+
+export interface SpeciesMatch {
+  id: number;
+  guid: string;
+  scientificName: string;
+  commonName: string | null;
+  occurrenceCount: number;
+}
+
+/** The indexed expression; queries must repeat it exactly for the index to be used. */
+export const NAME_WORDS_SQL = "to_tsvector('simple'::regconfig, scientific_name || ' ' || coalesce(common_name, ''))";
+
+/** Words of the query (letters and digits), at most eight. */
+export function queryWords(q: string): string[] {
+  return q
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 8);
+}
+
+/** `word:*` for each word, all required. The words hold only letters and digits, so quoting is safe. */
+export function prefixQuery(words: readonly string[]): string {
+  return words.map((w) => `'${w}':*`).join(" & ");
+}
+
+/**
+ * Active species matching the query, best first: an exact name, then names beginning with the
+ * whole query, then the rest; most-recorded first within each. An empty query lists the
+ * most-recorded species.
+ */
+export async function searchSpecies({ q, limit }: SpeciesSearchQuery): Promise<SpeciesMatch[]> {
+  const words = queryWords(q);
+  const whole = q.trim().toLowerCase();
+  const { rows } = await pool().query<SpeciesMatch>(
+    `SELECT id, guid, scientific_name AS "scientificName", common_name AS "commonName", occurrence_count AS "occurrenceCount"
+       FROM species
+      WHERE status = 'active' AND ($1::text IS NULL OR ${NAME_WORDS_SQL} @@ to_tsquery('simple', $1))
+      ORDER BY (lower(scientific_name) = $2 OR coalesce(lower(common_name) = $2, false)) DESC,
+               (starts_with(lower(scientific_name), $2) OR coalesce(starts_with(lower(common_name), $2), false)) DESC,
+               occurrence_count DESC, scientific_name
+      LIMIT $3`,
+    [words.length ? prefixQuery(words) : null, whole, limit],
+  );
+  return rows;
+}
