@@ -11,7 +11,7 @@ import { HttpError } from "@/lib/http/respond";
 import { queue } from "@/lib/jobs/queue";
 import { applySchedule, scheduleTimeZone } from "@/lib/jobs/schedule";
 import { log } from "@/lib/log";
-import { transaction } from "./transaction";
+import { transaction } from "@/lib/db/transaction";
 
 /** `cron`: five-field expression, "" for no scheduled syncs, null for the SYNC_CRON default. */
 export const scheduleBodySchema = z.object({ cron: z.string().max(200, "must be at most 200 characters").nullable() }).strict();

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { HttpError } from "@/lib/http/respond";
 import { roleSchema } from "@/lib/auth/roles";
 import { setDisabled, setRole, type UserSummary } from "@/lib/auth/users";
-import { transaction } from "./transaction";
+import { transaction } from "@/lib/db/transaction";
 
 export const userChangeSchema = z
   .object({ role: roleSchema.optional(), disabled: z.boolean().optional() })

@@ -3,6 +3,7 @@
  * The unique partial index sync_runs_one_active allows one queued-or-running row at a time.
  */
 import type pg from "pg";
+import { transaction } from "@/lib/db/transaction";
 import { SyncAlreadyRunning } from "./errors";
 
 export type SyncKind = "incremental" | "full";
@@ -140,9 +141,7 @@ export async function startRun(db: Db, id: number): Promise<SyncRunRow> {
 
 /** Success: the run's start time becomes the last import time, in the same transaction. */
 export async function succeedRun(pool: pg.Pool, id: number, totals: { remoteTotal: number; localTotal: number }): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+  await transaction(async (client) => {
     const { rows } = await client.query<{ started_at: Date }>(
       `UPDATE sync_runs SET status = 'succeeded', phase = 'done', finished_at = now(), heartbeat_at = now(),
          remote_total = $2, local_total = $3
@@ -151,13 +150,7 @@ export async function succeedRun(pool: pg.Pool, id: number, totals: { remoteTota
     );
     if (!rows[0]) throw new Error(`sync run ${id} is no longer running`);
     await client.query("UPDATE sync_state SET last_import_at = $1, last_run_id = $2 WHERE id = 1", [rows[0].started_at, id]);
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  }, pool);
 }
 
 /** A species-limited run succeeds without moving the last import time (it did not look at everything). */

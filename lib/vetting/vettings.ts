@@ -7,6 +7,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { VETTING_ROLES, type AuthUser } from "@/lib/auth/roles";
 import { pool } from "@/lib/db/pool";
+import { transaction } from "@/lib/db/transaction";
 import { classificationCode, classificationName } from "@/lib/domain/codes";
 import { bboxOf } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
@@ -211,24 +212,9 @@ async function lockForChange(client: pg.PoolClient, actor: AuthUser, id: number)
   return row;
 }
 
-async function inTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
-}
-
 /** Changes classification, area and/or comment; updatedAt moves, so the change counts as the latest judgement. */
 export async function updateVetting(actor: AuthUser, id: number, change: VettingChange): Promise<VettingDetail> {
-  const speciesId = await inTransaction(async (client) => {
+  const speciesId = await transaction(async (client) => {
     const { species_id } = await lockForChange(client, actor, id);
     const box = change.area ? bboxOf(change.area) : null;
     await client.query(
@@ -260,7 +246,7 @@ export async function updateVetting(actor: AuthUser, id: number, change: Vetting
 
 /** Marks the vetting deleted, for good. */
 export async function deleteVetting(actor: AuthUser, id: number): Promise<{ id: number; speciesId: number; deletedAt: Date; firstLoadedAt: Date }> {
-  const deleted = await inTransaction(async (client) => {
+  const deleted = await transaction(async (client) => {
     const { species_id } = await lockForChange(client, actor, id);
     const { rows } = await client.query<{ deleted_at: Date; first_loaded_at: Date }>(
       "UPDATE vettings SET deleted_at = now() WHERE id = $1 RETURNING deleted_at, first_loaded_at",
