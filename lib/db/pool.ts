@@ -1,4 +1,5 @@
 import pg from "pg";
+import { log } from "@/lib/log";
 
 // Counts and ids come back as JS numbers; bigint columns here never exceed 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -13,7 +14,12 @@ function databaseUrl(): string {
 
 /** The process's one pg pool, for hot paths (COPY, set-based SQL, tiles). */
 export function pool(): pg.Pool {
-  shared ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, application_name: "edgar" });
+  if (!shared) {
+    shared = new pg.Pool({ connectionString: databaseUrl(), max: 10, application_name: "edgar" });
+    // An idle client losing its connection (database restart) must not crash the process; the
+    // pool drops it and the next query opens a new one.
+    shared.on("error", (err) => log.warn({ err }, "an idle database connection failed"));
+  }
   return shared;
 }
 
