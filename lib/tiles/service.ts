@@ -12,9 +12,9 @@ import { VersionCache } from "./versions";
 export const MAX_ZOOM = 22;
 export const CONTENT_TYPE = "application/vnd.mapbox-vector-tile";
 /**
- * Tile URLs do not carry the data version, so a cache may keep a tile only briefly; the strong
- * ETag makes revalidating it cheap (a 304 needs no index). stale-while-revalidate keeps panning
- * smooth while a vetting's new version propagates.
+ * The data version in a tile URL (`v`) is only a hint (an old or absent one still gets current
+ * tiles), so a cache may keep a tile only briefly; the strong ETag makes revalidating it cheap (a
+ * 304 needs no index). The map's URL changes with the version, so it never waits out max-age.
  */
 export const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
 
