@@ -48,6 +48,8 @@ export function faultSuite(c: FaultCase): void {
       // only answers of two records or more) were hit.
       const injected = f.sim.faults.counts()[c.mode];
       const opportunities = f.sim.faults.opportunityCounts()[c.mode];
+      // The figure docs/reliability.md cites.
+      console.log(`reliability: fault ${c.mode}${delay} ${kind} run: ${injected} injected of ${opportunities} requests it could hit`);
       if (c.mode !== "shortPage") expect(opportunities).toBe(f.sim.requests.snapshot().total);
       expect(injected / opportunities).toBeGreaterThanOrEqual(0.2);
       // Every injected fault cost one retry, for the reason the fault gives (or none at all).

@@ -1,12 +1,15 @@
 /**
- * A sync killed outright (SIGKILL of the process running it) at several points: the database
- * stays consistent, the next run resumes the same run and ends equal to the ground truth, and
- * the last import time moves once, when the run finally succeeds.
+ * A sync killed outright (SIGKILL of the process running it) at chosen points, then the worker
+ * killed at ten random moments of its runs: the database stays consistent, the next run (or
+ * restarted worker) resumes the same run and ends equal to the ground truth, and the last import
+ * time moves once per run, when it finally succeeds.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { enqueueSync, stopQueue } from "@/lib/jobs/queue";
+import { Rng } from "@/lib/simulator/prng";
 import { isSyncLockHeld } from "./lock";
-import { lastImportAt } from "./runs";
-import { changeWorld, differences, staleSpeciesCounts } from "./test-support";
+import { getRun, insertRun, lastImportAt } from "./runs";
+import { alaEnv, changeWorld, differences, staleSpeciesCounts } from "./test-support";
 import { eventually, spawnTs } from "./test-process";
 import { syncFixture } from "./test-fixture";
 
@@ -117,5 +120,63 @@ describe("a sync killed mid-run", () => {
     expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);
     expect((await runs()).map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     expect(await lastImportAt(f.db.pool)).toEqual(run.started_at);
+  });
+});
+
+describe("the worker killed at random points", () => {
+  // Seeded, so a failure names a moment that can be killed at again.
+  const KILLS = 10;
+  const rng = new Rng(Number(process.env.EDGAR_KILL_SEED ?? 2024));
+  const startWorker = () => spawnTs("workers/main.ts", [], { ...alaEnv(f.sim, 10), DATABASE_URL: f.db.url, SYNC_CRON: "" });
+  afterAll(() => stopQueue());
+
+  it(`survives ${KILLS} SIGKILLs of the worker at random moments of incremental and full runs, each run ending equal`, { timeout: 300_000 }, async () => {
+    const before = new Set((await runs()).map((r) => r.id));
+    let kills = 0;
+    let successes = 0;
+    const lastStatus = async () => (await runs()).at(-1)?.status;
+    for (let attempt = 0; kills < KILLS || (await lastStatus()) !== "succeeded"; attempt++) {
+      expect(attempt).toBeLessThan(4 * KILLS);
+      const importedBefore = await lastImportAt(f.db.pool);
+      if ((await lastStatus()) !== "running") {
+        // As an admin asks: a new run, alternately incremental and full, after the world changed.
+        changeWorld(f.sim, 0.5);
+        await enqueueSync({ runId: await insertRun(f.db.pool, { kind: successes % 2 ? "full" : "incremental", trigger: "admin" }) });
+      }
+      slow();
+      // A restarted worker resumes the interrupted run at once (its orphan check).
+      const worker = startWorker();
+      const run = (await runs()).at(-1)!;
+      const state = () => getRun(f.db.pool, run.id).then((r) => r!);
+      await eventually("the worker to work the run", async () => (await state()).status === "succeeded" || (await isSyncLockHeld(f.db.pool)));
+      const delay = rng.int(2500);
+      if (kills < KILLS) await new Promise((r) => setTimeout(r, delay));
+      const phase = await state();
+      const killed = kills < KILLS && phase.status === "running" && worker.process.kill("SIGKILL");
+      // (A run that finished in the instant before the kill counts as a success, not a kill.)
+      if (killed && (await worker.exited) === "SIGKILL" && (await state()).status === "running") {
+        kills++;
+        console.log(`reliability: worker SIGKILL ${kills}, ${delay} ms into run ${run.id} (${phase.phase} ${phase.done}/${phase.total})`);
+        await eventually("the killed sync's lock to be released", async () => !(await isSyncLockHeld(f.db.pool)), 10_000);
+        expect(await duplicates()).toBe(0);
+        // A killed run never moves the last import time.
+        expect(await lastImportAt(f.db.pool)).toEqual(importedBefore);
+        continue;
+      }
+      // It ended before the kill (or was let run): succeeded, equal, the last import time its start.
+      await eventually("the run to finish", async () => (await state()).status !== "running", 120_000);
+      if (worker.process.kill("SIGTERM")) expect(await worker.exited).toBe(0);
+      expect((await state()).status).toBe("succeeded");
+      expect(await differences(f.db.pool, f.sim)).toEqual([]);
+      expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);
+      expect(await lastImportAt(f.db.pool)).toEqual((await state()).started_at);
+      successes++;
+    }
+    const added = (await runs()).filter((r) => !before.has(r.id));
+    // Kills start no runs of their own: every run was resumed to success.
+    expect(added.map((r) => r.status)).toEqual(added.map(() => "succeeded"));
+    expect(added).toHaveLength(successes);
+    expect(await duplicates()).toBe(0);
+    console.log(`reliability: ${kills} worker SIGKILLs survived in ${successes} runs, each ending equal; the last import time moved ${successes} times, once per run`);
   });
 });

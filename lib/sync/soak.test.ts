@@ -37,6 +37,8 @@ describe.skipIf(!process.env.EDGAR_SOAK)("soak: every fault at once, many rounds
       expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);
     }
     const counts = f.sim.faults.counts();
+    const total = Object.values(counts).reduce((a, n) => a + n, 0);
+    console.log(`reliability: soak, 6 runs under every fault mode at once: ${total} faults injected ${JSON.stringify(counts)}`);
     for (const rule of RULES) expect({ mode: rule.mode, hit: counts[rule.mode] > 0 }).toEqual({ mode: rule.mode, hit: true });
   });
 });
