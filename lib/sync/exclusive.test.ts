@@ -7,7 +7,7 @@ import { SyncAlreadyRunning } from "./errors";
 import { runSync } from "./run";
 import { insertRun } from "./runs";
 import { clientFor, differences } from "./test-support";
-import { spawnTs } from "./test-process";
+import { eventually, spawnTs } from "./test-process";
 import { syncFixture } from "./test-fixture";
 
 const f = syncFixture({ records: 500, seed: 13 });
@@ -64,6 +64,24 @@ describe("one sync at a time", () => {
     expect(await runCount()).toBe(3);
     // Once it is done, the next one runs.
     expect((await runSync({ client: clientFor(f.sim) })).status).toBe("succeeded");
+    expect(await differences(f.db.pool, f.sim)).toEqual([]);
+  });
+
+  it("a run that loses its lock's connection stops at the next safe point, and the next run resumes it", async () => {
+    f.sim.world.addRecords({ count: 10 });
+    // Slow answers keep the run waiting on the ALA, with no query of its own to notice the loss.
+    f.sim.faults.set({ rules: [{ mode: "slow", rate: 1 }], delayMs: 200 });
+    const running = runSync({ kind: "full", client: clientFor(f.sim) });
+    await eventually("the run to start", async () => (await f.db.pool.query("SELECT 1 FROM sync_runs WHERE status = 'running'")).rowCount === 1);
+    // What a database restart does to the lock's session.
+    await f.db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'edgar-sync-lock'");
+    const stopped = await running;
+    f.sim.faults.clear();
+    expect(stopped.status).toBe("stopped");
+    expect((await f.db.pool.query("SELECT status FROM sync_runs WHERE id = $1", [stopped.runId])).rows[0].status).toBe("running");
+
+    const next = await runSync({ kind: "incremental", client: clientFor(f.sim) });
+    expect(next).toMatchObject({ runId: stopped.runId, resumed: true, status: "succeeded" });
     expect(await differences(f.db.pool, f.sim)).toEqual([]);
   });
 });

@@ -9,6 +9,11 @@ import pg from "pg";
 export const SYNC_LOCK_KEY = 7_317_002;
 
 export interface SyncLock {
+  /**
+   * Aborts when the lock's connection is lost (a database restart ends every session): the run no
+   * longer holds the lock, and another process may resume it, so it must stop at its next safe point.
+   */
+  readonly lost: AbortSignal;
   release(): Promise<void>;
 }
 
@@ -16,8 +21,14 @@ export interface SyncLock {
 export async function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock | null> {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: "edgar-sync-lock" });
   await client.connect();
-  // A lost connection must not crash the process: the run notices through its own queries.
-  client.on("error", () => undefined);
+  const lost = new AbortController();
+  let released = false;
+  const onLost = () => {
+    if (!released) lost.abort(new Error("the sync lock's database connection was lost"));
+  };
+  // A lost connection must not crash the process; the run hears of it through `lost`.
+  client.on("error", onLost);
+  client.on("end", onLost);
   try {
     const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SYNC_LOCK_KEY]);
     if (!rows[0].ok) {
@@ -29,7 +40,9 @@ export async function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock 
     throw err;
   }
   return {
+    lost: lost.signal,
     async release() {
+      released = true;
       await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK_KEY]).catch(() => undefined);
       await client.end().catch(() => undefined);
     },

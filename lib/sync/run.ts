@@ -101,8 +101,10 @@ export async function runSync(options: RunSyncOptions = {}): Promise<SyncResult>
       const id = await insertRun(db, { kind: options.kind ?? "incremental", trigger: options.trigger ?? "cli", requestedById: options.requestedById });
       row = (await getRun(db, id))!;
     }
+    // Losing the lock stops the run like a signal does: someone else may resume it now.
+    const signal = options.signal ? AbortSignal.any([options.signal, lock.lost]) : lock.lost;
     // An interrupted run cannot say whether it was limited to a species, so it resumes as a whole run.
-    return await execute(db, row, { ...options, species: resumed ? undefined : options.species }, resumed);
+    return await execute(db, row, { ...options, signal, species: resumed ? undefined : options.species }, resumed);
   } finally {
     await lock.release();
   }
