@@ -1,10 +1,12 @@
 /**
  * Tiles of the largest species through the real route on a fresh server process: the cold first
- * tile (its index built from the database on that request), then latency over a map session once
- * the index is in memory, then throughput with 32 concurrent clients. Everything (server, client,
- * PostgreSQL) shares the same cores.
+ * tile, first as right after a sync (the index built from the species' records on that request),
+ * then once the worker has prebuilt its coarse cells (lib/tiles/coarse-cells.ts, what the worker
+ * does after a sync); then latency over a map session once the index is in memory, then
+ * throughput with 32 concurrent clients. Everything (server, client, PostgreSQL) shares the same cores.
  */
 import autocannon from "autocannon";
+import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { startChild, type ChildServer } from "./child";
 import { tileClient, timeSession } from "./http-client";
 import { summarise, timed, type Latency } from "./latency";
@@ -15,8 +17,12 @@ import type { TileAddress } from "./tile-sequence";
 export interface TileFigures {
   speciesId: number;
   sessionTiles: number;
-  /** The first tile asked for (zoom 3): the index's records loaded and its coarse band built meanwhile. */
+  /** The first tile asked for (zoom 3) of a fresh server, once the worker has prebuilt the species' coarse cells. */
   coldFirstTileMs: number;
+  /** The same before the cells exist: the index's records loaded and its coarse band built from them. */
+  coldFromRecordsMs: number;
+  /** The worker's prebuild of the coarse cells (read the records, grid them, store them). */
+  cellsPrebuildMs: number;
   /** From that first request until a street-level tile (the exact band) could be answered. */
   coldDetailReadyMs: number;
   /** Memory of the species' cluster index (typed arrays) and the server's peak RSS. */
@@ -52,11 +58,25 @@ export function startTileServer(env: Record<string, string>): Promise<ChildServe
   return startChild({ script: "bench/tile-server.ts", env, ready: /tile server listening on (\S+)/ });
 }
 
+/** The first tile of a fresh tile server. */
+async function coldFirstTile(o: TileBenchOptions, path: string): Promise<number> {
+  const server = await startTileServer({ DATABASE_URL: o.databaseUrl });
+  try {
+    return (await timed(() => tileClient(server.url).get(path))).ms;
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function benchTiles(o: TileBenchOptions): Promise<TileFigures> {
+  const paths = o.session.map((t) => tilePath(o.speciesId, o.dataVersion, t));
+  const coldFromRecordsMs = await coldFirstTile(o, paths[0]);
+  const prebuild = await timed(() => refreshCoarseCells({ speciesIds: [o.speciesId] }));
+  o.say(`  cold first tile before the coarse cells are prebuilt ${coldFromRecordsMs.toFixed(0)} ms; prebuilding them took ${prebuild.ms.toFixed(0)} ms`);
+
   const server = await startTileServer({ DATABASE_URL: o.databaseUrl });
   const client = tileClient(server.url);
   try {
-    const paths = o.session.map((t) => tilePath(o.speciesId, o.dataVersion, t));
     const detail = paths[o.session.findIndex((t) => t.z >= 10)];
     const started = performance.now();
     const cold = await timed(() => client.get(paths[0]));
@@ -82,6 +102,8 @@ export async function benchTiles(o: TileBenchOptions): Promise<TileFigures> {
       speciesId: o.speciesId,
       sessionTiles: paths.length,
       coldFirstTileMs: Math.round(cold.ms),
+      coldFromRecordsMs: Math.round(coldFromRecordsMs),
+      cellsPrebuildMs: Math.round(prebuild.ms),
       coldDetailReadyMs: Math.round(coldDetailReadyMs),
       indexBytes: stats.cache.bytes,
       serverPeakRssBytes: peakRss(server.pid),

@@ -4,7 +4,7 @@
  * died. `npm start` runs one beside the web server; more can run on other machines.
  */
 import { loadConfig, openDatabase, takeOverSignals } from "@/scripts/runtime";
-import { handleApplyVettings, handleScheduledSync, handleSync, queueFirstSync, resumeOrphanedSync } from "@/lib/jobs/handlers";
+import { handleApplyVettings, handleScheduledSync, handleSync, prebuildTileCells, queueFirstSync, resumeOrphanedSync } from "@/lib/jobs/handlers";
 import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { closePool } from "@/lib/db/pool";
@@ -34,6 +34,8 @@ await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingI
 });
 
 await queueFirstSync();
+// Cells missing since an upgrade, or left stale by a worker that died before prebuilding them.
+void prebuildTileCells();
 
 let resuming: Promise<unknown> = Promise.resolve();
 const checkOrphans = () => {

@@ -9,7 +9,8 @@ import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { failRun, getRun, insertRun, startRun } from "@/lib/sync/runs";
 import { configureAlaFor, differences, simulator } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { handleScheduledSync, handleSync, queueFirstSync, resumeOrphanedSync } from "./handlers";
+import { insertRecords, insertSpecies } from "@/lib/tiles/test-helpers";
+import { handleScheduledSync, handleSync, prebuildTileCells, queueFirstSync, resumeOrphanedSync } from "./handlers";
 import { queue, QUEUES, stopQueue, type SyncJob } from "./queue";
 
 let db: TestDatabase;
@@ -127,5 +128,17 @@ describe("handleSync", () => {
     const before = await rows();
     expect(await handleSync({ runId: first.id })).toMatchObject({ runId: first.id, status: "succeeded" });
     expect(await rows()).toEqual(before);
+  });
+});
+
+describe("prebuildTileCells", () => {
+  it("prebuilds the coarse tile cells of species with 100 000 records or more, for their current version", async () => {
+    const [large, small] = [await insertSpecies(db.pool, "urn:cells:large"), await insertSpecies(db.pool, "urn:cells:small")];
+    await insertRecords(db.pool, large, 100_000);
+    await insertRecords(db.pool, small, 99_999);
+    await db.pool.query("UPDATE species SET occurrence_count = (SELECT count(*) FROM occurrences o WHERE o.species_id = species.id), data_version = 7 WHERE id IN ($1, $2)", [large, small]);
+    await prebuildTileCells();
+    const { rows: cells } = await db.pool.query("SELECT species_id, data_version FROM tile_cells");
+    expect(cells).toEqual([{ species_id: large, data_version: 7 }]);
   });
 });

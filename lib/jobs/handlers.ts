@@ -7,13 +7,16 @@ import { SyncAlreadyRunning } from "@/lib/sync/errors";
 import { isSyncLockHeld } from "@/lib/sync/lock";
 import { runSync, type SyncResult } from "@/lib/sync/run";
 import { activeRun, insertRun } from "@/lib/sync/runs";
+import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { applyVettings } from "@/lib/vetting/apply";
 import { enqueueSync, type ApplyVettingsJob, type SyncJob } from "./queue";
 
 /** Runs a queued sync row; a run already being worked elsewhere is left to that process. */
 export async function handleSync({ runId }: SyncJob, signal?: AbortSignal): Promise<SyncResult | null> {
   try {
-    return await runSync({ runId, signal });
+    const result = await runSync({ runId, signal });
+    if (result.status === "succeeded") await prebuildTileCells();
+    return result;
   } catch (err) {
     if (err instanceof SyncAlreadyRunning) {
       log.info({ runId, active: err.runId }, "sync job skipped: another process is running a sync");
@@ -41,7 +44,21 @@ export async function handleScheduledSync(signal?: AbortSignal): Promise<SyncRes
 export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Promise<{ changed: number }> {
   const result = await applyVettings(pool(), speciesId);
   log.info({ speciesId, ...result }, "vettings applied");
+  if (result.changed > 0) await prebuildTileCells([speciesId]);
   return result;
+}
+
+/**
+ * Large species' coarse tile cells for their new data versions (lib/tiles/coarse-cells.ts), so the
+ * web's first tiles of them stay fast. Only a shortcut: failing it fails nothing else.
+ */
+export async function prebuildTileCells(speciesIds?: number[]): Promise<void> {
+  try {
+    const refreshed = await refreshCoarseCells({ speciesIds });
+    if (refreshed.length > 0) log.info({ species: refreshed.length }, "coarse tile cells prebuilt");
+  } catch (err) {
+    log.warn({ err }, "coarse tile cells could not be prebuilt; the first tiles of large species will be slower");
+  }
 }
 
 /**

@@ -51,4 +51,4 @@ export function collapseRecords(records: RecordColumns): PointColumns;
 export function gridCells(records: RecordColumns, cellBits: number): PointColumns;
 export function buildBand(points: PointColumns, spec: { minZoom: number; maxZoom: number }): PackedBand;
 export function bandBuffers(band: PackedBand): ArrayBuffer[];
-export function buildBands(records: RecordColumns, onBand: (index: number, band: PackedBand) => void): void;
+export function buildBands(records: RecordColumns, onBand: (index: number, band: PackedBand) => void, from?: number): void;

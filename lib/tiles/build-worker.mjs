@@ -264,22 +264,31 @@ export function bandBuffers(band) {
   return [...set];
 }
 
-/** Builds every band, coarse first, handing each over as soon as it is done. */
-export function buildBands(records, onBand) {
+/** Builds the bands from `from` on, coarse first, handing each over as soon as it is done. */
+export function buildBands(records, onBand, from = 0) {
   let points = null;
   BANDS.forEach((spec, i) => {
+    if (i < from) return;
     const input = spec.cellBits ? gridCells(records, spec.cellBits) : (points ??= collapseRecords(records));
     onBand(i, buildBand(input, spec));
   });
 }
 
-// One build per thread: the records come in the first message; with its listener gone, the thread
-// ends once every band is sent.
+// One build per thread. Prebuilt coarse cells (lib/tiles/coarse-cells.ts), when there are any,
+// come first and give the coarse band at once; the records come last and give the rest. With
+// its listener gone, the thread ends once every band is sent.
 if (workerData?.role === "edgar-tile-build" && parentPort) {
   const port = parentPort;
-  port.once("message", (records) => {
-    buildBands(records, (index, band) => {
-      port.postMessage({ index, band }, bandBuffers(band));
-    });
-  });
+  const send = (index, band) => port.postMessage({ index, band }, bandBuffers(band));
+  let built = 0;
+  const onMessage = (message) => {
+    if (message.cells) {
+      send(0, buildBand(message.cells, BANDS[0]));
+      built = 1;
+      return;
+    }
+    port.off("message", onMessage);
+    buildBands(message.records, send, built);
+  };
+  port.on("message", onMessage);
 }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { BANDS, type PackedBand, type RecordColumns } from "./build-worker.mjs";
+import { log } from "@/lib/log";
+import { BANDS, type PackedBand, type PointColumns, type RecordColumns } from "./build-worker.mjs";
 
 // Next.js bundles route code, so import.meta.url does not point at the source tree there; the
 // server always runs from the project root (npm start, vitest, tsx), where this file is.
@@ -11,9 +12,10 @@ const WORKER_FILE = path.resolve(process.cwd(), "lib/tiles/build-worker.mjs");
  * species clusters. The thread is started at once and the records handed to it when they arrive,
  * so its start-up (a new V8 isolate, loading supercluster) overlaps the database read. Resolves
  * each band's promise as the worker hands it over (coarse first); on failure every band still
- * pending rejects. The records' buffers are transferred, not copied.
+ * pending rejects. The records' buffers are transferred, not copied. Prebuilt coarse cells, when
+ * given and found, are handed over first and give the coarse band without waiting for the records.
  */
-export function buildInWorker(records: Promise<RecordColumns>): Promise<PackedBand>[] {
+export function buildInWorker(records: Promise<RecordColumns>, cells: Promise<PointColumns | null> | null = null): Promise<PackedBand>[] {
   const settle = BANDS.map(() => {
     let resolve!: (band: PackedBand) => void;
     let reject!: (err: Error) => void;
@@ -30,8 +32,13 @@ export function buildInWorker(records: Promise<RecordColumns>): Promise<PackedBa
   });
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`tile build worker exited (code ${code}) before finishing`)));
-  records.then(
-    (r) => worker.postMessage(r, [r.lon.buffer, r.lat.buffer, r.id.buffer, r.cat.buffer] as ArrayBuffer[]),
+  // Failing to read the cells only costs the shortcut: the records give every band.
+  const cellsSent = (cells ?? Promise.resolve(null)).then(
+    (c) => c && worker.postMessage({ cells: c }, [c.lon.buffer, c.lat.buffer, c.id.buffer, c.counts.buffer] as ArrayBuffer[]),
+    (err: Error) => log.warn({ err }, "prebuilt tile cells could not be read; building from the records"),
+  );
+  Promise.all([records, cellsSent]).then(
+    ([r]) => worker.postMessage({ records: r }, [r.lon.buffer, r.lat.buffer, r.id.buffer, r.cat.buffer] as ArrayBuffer[]),
     (err: Error) => {
       fail(err);
       void worker.terminate();

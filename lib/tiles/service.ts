@@ -2,9 +2,10 @@ import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/respond";
 import { buildInWorker } from "./build";
 import { IndexCache, type TileIndex } from "./cache";
+import { loadCoarseCells } from "./coarse-cells";
 import { encodeTile } from "./encode";
 import { etagMatches, tileEtag } from "./etag";
-import { canonicalFilters, type TileFilters } from "./filters";
+import { canonicalFilters, DEFAULT_FILTERS, type TileFilters } from "./filters";
 import { loadRecords, speciesDataVersion } from "./load";
 import { bandForZoom, splitClusterId } from "./packed-index";
 import { VersionCache } from "./versions";
@@ -110,11 +111,15 @@ export class TileService {
   private index(speciesId: number, dataVersion: number, filters: TileFilters): TileIndex {
     // The records are read after the version, so an index may hold slightly newer data than its
     // key says; the next version bump replaces it, and nothing older is ever served as newer.
-    return this.cache.get({ speciesId, dataVersion, filters: canonicalFilters(filters) }, () => {
-      return buildInWorker(loadRecords(speciesId, filters));
+    const canonical = canonicalFilters(filters);
+    return this.cache.get({ speciesId, dataVersion, filters: canonical }, () => {
+      const cells = canonical === DEFAULT_CANONICAL ? loadCoarseCells(speciesId, dataVersion) : null;
+      return buildInWorker(loadRecords(speciesId, filters), cells);
     });
   }
 }
+
+const DEFAULT_CANONICAL = canonicalFilters(DEFAULT_FILTERS);
 
 let shared: TileService | undefined;
 
