@@ -17,6 +17,7 @@ const SCALARS: Record<string, string> = {
   Float: "float8",
   DateTime: "timestamp",
   Json: "jsonb",
+  Bytes: "bytea",
 };
 
 const NATIVE: Record<string, string> = {
