@@ -1,9 +1,10 @@
 "use client";
 
 import type { MapGeoJSONFeature, Map as MapLibreMap, MapMouseEvent, Popup } from "maplibre-gl";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { filterParams, type MapPosition, type ViewFilters } from "@/lib/species/view-state";
+import { VettingOverlay } from "@/components/vetting/vetting-overlay";
 import { MapView } from "./map-view";
 import { CLUSTER_LAYER, RECORD_LAYER, SOURCE, hideOccurrences, showOccurrences, tileUrl } from "./occurrence-layers";
 import { OccurrenceDetails } from "./occurrence-details";
@@ -29,6 +30,8 @@ export function SpeciesMap({ speciesId, dataVersion, filters, styleUrl, initialV
   const [occurrences, setOccurrences] = useState<"none" | "loading" | "ready">("none");
   const [popup, setPopup] = useState<{ lngLat: [number, number]; content: PopupContent } | null>(null);
   const popupNode = useMemo(() => (typeof document === "undefined" ? null : document.createElement("div")), []);
+  // While a vetting is open, clicks on the map draw: no popups, no zooming into clusters.
+  const vetting = useRef(false);
   const filterQuery = filterParams(filters).toString();
   const url = map && speciesId !== null && dataVersion !== undefined ? tileUrl(window.location.origin, speciesId, filterQuery, dataVersion) : null;
 
@@ -56,6 +59,7 @@ export function SpeciesMap({ speciesId, dataVersion, filters, styleUrl, initialV
       onViewChange({ zoom: map.getZoom(), lat: c.lat, lon: c.lng });
     };
     const onClick = (e: MapMouseEvent) => {
+      if (vetting.current) return;
       const layers = [CLUSTER_LAYER, RECORD_LAYER].filter((l) => map.getLayer(l));
       const [feature] = layers.length ? map.queryRenderedFeatures(e.point, { layers }) : [];
       if (feature) open(feature);
@@ -114,10 +118,15 @@ export function SpeciesMap({ speciesId, dataVersion, filters, styleUrl, initialV
   }, [map, popup, popupNode]);
 
   const onMap = useCallback((m: MapLibreMap) => setMap(m), []);
+  const onVettingActive = useCallback((active: boolean) => {
+    vetting.current = active;
+    if (active) setPopup(null);
+  }, []);
 
   return (
     <div className="absolute inset-0" data-testid="species-map" data-occurrences={occurrences} data-tiles-url={url ?? ""}>
       <MapView styleUrl={styleUrl} initialView={initialView} onMap={onMap} />
+      {map && speciesId !== null && <VettingOverlay key={speciesId} map={map} speciesId={speciesId} dataVersion={dataVersion} beneath={RECORD_LAYER} onActiveChange={onVettingActive} />}
       {popup &&
         popupNode &&
         speciesId !== null &&

@@ -4,6 +4,7 @@ import { CLASSIFICATIONS, type Classification } from "@/lib/domain/codes";
 import type { ViewFilters } from "@/lib/species/view-state";
 import { FilterControls } from "@/components/filters/filter-controls";
 import { Legend } from "@/components/filters/legend";
+import { VettingList } from "@/components/vetting/vetting-list";
 import { ApiError, useSpecies, useSpeciesSummary } from "./api";
 import { DownloadLinks } from "./download-links";
 import { formatAgo, formatCount, formatDateTime } from "./format";
@@ -100,6 +101,7 @@ export function SpeciesPanel({ speciesId, filters, onFiltersChange }: Props) {
           </p>
           <Legend shown={filters.classifications} counts={summary.data?.categories} onToggle={toggle} />
           <FilterControls filters={filters} onChange={onFiltersChange} />
+          <VettingList speciesId={s.id} dataVersion={s.dataVersion} />
           <section aria-labelledby="per-year">
             <h3 id="per-year" className={`${heading} mb-1`}>
               Records per year

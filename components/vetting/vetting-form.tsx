@@ -1,0 +1,163 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { CATEGORY_COLOURS, CATEGORY_LABELS } from "@/lib/domain/colours";
+import type { DrawMode, DrawState } from "./draw-controller";
+import type { VettingClassification } from "./use-vettings";
+
+const MAX_COMMENT = 2_000;
+const CHOICES: readonly VettingClassification[] = ["known_valid", "known_invalid"];
+
+export const button =
+  "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-700 disabled:opacity-50";
+/** A tool button: pressed while its tool is on. */
+const tool = `${button} aria-pressed:border-sky-700 aria-pressed:bg-sky-50 aria-pressed:text-sky-900`;
+const primary =
+  "rounded-md bg-sky-800 px-3 py-1.5 text-sm font-semibold text-white shadow-sm hover:bg-sky-900 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-sky-700 disabled:opacity-50";
+const danger =
+  "rounded-md bg-red-700 px-2.5 py-1 text-sm font-semibold text-white shadow-sm hover:bg-red-800 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-red-700 disabled:opacity-50";
+
+export interface VettingFormValues {
+  classification: VettingClassification;
+  comment: string;
+}
+
+interface Props {
+  /** The vetting being changed (null: a new one). */
+  editing: { id: number; author: string } | null;
+  initial: { classification: VettingClassification | null; comment: string };
+  /** False when the area cannot be edited on the map (it has holes): only classification and comment change. */
+  areaEditable: boolean;
+  /** The drawing tools' state; null while they load. */
+  draw: DrawState | null;
+  busy: boolean;
+  /** The server's answer to a failed request. */
+  error: string | null;
+  onMode: (mode: DrawMode) => void;
+  onClear: () => void;
+  onSubmit: (values: VettingFormValues) => void;
+  onCancel: () => void;
+  onDelete: () => void;
+}
+
+/** The vetting panel over the map: drawing tools, classification, comment, submit (and delete when editing). */
+export function VettingForm({ editing, initial, areaEditable, draw, busy, error, onMode, onClear, onSubmit, onCancel, onDelete }: Props) {
+  const ids = useId();
+  const [classification, setClassification] = useState(initial.classification);
+  const [comment, setComment] = useState(initial.comment);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  // The question takes the focus, so the keyboard answers it next.
+  useEffect(() => {
+    if (confirmDelete) confirmButton.current?.focus();
+  }, [confirmDelete]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (areaEditable && !draw?.polygons) return setProblem("Draw at least one polygon on the map, and close it.");
+    if (!classification) return setProblem("Choose known valid or known invalid.");
+    setProblem(null);
+    onSubmit({ classification, comment });
+  };
+
+  const message = problem ?? error;
+  return (
+    <form
+      onSubmit={submit}
+      aria-labelledby={`${ids}-title`}
+      data-testid="vetting-form"
+      className="grid w-80 max-w-[calc(100vw-1.5rem)] gap-3 rounded-lg border border-slate-200 bg-white p-3 text-sm shadow-lg"
+    >
+      <h2 id={`${ids}-title`} className="font-semibold">
+        {editing ? `Edit vetting ${editing.id}` : "Vet an area"}
+      </h2>
+      {editing && <p className="-mt-2 text-xs text-slate-600">By {editing.author}</p>}
+
+      {areaEditable ? (
+        <fieldset className="grid gap-2">
+          <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Area</legend>
+          <div role="group" aria-label="Drawing tools" className="flex flex-wrap gap-2">
+            <button type="button" className={tool} aria-pressed={draw?.mode === "draw"} disabled={!draw} onClick={() => onMode("draw")}>
+              Draw polygon
+            </button>
+            <button type="button" className={tool} aria-pressed={draw?.mode === "edit"} disabled={!draw} onClick={() => onMode("edit")}>
+              Edit vertices
+            </button>
+            <button type="button" className={button} disabled={!draw || (draw.polygons === 0 && !draw.drawing)} onClick={onClear}>
+              Clear
+            </button>
+          </div>
+          <p className="text-xs text-slate-600" id={`${ids}-help`}>
+            {draw?.mode === "edit"
+              ? "Click a polygon to select it, then drag its corners; drag a midpoint to add a corner."
+              : "Click the map to add corners; click the first or last corner (or press Enter on the map) to close the polygon. Escape drops an unfinished one. Draw more polygons to add to the area."}
+          </p>
+          <p className="text-xs font-medium text-slate-800" role="status" data-testid="polygon-count" data-count={draw?.polygons ?? 0}>
+            {draw === null ? "Loading the drawing tools…" : `${draw.polygons} polygon${draw.polygons === 1 ? "" : "s"} drawn${draw.drawing ? ", one in progress" : ""}`}
+          </p>
+        </fieldset>
+      ) : (
+        <p className="rounded-md bg-amber-50 px-2 py-1.5 text-xs text-amber-900">
+          This area has holes, which the map cannot edit. Its classification and comment can still be changed.
+        </p>
+      )}
+
+      <fieldset>
+        <legend className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">The records inside are</legend>
+        <div className="grid gap-1" role="radiogroup" aria-required="true">
+          {CHOICES.map((c) => (
+            <label key={c} className="flex items-center gap-2">
+              <input type="radio" name={`${ids}-classification`} value={c} checked={classification === c} onChange={() => setClassification(c)} />
+              <span aria-hidden="true" className="inline-block h-3 w-3 rounded-full" style={{ background: CATEGORY_COLOURS[c] }} />
+              {CATEGORY_LABELS[c].toLowerCase()}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <label className="grid gap-1">
+        <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">Comment (optional)</span>
+        <textarea
+          value={comment}
+          maxLength={MAX_COMMENT}
+          rows={2}
+          onChange={(e) => setComment(e.target.value)}
+          className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+        />
+      </label>
+
+      {message && (
+        <p role="alert" className="rounded-md bg-red-50 px-2 py-1.5 text-sm text-red-800" data-testid="vetting-error">
+          {message}
+        </p>
+      )}
+
+      {confirmDelete ? (
+        <div role="group" aria-label="Confirm deletion" className="flex flex-wrap items-center gap-2">
+          <span className="text-slate-700">Delete this vetting for good?</span>
+          <button ref={confirmButton} type="button" className={danger} onClick={onDelete} disabled={busy}>
+            {busy ? "Deleting…" : "Delete"}
+          </button>
+          <button type="button" className={button} onClick={() => setConfirmDelete(false)} disabled={busy}>
+            Keep
+          </button>
+        </div>
+      ) : (
+        <div className="flex flex-wrap items-center gap-2">
+          <button type="submit" className={primary} disabled={busy || draw?.drawing}>
+            {busy ? "Saving…" : editing ? "Save changes" : "Submit vetting"}
+          </button>
+          <button type="button" className={button} onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+          {editing && (
+            <button type="button" className={`${button} ml-auto text-red-800`} onClick={() => setConfirmDelete(true)} disabled={busy}>
+              Delete…
+            </button>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

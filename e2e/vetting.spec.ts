@@ -1,0 +1,244 @@
+// Vetting on the map: drawing with terra-draw, recolouring without a reload, contentious overlaps,
+// editing and deleting from the /vettings link, who sees the tools, and the API's geometry errors.
+import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
+import { signIn, userCli, PASSWORD } from "./users";
+
+const EXPERT_A = { email: "vet-a@example.org", name: "Vetter Alice" };
+const EXPERT_B = { email: "vet-b@example.org", name: "Vetter Bob" };
+const RESEARCHER = "vet-researcher@example.org";
+
+/** Half the side of the drawn squares, in pixels: terra-draw closes a polygon on a click within 40 px of its first or last corner. */
+const R = 60;
+
+let species: SpeciesMatch;
+test.beforeAll(async ({ request }) => {
+  for (const u of [EXPERT_A, EXPERT_B]) userCli("create", "--email", u.email, "--password", PASSWORD, "--role", "expert", "--name", u.name);
+  userCli("create", "--email", RESEARCHER, "--password", PASSWORD, "--role", "researcher");
+  species = await secondMostRecorded(request);
+});
+
+/** Not the most-recorded species, which other specs vet and photograph. */
+async function secondMostRecorded(request: APIRequestContext): Promise<SpeciesMatch> {
+  const res = await request.get("/api/species?q=&limit=2");
+  expect(res.status()).toBe(200);
+  const list = (await res.json()) as SpeciesMatch[];
+  expect(list.length).toBe(2);
+  return list[1];
+}
+
+async function signedInPage(browser: Browser, email: string, path: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`/login?next=${encodeURIComponent(path)}`);
+  await signIn(page, email);
+  await expect(page).toHaveURL(new RegExp(`/species/${species.id}(\\?|$)`));
+  await expect(page.getByTestId("species-panel")).toBeVisible();
+  await occurrencesReady(page);
+  return page;
+}
+
+interface Totals {
+  knownInvalid: number;
+  knownValid: number;
+  contentious: number;
+}
+
+/** Records per category and contentious ones, summed over what the map draws now (from the tiles). */
+async function drawnTotals(page: Page): Promise<Totals> {
+  const totals: Totals = { knownInvalid: 0, knownValid: 0, contentious: 0 };
+  for (const f of await renderedOccurrences(page)) {
+    const p = f.properties;
+    if (p.cluster) {
+      totals.knownInvalid += Number(p.knownInvalid);
+      totals.knownValid += Number(p.knownValid);
+      totals.contentious += Number(p.contentious);
+    } else {
+      if (p.classification === "known_invalid") totals.knownInvalid++;
+      if (p.classification === "known_valid") totals.knownValid++;
+      if (p.contentious) totals.contentious++;
+    }
+  }
+  return totals;
+}
+
+/** The biggest cluster clear of the map's edges and of the vetting panel (top left). */
+async function targetCluster(page: Page): Promise<{ x: number; y: number }> {
+  const box = (await page.getByTestId("map").boundingBox())!;
+  const clusters = (await renderedOccurrences(page)).filter(
+    (f) => f.layer === "occurrence-clusters" && f.x > box.x + 360 + R && f.x < box.x + box.width - 3 * R && f.y > box.y + 2 * R && f.y < box.y + box.height - 2 * R,
+  );
+  expect(clusters.length, "a cluster to vet").toBeGreaterThan(0);
+  clusters.sort((a, b) => Number(b.properties.count) - Number(a.properties.count));
+  return { x: clusters[0].x, y: clusters[0].y };
+}
+
+/** Clicks a polygon's corners on the map, then closes it: a click on its first corner, or Enter on the (focused) map. */
+async function drawPolygon(page: Page, corners: [number, number][], close: "click" | "enter" = "click") {
+  await expect(page.getByTestId("polygon-count")).toHaveText(/polygons? drawn/);
+  for (const [x, y] of corners) await page.mouse.click(x, y);
+  if (close === "click") await page.mouse.click(...corners[0]);
+  else await page.keyboard.press("Enter");
+}
+
+const square = ({ x, y }: { x: number; y: number }, dx = 0): [number, number][] => [
+  [x - R + dx, y - R],
+  [x + R + dx, y - R],
+  [x + R + dx, y + R],
+  [x - R + dx, y + R],
+];
+
+async function vet(page: Page, corners: [number, number][], classification: "known valid" | "known invalid", comment: string) {
+  await page.getByRole("button", { name: "Vet an area" }).click();
+  await drawPolygon(page, corners);
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await page.getByRole("radio", { name: classification, exact: true }).check();
+  await page.getByLabel("Comment (optional)").fill(comment);
+  await page.getByRole("button", { name: "Submit vetting" }).click();
+  await expect(page.getByTestId("vetting-notice")).toContainText("Vetting saved");
+}
+
+test("experts vet areas on the map; the clusters recolour without a reload; overlaps are contentious; deleting restores", async ({ browser, request }) => {
+  test.setTimeout(240_000);
+  const alice = await signedInPage(browser, EXPERT_A.email, `/species/${species.id}`);
+  expect(await drawnTotals(alice)).toEqual({ knownInvalid: 0, knownValid: 0, contentious: 0 });
+  const legendKnownInvalid = alice.getByTestId("legend").locator('[data-category="known_invalid"]').getByTestId("legend-count");
+  await expect(legendKnownInvalid).toHaveText("0");
+  // Survives only as long as the page is not reloaded.
+  await alice.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  const tilesBefore = await alice.getByTestId("species-map").getAttribute("data-tiles-url");
+
+  const target = await targetCluster(alice);
+  await vet(alice, square(target), "known invalid", "cage escapes");
+
+  const list = alice.getByTestId("vetting-list");
+  await expect(list.getByTestId("vetting-item")).toHaveCount(1);
+  await expect(list.getByTestId("vetting-item")).toHaveAttribute("data-mine", "true");
+  const [mine] = (await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as { id: number; area: GeoJSON.Polygon; author: { name: string } }[];
+  expect(mine.author.name).toBe(EXPERT_A.name);
+  expect(mine.area.type).toBe("Polygon");
+
+  // The re-classification job bumps the data version; the page's poll re-points the tiles.
+  await expect(alice.getByTestId("species-map")).not.toHaveAttribute("data-tiles-url", tilesBefore!, { timeout: 30_000 });
+  await expect.poll(async () => (await drawnTotals(alice)).knownInvalid, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(legendKnownInvalid).not.toHaveText("0");
+  expect(await alice.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+  // Hovering the area names who vetted it, and when.
+  await alice.mouse.move(target.x - R / 2, target.y - R / 2);
+  await alice.mouse.move(target.x - R / 2 + 2, target.y - R / 2 + 2);
+  await expect(alice.getByTestId("vetting-tooltip")).toContainText(`Known invalid — ${EXPERT_A.name} (you)`);
+
+  // A second expert disagrees about an overlapping area.
+  const bob = await signedInPage(browser, EXPERT_B.email, `/species/${species.id}${new URL(alice.url()).search}`);
+  await expect(bob.getByTestId("vetting-item")).toHaveAttribute("data-mine", "false");
+  await vet(bob, square(target, R), "known valid", "seen breeding here");
+  await expect.poll(async () => (await drawnTotals(bob)).contentious, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(bob.getByTestId("contentious-count")).not.toHaveText("0");
+  await expect.poll(async () => (await drawnTotals(alice)).contentious, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect(alice.getByTestId("vetting-item")).toHaveCount(2);
+
+  // Alice follows her /vettings "Edit area" link: the map opens her vetting for editing.
+  await alice.goto("/vettings");
+  await alice.getByRole("row").filter({ hasText: species.scientificName }).getByRole("link", { name: /Edit the area/ }).click();
+  await expect(alice).toHaveURL(new RegExp(`/species/${species.id}\\?vetting=${mine.id}$`));
+  const form = alice.getByTestId("vetting-form");
+  await expect(form.getByRole("heading", { name: `Edit vetting ${mine.id}` })).toBeVisible();
+  await expect(form.getByRole("radio", { name: "known invalid", exact: true })).toBeChecked();
+  await expect(form.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await form.getByLabel("Comment (optional)").fill("escaped from an aviary");
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(alice.getByTestId("vetting-notice")).toContainText("Vetting saved");
+  await expect(alice).not.toHaveURL(/vetting=/);
+  const patched = await (await request.get(`/api/vettings/${mine.id}`)).json();
+  expect(patched.comment).toBe("escaped from an aviary");
+  expect(patched.area).toEqual(mine.area);
+
+  // …and deletes it from the panel's list, with confirmation: her colours go, the dispute with them.
+  await occurrencesReady(alice);
+  await alice.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  await expect.poll(async () => (await drawnTotals(alice)).knownInvalid, { timeout: 30_000 }).toBeGreaterThan(0);
+  await alice.getByTestId("vetting-list").getByRole("button", { name: /^Edit the known invalid vetting/ }).click();
+  await expect(form.getByRole("heading", { name: `Edit vetting ${mine.id}` })).toBeVisible();
+  await form.getByRole("button", { name: "Delete…" }).click();
+  await expect(form.getByRole("button", { name: "Delete", exact: true })).toBeFocused();
+  await form.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(alice.getByTestId("vetting-notice")).toContainText("Vetting deleted");
+  await expect(alice.getByTestId("vetting-item")).toHaveCount(1);
+  await expect.poll(async () => drawnTotals(alice), { timeout: 30_000 }).toMatchObject({ knownInvalid: 0, contentious: 0 });
+  expect((await drawnTotals(alice)).knownValid).toBeGreaterThan(0);
+  await expect(alice.getByTestId("contentious-count")).toHaveText("0");
+  expect(await alice.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+  // Bob's vetting stays, and so does his page's view of it, recoloured without a reload.
+  await expect.poll(async () => drawnTotals(bob), { timeout: 30_000 }).toMatchObject({ knownInvalid: 0, contentious: 0 });
+  await bob.context().close();
+  await alice.context().close();
+});
+
+test("researchers and anonymous visitors see the vettings but get no drawing tools", async ({ page, request }) => {
+  const existing = (await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as { id: number }[];
+  await page.goto(`/species/${species.id}`);
+  await expect(page.getByTestId("vetting-list")).toHaveAttribute("data-count", String(existing.length));
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Vet an area" })).toHaveCount(0);
+
+  await page.goto(`/login?next=/species/${species.id}`);
+  await signIn(page, RESEARCHER);
+  await expect(page.getByRole("button", { name: /account menu/ })).toBeVisible();
+  await expect(page.getByTestId("species-panel")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Vet an area" })).toHaveCount(0);
+  await expect(page.getByTestId("vetting-controls")).toHaveCount(0);
+  await expect(page.getByTestId("vetting-list").getByRole("button", { name: /^Edit/ })).toHaveCount(0);
+});
+
+test("a self-intersecting polygon is refused with the API's message, and nothing is stored", async ({ browser, request }) => {
+  const page = await signedInPage(browser, EXPERT_A.email, `/species/${species.id}`);
+  const before = ((await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as unknown[]).length;
+  const { x, y } = await targetCluster(page);
+  await page.getByRole("button", { name: "Vet an area" }).click();
+  // A bow-tie: the second and fourth edges cross.
+  await drawPolygon(page, [
+    [x - R, y - R],
+    [x + R, y - R],
+    [x - R, y + R],
+    [x + R, y + R],
+  ], "enter");
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await page.getByRole("radio", { name: "known invalid", exact: true }).check();
+  await page.getByRole("button", { name: "Submit vetting" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "not saved" })).toContainText(/intersects itself/);
+  // The drawing stays for the expert to fix.
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  expect(((await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as unknown[]).length).toBe(before);
+  await page.context().close();
+});
+
+test("an area with holes is opened for its classification and comment only; other experts' vettings are not theirs to edit", async ({ browser, request }) => {
+  const key = userCli("apikey", "--email", EXPERT_A.email, "--name", "holes");
+  const ring = (w: number, s: number, e: number, n: number) => [[w, s], [e, s], [e, n], [w, n], [w, s]];
+  const area = { type: "Polygon", coordinates: [ring(140, -36, 146, -30), ring(142, -34, 144, -32)] };
+  const created = await request.post("/api/vettings", {
+    headers: { authorization: `Bearer ${key}` },
+    data: { speciesId: species.id, classification: "known_invalid", area, comment: "a ring of escapes" },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: number };
+
+  const bob = await signedInPage(browser, EXPERT_B.email, `/species/${species.id}?vetting=${id}`);
+  await expect(bob.getByTestId("vetting-notice")).toContainText(`Vetting ${id} is ${EXPERT_A.name}'s`);
+  await expect(bob.getByTestId("vetting-form")).toHaveCount(0);
+  await expect(bob).not.toHaveURL(/vetting=/);
+  await bob.context().close();
+
+  const alice = await signedInPage(browser, EXPERT_A.email, `/species/${species.id}?vetting=${id}`);
+  const form = alice.getByTestId("vetting-form");
+  await expect(form).toContainText("This area has holes");
+  await expect(form.getByRole("button", { name: "Draw polygon" })).toHaveCount(0);
+  await form.getByRole("radio", { name: "known valid", exact: true }).check();
+  await form.getByRole("button", { name: "Save changes" }).click();
+  await expect(alice.getByTestId("vetting-notice")).toContainText("Vetting saved");
+  const saved = await (await request.get(`/api/vettings/${id}`)).json();
+  expect(saved).toMatchObject({ classification: "known_valid", comment: "a ring of escapes", area });
+  expect((await request.delete(`/api/vettings/${id}`, { headers: { authorization: `Bearer ${key}` } })).status()).toBe(204);
+  await alice.context().close();
+});
