@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Server-only packages with native parts, workers or dynamic requires stay outside the bundle.
@@ -9,6 +10,10 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true },
   // `npm test` type-checks the whole project (tsc --noEmit); the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
+  // Every answer, static files included; the per-request CSP (and HSTS) is set by proxy.ts.
+  async headers() {
+    return [{ source: "/:path*", headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })) }];
+  },
 };
 
 export default nextConfig;

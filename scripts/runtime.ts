@@ -9,7 +9,7 @@ import { log } from "@/lib/log";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-const BUILD_INPUTS = ["app", "components", "lib", "public", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
 const STAMP = path.join(ROOT, ".next", "edgar-build-stamp");
 
 /** Prints a start-up failure as one clear message and exits, instead of a stack trace. */

@@ -1,6 +1,7 @@
 /** API keys from the admin console: made for any user (shown once), listed, revoked for good. */
 import { z } from "zod";
 import { createApiKey, revokeApiKey, type NewApiKey } from "@/lib/auth/api-keys";
+import { idParamSchema } from "@/lib/http/ids";
 import { HttpError } from "@/lib/http/respond";
 import { userIdSchema } from "./users";
 
@@ -9,7 +10,7 @@ export const newKeyBodySchema = z
   .strict();
 export type NewKeyBody = z.infer<typeof newKeyBodySchema>;
 
-export const keyIdSchema = z.coerce.number({ error: "must be an API key id" }).int().positive();
+export const keyIdSchema = idParamSchema("must be an API key id (a positive whole number)");
 export const keyListQuerySchema = z.object({ userId: userIdSchema.optional() }).strict();
 
 export function createKey(body: NewKeyBody): Promise<NewApiKey> {

@@ -7,9 +7,12 @@ import { APIError, createAuthMiddleware, getIP } from "better-auth/api";
 import type pg from "pg";
 import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
+import { isHttps } from "@/lib/http/https";
 import { log } from "@/lib/log";
 import { consumeLoginAttempt } from "./login-limit";
 import { authSecret } from "./secret";
+
+export { isHttps };
 
 export const AUTH_BASE_PATH = "/api/auth";
 const SESSION_DAYS = 7;
@@ -115,16 +118,6 @@ export function auth(secure: boolean): Auth {
   const created = build(db, secure);
   instances.set(secure, { db, auth: created });
   return created;
-}
-
-/**
- * Whether the client reached Edgar over https: the URL's scheme, or the first hop of
- * X-Forwarded-Proto set by a TLS-terminating proxy (Next.js sets it from the socket otherwise).
- */
-export function isHttps(headers: Headers, url?: string): boolean {
-  const forwarded = headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
-  return url ? url.startsWith("https:") : false;
 }
 
 export function authFor(request: Request): Auth {

@@ -8,6 +8,7 @@ import type { Area } from "./point-in-area";
 import { GeometryError, validateArea } from "./validate";
 
 const WKT_HEAD = /^(?:SRID=(\d+);)?\s*(MULTIPOLYGON|POLYGON)\b/;
+const WKT_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:E[+-]?\d+)?$/;
 
 export function parseWktArea(text: unknown): Area {
   if (typeof text !== "string") throw new GeometryError("must be a WKT string, e.g. POLYGON((lon lat, ...))", "invalid_wkt");
@@ -23,6 +24,16 @@ export function parseWktArea(text: unknown): Area {
   // wkx stops reading at the end of the geometry and ignores whatever follows; refuse that here.
   if (!balancedToTheEnd(wkt)) {
     throw new GeometryError("is not valid WKT: unbalanced parentheses, or text after the geometry", "invalid_wkt");
+  }
+  // wkx reads each coordinate with parseFloat, which stops quietly at the first stray character
+  // ("14*0" becomes 14, and the area moves). Tokens that are no number at all become NaN, which
+  // validateArea reports with their position.
+  const stray = wkt
+    .slice(head[0].length)
+    .split(/[\s,()]+/)
+    .find((token) => !Number.isNaN(parseFloat(token)) && !WKT_NUMBER.test(token));
+  if (stray !== undefined) {
+    throw new GeometryError(`is not valid WKT: "${stray.slice(0, 40)}" where a number belongs`, "invalid_wkt");
   }
   let geometry: unknown;
   try {

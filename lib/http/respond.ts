@@ -40,8 +40,7 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
 
 /** Reads a JSON body and validates it; malformed JSON and schema failures are 400s that say what is wrong. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S, maxBytes = 1_000_000): Promise<z.infer<S>> {
-  const text = await request.text();
-  if (text.length > maxBytes) throw new HttpError(413, "body_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  const text = await readText(request, maxBytes);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -49,6 +48,44 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
     throw new HttpError(400, "invalid_json", "The request body is not valid JSON.");
   }
   return parseWith(schema, data, "invalid_body");
+}
+
+/**
+ * The body's bytes. A body over `maxBytes` is refused (413) as soon as it is known to be: from
+ * Content-Length, else while reading, so a huge body is never held in memory.
+ */
+export async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new HttpError(413, "body_too_large", `The request body is larger than ${maxBytes} bytes.`);
+  if (Number(request.headers.get("content-length")) > maxBytes) throw tooLarge();
+  if (request.body === null) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    throw new HttpError(400, "unreadable_body", "The request body could not be read (the upload broke off, or it was already read).");
+  }
+  return Buffer.concat(chunks);
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const bytes = await readBytes(request, maxBytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "invalid_json", "The request body is not valid UTF-8 text.");
+  }
 }
 
 /** Validates already-parsed input (query parameters, path segments). */

@@ -12,6 +12,7 @@ import { classificationCode, classificationName } from "@/lib/domain/codes";
 import { bboxOf } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
 import { GeometryError } from "@/lib/geometry/validate";
+import { MAX_ID } from "@/lib/http/ids";
 import { HttpError } from "@/lib/http/respond";
 import { enqueueApplyVettings } from "@/lib/jobs/queue";
 import { log } from "@/lib/log";
@@ -260,7 +261,7 @@ export async function deleteVetting(actor: AuthUser, id: number): Promise<{ id: 
 
 /** POST /api/vettings; `area` is checked by validateArea for precise messages. */
 export const newVettingBodySchema = z.strictObject({
-  speciesId: z.number({ error: "must be a species id (a number)" }).int().positive(),
+  speciesId: z.number({ error: "must be a species id (a number)" }).int().positive().max(MAX_ID, "must be a species id"),
   classification: vettingClassificationSchema,
   // Missing or not, validateArea says precisely what is wrong with it.
   area: z.unknown().optional(),
@@ -277,10 +278,3 @@ export const vettingChangeBodySchema = z
   .refine((b) => b.classification !== undefined || b.area !== undefined || b.comment !== undefined, {
     message: "Send at least one of classification, area, comment.",
   });
-
-/** Path and query ids: positive integers that fit PostgreSQL's integer. */
-export function parseId(value: string | null | undefined): number | null {
-  if (!value || !/^\d{1,10}$/.test(value)) return null;
-  const id = Number(value);
-  return id >= 1 && id <= 2_147_483_647 ? id : null;
-}

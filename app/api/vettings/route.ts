@@ -1,9 +1,10 @@
 import { requireRole } from "@/lib/auth/current-user";
 import { VETTING_ROLES } from "@/lib/auth/roles";
 import { validateArea } from "@/lib/geometry/validate";
+import { parseId } from "@/lib/http/ids";
 import { HttpError, handle, json, readJson } from "@/lib/http/respond";
 import { speciesExists } from "@/lib/vetting/species";
-import { areaFrom, createVetting, listVettings, newVettingBodySchema, parseId } from "@/lib/vetting/vettings";
+import { areaFrom, createVetting, listVettings, newVettingBodySchema } from "@/lib/vetting/vettings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

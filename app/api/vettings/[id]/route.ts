@@ -1,8 +1,9 @@
 import { requireRole } from "@/lib/auth/current-user";
 import { VETTING_ROLES } from "@/lib/auth/roles";
 import { validateArea } from "@/lib/geometry/validate";
+import { parseId } from "@/lib/http/ids";
 import { HttpError, handle, json, readJson } from "@/lib/http/respond";
-import { areaFrom, deleteVetting, getVetting, parseId, updateVetting, vettingChangeBodySchema } from "@/lib/vetting/vettings";
+import { areaFrom, deleteVetting, getVetting, updateVetting, vettingChangeBodySchema } from "@/lib/vetting/vettings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
+import { parseId } from "@/lib/http/ids";
 import { HttpError, handle, json } from "@/lib/http/respond";
-import { parseId } from "@/lib/vetting/vettings";
 import { deleteWsVetting, wsUser } from "@/lib/vetting/ws";
 
 export const runtime = "nodejs";

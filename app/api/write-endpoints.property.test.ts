@@ -1,0 +1,491 @@
+/**
+ * Bad input, property-based (fast-check), over every write endpoint and the /ws/vettings service:
+ * malformed and random JSON, wrong types, 5 MB bodies, impossible coordinates, self-intersecting
+ * and degenerate polygons, WKT garbage, ids that are no id. Callers are signed in with the right
+ * role (session cookie or API key), so the input itself is what gets checked. Every answer must be
+ * a 4xx with the contract's `{ error, message }`, and the database must be exactly as before.
+ * The routes are called as Next.js calls them, with real Requests, on a real PostgreSQL.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { DELETE as deleteKey } from "@/app/api/admin/keys/[id]/route";
+import { POST as postKey } from "@/app/api/admin/keys/route";
+import { PUT as putSchedule } from "@/app/api/admin/schedule/route";
+import { POST as postSync } from "@/app/api/admin/sync/route";
+import { PATCH as patchUser } from "@/app/api/admin/users/[id]/route";
+import { POST as authPost } from "@/app/api/auth/[...all]/route";
+import { DELETE as deleteVetting, PATCH as patchVetting } from "@/app/api/vettings/[id]/route";
+import { POST as postVetting } from "@/app/api/vettings/route";
+import { DELETE as wsDelete } from "@/app/ws/vettings/[id]/route";
+import { POST as wsPost } from "@/app/ws/vettings/route";
+import { newKeyBodySchema } from "@/lib/admin/api-keys";
+import { scheduleBodySchema } from "@/lib/admin/schedule";
+import { startSyncBodySchema } from "@/lib/admin/sync";
+import { userChangeSchema } from "@/lib/admin/users";
+import { actor, ORIGIN, params, PASSWORD, randomIp, useTestSecret, type Actor } from "@/lib/auth/test-support";
+import {
+  badIdNumber,
+  badPathId,
+  degeneratePolygon,
+  hugeBody,
+  malformedJson,
+  notAPolygon,
+  notOfType,
+  polygonWithBadCoordinateText,
+  randomJson,
+  selfIntersectingPolygon,
+  VALID_RING,
+  VALID_WKT,
+  wktGarbage,
+} from "@/lib/http/bad-input";
+import { stopQueue } from "@/lib/jobs/queue";
+import { newVettingBodySchema, vettingChangeBodySchema } from "@/lib/vetting/vettings";
+import { insertSpecies } from "@/lib/vetting/test-fixtures";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+
+useTestSecret();
+
+/** Runs per property; the 5 MB bodies are few (each is real work for the parser). */
+const RUNS = { standard: 40, geometry: 60, wkt: 100, huge: 4 } as const;
+
+type Auth = "vetter" | "admin" | "none";
+type Body = string | Uint8Array<ArrayBuffer> | undefined;
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+let db: TestDatabase;
+let expert: Actor, admin: Actor;
+let speciesName: string;
+let speciesId: number;
+let liveVettingId: number;
+let deletedVettingId: number;
+let digestQuery: string;
+let baseline: string;
+
+/** What each endpoint was sent, for the figures in docs/reliability.md. */
+const tried = new Map<string, number>();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  speciesName = "Cacatua galerita";
+  speciesId = await insertSpecies(db.pool, speciesName);
+  [expert, admin] = await Promise.all([actor("expert"), actor("admin")]);
+  const make = async () => {
+    const response = await postVetting(request("POST", "/api/vettings", { bearer: expert.key }, JSON.stringify(vettingBody())));
+    expect(response.status).toBe(201);
+    return (await response.json()).id as number;
+  };
+  liveVettingId = await make();
+  deletedVettingId = await make();
+  expect((await deleteVetting(request("DELETE", `/api/vettings/${deletedVettingId}`, { bearer: expert.key }), params({ id: String(deletedVettingId) }))).status).toBe(204);
+  digestQuery = await buildDigestQuery();
+  baseline = await digest();
+});
+
+afterAll(async () => {
+  const total = [...tried.values()].reduce((a, b) => a + b, 0);
+  console.info(`bad inputs tried: ${total}\n${[...tried].map(([name, n]) => `  ${name}: ${n}`).join("\n")}`);
+  await stopQueue();
+  await db?.drop();
+});
+
+/**
+ * One digest over every table a write could touch (all of public and pg-boss's schema), leaving
+ * out what reading a request legitimately updates: sign-in attempt counts (rate_limit) and when a
+ * key or session was last used.
+ */
+async function buildDigestQuery(): Promise<string> {
+  const { rows } = await db.pool.query<{ schema: string; name: string }>(
+    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+      WHERE table_type = 'BASE TABLE' AND table_schema IN ('public', 'pgboss') AND table_name NOT IN ('rate_limit', '_prisma_migrations')
+      ORDER BY 1, 2`,
+  );
+  const volatile = `ARRAY['last_used_at', 'updated_at', 'expires_at', 'lastUsedAt', 'updatedAt', 'expiresAt']`;
+  const parts = rows.map(
+    ({ schema, name }) =>
+      `(SELECT '${schema}.${name}:' || count(*) || ':' || md5(coalesce(string_agg((to_jsonb(t) - ${volatile})::text, ',' ORDER BY (to_jsonb(t) - ${volatile})::text), '')) FROM "${schema}"."${name}" t)`,
+  );
+  return `SELECT concat_ws('|', ${parts.join(", ")}) AS digest`;
+}
+
+async function digest(): Promise<string> {
+  return (await db.pool.query<{ digest: string }>(digestQuery)).rows[0].digest;
+}
+
+const vettingBody = (): Record<string, unknown> => ({ speciesId, classification: "known_invalid", area: { type: "Polygon", coordinates: [VALID_RING] }, comment: "escapees" });
+
+type Credentials = { cookie: string } | { bearer: string } | null;
+
+/** A request as Edgar's own page (same origin, session cookie) or a tool (Bearer key) sends it. */
+function request(method: string, path: string, credentials: Credentials, body?: Body): Request {
+  const headers = new Headers({ "x-forwarded-for": randomIp() });
+  if (credentials && "cookie" in credentials) {
+    headers.set("cookie", credentials.cookie);
+    headers.set("origin", ORIGIN);
+    headers.set("sec-fetch-site", "same-origin");
+  }
+  if (credentials && "bearer" in credentials) headers.set("authorization", `Bearer ${credentials.bearer}`);
+  if (body !== undefined) headers.set("content-type", "application/json");
+  return new Request(`${ORIGIN}${path}`, { method, headers, body });
+}
+
+const viaArb = fc.constantFrom("cookie" as const, "bearer" as const);
+
+function credentialsFor(auth: Auth, via: "cookie" | "bearer"): Credentials {
+  if (auth === "none") return null;
+  const who = auth === "admin" ? admin : expert;
+  return via === "cookie" ? { cookie: who.cookie } : { bearer: who.key };
+}
+
+/** The property every bad input must satisfy. */
+async function expectRefused(name: string, response: Response): Promise<void> {
+  tried.set(name, (tried.get(name) ?? 0) + 1);
+  const text = await response.text();
+  expect(response.status, `${name} answered ${response.status}: ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+  expect(response.status, `${name} answered ${response.status}: ${text.slice(0, 300)}`).toBeLessThan(500);
+  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+  const json = JSON.parse(text);
+  expect(json).toEqual({ error: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) });
+  expect(json.message.trim()).not.toBe("");
+  const now = await digest();
+  const changed = now.split("|").filter((table) => !baseline.split("|").includes(table));
+  expect(changed, `${name} changed the database: ${changed.join(", ")}`).toEqual([]);
+}
+
+interface BodyEndpoint {
+  name: string;
+  method: "POST" | "PATCH" | "PUT";
+  path: string;
+  handler: Handler;
+  params?: Record<string, string>;
+  auth: Auth;
+  /** A valid body: the wrong-type and huge-body cases start from it. */
+  template: () => Record<string, unknown>;
+  /** The JSON kind of each field, to replace with a value of another kind. */
+  fields: Record<string, "number" | "string" | "boolean" | "object" | "array">;
+  /** Fields for which null is a valid value (no comment, the default schedule). */
+  nullable?: string[];
+  /** Whether a field the endpoint does not know is refused (strict schemas) or ignored. */
+  strict: boolean;
+  /** The route's own body schema, to leave out the random values it happens to accept. */
+  accepts?: (value: unknown) => boolean;
+  /** Random values are objects with these fields added (the /ws service's key). */
+  decorate?: (value: unknown) => unknown;
+}
+
+const schemaAccepts = (schema: z.ZodType) => (value: unknown) => schema.safeParse(value).success;
+
+const BODY_ENDPOINTS = (): BodyEndpoint[] => [
+  {
+    name: "POST /api/vettings",
+    method: "POST",
+    path: "/api/vettings",
+    handler: postVetting as Handler,
+    auth: "vetter",
+    template: vettingBody,
+    fields: { speciesId: "number", classification: "string", area: "object", comment: "string" },
+    nullable: ["comment"],
+    strict: true,
+    // The schema leaves `area` to validateArea: a value with a valid area is needed to pass both.
+    accepts: (v) => schemaAccepts(newVettingBodySchema)(v) && typeof v === "object" && v !== null && "area" in v,
+  },
+  {
+    name: "PATCH /api/vettings/{id}",
+    method: "PATCH",
+    path: `/api/vettings/${liveVettingId}`,
+    handler: patchVetting as Handler,
+    params: { id: String(liveVettingId) },
+    auth: "vetter",
+    template: () => ({ classification: "known_valid", area: { type: "Polygon", coordinates: [VALID_RING] }, comment: "changed" }),
+    fields: { classification: "string", area: "object", comment: "string" },
+    nullable: ["comment"],
+    strict: true,
+    accepts: schemaAccepts(vettingChangeBodySchema),
+  },
+  {
+    name: "POST /ws/vettings",
+    method: "POST",
+    path: "/ws/vettings",
+    handler: wsPost as Handler,
+    auth: "none",
+    template: () => ({ apiKey: expert.key, species: speciesName, area: VALID_WKT, classification: "known_valid", comment: "from a tool" }),
+    fields: { species: "string", area: "string", classification: "string", comment: "string" },
+    nullable: ["comment"],
+    // The ALA's service kept whatever else a tool sent; so does this one (in the raw JSON).
+    strict: false,
+    accepts: (v) => typeof v === "object" && v !== null && "species" in v && (v as { species: unknown }).species === speciesName,
+    decorate: (v) => (typeof v === "object" && v !== null && !Array.isArray(v) ? { ...v, apiKey: expert.key } : v),
+  },
+  {
+    name: "POST /api/admin/keys",
+    method: "POST",
+    path: "/api/admin/keys",
+    handler: postKey as Handler,
+    auth: "admin",
+    template: () => ({ userId: expert.id, name: "a tool" }),
+    fields: { userId: "string", name: "string" },
+    strict: true,
+    accepts: schemaAccepts(newKeyBodySchema),
+  },
+  {
+    name: "PUT /api/admin/schedule",
+    method: "PUT",
+    path: "/api/admin/schedule",
+    handler: putSchedule as Handler,
+    auth: "admin",
+    template: () => ({ cron: "0 4 * * *" }),
+    fields: { cron: "string" },
+    nullable: ["cron"],
+    strict: true,
+    accepts: schemaAccepts(scheduleBodySchema),
+  },
+  {
+    name: "POST /api/admin/sync",
+    method: "POST",
+    path: "/api/admin/sync",
+    handler: postSync as Handler,
+    auth: "admin",
+    template: () => ({ kind: "incremental" }),
+    fields: { kind: "string" },
+    strict: true,
+    accepts: schemaAccepts(startSyncBodySchema),
+  },
+  {
+    name: "PATCH /api/admin/users/{id}",
+    method: "PATCH",
+    path: `/api/admin/users/${expert.id}`,
+    handler: patchUser as Handler,
+    params: { id: expert.id },
+    auth: "admin",
+    template: () => ({ role: "researcher", disabled: true }),
+    fields: { role: "string", disabled: "boolean" },
+    strict: true,
+    accepts: schemaAccepts(userChangeSchema),
+  },
+  {
+    name: "POST /api/auth/sign-in/email",
+    method: "POST",
+    path: "/api/auth/sign-in/email",
+    handler: ((r: Request) => authPost(r)) as Handler,
+    auth: "none",
+    template: () => ({ email: expert.email, password: PASSWORD }),
+    fields: { email: "string", password: "string" },
+    // better-auth ignores fields it does not know.
+    strict: false,
+    // A well-formed sign-in with a wrong password is a refusal too; only the right one is not.
+    accepts: (v) => typeof v === "object" && v !== null && (v as { password?: unknown }).password === PASSWORD,
+  },
+];
+
+function send(endpoint: BodyEndpoint, via: "cookie" | "bearer", body: Body, paramsOverride?: Record<string, string>, path = endpoint.path): Promise<Response> {
+  const context = params(paramsOverride ?? endpoint.params ?? {});
+  const credentials = credentialsFor(endpoint.auth, via);
+  const req = request(endpoint.method, path, credentials, body);
+  if (endpoint.auth === "none" && endpoint.name.includes("/api/auth/")) req.headers.set("origin", ORIGIN);
+  return endpoint.handler(req, context);
+}
+
+const BODY_ENDPOINT_NAMES = [
+  "POST /api/vettings",
+  "PATCH /api/vettings/{id}",
+  "POST /ws/vettings",
+  "POST /api/admin/keys",
+  "PUT /api/admin/schedule",
+  "POST /api/admin/sync",
+  "PATCH /api/admin/users/{id}",
+  "POST /api/auth/sign-in/email",
+] as const;
+
+/** The endpoint of that name; a function, as its paths and bodies name rows made in beforeAll. */
+const find = (name: (typeof BODY_ENDPOINT_NAMES)[number]) => BODY_ENDPOINTS().find((e) => e.name === name)!;
+
+describe.each(BODY_ENDPOINT_NAMES)("%s refuses bad bodies", (name) => {
+  const endpoint = () => find(name);
+
+  it("malformed JSON text, and bytes that are not UTF-8", async () => {
+    const bytes = fc.uint8Array({ minLength: 1, maxLength: 64 }).filter((b) => {
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(b);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(malformedJson, bytes), viaArb, async (body, via) => {
+        await expectRefused(name, await send(endpoint(), via, body));
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+
+  it("random JSON values", async () => {
+    const e = endpoint();
+    await fc.assert(
+      fc.asyncProperty(randomJson, viaArb, async (value, via) => {
+        const body = e.decorate ? e.decorate(value) : value;
+        fc.pre(!e.accepts?.(body));
+        await expectRefused(name, await send(e, via, JSON.stringify(body)));
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+
+  it("a valid body with one field of the wrong type, or an unknown field", async () => {
+    const e = endpoint();
+    const wrongField = fc
+      .constantFrom(...Object.keys(e.fields))
+      .chain((field) =>
+        notOfType(e.fields[field])
+          .filter((value) => !(value === null && e.nullable?.includes(field)))
+          .map((value) => ({ ...e.template(), [field]: value })),
+      );
+    const unknownField = fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((k) => !(k in e.template()) && k !== "__proto__")
+      .map((k) => ({ ...e.template(), [k]: 1 }));
+    await fc.assert(
+      fc.asyncProperty(e.strict ? fc.oneof(wrongField, unknownField) : wrongField, viaArb, async (body, via) => {
+        await expectRefused(name, await send(e, via, JSON.stringify(body)));
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+
+  it("bodies of 5 MB", async () => {
+    const e = endpoint();
+    await fc.assert(
+      fc.asyncProperty(hugeBody, viaArb, async (make, via) => {
+        await expectRefused(name, await send(e, via, make(e.template())));
+      }),
+      { numRuns: RUNS.huge },
+    );
+  });
+});
+
+describe("ids in bodies", () => {
+  it("POST /api/vettings refuses species ids that are no id (fractions, zero, negatives, past 2^31 − 1)", async () => {
+    const e = find("POST /api/vettings");
+    await fc.assert(
+      fc.asyncProperty(badIdNumber, viaArb, async (id, via) => {
+        await expectRefused(e.name, await send(e, via, JSON.stringify({ ...vettingBody(), speciesId: id })));
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+});
+
+describe("vetting areas", () => {
+  const areas = fc.oneof(selfIntersectingPolygon.map((a) => JSON.stringify(a)), degeneratePolygon.map((a) => JSON.stringify(a)), notAPolygon.map((a) => JSON.stringify(a)), polygonWithBadCoordinateText);
+  // As text: JSON cannot carry the NaN and 1e999 some of these coordinates are.
+  const withArea = (areaText: string, base: Record<string, unknown>) => JSON.stringify({ ...base, area: "AREA" }).replace('"AREA"', areaText);
+
+  it("POST /api/vettings refuses self-intersecting, degenerate, out-of-range and non-polygon areas", async () => {
+    const e = find("POST /api/vettings");
+    await fc.assert(
+      fc.asyncProperty(areas, viaArb, async (area, via) => {
+        await expectRefused(e.name, await send(e, via, withArea(area, vettingBody())));
+      }),
+      { numRuns: RUNS.geometry },
+    );
+  });
+
+  it("PATCH /api/vettings/{id} refuses them too", async () => {
+    const e = find("PATCH /api/vettings/{id}");
+    await fc.assert(
+      fc.asyncProperty(areas, viaArb, async (area, via) => {
+        await expectRefused(e.name, await send(e, via, withArea(area, { classification: "known_valid" })));
+      }),
+      { numRuns: RUNS.geometry },
+    );
+  });
+
+  it("POST /ws/vettings refuses WKT garbage, and species it does not know", async () => {
+    const e = find("POST /ws/vettings");
+    const wkt = wktGarbage.map((area) => ({ ...e.template(), area }));
+    const species = fc
+      .oneof(fc.string({ maxLength: 80 }), fc.constantFrom("", " ", "cacatua", "Cacatua galerita galerita", "Cacatua%", "%", "_", "' OR 1=1 --"))
+      .filter((s) => s.trim().toLowerCase() !== speciesName.toLowerCase())
+      .map((s) => ({ ...e.template(), species: s }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(wkt, species), async (body) => {
+        await expectRefused(e.name, await send(e, "bearer", JSON.stringify(body)));
+      }),
+      { numRuns: RUNS.wkt },
+    );
+  });
+});
+
+describe("ids that are no id, and targets that cannot be changed", () => {
+  const idArb = fc.oneof(badPathId, fc.integer({ min: 1_000_000, max: 2_147_483_647 }).map(String));
+
+  it("PATCH and DELETE /api/vettings/{id}", async () => {
+    const e = find("PATCH /api/vettings/{id}");
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(idArb, fc.constant(String(deletedVettingId))), viaArb, fc.boolean(), async (id, via, remove) => {
+        const path = `/api/vettings/${encodeURIComponent(id)}`;
+        const response = remove
+          ? await (deleteVetting as Handler)(request("DELETE", path, credentialsFor("vetter", via)), params({ id }))
+          : await send(e, via, JSON.stringify({ comment: "changed" }), { id }, path);
+        await expectRefused(remove ? "DELETE /api/vettings/{id}" : e.name, response);
+      }),
+      { numRuns: RUNS.standard * 2 },
+    );
+  });
+
+  it("DELETE /ws/vettings/{id}?apiKey=", async () => {
+    const badKey = fc.oneof(fc.string({ maxLength: 80 }), fc.constant(`${expert.key}x`), fc.constant(expert.key.slice(0, -1)));
+    const cases = fc.oneof(
+      fc.record({ id: fc.oneof(idArb, fc.constant(String(deletedVettingId))), key: fc.constant(expert.key) }),
+      fc.record({ id: fc.constant(String(liveVettingId)), key: fc.option(badKey, { nil: undefined }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ id, key }) => {
+        const query = key === undefined ? "" : `?apiKey=${encodeURIComponent(key)}`;
+        const response = await (wsDelete as Handler)(new Request(`${ORIGIN}/ws/vettings/${encodeURIComponent(id)}${query}`, { method: "DELETE" }), params({ id }));
+        await expectRefused("DELETE /ws/vettings/{id}", response);
+      }),
+      { numRuns: RUNS.standard * 2 },
+    );
+  });
+
+  it("DELETE /api/admin/keys/{id}", async () => {
+    await fc.assert(
+      fc.asyncProperty(idArb, viaArb, async (id, via) => {
+        const response = await (deleteKey as Handler)(request("DELETE", `/api/admin/keys/${encodeURIComponent(id)}`, credentialsFor("admin", via)), params({ id }));
+        await expectRefused("DELETE /api/admin/keys/{id}", response);
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+
+  it("PATCH /api/admin/users/{id} and POST /api/admin/keys for users that do not exist", async () => {
+    const users = find("PATCH /api/admin/users/{id}");
+    const keys = find("POST /api/admin/keys");
+    const id = fc.oneof(fc.string({ minLength: 1, maxLength: 100 }), fc.string({ minLength: 101, maxLength: 300 })).filter((s) => s !== expert.id && s !== admin.id);
+    await fc.assert(
+      fc.asyncProperty(id, viaArb, fc.boolean(), async (userId, via, patch) => {
+        const response = patch
+          ? await send(users, via, JSON.stringify({ role: "expert" }), { id: userId }, `/api/admin/users/${encodeURIComponent(userId)}`)
+          : await send(keys, via, JSON.stringify({ userId }));
+        await expectRefused(patch ? users.name : keys.name, response);
+      }),
+      { numRuns: RUNS.standard * 2 },
+    );
+  });
+
+  it("PUT /api/admin/schedule with cron expressions that are none", async () => {
+    const e = find("PUT /api/admin/schedule");
+    const outOfRange = fc
+      .tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 60, max: 10_000 }))
+      .map(([field, value]) => ["0", "3", "*", "*", "*"].map((f, i) => (i === field ? String(value) : f)).join(" "));
+    const fieldCount = fc.array(fc.constantFrom("*", "1", "*/5", "1-3"), { minLength: 1, maxLength: 9 }).filter((f) => f.length !== 5).map((f) => f.join(" "));
+    const junk = fc.constantFrom("@daily", "* * * * * *", "0 3 * * MON-", "0 3 31 2 *x", "0 3 * * 8", "0 25 * * *", "-1 3 * * *", "0 3 L W *", "x".repeat(201));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(outOfRange, fieldCount, junk), viaArb, async (cron, via) => {
+        await expectRefused(e.name, await send(e, via, JSON.stringify({ cron })));
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+});
