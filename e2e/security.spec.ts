@@ -170,6 +170,20 @@ test("pages carry a nonce CSP and the security headers; the map runs under it wi
   expect(api.headers()).toMatchObject({ "x-content-type-options": "nosniff", "x-frame-options": "DENY" });
 });
 
+test("every page, the 404 page included, carries its request's nonce on its inline scripts", async ({ page }) => {
+  const violations = await watchCsp(page);
+  for (const path of ["/", "/login", "/vettings", "/admin", "/no-such-page"]) {
+    const response = await page.goto(path);
+    const nonce = /'nonce-([^']+)'/.exec(response!.headers()["content-security-policy"] ?? "")?.[1];
+    expect(nonce, path).toBeTruthy();
+    const inline = await page.evaluate(() => [...document.scripts].filter((s) => !s.src).map((s) => s.nonce));
+    expect(inline.length, path).toBeGreaterThan(0);
+    expect(new Set(inline), path).toEqual(new Set([nonce]));
+  }
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
 test("the session cookie is HttpOnly and SameSite=Lax, and another site's page cannot write with it", async ({ page, context, request }) => {
   const violations = await watchCsp(page);
   await page.goto("/login?next=/vettings");
