@@ -12,10 +12,13 @@ const WORKER_FILE = path.resolve(process.cwd(), "lib/tiles/build-worker.mjs");
  * species clusters. The thread is started at once and the records handed to it when they arrive,
  * so its start-up (a new V8 isolate, loading supercluster) overlaps the database read. Resolves
  * each band's promise as the worker hands it over (coarse first); on failure every band still
- * pending rejects. The records' buffers are transferred, not copied. Prebuilt coarse cells, when
- * given and found, are handed over first and give the coarse band without waiting for the records.
+ * pending rejects. The records' buffers are transferred, not copied.
+ *
+ * Prebuilt coarse cells, when given and found, are handed over first and give the coarse band
+ * without the records; the records are then read only once that band is out, because on two
+ * cores reading a million of them would slow the very tiles the cells are there to speed up.
  */
-export function buildInWorker(records: Promise<RecordColumns>, cells: Promise<PointColumns | null> | null = null): Promise<PackedBand>[] {
+export function buildInWorker(readRecords: () => Promise<RecordColumns>, cells: Promise<PointColumns | null> | null = null): Promise<PackedBand>[] {
   const settle = BANDS.map(() => {
     let resolve!: (band: PackedBand) => void;
     let reject!: (err: Error) => void;
@@ -34,11 +37,19 @@ export function buildInWorker(records: Promise<RecordColumns>, cells: Promise<Po
   worker.on("exit", (code) => fail(new Error(`tile build worker exited (code ${code}) before finishing`)));
   // Failing to read the cells only costs the shortcut: the records give every band.
   const cellsSent = (cells ?? Promise.resolve(null)).then(
-    (c) => c && worker.postMessage({ cells: c }, [c.lon.buffer, c.lat.buffer, c.id.buffer, c.counts.buffer] as ArrayBuffer[]),
-    (err: Error) => log.warn({ err }, "prebuilt tile cells could not be read; building from the records"),
+    (c) => {
+      if (!c) return false;
+      worker.postMessage({ cells: c }, [c.lon.buffer, c.lat.buffer, c.id.buffer, c.counts.buffer] as ArrayBuffer[]);
+      return true;
+    },
+    (err: Error) => {
+      log.warn({ err }, "prebuilt tile cells could not be read; building from the records");
+      return false;
+    },
   );
-  Promise.all([records, cellsSent]).then(
-    ([r]) => worker.postMessage({ records: r }, [r.lon.buffer, r.lat.buffer, r.id.buffer, r.cat.buffer] as ArrayBuffer[]),
+  const coarseOut = cellsSent.then((sent) => (sent ? settle[0].promise.then(noop, noop) : undefined));
+  coarseOut.then(readRecords).then(
+    (r) => worker.postMessage({ records: r }, [r.lon.buffer, r.lat.buffer, r.id.buffer, r.cat.buffer] as ArrayBuffer[]),
     (err: Error) => {
       fail(err);
       void worker.terminate();
@@ -46,3 +57,5 @@ export function buildInWorker(records: Promise<RecordColumns>, cells: Promise<Po
   );
   return settle.map((s) => s.promise);
 }
+
+const noop = () => undefined;

@@ -114,7 +114,7 @@ export class TileService {
     const canonical = canonicalFilters(filters);
     return this.cache.get({ speciesId, dataVersion, filters: canonical }, () => {
       const cells = canonical === DEFAULT_CANONICAL ? loadCoarseCells(speciesId, dataVersion) : null;
-      return buildInWorker(loadRecords(speciesId, filters), cells);
+      return buildInWorker(() => loadRecords(speciesId, filters), cells);
     });
   }
 }
