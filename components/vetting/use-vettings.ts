@@ -11,7 +11,9 @@ export const vettingsKey = (speciesId: number) => ["vettings", speciesId] as con
 
 /**
  * A species' live vettings (GET /api/vettings?speciesId=), drawn as outlines. Asked for again with
- * each new data version of the species, so other experts' vettings appear once they have been applied.
+ * each new data version of the species, so other experts' vettings appear once they have been
+ * applied, and every half minute besides: a vetting that changes no record's category does not
+ * move the version.
  */
 export function useVettings(speciesId: number, dataVersion: number | undefined) {
   return useQuery({
@@ -19,6 +21,7 @@ export function useVettings(speciesId: number, dataVersion: number | undefined) 
     queryFn: () => requestJson<Vetting[]>("GET", `/api/vettings?speciesId=${speciesId}`),
     enabled: dataVersion !== undefined,
     placeholderData: keepPreviousData,
+    refetchInterval: 30_000,
   });
 }
 
