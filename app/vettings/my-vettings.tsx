@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { requestJson } from "@/components/auth/request";
+import { useAction } from "@/components/use-action";
 import type { VettingClassification, VettingDetail } from "@/lib/vetting/vettings";
 
 const LABEL: Record<VettingClassification, string> = { known_valid: "Known valid", known_invalid: "Known invalid" };
@@ -85,21 +86,9 @@ function VettingRow({ vetting, onSaved, onDeleted }: { vetting: VettingDetail; o
   const [mode, setMode] = useState<Mode>({ kind: "view" });
   const [classification, setClassification] = useState(vetting.classification);
   const [comment, setComment] = useState(vetting.comment ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const { species } = vetting;
 
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (err) {
-      setError((err as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
   const save = () =>
     run(async () => {
       onSaved(await requestJson<VettingDetail>("PATCH", `/api/vettings/${vetting.id}`, { classification, comment }));

@@ -6,7 +6,7 @@ import { requestJson } from "@/components/auth/request";
 import { formatDateTime } from "@/components/species/format";
 import { ADMIN_QUERY, useApiKeys, useUsers, type ApiKeyView, type NewApiKeyView } from "./api";
 import { button, ConfirmInline, DataTable, ErrorNote, input, primary, QueryState, Section, td } from "./ui";
-import { useAction } from "./use-action";
+import { useAction } from "@/components/use-action";
 
 /** Keys for tools: make one for any user (shown once), see them all, revoke one. */
 export function ApiKeysPanel() {

@@ -6,7 +6,7 @@ import { requestJson } from "@/components/auth/request";
 import { formatDateTime } from "@/components/species/format";
 import { ADMIN_QUERY, useSchedule, type ScheduleView } from "./api";
 import { button, input, primary, QueryState, Section } from "./ui";
-import { useAction } from "./use-action";
+import { useAction } from "@/components/use-action";
 
 /** When the scheduled incremental sync runs next, and changing its cron expression. */
 export function SchedulePanel() {

@@ -8,7 +8,7 @@ import { ADMIN_QUERY, useSyncOverview, type SyncOverviewView } from "./api";
 import { SyncHistory } from "./sync-history";
 import { SyncProgress } from "./sync-progress";
 import { button, ConfirmInline, ErrorNote, primary, QueryState, Section } from "./ui";
-import { useAction } from "./use-action";
+import { useAction } from "@/components/use-action";
 
 const FIRST_PAGE = 10;
 const PAGE = 20;

@@ -8,7 +8,7 @@ import { formatDateTime } from "@/components/species/format";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { ADMIN_QUERY, useUsers, type UserView } from "./api";
 import { button, ConfirmInline, DataTable, input, QueryState, Section, td } from "./ui";
-import { useAction } from "./use-action";
+import { useAction } from "@/components/use-action";
 
 /** Every account: change its role, disable or enable it. */
 export function UsersPanel({ meId }: { meId: string }) {
