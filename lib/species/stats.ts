@@ -52,3 +52,36 @@ export async function refreshSpeciesStats(
     [ids, options.bumpVersion, options.syncedAt ?? null],
   );
 }
+
+/** How many records each count gains (positive) or loses (negative). */
+export interface CountDelta {
+  knownValid: number;
+  assumedValid: number;
+  assumedInvalid: number;
+  knownInvalid: number;
+  contentious: number;
+}
+
+/**
+ * Moves one species' classification counts by a delta known exactly (re-classification knows
+ * every row it changed), instead of recounting a million records.
+ */
+export async function adjustSpeciesCounts(
+  db: pg.Pool | pg.PoolClient | pg.Client,
+  speciesId: number,
+  delta: CountDelta,
+  options: Pick<RefreshOptions, "bumpVersion">,
+): Promise<void> {
+  await db.query(
+    `UPDATE species SET
+       known_valid_count     = known_valid_count + $2,
+       assumed_valid_count   = assumed_valid_count + $3,
+       assumed_invalid_count = assumed_invalid_count + $4,
+       known_invalid_count   = known_invalid_count + $5,
+       contentious_count     = contentious_count + $6,
+       data_version          = data_version + CASE WHEN $7 THEN 1 ELSE 0 END,
+       updated_at            = now()
+     WHERE id = $1`,
+    [speciesId, delta.knownValid, delta.assumedValid, delta.assumedInvalid, delta.knownInvalid, delta.contentious, options.bumpVersion],
+  );
+}

@@ -40,5 +40,5 @@ export async function reclassifyVetted(pool: pg.Pool, speciesIds: readonly numbe
       : "SELECT DISTINCT species_id FROM vettings WHERE deleted_at IS NULL AND species_id = ANY($1::int[])",
     speciesIds === null ? [] : [speciesIds],
   );
-  for (const r of rows) await applyVettings(pool, r.species_id);
+  for (const r of rows) await applyVettings(pool, r.species_id, { full: true });
 }

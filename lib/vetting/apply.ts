@@ -1,50 +1,116 @@
 import type pg from "pg";
-import { bboxOf } from "@/lib/geometry/bbox";
+import { CLASSIFICATIONS, classificationCode } from "@/lib/domain/codes";
+import { bboxOf, type BBox } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
-import { refreshSpeciesStats } from "@/lib/species/stats";
+import { adjustSpeciesCounts, type CountDelta } from "@/lib/species/stats";
 import { classify, type LiveVetting } from "./classify";
-import { loadCandidates } from "./records";
+import { loadCandidates, type StoredRecords } from "./records";
+import { writeBack, type Outcome } from "./write-back";
 
 /** First key of the two-key advisory lock that serialises re-classification per species ('vett'). */
 export const VETTING_LOCK_CLASS = 0x76657474;
 
+/** More queued boxes than this and one pass over every vetted record is cheaper than the OR list. */
+const MAX_CHANGED_BOXES = 64;
+
+export interface ApplyOptions {
+  /**
+   * Re-test every record any live vetting covers or once covered, not only those inside the boxes
+   * the vettings trigger queued: for records that changed under the vettings (a sync).
+   */
+  full?: boolean;
+}
+
 /**
  * Re-classifies the records of one species from its live vettings and writes back only the rows
- * whose classification or contentious flag changed; when anything changed, refreshes the species'
- * counts and bumps its data_version (which invalidates its tiles).
+ * whose classification or contentious flag changed; when anything changed, moves the species'
+ * counts by the difference and bumps its data_version (which invalidates its tiles).
+ *
+ * By default only records inside the boxes queued in vetting_changes (the old and new extent of
+ * every vetting created, changed or deleted since the last run) are read: nothing outside them
+ * can have changed. The queue is consumed in the same transaction, so a failed run leaves it for
+ * the retry.
  *
  * Idempotent, serialised per species (advisory lock) and safe to run for different species at
  * once. With a pool it runs in a transaction of its own; with a client already inside a
  * transaction it works in a savepoint and the caller's commit decides.
  */
-export async function applyVettings(db: pg.Pool | pg.PoolClient, speciesId: number): Promise<{ changed: number }> {
+export async function applyVettings(
+  db: pg.Pool | pg.PoolClient,
+  speciesId: number,
+  options: ApplyOptions = {},
+): Promise<{ changed: number }> {
   const client = isPoolClient(db) ? db : await db.connect();
   try {
     return await inTransaction(client, async () => {
       await client.query("SELECT pg_advisory_xact_lock($1, $2)", [VETTING_LOCK_CLASS, speciesId]);
-      const vettings = await loadLiveVettings(client, speciesId);
-      const stored = await loadCandidates(client, speciesId, vettings.map((v) => bboxOf(v.area)));
+      const queued = await takeQueuedBoxes(client, speciesId);
+      const full = options.full === true || queued.length > MAX_CHANGED_BOXES;
+      if (!full && queued.length === 0) return { changed: 0 };
+
+      const live = await loadLiveVettings(client, speciesId);
+      const vettings = full ? live : live.filter((v) => queued.some((box) => intersects(bboxOf(v.area), box)));
+      const stored = full
+        ? await loadCandidates(client, speciesId, vettings.map((v) => bboxOf(v.area)), { formerlyVetted: true })
+        : await loadCandidates(client, speciesId, queued, { formerlyVetted: false });
       const next = classify(stored, vettings);
 
-      const n = stored.id.length;
-      const changedAt = new Int32Array(n);
-      let changed = 0;
-      for (let i = 0; i < n; i++) {
-        if (next.classification[i] !== stored.classification[i] || next.contentious[i] !== stored.contentious[i]) {
-          changedAt[changed++] = i;
-        }
+      const changedAt = changedRows(stored, next);
+      // Counts and version move only with classifications: a run that changes nothing writes nothing.
+      if (changedAt.length > 0) {
+        await writeBack(client, speciesId, stored, next, changedAt);
+        await adjustSpeciesCounts(client, speciesId, countDelta(stored, next, changedAt), { bumpVersion: true });
       }
-      // Counts and version move only with classifications: a run that changes nothing writes nothing
-      // (recounting a million records would be most of its time).
-      if (changed > 0) {
-        await writeChanges(client, speciesId, stored.id, next, changedAt.subarray(0, changed));
-        await refreshSpeciesStats(client, [speciesId], { bumpVersion: true });
-      }
-      return { changed };
+      return { changed: changedAt.length };
     });
   } finally {
     if (client !== db) client.release();
   }
+}
+
+/** Consumes the species' queued change boxes (the trigger on vettings writes them). */
+async function takeQueuedBoxes(client: pg.PoolClient, speciesId: number): Promise<BBox[]> {
+  const { rows } = await client.query<{ b: BBox }>(
+    "DELETE FROM vetting_changes WHERE species_id = $1 RETURNING ARRAY[min_lon, min_lat, max_lon, max_lat] AS b",
+    [speciesId],
+  );
+  return rows.map((r) => r.b);
+}
+
+function intersects(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}
+
+
+function changedRows(stored: StoredRecords, next: Outcome): Int32Array {
+  const n = stored.id.length;
+  const changedAt = new Int32Array(n);
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    if (next.classification[i] !== stored.classification[i] || next.contentious[i] !== stored.contentious[i]) {
+      changedAt[changed++] = i;
+    }
+  }
+  return changedAt.subarray(0, changed);
+}
+
+/** What the changed rows add to and take from each count: the species' counts stay exact without a recount. */
+function countDelta(stored: StoredRecords, next: Outcome, at: Int32Array): CountDelta {
+  const byCode = new Int32Array(CLASSIFICATIONS.length + 1);
+  let contentious = 0;
+  for (const i of at) {
+    byCode[stored.classification[i]]--;
+    byCode[next.classification[i]]++;
+    contentious += next.contentious[i] - stored.contentious[i];
+  }
+  const c = classificationCode;
+  return {
+    knownValid: byCode[c.known_valid],
+    assumedValid: byCode[c.assumed_valid],
+    assumedInvalid: byCode[c.assumed_invalid],
+    knownInvalid: byCode[c.known_invalid],
+    contentious,
+  };
 }
 
 function isPoolClient(db: pg.Pool | pg.PoolClient): db is pg.PoolClient {
@@ -83,31 +149,4 @@ async function loadLiveVettings(client: pg.PoolClient, speciesId: number): Promi
     area: r.area,
     updatedAt: r.updated_at,
   }));
-}
-
-/** One UPDATE joined to three arrays: a single round trip however many rows changed. */
-async function writeChanges(
-  client: pg.PoolClient,
-  speciesId: number,
-  ids: Int32Array,
-  next: { classification: Uint8Array; contentious: Uint8Array },
-  at: Int32Array,
-): Promise<void> {
-  const idList = new Array<number>(at.length);
-  const classList = new Array<number>(at.length);
-  const flagList = new Array<string>(at.length);
-  for (let k = 0; k < at.length; k++) {
-    const i = at[k];
-    idList[k] = ids[i];
-    classList[k] = next.classification[i];
-    flagList[k] = next.contentious[i] ? "t" : "f";
-  }
-  // Array literals built here: pg would otherwise format a million parameters one by one. The
-  // species condition lets the join read only the species' rows instead of hashing the table.
-  await client.query(
-    `UPDATE occurrences o SET classification = c.classification, contentious = c.contentious
-       FROM unnest($1::int[], $2::int2[], $3::bool[]) AS c(id, classification, contentious)
-      WHERE o.id = c.id AND o.species_id = $4`,
-    [`{${idList.join(",")}}`, `{${classList.join(",")}}`, `{${flagList.join(",")}}`, speciesId],
-  );
 }

@@ -1,5 +1,6 @@
 // Rows for the vetting tests, written with plain SQL (the tests' own pool).
 import type pg from "pg";
+import { refreshSpeciesStats } from "@/lib/species/stats";
 
 export async function insertUser(db: pg.Pool, id: string, role: "researcher" | "expert" | "admin"): Promise<string> {
   await db.query(`INSERT INTO "user" (id, name, email, role) VALUES ($1, $2, $3, $4)`, [id, `User ${id}`, `${id}@example.org`, role]);
@@ -14,7 +15,10 @@ export async function insertSpecies(db: pg.Pool, scientificName: string): Promis
   return rows[0].id;
 }
 
-/** Records at the given positions (null: no coordinates), classification = rating as on import. */
+/**
+ * Records at the given positions (null: no coordinates), classification = rating, and the
+ * species' counts brought up to date, as a sync leaves them.
+ */
 export async function insertRecords(
   db: pg.Pool,
   speciesId: number,
@@ -28,6 +32,7 @@ export async function insertRecords(
      RETURNING id`,
     [speciesId, points.map((p) => p.lon), points.map((p) => p.lat), points.map((p) => p.rating)],
   );
+  await refreshSpeciesStats(db, [speciesId], { bumpVersion: false });
   return rows.map((r) => r.id);
 }
 
