@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { BenchResult } from "./bench";
+import type { ReclassifyKind } from "./reclassify";
 
 export interface Goal {
   measure: string;
@@ -37,6 +38,7 @@ export function goals(r: BenchResult): Goal[] {
   const speedup = p.available ? p.warm.p95 / t.warm.p95 : null;
   const c = r.clientClustering;
   const i = r.import;
+  const count = (kind: ReclassifyKind) => r.reclassify.cases.filter((x) => x.kind === kind).length;
   return [
     {
       measure: "Full import, simulator → PostgreSQL with ratings",
@@ -118,10 +120,16 @@ export function goals(r: BenchResult): Goal[] {
       met: null,
     },
     {
-      measure: `Re-classification after one vetting, slowest of ${r.reclassify.cases.filter((x) => x.afterOneVetting).length} cases (${n(r.reclassify.records)} records, ${r.reclassify.vettings} vettings; all cases below)`,
-      value: ms(r.reclassify.afterOneVettingMs),
+      measure: `Re-classification after one vetting as experts draw them, slowest of ${count("one vetting")} cases (${n(r.reclassify.records)} records, ${r.reclassify.vettings} vettings; all cases below)`,
+      value: ms(r.reclassify.oneVettingMs),
       goal: "≤ 2 s",
-      met: r.reclassify.afterOneVettingMs <= 2000,
+      met: r.reclassify.oneVettingMs <= 2000,
+    },
+    {
+      measure: `Re-classification after one vetting over the species' whole range (every record changes), slowest of ${count("whole range")} cases`,
+      value: ms(r.reclassify.wholeRangeMs),
+      goal: "≤ 2 s",
+      met: r.reclassify.wholeRangeMs <= 2000,
     },
     {
       measure: `Incremental sync, 1 % changed (${n(r.incremental.changedAtSource)} records)`,
@@ -157,9 +165,9 @@ export function markdown(r: BenchResult): string {
     "",
     "Re-classification cases:",
     "",
-    "| case | time | records changed | after one vetting |",
+    "| case | time | records changed | kind |",
     "|---|---|---|---|",
-    ...r.reclassify.cases.map((c) => `| ${cell(c.name)} | ${ms(c.ms)} | ${n(c.changed)} | ${c.afterOneVetting ? "yes" : "no"} |`),
+    ...r.reclassify.cases.map((c) => `| ${cell(c.name)} | ${ms(c.ms)} | ${n(c.changed)} | ${c.kind} |`),
   ];
   return lines.join("\n") + "\n";
 }
