@@ -81,7 +81,6 @@ function intersects(a: BBox, b: BBox): boolean {
   return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 
-
 function changedRows(stored: StoredRecords, next: Outcome): Int32Array {
   const n = stored.id.length;
   const changedAt = new Int32Array(n);
