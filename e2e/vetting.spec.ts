@@ -1,6 +1,6 @@
 // Vetting on the map: drawing with terra-draw, recolouring without a reload, contentious overlaps,
 // editing and deleting from the /vettings link, who sees the tools, and the API's geometry errors.
-import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
 import { occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
 import { signIn, userCli, PASSWORD } from "./users";
 
@@ -210,6 +210,44 @@ test("a self-intersecting polygon is refused with the API's message, and nothing
   // The drawing stays for the expert to fix.
   await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
   expect(((await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as unknown[]).length).toBe(before);
+  await page.context().close();
+});
+
+test("the keyboard alone can vet: corners typed as text, a bad line explained, the vetting stored", async ({ browser, request }) => {
+  const page = await signedInPage(browser, EXPERT_B.email, `/species/${species.id}`);
+  const press = async (target: Locator, key = "Enter") => {
+    await target.focus();
+    await page.keyboard.press(key);
+  };
+  const addPolygon = page.getByRole("button", { name: "Add polygon" });
+  await press(page.getByRole("button", { name: "Vet an area" }));
+  await press(page.getByText("Type the corners instead"));
+  // Out at sea (no records there), so the other tests' counts stay as they are.
+  await page.getByLabel(/One corner per line/).focus();
+  await page.keyboard.type("155 -45\n156 -45\nnorth\n");
+  await press(addPolygon);
+  await expect(page.getByTestId("vetting-error")).toContainText('Line 3 ("north") is not "longitude latitude"');
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "0");
+
+  await page.getByLabel(/One corner per line/).focus();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.type("155 -45\n156 -45\n156 -44\n155 -44");
+  await press(addPolygon);
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await expect(page.getByTestId("vetting-error")).toHaveCount(0);
+  await press(page.getByRole("radio", { name: "known valid", exact: true }), "Space");
+  await page.getByLabel("Comment (optional)").focus();
+  await page.keyboard.type("typed, not drawn");
+  await press(page.getByRole("button", { name: "Submit vetting" }));
+  await expect(page.getByTestId("vetting-notice")).toContainText("Vetting saved");
+
+  const list = (await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as { comment: string; classification: string; area: unknown; author: { name: string } }[];
+  const typed = list.find((v) => v.comment === "typed, not drawn");
+  expect(typed).toMatchObject({
+    classification: "known_valid",
+    author: { name: EXPERT_B.name },
+    area: { type: "Polygon", coordinates: [[[155, -45], [156, -45], [156, -44], [155, -44], [155, -45]]] },
+  });
   await page.context().close();
 });
 

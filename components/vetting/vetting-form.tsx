@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type { Polygon } from "geojson";
 import { CATEGORY_COLOURS, CATEGORY_LABELS } from "@/lib/domain/colours";
+import { parseCorners } from "@/lib/geometry/corners";
 import type { DrawMode, DrawState } from "./draw-controller";
 import type { VettingClassification } from "./use-vettings";
 
@@ -35,18 +37,21 @@ interface Props {
   error: string | null;
   onMode: (mode: DrawMode) => void;
   onClear: () => void;
+  /** Puts a typed polygon on the map beside the drawn ones; false if the map refused it. */
+  onCorners: (polygon: Polygon) => boolean;
   onSubmit: (values: VettingFormValues) => void;
   onCancel: () => void;
   onDelete: () => void;
 }
 
 /** The vetting panel over the map: drawing tools, classification, comment, submit (and delete when editing). */
-export function VettingForm({ editing, initial, areaEditable, draw, busy, error, onMode, onClear, onSubmit, onCancel, onDelete }: Props) {
+export function VettingForm({ editing, initial, areaEditable, draw, busy, error, onMode, onClear, onCorners, onSubmit, onCancel, onDelete }: Props) {
   const ids = useId();
   const [classification, setClassification] = useState(initial.classification);
   const [comment, setComment] = useState(initial.comment);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [corners, setCorners] = useState("");
   const confirmButton = useRef<HTMLButtonElement>(null);
   // The question takes the focus, so the keyboard answers it next.
   useEffect(() => {
@@ -59,6 +64,14 @@ export function VettingForm({ editing, initial, areaEditable, draw, busy, error,
     if (!classification) return setProblem("Choose known valid or known invalid.");
     setProblem(null);
     onSubmit({ classification, comment });
+  };
+
+  const addCorners = () => {
+    const typed = parseCorners(corners);
+    if ("error" in typed) return setProblem(typed.error);
+    if (!onCorners(typed.polygon)) return setProblem("The map could not take this polygon: check that its sides do not cross.");
+    setCorners("");
+    setProblem(null);
   };
 
   const message = problem ?? error;
@@ -93,6 +106,25 @@ export function VettingForm({ editing, initial, areaEditable, draw, busy, error,
               ? "Click a polygon to select it, then drag its corners; drag a midpoint to add a corner."
               : "Click the map to add corners; click the first or last corner (or press Enter on the map) to close the polygon. Escape drops an unfinished one. Draw more polygons to add to the area."}
           </p>
+          <details className="text-xs">
+            <summary className="cursor-pointer font-medium text-slate-700">Type the corners instead</summary>
+            <div className="mt-2 grid gap-1.5">
+              <label htmlFor={`${ids}-corners`} className="text-slate-600">
+                One corner per line: longitude, then latitude (e.g. 134.5 -25.2).
+              </label>
+              <textarea
+                id={`${ids}-corners`}
+                value={corners}
+                rows={4}
+                spellCheck={false}
+                onChange={(e) => setCorners(e.target.value)}
+                className="rounded-md border border-slate-300 px-2 py-1 font-mono text-xs"
+              />
+              <button type="button" className={`${button} justify-self-start`} disabled={!draw || !corners.trim()} onClick={addCorners}>
+                Add polygon
+              </button>
+            </div>
+          </details>
           <p className="text-xs font-medium text-slate-800" role="status" data-testid="polygon-count" data-count={draw?.polygons ?? 0}>
             {draw === null ? "Loading the drawing tools…" : `${draw.polygons} polygon${draw.polygons === 1 ? "" : "s"} drawn${draw.drawing ? ", one in progress" : ""}`}
           </p>

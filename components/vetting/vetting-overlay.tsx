@@ -143,6 +143,7 @@ export function VettingOverlay({ map, speciesId, dataVersion, beneath, onActiveC
             error={write.error ? `The vetting was not saved: ${write.error.message}` : null}
             onMode={(mode) => controller.current?.setMode(mode)}
             onClear={() => controller.current?.clear()}
+            onCorners={(polygon) => controller.current?.load(polygon) ?? false}
             onSubmit={submit}
             onCancel={() => close(null)}
             onDelete={remove}
