@@ -139,16 +139,21 @@ describe("downloads", () => {
     const reader = download!.body.getReader();
     const decoder = new TextDecoder();
     let received = "";
-    while (parseCsv(received).length < 10) received += decoder.decode((await reader.read()).value, { stream: true });
-    // Rows are in hand, and the cursor's transaction is still open on the server: the result was
-    // not gathered first. Only the batches asked for so far were fetched.
-    const open = await db.pool.query(
-      "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND query LIKE 'FETCH%'",
-    );
-    expect(open.rows).toHaveLength(1);
-    expect(parseCsv(received).length).toBeLessThan(2000);
-
-    await reader.cancel();
+    try {
+      while (parseCsv(received).length < 10) received += decoder.decode((await reader.read()).value, { stream: true });
+      // Rows are in hand, and the cursor's transaction is still open on the server: the result was
+      // not gathered first. Only the batches asked for so far were fetched. The stream may be
+      // fetching its next batch right now (active) or waiting to be read (idle in transaction).
+      const open = await db.pool.query(
+        `SELECT state FROM pg_stat_activity WHERE datname = current_database()
+            AND state IN ('active', 'idle in transaction') AND query LIKE 'FETCH%'`,
+      );
+      expect(open.rows).toHaveLength(1);
+      expect(parseCsv(received).length).toBeLessThan(2000);
+    } finally {
+      // Also when an assertion failed: an open cursor would keep the test database from being dropped.
+      await reader.cancel();
+    }
     await expect
       .poll(async () => (await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'")).rows[0].n)
       .toBe(0);
