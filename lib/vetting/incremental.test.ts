@@ -4,6 +4,7 @@ import type { Polygon } from "geojson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { bboxOf } from "@/lib/geometry/bbox";
+import { Rng } from "@/lib/simulator/prng";
 import { applyVettings } from "./apply";
 import { classify, type LiveVetting } from "./classify";
 import { insertRecords, insertSpecies, insertUser, speciesStats } from "./test-fixtures";
@@ -92,16 +93,6 @@ async function recount(speciesId: number) {
   return rows[0];
 }
 
-/** mulberry32: a small seeded generator, so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("incremental re-classification", () => {
   it("queues the old and new extent of every change that can re-classify, and nothing for a comment", async () => {
     const sp = await insertSpecies(db.pool, "Queue test");
@@ -125,7 +116,7 @@ describe("incremental re-classification", () => {
 
   it("re-tests only the queued boxes; a full pass re-tests every vetted record", async () => {
     const sp = await insertSpecies(db.pool, "Boxes test");
-    const [inside, outside] = await insertRecords(db.pool, sp, [
+    const [, outside] = await insertRecords(db.pool, sp, [
       { lon: 5, lat: 5, rating: AV },
       { lon: 50, lat: 50, rating: AV },
     ]);
@@ -139,7 +130,6 @@ describe("incremental re-classification", () => {
     const { expected, stored } = await expectedAndStored(sp);
     expect(stored).toEqual(expected);
     expect(stored.map(([c]) => c)).toEqual([KI, KI]);
-    expect(inside).toBeLessThan(outside);
   });
 
   it("leaves the queue for the retry when the run's transaction rolls back", async () => {
@@ -161,10 +151,11 @@ describe("incremental re-classification", () => {
 
   it("matches classifying from scratch, counts included, after 60 random creates, changes and deletes", async () => {
     const sp = await insertSpecies(db.pool, "Random test");
-    const rnd = random(20261129);
-    const points = Array.from({ length: 900 }, (_, i) => ({ lon: (i % 30) + rnd() - 0.5, lat: Math.floor(i / 30) + rnd() - 0.5, rating: rnd() < 0.2 ? AI : AV }));
-    points.push({ lon: null, lat: null, rating: AV } as never);
-    await insertRecords(db.pool, sp, points);
+    // Seeded, so that a failing sequence can be replayed.
+    const rng = new Rng(20261129);
+    const rnd = () => rng.next();
+    const grid = Array.from({ length: 900 }, (_, i) => ({ lon: (i % 30) + rnd() - 0.5, lat: Math.floor(i / 30) + rnd() - 0.5, rating: rnd() < 0.2 ? AI : AV }));
+    await insertRecords(db.pool, sp, [...grid, { lon: null, lat: null, rating: AV }]);
     const live: number[] = [];
     const someBox = () => {
       const x = rnd() * 30, y = rnd() * 30, w = 1 + rnd() * 12, h = 1 + rnd() * 12;
