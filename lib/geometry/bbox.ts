@@ -18,3 +18,8 @@ export function bboxOf(area: Area): BBox {
   }
   return box;
 }
+
+/** Whether two boxes share any point (touching edges count). */
+export function bboxesIntersect(a: BBox, b: BBox): boolean {
+  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
+}

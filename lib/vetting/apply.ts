@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { CLASSIFICATIONS, classificationCode } from "@/lib/domain/codes";
-import { bboxOf, type BBox } from "@/lib/geometry/bbox";
+import { bboxesIntersect, bboxOf, type BBox } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
 import { adjustSpeciesCounts, type CountDelta } from "@/lib/species/stats";
 import { classify, type LiveVetting } from "./classify";
@@ -49,7 +49,7 @@ export async function applyVettings(
       if (!full && queued.length === 0) return { changed: 0 };
 
       const live = await loadLiveVettings(client, speciesId);
-      const vettings = full ? live : live.filter((v) => queued.some((box) => intersects(bboxOf(v.area), box)));
+      const vettings = full ? live : live.filter((v) => queued.some((box) => bboxesIntersect(bboxOf(v.area), box)));
       const stored = full
         ? await loadCandidates(client, speciesId, vettings.map((v) => bboxOf(v.area)), { formerlyVetted: true })
         : await loadCandidates(client, speciesId, queued, { formerlyVetted: false });
@@ -75,10 +75,6 @@ async function takeQueuedBoxes(client: pg.PoolClient, speciesId: number): Promis
     [speciesId],
   );
   return rows.map((r) => r.b);
-}
-
-function intersects(a: BBox, b: BBox): boolean {
-  return a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3];
 }
 
 function changedRows(stored: StoredRecords, next: Outcome): Int32Array {

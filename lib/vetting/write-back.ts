@@ -1,6 +1,9 @@
 import type pg from "pg";
 import type { StoredRecords } from "./records";
 
+/** What both statements below write; `c` is the row of the arrays joined to each record. */
+const UPDATE_FROM_C = "UPDATE occurrences o SET classification = c.classification, contentious = c.contentious";
+
 /** New classifications, parallel to the records they were computed for. */
 export interface Outcome {
   classification: Uint8Array;
@@ -35,14 +38,14 @@ export async function writeBack(
   // Array literals built here: pg would otherwise format a million parameters one by one.
   const arrays = [`{${ids.join(",")}}`, `{${classes.join(",")}}`, `{${flags.join(",")}}`];
   const { rowCount } = await client.query(
-    `UPDATE occurrences o SET classification = c.classification, contentious = c.contentious
+    `${UPDATE_FROM_C}
        FROM unnest($1::tid[], $2::int[], $3::int2[], $4::bool[]) AS c(tid, id, classification, contentious)
       WHERE o.ctid = c.tid AND o.id = c.id`,
     [`{${tids.join(",")}}`, ...arrays],
   );
   if (rowCount === at.length) return;
   await client.query(
-    `UPDATE occurrences o SET classification = c.classification, contentious = c.contentious
+    `${UPDATE_FROM_C}
        FROM unnest($1::int[], $2::int2[], $3::bool[]) AS c(id, classification, contentious)
       WHERE o.id = c.id AND o.species_id = $4`,
     [...arrays, speciesId],
