@@ -122,6 +122,8 @@ test("experts vet areas on the map; the clusters recolour without a reload; over
   await expect.poll(async () => (await drawnTotals(alice)).knownInvalid, { timeout: 30_000 }).toBeGreaterThan(0);
   await expect(legendKnownInvalid).not.toHaveText("0");
   expect(await alice.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  // The change has been applied, so the panel no longer says it is being applied.
+  await expect(alice.getByTestId("reclassifying")).toBeHidden();
 
   // Hovering the area names who vetted it, and when.
   await alice.mouse.move(target.x - R / 2, target.y - R / 2);

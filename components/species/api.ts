@@ -29,6 +29,8 @@ export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T
 
 /** How often the open species is checked for a new data version (a sync or a vetting). */
 const VERSION_POLL_MS = 5_000;
+/** While a vetting change is being applied the new version is seconds away: ask more often. */
+const RECLASSIFYING_POLL_MS = 1_000;
 
 export function useSpecies(id: number | null) {
   return useQuery({
@@ -36,7 +38,7 @@ export function useSpecies(id: number | null) {
     queryFn: ({ signal }) => fetchJson<SpeciesDetail>(`/api/species/${id}`, signal),
     enabled: id !== null,
     // Polled only while the tab is visible (TanStack pauses intervals in background tabs).
-    refetchInterval: VERSION_POLL_MS,
+    refetchInterval: (query) => (query.state.data?.reclassifying ? RECLASSIFYING_POLL_MS : VERSION_POLL_MS),
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }

@@ -76,6 +76,11 @@ export function SpeciesPanel({ speciesId, filters, onFiltersChange }: Props) {
         <Stat label="Records" value={s.occurrenceCount} testId="total-count" />
         <Stat label="Contentious" value={s.contentiousCount} testId="contentious-count" />
       </dl>
+      {s.reclassifying && (
+        <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="reclassifying">
+          Applying a vetting change: the categories here and on the map update when it is done.
+        </p>
+      )}
 
       {s.occurrenceCount === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 p-3 text-sm text-slate-700" data-testid="empty-species">

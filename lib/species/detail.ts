@@ -12,14 +12,20 @@ export interface SpeciesDetail {
   /** Changes whenever the species' records or classifications do: clients refresh tiles on it. */
   dataVersion: number;
   lastSyncedAt: string | null;
+  /**
+   * A vetting change is waiting for (or in) its re-classification job: the categories and
+   * dataVersion are about to change, so clients ask again sooner and say so.
+   */
+  reclassifying: boolean;
 }
 
 /** One species with its stored counts, or null when there is no such species. */
 export async function getSpecies(id: number): Promise<SpeciesDetail | null> {
   const { rows } = await pool().query(
     `SELECT id, guid, scientific_name, common_name, occurrence_count, known_valid_count, assumed_valid_count,
-            assumed_invalid_count, known_invalid_count, contentious_count, data_version, last_synced_at
-       FROM species WHERE id = $1`,
+            assumed_invalid_count, known_invalid_count, contentious_count, data_version, last_synced_at,
+            EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying
+       FROM species s WHERE id = $1`,
     [id],
   );
   const r = rows[0];
@@ -39,5 +45,6 @@ export async function getSpecies(id: number): Promise<SpeciesDetail | null> {
     contentiousCount: r.contentious_count,
     dataVersion: r.data_version,
     lastSyncedAt: r.last_synced_at ? (r.last_synced_at as Date).toISOString() : null,
+    reclassifying: r.reclassifying,
   };
 }

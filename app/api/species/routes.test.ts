@@ -72,6 +72,7 @@ describe("GET /api/species/{id}", () => {
       contentiousCount: expect.any(Number),
       dataVersion: 7,
       lastSyncedAt: "2026-01-02T03:04:05.000Z",
+      reclassifying: false,
     });
     expect(body.counts.assumedValid).toBeGreaterThan(0);
   });
