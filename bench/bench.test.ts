@@ -32,6 +32,7 @@ describe("npm run bench", () => {
     expect(result.tiles.warm.count).toBe(result.tiles.sessionTiles);
     expect(result.tiles.concurrent.tilesPerSecond).toBeGreaterThan(0);
     expect(result.tiles.concurrent.failed).toBe(0);
+    expect(result.tiles.recolourDetailMs).toHaveLength(2);
     expect(result.clientClustering.points).toBeGreaterThan(0);
     expect(result.reclassify.cases.length).toBeGreaterThanOrEqual(6);
     expect(result.reclassify.cases.find((c) => c.name.includes("whole range"))?.changed).toBeGreaterThan(0);

@@ -85,6 +85,7 @@ export function goals(r: BenchResult): Goal[] {
       met: null,
     },
     { measure: "Cold: until street-level tiles are ready (exact band built)", value: ms(t.coldDetailReadyMs), goal: "", met: null },
+    { measure: "After a vetting: until street-level tiles show it (exact band recounted), two changes", value: t.recolourDetailMs.map(ms).join(" / "), goal: "", met: null },
     {
       measure: `Warm tile over HTTP, p50 / p95 / p99 (${t.warm.count} requests, ${t.sessionTiles}-tile session)`,
       value: `${ms(t.warm.p50)} / ${ms(t.warm.p95)} / ${ms(t.warm.p99)}`,

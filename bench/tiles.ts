@@ -3,9 +3,10 @@
  * tile, first as right after a sync (the index built from the species' records on that request),
  * then once the worker has prebuilt its coarse cells (lib/tiles/coarse-cells.ts, what the worker
  * does after a sync); then latency over a map session once the index is in memory, then
- * throughput with 32 concurrent clients. Everything (server, client, PostgreSQL) shares the same cores.
+ * throughput with 32 concurrent clients, then how soon street-level tiles show a vetting. Everything (server, client, PostgreSQL) shares the same cores.
  */
 import autocannon from "autocannon";
+import { pool } from "@/lib/db/pool";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { startChild, type ChildServer } from "./child";
 import { tileClient, timeSession } from "./http-client";
@@ -25,6 +26,12 @@ export interface TileFigures {
   cellsPrebuildMs: number;
   /** From that first request until a street-level tile (the exact band) could be answered. */
   coldDetailReadyMs: number;
+  /**
+   * After categories changed (as a vetting changes them) and the data version moved on, until a
+   * street-level tile of the new version is answered: the exact band recounted on the warm
+   * index's clusters. Two changes (the second undoes the first).
+   */
+  recolourDetailMs: number[];
   /** Memory of the species' cluster index (typed arrays) and the server's peak RSS. */
   indexBytes: number;
   serverPeakRssBytes: number | null;
@@ -68,6 +75,17 @@ async function coldFirstTile(o: TileBenchOptions, path: string): Promise<number>
   }
 }
 
+/**
+ * Changes categories as a vetting does, without moving a record: every tenth record's contentious
+ * flag is flipped (a second call flips it back, leaving the data as the later phases expect it),
+ * and the data version moves on. Returns the new version.
+ */
+async function flipContentious(speciesId: number): Promise<number> {
+  await pool().query("UPDATE occurrences SET contentious = NOT contentious WHERE species_id = $1 AND id % 10 = 0", [speciesId]);
+  const { rows } = await pool().query<{ v: number }>("UPDATE species SET data_version = data_version + 1 WHERE id = $1 RETURNING data_version AS v", [speciesId]);
+  return rows[0].v;
+}
+
 export async function benchTiles(o: TileBenchOptions): Promise<TileFigures> {
   const paths = o.session.map((t) => tilePath(o.speciesId, o.dataVersion, t));
   const coldFromRecordsMs = await coldFirstTile(o, paths[0]);
@@ -98,6 +116,13 @@ export async function benchTiles(o: TileBenchOptions): Promise<TileFigures> {
     });
     const ok = load.requests.total - load.non2xx;
     o.say(`  32 clients: ${Math.round(ok / load.duration)} tiles/s`);
+
+    const recolourDetailMs: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const version = await flipContentious(o.speciesId);
+      recolourDetailMs.push(Math.round((await timed(() => client.get(tilePath(o.speciesId, version, o.session.find((t) => t.z >= 10)!)))).ms));
+    }
+    o.say(`  street-level tiles after a change of categories: ${recolourDetailMs.join(" ms, ")} ms`);
     return {
       speciesId: o.speciesId,
       sessionTiles: paths.length,
@@ -105,6 +130,7 @@ export async function benchTiles(o: TileBenchOptions): Promise<TileFigures> {
       coldFromRecordsMs: Math.round(coldFromRecordsMs),
       cellsPrebuildMs: Math.round(prebuild.ms),
       coldDetailReadyMs: Math.round(coldDetailReadyMs),
+      recolourDetailMs,
       indexBytes: stats.cache.bytes,
       serverPeakRssBytes: peakRss(server.pid),
       warm,

@@ -37,6 +37,8 @@ export interface PackedBand {
   pointCount: number;
   points: PointColumns;
   clusters: { id: Float64Array; x: Float64Array; y: Float64Array; counts: Uint32Array };
+  /** The cluster row each point and cluster was merged into (-1: none); a parent's row is larger. */
+  parents: { point: Int32Array; cluster: Int32Array };
   /** Index z - minZoom, for z in minZoom..maxZoom+1. */
   levels: PackedLevel[];
 }
@@ -51,4 +53,13 @@ export function collapseRecords(records: RecordColumns): PointColumns;
 export function gridCells(records: RecordColumns, cellBits: number): PointColumns;
 export function buildBand(points: PointColumns, spec: { minZoom: number; maxZoom: number }): PackedBand;
 export function bandBuffers(band: PackedBand): ArrayBuffer[];
-export function buildBands(records: RecordColumns, onBand: (index: number, band: PackedBand) => void, from?: number): void;
+/** What recount() needs of a previous exact band. */
+export type PreviousBand = Pick<PackedBand, "points" | "parents">;
+/** New per-point and per-cluster counts of an exact band (COUNTS per row). */
+export interface Recount {
+  points: Uint32Array;
+  clusters: Uint32Array;
+}
+export type BandResult = { band: PackedBand; counts?: undefined } | { counts: Recount; band?: undefined };
+export function recount(previous: PreviousBand, records: RecordColumns): Recount | null;
+export function buildBands(records: RecordColumns, onBand: (index: number, result: BandResult) => void, from?: number, previous?: PreviousBand | null): void;

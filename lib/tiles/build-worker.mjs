@@ -81,30 +81,71 @@ function groupBy(n, ka, kb) {
  * the smallest record id (the record itself when the point holds one record).
  * `cat` is (classification code - 1) * 2 + contentious.
  */
-export function collapseRecords({ lon, lat, id, cat }) {
+export function collapseRecords(records) {
+  const { lon, lat } = records;
   const n = lon.length;
-  const { groupOf, groups } = groupBy(
-    n,
-    new Uint32Array(lon.buffer, lon.byteOffset, n),
-    new Uint32Array(lat.buffer, lat.byteOffset, n),
-  );
-  const points = {
-    lon: new Float64Array(groups),
-    lat: new Float64Array(groups),
-    id: new Int32Array(groups).fill(0x7fffffff),
-    counts: new Uint32Array(groups * COUNTS),
-  };
+  const { groupOf, groups } = groupBy(n, float32Bits(lon), float32Bits(lat));
+  const points = { lon: new Float64Array(groups), lat: new Float64Array(groups), ...tally(records, groupOf, groups) };
   for (let i = 0; i < n; i++) {
-    const g = groupOf[i];
-    points.lon[g] = lon[i];
-    points.lat[g] = lat[i];
-    if (id[i] < points.id[g]) points.id[g] = id[i];
-    const c = g * COUNTS;
-    points.counts[c]++;
-    points.counts[c + 1 + (cat[i] >> 1)]++;
-    points.counts[c + 5] += cat[i] & 1;
+    points.lon[groupOf[i]] = lon[i];
+    points.lat[groupOf[i]] = lat[i];
   }
   return points;
+}
+
+function float32Bits(values) {
+  return new Uint32Array(values.buffer, values.byteOffset, values.length);
+}
+
+/** Per-point counts and smallest record id of records whose point is groupOf[offset + record]. */
+function tally({ id, cat }, groupOf, groups, offset = 0) {
+  const ids = new Int32Array(groups).fill(0x7fffffff);
+  const counts = new Uint32Array(groups * COUNTS);
+  for (let i = 0; i < id.length; i++) {
+    const g = groupOf[offset + i];
+    if (id[i] < ids[g]) ids[g] = id[i];
+    const c = g * COUNTS;
+    counts[c]++;
+    counts[c + 1 + (cat[i] >> 1)]++;
+    counts[c + 5] += cat[i] & 1;
+  }
+  return { id: ids, counts };
+}
+
+/**
+ * New counts for an exact band whose records are the same as those it was built from, at the same
+ * positions, with only their categories changed (what a vetting does); null when any record
+ * moved, came or went. The band's clusters then stay exactly as they are, so the counts are
+ * summed up its saved parent links in one pass instead of clustering again: for a million
+ * records a fraction of a second instead of several seconds.
+ */
+export function recount(previous, records) {
+  const { points, parents } = previous;
+  const P = points.id.length;
+  const n = records.lon.length;
+  // The band's points first: being distinct they are groups 0..P-1, so a record of a later group
+  // is at a position the band does not have.
+  const keys = (a, b) => {
+    const out = new Uint32Array(P + n);
+    out.set(float32Bits(Float32Array.from(a)));
+    out.set(float32Bits(b), P);
+    return out;
+  };
+  const { groupOf, groups } = groupBy(P + n, keys(points.lon, records.lon), keys(points.lat, records.lat));
+  if (groups !== P) return null;
+  const next = tally(records, groupOf, P, P);
+  for (let g = 0; g < P; g++) {
+    if (next.counts[g * COUNTS] !== points.counts[g * COUNTS] || next.id[g] !== points.id[g]) return null;
+  }
+  const clusters = new Uint32Array(parents.cluster.length * COUNTS);
+  const addTo = (p, from, at) => {
+    for (let j = 0; j < COUNTS; j++) clusters[p * COUNTS + j] += from[at * COUNTS + j];
+  };
+  for (let i = 0; i < P; i++) if (parents.point[i] >= 0) addTo(parents.point[i], next.counts, i);
+  // A cluster's row is smaller than its parent's (buildBand numbers them deepest first), so each
+  // is complete before it is added.
+  for (let c = 0; c < parents.cluster.length; c++) if (parents.cluster[c] >= 0) addTo(parents.cluster[c], clusters, c);
+  return { points: next.counts, clusters };
 }
 
 /**
@@ -178,6 +219,8 @@ export function buildBand(points, { minZoom, maxZoom }) {
   sc.load(features);
 
   const clusterRow = new Map();
+  const pointParent = new Int32Array(P).fill(-1);
+  const clusterParent = [];
   const cid = [];
   const wx = [];
   const wy = [];
@@ -188,6 +231,7 @@ export function buildBand(points, { minZoom, maxZoom }) {
       row = cid.length;
       clusterRow.set(id, row);
       cid.push(id);
+      clusterParent.push(-1);
       wx.push(0);
       wy.push(0);
       for (let k = 0; k < COUNTS; k++) counts.push(0);
@@ -205,12 +249,14 @@ export function buildBand(points, { minZoom, maxZoom }) {
       let total, x, y;
       if (data[k + OFFSET_NUM] > 1) {
         const c = clusterRow.get(data[k + OFFSET_ID]);
+        clusterParent[c] = p;
         total = counts[c * COUNTS];
         x = wx[c] / total;
         y = wy[c] / total;
         for (let j = 0; j < COUNTS; j++) counts[p * COUNTS + j] += counts[c * COUNTS + j];
       } else {
         const i = data[k + OFFSET_ID];
+        pointParent[i] = p;
         total = points.counts[i * COUNTS];
         x = lngX(points.lon[i]);
         y = latY(points.lat[i]);
@@ -248,7 +294,8 @@ export function buildBand(points, { minZoom, maxZoom }) {
     }
     levels[z - minZoom] = { numItems: tree.numItems, tree: tree.ids.buffer, ref };
   }
-  return { minZoom, maxZoom, pointCount: P, points, clusters, levels };
+  const parents = { point: pointParent, cluster: Int32Array.from(clusterParent) };
+  return { minZoom, maxZoom, pointCount: P, points, clusters, parents, levels };
 }
 
 /** Every distinct buffer of a band (shared levels once), for a transfer list or a size estimate. */
@@ -256,6 +303,7 @@ export function bandBuffers(band) {
   const set = new Set([
     band.points.lon.buffer, band.points.lat.buffer, band.points.id.buffer, band.points.counts.buffer,
     band.clusters.id.buffer, band.clusters.x.buffer, band.clusters.y.buffer, band.clusters.counts.buffer,
+    band.parents.point.buffer, band.parents.cluster.buffer,
   ]);
   for (const level of band.levels) {
     set.add(level.tree);
@@ -264,13 +312,19 @@ export function bandBuffers(band) {
   return [...set];
 }
 
-/** Builds the bands from `from` on, coarse first, handing each over as soon as it is done. */
-export function buildBands(records, onBand, from = 0) {
+/**
+ * Builds the bands from `from` on, coarse first, handing each over as soon as it is done. With the
+ * exact band of the species' previous index, that band is recounted when only categories changed
+ * (onBand gets its new counts) and built afresh otherwise.
+ */
+export function buildBands(records, onBand, from = 0, previous = null) {
   let points = null;
   BANDS.forEach((spec, i) => {
     if (i < from) return;
+    const counts = previous && !spec.cellBits ? recount(previous, records) : null;
+    if (counts) return onBand(i, { counts });
     const input = spec.cellBits ? gridCells(records, spec.cellBits) : (points ??= collapseRecords(records));
-    onBand(i, buildBand(input, spec));
+    onBand(i, { band: buildBand(input, spec) });
   });
 }
 
@@ -279,16 +333,17 @@ export function buildBands(records, onBand, from = 0) {
 // its listener gone, the thread ends once every band is sent.
 if (workerData?.role === "edgar-tile-build" && parentPort) {
   const port = parentPort;
-  const send = (index, band) => port.postMessage({ index, band }, bandBuffers(band));
+  const send = (index, { band, counts }) =>
+    port.postMessage({ index, band, counts }, band ? bandBuffers(band) : [counts.points.buffer, counts.clusters.buffer]);
   let built = 0;
   const onMessage = (message) => {
     if (message.cells) {
-      send(0, buildBand(message.cells, BANDS[0]));
+      send(0, { band: buildBand(message.cells, BANDS[0]) });
       built = 1;
       return;
     }
     port.off("message", onMessage);
-    buildBands(message.records, send, built);
+    buildBands(message.records, send, built, message.previous);
   };
   port.on("message", onMessage);
 }

@@ -10,7 +10,8 @@ export interface TileIndex {
   done: Promise<number>;
 }
 
-export type StartBuild = () => Promise<PackedBand>[];
+/** Starts a build; `previous` is the species' newest older index for the same filters, if cached. */
+export type StartBuild = (previous: TileIndex | undefined) => Promise<PackedBand>[];
 
 export interface IndexKey {
   speciesId: number;
@@ -41,12 +42,13 @@ export class IndexCache {
     const key = keyString(indexKey);
     const known = this.lru.get(key) ?? this.building.get(key);
     if (known) return known;
+    const previous = this.previous(indexKey);
     if (indexKey.dataVersion > (this.newestVersion.get(indexKey.speciesId) ?? 0)) {
       this.newestVersion.set(indexKey.speciesId, indexKey.dataVersion);
       this.dropOlderVersions(indexKey);
     }
     this.builds++;
-    const bands = start().map((p, i) => p.then((band) => new TileBand(band, i)));
+    const bands = start(previous).map((p, i) => p.then((band) => new TileBand(band, i)));
     const index: TileIndex = {
       bands,
       done: Promise.all(bands).then((b) => b.reduce((sum, band) => sum + band.bytes, 0)),
@@ -69,6 +71,16 @@ export class IndexCache {
     // Requests awaiting a band see the failure; these handlers only keep it from being "unhandled".
     for (const band of bands) band.catch(() => {});
     return index;
+  }
+
+  private previous({ speciesId, dataVersion, filters }: IndexKey): TileIndex | undefined {
+    let newest: { version: number; index: TileIndex } | undefined;
+    for (const [key, index] of this.lru.entries()) {
+      const [species, version] = key.split(":", 2).map(Number);
+      if (species !== speciesId || version >= dataVersion || key !== keyString({ speciesId, dataVersion: version, filters })) continue;
+      if (!newest || version > newest.version) newest = { version, index };
+    }
+    return newest?.index;
   }
 
   /** Once a species' data changed, its older indexes will not be asked for again: free them now. */

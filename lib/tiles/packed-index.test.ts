@@ -1,6 +1,6 @@
 import Supercluster from "supercluster";
 import { describe, expect, it } from "vitest";
-import { BANDS, CLUSTER_EXTENT, RADIUS, buildBand, collapseRecords, gridCells } from "./build-worker.mjs";
+import { BANDS, CLUSTER_EXTENT, RADIUS, buildBand, collapseRecords, gridCells, recount } from "./build-worker.mjs";
 import { TileBand } from "./packed-index";
 
 function random(seed: number) {
@@ -119,5 +119,57 @@ describe("packed cluster index", () => {
     expect(grid.lon[pair]).not.toBe(140);
     expect(grid.lon[pair]).toBeCloseTo((140 + Math.fround(140.00001)) / 2, 9);
     expect(grid.id[pair]).toBe(7);
+  });
+
+  describe("recount (a vetting changed categories only)", () => {
+    const exact = BANDS[BANDS.length - 1];
+    const recs = records(6000);
+    const band = buildBand(collapseRecords(recs), exact);
+    const recategorised = () => {
+      const rnd = random(11);
+      return { ...recs, cat: recs.cat.map((c) => (rnd() < 0.3 ? Math.floor(rnd() * 8) : c)) };
+    };
+
+    it("gives the counts a fresh build of the same records gives, in any record order", () => {
+      const next = recategorised();
+      const fresh = buildBand(collapseRecords(next), exact);
+      const counts = recount(band, next)!;
+      expect(counts).not.toBeNull();
+      expect(Array.from(counts.points)).toEqual(Array.from(fresh.points.counts));
+      expect(Array.from(counts.clusters)).toEqual(Array.from(fresh.clusters.counts));
+      expect(Array.from(counts.points)).not.toEqual(Array.from(band.points.counts));
+
+      const order = Array.from(next.id, (_, i) => i).reverse();
+      const reversed = {
+        lon: Float32Array.from(order, (i) => next.lon[i]),
+        lat: Float32Array.from(order, (i) => next.lat[i]),
+        id: Int32Array.from(order, (i) => next.id[i]),
+        cat: Uint8Array.from(order, (i) => next.cat[i]),
+      };
+      expect(Array.from(recount(band, reversed)!.clusters)).toEqual(Array.from(fresh.clusters.counts));
+    });
+
+    it("numbers every cluster before its parent, which the one-pass sum relies on", () => {
+      const { cluster } = band.parents;
+      expect(cluster.length).toBeGreaterThan(100);
+      for (let c = 0; c < cluster.length; c++) if (cluster[c] >= 0) expect(cluster[c]).toBeGreaterThan(c);
+      expect(band.parents.point.some((p) => p >= 0)).toBe(true);
+    });
+
+    it("refuses when a record moved, came, went or is another record", () => {
+      const next = recategorised();
+      const moved = { ...next, lon: next.lon.map((v, i) => (i === 17 ? v + 0.5 : v)) };
+      const gone = { lon: next.lon.subarray(1), lat: next.lat.subarray(1), id: next.id.subarray(1), cat: next.cat.subarray(1) };
+      const came = {
+        lon: Float32Array.from([...next.lon, next.lon[0]]),
+        lat: Float32Array.from([...next.lat, next.lat[0]]),
+        id: Int32Array.from([...next.id, 99999]),
+        cat: Uint8Array.from([...next.cat, 0]),
+      };
+      // Same positions and count, but a lone record's id changed: its tile feature names the record.
+      const lone = Array.from(band.points.counts).findIndex((n, k) => k % 6 === 0 && n === 1) / 6;
+      const swapped = { ...next, id: next.id.map((v) => (v === band.points.id[lone] ? 88888 : v)) };
+      for (const changed of [moved, gone, came, swapped]) expect(recount(band, changed)).toBeNull();
+    });
   });
 });

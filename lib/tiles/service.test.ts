@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { BANDS } from "./build-worker.mjs";
 import { IndexCache } from "./cache";
-import { DEFAULT_FILTERS, parseFilters } from "./filters";
+import { canonicalFilters, DEFAULT_FILTERS, parseFilters } from "./filters";
 import { speciesDataVersion } from "./load";
 import { TileService } from "./service";
 import { VersionCache } from "./versions";
@@ -123,6 +124,48 @@ describe("tile service", () => {
     expect(stale.status).toBe(200);
     // Once the new index's other zoom bands finish, it alone is cached: the old version's was dropped.
     await vi.waitFor(() => expect(svc.cache.size).toMatchObject({ entries: 1, building: 0 }));
+  });
+
+  it("after a vetting recounts the exact band on its clusters; a moved record has it clustered again", async () => {
+    const sp = await insertSpecies(db.pool, "urn:tiles:recount");
+    await insertRecords(db.pool, sp, 3000);
+    const svc = service();
+    const exactBand = async (dataVersion: number) => {
+      const index = svc.cache.get({ speciesId: sp, dataVersion, filters: canonicalFilters(DEFAULT_FILTERS) }, () => {
+        throw new Error(`no index of version ${dataVersion}`);
+      });
+      return (await index.bands[BANDS.length - 1]).band;
+    };
+    // Every z5 tile of the records' range (lon 135–153, lat -41–-20): street-level band, all records.
+    const [from, to] = [tileOf(135, -20, 5), tileOf(153, -41, 5)];
+    const exactTotals = async (version: number) => {
+      const sum = { count: 0, knownValid: 0, assumedValid: 0, assumedInvalid: 0, knownInvalid: 0, contentious: 0 };
+      for (let x = from.x; x <= to.x; x++) for (let y = from.y; y <= to.y; y++) {
+        const t = tileTotals(insideTile((await tile(svc, sp, 5, x, y, DEFAULT_FILTERS, version)).features));
+        for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += t[k];
+      }
+      return sum;
+    };
+    const bump = async () =>
+      (await db.pool.query<{ v: number }>("UPDATE species SET data_version = data_version + 1 WHERE id = $1 RETURNING data_version AS v", [sp])).rows[0].v;
+
+    const v0 = (await speciesDataVersion(sp))!;
+    expect(await exactTotals(v0)).toEqual(await dbTotals(db.pool, sp));
+    const built = await exactBand(v0);
+
+    // What a vetting does: categories change, no record moves.
+    await db.pool.query("UPDATE occurrences SET classification = 4, contentious = NOT contentious WHERE species_id = $1 AND classification = 2", [sp]);
+    const v1 = await bump();
+    expect(await exactTotals(v1)).toEqual(await dbTotals(db.pool, sp));
+    const recounted = await exactBand(v1);
+    expect(recounted.levels[0].tree).toBe(built.levels[0].tree);
+    expect(recounted.clusters.counts).not.toEqual(built.clusters.counts);
+
+    // What a sync may do: a record moves, so the positions are clustered again.
+    await db.pool.query("UPDATE occurrences SET lon = lon + 0.5 WHERE id = (SELECT min(id) FROM occurrences WHERE species_id = $1 AND lon IS NOT NULL)", [sp]);
+    const v2 = await bump();
+    expect(await exactTotals(v2)).toEqual(await dbTotals(db.pool, sp));
+    expect((await exactBand(v2)).levels[0].tree).not.toBe(recounted.levels[0].tree);
   });
 
   it("answers 404 for an unknown species and 400 for a bad address", async () => {

@@ -1,6 +1,7 @@
 import { config } from "@/lib/config";
 import { HttpError } from "@/lib/http/respond";
 import { buildInWorker } from "./build";
+import { BANDS } from "./build-worker.mjs";
 import { IndexCache, type TileIndex } from "./cache";
 import { loadCoarseCells } from "./coarse-cells";
 import { encodeTile } from "./encode";
@@ -112,14 +113,17 @@ export class TileService {
     // The records are read after the version, so an index may hold slightly newer data than its
     // key says; the next version bump replaces it, and nothing older is ever served as newer.
     const canonical = canonicalFilters(filters);
-    return this.cache.get({ speciesId, dataVersion, filters: canonical }, () => {
+    return this.cache.get({ speciesId, dataVersion, filters: canonical }, (previous) => {
       const cells = canonical === DEFAULT_CANONICAL ? loadCoarseCells(speciesId, dataVersion) : null;
-      return buildInWorker(() => loadRecords(speciesId, filters), cells);
+      // After a vetting only categories change: the previous exact band is recounted, not rebuilt.
+      const previousExact = previous?.bands[EXACT_BAND].then((b) => b.band) ?? null;
+      return buildInWorker(() => loadRecords(speciesId, filters), cells, previousExact);
     });
   }
 }
 
 const DEFAULT_CANONICAL = canonicalFilters(DEFAULT_FILTERS);
+const EXACT_BAND = BANDS.findIndex((b) => b.cellBits === 0);
 
 let shared: TileService | undefined;
 
