@@ -139,6 +139,15 @@ test("experts vet areas on the map; the clusters recolour without a reload; over
   await expect.poll(async () => (await drawnTotals(alice)).contentious, { timeout: 30_000 }).toBeGreaterThan(0);
   await expect(alice.getByTestId("vetting-item")).toHaveCount(2);
 
+  // Bob rewords his comment: no category changes, yet Alice's open page shows the new words within
+  // seconds (the species' vettingsVersion moves; its dataVersion does not).
+  await bob.getByTestId("vetting-list").getByRole("button", { name: /^Edit the known valid vetting/ }).click();
+  const bobForm = bob.getByTestId("vetting-form");
+  await bobForm.getByLabel("Comment (optional)").fill("a breeding pair, seen twice");
+  await bobForm.getByRole("button", { name: "Save changes" }).click();
+  await expect(bob.getByTestId("vetting-notice")).toContainText("Vetting saved");
+  await expect(alice.getByTestId("vetting-list")).toContainText("a breeding pair, seen twice", { timeout: 15_000 });
+
   // Alice follows her /vettings "Edit area" link: the map opens her vetting for editing.
   await alice.goto("/vettings");
   await alice.getByRole("row").filter({ hasText: species.scientificName }).getByRole("link", { name: /Edit the area/ }).click();

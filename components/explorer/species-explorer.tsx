@@ -102,6 +102,7 @@ export function SpeciesExplorer({ initialSpeciesId, initialView, styleUrl }: Pro
           <SpeciesMap
             speciesId={species.isError ? null : speciesId}
             dataVersion={species.data?.dataVersion}
+            vettingsVersion={species.data?.vettingsVersion}
             filters={filters}
             styleUrl={styleUrl}
             initialView={initialView.map}

@@ -14,6 +14,7 @@ interface Props {
   speciesId: number | null;
   /** The species' data version: a new one re-loads the tiles (a sync or a vetting changed them). */
   dataVersion: number | undefined;
+  vettingsVersion: string | undefined;
   filters: ViewFilters;
   styleUrl?: string;
   initialView: MapPosition | null;
@@ -25,7 +26,7 @@ type PopupContent = { kind: "record"; id: number } | { kind: "stack"; at: { lon:
 /** Click tolerance for stacks: about the donut's radius, in degrees at the current zoom. */
 const degreesPerPixel = (zoom: number) => 360 / (512 * 2 ** zoom);
 
-export function SpeciesMap({ speciesId, dataVersion, filters, styleUrl, initialView, onViewChange }: Props) {
+export function SpeciesMap({ speciesId, dataVersion, vettingsVersion, filters, styleUrl, initialView, onViewChange }: Props) {
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const [occurrences, setOccurrences] = useState<"none" | "loading" | "ready">("none");
   const [popup, setPopup] = useState<{ lngLat: [number, number]; content: PopupContent } | null>(null);
@@ -126,7 +127,7 @@ export function SpeciesMap({ speciesId, dataVersion, filters, styleUrl, initialV
   return (
     <div className="absolute inset-0" data-testid="species-map" data-occurrences={occurrences} data-tiles-url={url ?? ""}>
       <MapView styleUrl={styleUrl} initialView={initialView} onMap={onMap} />
-      {map && speciesId !== null && <VettingOverlay key={speciesId} map={map} speciesId={speciesId} dataVersion={dataVersion} beneath={RECORD_LAYER} onActiveChange={onVettingActive} />}
+      {map && speciesId !== null && <VettingOverlay key={speciesId} map={map} speciesId={speciesId} vettingsVersion={vettingsVersion} beneath={RECORD_LAYER} onActiveChange={onVettingActive} />}
       {popup &&
         popupNode &&
         speciesId !== null &&

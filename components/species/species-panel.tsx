@@ -106,7 +106,7 @@ export function SpeciesPanel({ speciesId, filters, onFiltersChange }: Props) {
           </p>
           <Legend shown={filters.classifications} counts={summary.data?.categories} onToggle={toggle} />
           <FilterControls filters={filters} onChange={onFiltersChange} />
-          <VettingList speciesId={s.id} dataVersion={s.dataVersion} />
+          <VettingList speciesId={s.id} vettingsVersion={s.vettingsVersion} />
           <section aria-labelledby="per-year">
             <h3 id="per-year" className={`${heading} mb-1`}>
               Records per year

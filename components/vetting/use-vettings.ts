@@ -11,17 +11,15 @@ export const vettingsKey = (speciesId: number) => ["vettings", speciesId] as con
 
 /**
  * A species' live vettings (GET /api/vettings?speciesId=), drawn as outlines. Asked for again with
- * each new data version of the species, so other experts' vettings appear once they have been
- * applied, and every half minute besides: a vetting that changes no record's category does not
- * move the version.
+ * each new `vettingsVersion` of the species (which the page polls), so any expert's new, changed
+ * or deleted vetting appears on every open page within seconds, a comment-only change included.
  */
-export function useVettings(speciesId: number, dataVersion: number | undefined) {
+export function useVettings(speciesId: number, vettingsVersion: string | undefined) {
   return useQuery({
-    queryKey: [...vettingsKey(speciesId), dataVersion],
+    queryKey: [...vettingsKey(speciesId), vettingsVersion],
     queryFn: () => requestJson<Vetting[]>("GET", `/api/vettings?speciesId=${speciesId}`),
-    enabled: dataVersion !== undefined,
+    enabled: vettingsVersion !== undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: 30_000,
   });
 }
 

@@ -17,9 +17,9 @@ function LineSwatch({ colour, dashed }: { colour: string; dashed: boolean }) {
  * The panel's legend for vetted areas and the list of them, in text (what hovering an outline
  * tells, for keyboards and screen readers), with Edit on the signed-in expert's own.
  */
-export function VettingList({ speciesId, dataVersion }: { speciesId: number; dataVersion: number }) {
+export function VettingList({ speciesId, vettingsVersion }: { speciesId: number; vettingsVersion: string }) {
   const user = useCurrentUser().data;
-  const vettings = useVettings(speciesId, dataVersion);
+  const vettings = useVettings(speciesId, vettingsVersion);
   const list = vettings.data ?? [];
   const editable = (authorId: string) => !!user && canVet(user) && (authorId === user.id || user.role === "admin");
 

@@ -13,7 +13,7 @@ import { hideOutlines, outlineFeatures, showOutlines } from "./vetting-outlines"
 interface Props {
   map: MapLibreMap;
   speciesId: number;
-  dataVersion: number | undefined;
+  vettingsVersion: string | undefined;
   /** Layer the outlines go beneath (the occurrences), when it is on the map. */
   beneath: string;
   /** While a vetting is open the map's own clicks (popups, cluster zoom) stand aside for drawing. */
@@ -28,9 +28,9 @@ const mayEdit = (user: CurrentUser, v: Vetting) => v.author.id === user.id || us
  * Vetting on the species map: everyone sees the species' vettings as outlines (author and date on
  * hover); experts and admins also get "Vet an area", and `?vetting={id}` opens one for editing.
  */
-export function VettingOverlay({ map, speciesId, dataVersion, beneath, onActiveChange }: Props) {
+export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onActiveChange }: Props) {
   const user = useCurrentUser().data;
-  const vettings = useVettings(speciesId, dataVersion);
+  const vettings = useVettings(speciesId, vettingsVersion);
   const write = useVettingWrite(speciesId);
   const resetWrite = write.reset;
   const [session, setSession] = useState<Session | null>(null);

@@ -17,6 +17,11 @@ export interface SpeciesDetail {
    * dataVersion are about to change, so clients ask again sooner and say so.
    */
   reclassifying: boolean;
+  /**
+   * Changes whenever any of the species' vettings is created, changed (a comment included) or
+   * deleted, whether or not a category moved: clients fetch the outlines again on it.
+   */
+  vettingsVersion: string;
 }
 
 /** One species with its stored counts, or null when there is no such species. */
@@ -24,7 +29,11 @@ export async function getSpecies(id: number): Promise<SpeciesDetail | null> {
   const { rows } = await pool().query(
     `SELECT id, guid, scientific_name, common_name, occurrence_count, known_valid_count, assumed_valid_count,
             assumed_invalid_count, known_invalid_count, contentious_count, data_version, last_synced_at,
-            EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying
+            EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying,
+            -- A digest, not the latest time: a change committed after a later-started one still
+            -- shows. Every write through Edgar sets updated_at; the comment is in for SQL edits.
+            (SELECT left(md5(coalesce(string_agg(concat_ws('/', v.id, v.updated_at, v.deleted_at, v.classification, v.comment), ',' ORDER BY v.id), '')), 16)
+               FROM vettings v WHERE v.species_id = s.id) AS vettings_version
        FROM species s WHERE id = $1`,
     [id],
   );
@@ -46,5 +55,6 @@ export async function getSpecies(id: number): Promise<SpeciesDetail | null> {
     dataVersion: r.data_version,
     lastSyncedAt: r.last_synced_at ? (r.last_synced_at as Date).toISOString() : null,
     reclassifying: r.reclassifying,
+    vettingsVersion: r.vettings_version,
   };
 }

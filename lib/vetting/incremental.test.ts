@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { bboxOf } from "@/lib/geometry/bbox";
 import { Rng } from "@/lib/simulator/prng";
-import { getSpecies } from "@/lib/species/detail";
 import { applyVettings } from "./apply";
 import { classify, type LiveVetting } from "./classify";
 import { insertRecords, insertSpecies, insertUser, speciesStats } from "./test-fixtures";
@@ -113,19 +112,6 @@ describe("incremental re-classification", () => {
     // Once deleted, nothing it could still do: a later change to the dead row queues nothing.
     await db.pool.query("UPDATE vettings SET classification = $2 WHERE id = $1", [id, KI]);
     expect(await queued(sp)).toHaveLength(4);
-  });
-
-  it("the species says it is re-classifying from the change until its run has committed", async () => {
-    const sp = await insertSpecies(db.pool, "Status test");
-    const reclassifying = async () => (await getSpecies(sp))!.reclassifying;
-    expect(await reclassifying()).toBe(false);
-    const id = await createVetting(sp, "alice", KI, box(0, 0, 10, 10));
-    expect(await reclassifying()).toBe(true);
-    await applyVettings(db.pool, sp);
-    expect(await reclassifying()).toBe(false);
-    // A comment queues no work, so there is nothing to wait for.
-    await db.pool.query("UPDATE vettings SET comment = 'a note only' WHERE id = $1", [id]);
-    expect(await reclassifying()).toBe(false);
   });
 
   it("re-tests only the queued boxes; a full pass re-tests every vetted record", async () => {

@@ -73,6 +73,7 @@ describe("GET /api/species/{id}", () => {
       dataVersion: 7,
       lastSyncedAt: "2026-01-02T03:04:05.000Z",
       reclassifying: false,
+      vettingsVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
     });
     expect(body.counts.assumedValid).toBeGreaterThan(0);
   });
