@@ -3,9 +3,8 @@
 import type { Polygon } from "geojson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { bboxOf } from "@/lib/geometry/bbox";
 import { applyVettings } from "@/lib/vetting/apply";
-import { insertSpecies, insertUser } from "@/lib/vetting/test-fixtures";
+import { insertSpecies, insertUser, insertVetting } from "@/lib/vetting/test-fixtures";
 import { getSpecies } from "./detail";
 
 const KNOWN_INVALID = 4;
@@ -18,14 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-async function createVetting(speciesId: number): Promise<number> {
-  const { rows } = await db.pool.query<{ id: number }>(
-    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat)
-     VALUES ($1, 'alice', $2, $3, $4, $5, $6, $7) RETURNING id`,
-    [speciesId, KNOWN_INVALID, JSON.stringify(area), ...bboxOf(area)],
-  );
-  return rows[0].id;
-}
+const createVetting = (speciesId: number) => insertVetting(db.pool, speciesId, "alice", KNOWN_INVALID, area);
 
 describe("species detail and vettings", () => {
   it("says it is re-classifying from a vetting change until its run has committed", async () => {

@@ -2,7 +2,7 @@ import type { Polygon } from "geojson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { applyVettings } from "./apply";
-import { insertRecords, insertSpecies, insertUser } from "./test-fixtures";
+import { insertRecords, insertSpecies, insertUser, insertVetting } from "./test-fixtures";
 
 const KV = 1, AV = 2, AI = 3, KI = 4;
 
@@ -18,16 +18,6 @@ beforeAll(async () => {
   await insertUser(db.pool, "bob", "expert");
 });
 afterAll(() => db.drop());
-
-async function insertVetting(speciesId: number, authorId: string, classification: number, area: Polygon, updatedAt: string) {
-  const [[x0, y0], , [x1, y1]] = area.coordinates[0];
-  const { rows } = await db.pool.query<{ id: number }>(
-    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [speciesId, authorId, classification, JSON.stringify(area), x0, y0, x1, y1, updatedAt],
-  );
-  return rows[0].id;
-}
 
 async function state(ids: number[]) {
   const { rows } = await db.pool.query<{ classification: number; contentious: boolean }>(
@@ -59,8 +49,8 @@ describe("applyVettings", () => {
     const [otherRecord] = await insertRecords(db.pool, other, [{ lon: 1, lat: 1, rating: AV }]);
 
     expect(await applyVettings(db.pool, sp)).toEqual({ changed: 0 });
-    const v1 = await insertVetting(sp, "alice", KV, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
-    const v2 = await insertVetting(sp, "bob", KI, box(5, 5, 15, 15), "2025-02-01T00:00:00Z");
+    const v1 = await insertVetting(db.pool, sp, "alice", KV, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
+    const v2 = await insertVetting(db.pool, sp, "bob", KI, box(5, 5, 15, 15), "2025-02-01T00:00:00Z");
 
     expect(await applyVettings(db.pool, sp)).toEqual({ changed: 2 });
     expect(await state(ids)).toEqual([
@@ -108,7 +98,7 @@ describe("applyVettings", () => {
   it("runs inside a caller's transaction on a client, and its rollback undoes the work", async () => {
     const sp = await insertSpecies(db.pool, "Aus tx");
     const ids = await insertRecords(db.pool, sp, [{ lon: 1, lat: 1, rating: AV }]);
-    await insertVetting(sp, "alice", KI, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
+    await insertVetting(db.pool, sp, "alice", KI, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
     const client = await db.pool.connect();
     try {
       await client.query("BEGIN");
@@ -129,8 +119,8 @@ describe("applyVettings", () => {
     const points = Array.from({ length: 500 }, (_, i) => ({ lon: i % 20, lat: Math.floor(i / 20), rating: AV }));
     await insertRecords(db.pool, a, points);
     await insertRecords(db.pool, b, points);
-    await insertVetting(a, "alice", KI, box(0, 0, 9.5, 30), "2025-01-01T00:00:00Z");
-    await insertVetting(b, "bob", KV, box(0, 0, 4.5, 30), "2025-01-01T00:00:00Z");
+    await insertVetting(db.pool, a, "alice", KI, box(0, 0, 9.5, 30), "2025-01-01T00:00:00Z");
+    await insertVetting(db.pool, b, "bob", KV, box(0, 0, 4.5, 30), "2025-01-01T00:00:00Z");
     const results = await Promise.all([applyVettings(db.pool, a), applyVettings(db.pool, a), applyVettings(db.pool, b)]);
     // Exactly one of the two runs for `a` did the work; the other found nothing left to change.
     expect(results.map((r) => r.changed).sort((x, y) => x - y)).toEqual([0, 125, 250]);

@@ -7,7 +7,7 @@ import { bboxOf } from "@/lib/geometry/bbox";
 import { Rng } from "@/lib/simulator/prng";
 import { applyVettings } from "./apply";
 import { classify, type LiveVetting } from "./classify";
-import { insertRecords, insertSpecies, insertUser, speciesStats } from "./test-fixtures";
+import { insertRecords, insertSpecies, insertUser, insertVetting, speciesStats } from "./test-fixtures";
 
 const KV = 1, AV = 2, AI = 3, KI = 4;
 
@@ -24,15 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.drop());
 
-/** Writes a vetting as the API does (bounding box and updated_at with it); returns its id. */
-async function createVetting(speciesId: number, authorId: string, classification: number, area: Polygon): Promise<number> {
-  const { rows } = await db.pool.query<{ id: number }>(
-    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [speciesId, authorId, classification, JSON.stringify(area), ...bboxOf(area), new Date((clock += 1000))],
-  );
-  return rows[0].id;
-}
+/** A vetting a second later than the last one (recency decides between covering vettings); its id. */
+const createVetting = (speciesId: number, authorId: string, classification: number, area: Polygon) =>
+  insertVetting(db.pool, speciesId, authorId, classification, area, new Date((clock += 1000)));
 
 async function patchVetting(id: number, change: { classification?: number; area?: Polygon; comment?: string }) {
   const area = change.area ?? null;

@@ -1,5 +1,7 @@
 // Rows for the vetting tests, written with plain SQL (the tests' own pool).
 import type pg from "pg";
+import { bboxOf } from "@/lib/geometry/bbox";
+import type { Area } from "@/lib/geometry/point-in-area";
 import { refreshSpeciesStats } from "@/lib/species/stats";
 
 export async function insertUser(db: pg.Pool, id: string, role: "researcher" | "expert" | "admin"): Promise<string> {
@@ -11,6 +13,23 @@ export async function insertSpecies(db: pg.Pool, scientificName: string): Promis
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO species (guid, scientific_name) VALUES ($1, $2) RETURNING id`,
     [`urn:test:${scientificName}`, scientificName],
+  );
+  return rows[0].id;
+}
+
+/** A vetting as the API stores it (its bounding box beside the area); updated now unless given. */
+export async function insertVetting(
+  db: pg.Pool,
+  speciesId: number,
+  authorId: string,
+  classification: number,
+  area: Area,
+  updatedAt: Date | string | null = null,
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9, now())) RETURNING id`,
+    [speciesId, authorId, classification, JSON.stringify(area), ...bboxOf(area), updatedAt],
   );
   return rows[0].id;
 }
