@@ -25,7 +25,7 @@ type Counts = Record<(typeof CLASSIFICATIONS)[number], number>;
 /** The same records Edgar's default tiles show (duplicates hidden), with the fields the map styles by. */
 export async function speciesGeojson(db: pg.Pool, speciesId: number): Promise<string> {
   const { rows } = await db.query<{ id: number; lon: number; lat: number; classification: number; contentious: boolean }>(
-    `SELECT id, lon, lat, classification, contentious FROM occurrences
+    `SELECT id, lon, lat, classification, contentious FROM classified_occurrences
      WHERE species_id = $1 AND lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180 AND duplicate_status <> $2`,
     [speciesId, DUPLICATE_STATUS.indexOf("D")],
   );

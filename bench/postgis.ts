@@ -125,7 +125,7 @@ async function measure(db: pg.Client, url: string, major: string, o: PostgisOpti
     try {
       await pipeline(
         from.query(
-          copyTo(`COPY (SELECT id, classification, contentious, duplicate_status, lat, lon FROM occurrences
+          copyTo(`COPY (SELECT id, classification, contentious, duplicate_status, lat, lon FROM classified_occurrences
                   WHERE species_id = ${Number(o.speciesId)} AND lat BETWEEN -85 AND 85 AND lon BETWEEN -180 AND 180) TO STDOUT`),
         ),
         db.query(copyFrom("COPY occ FROM STDIN")),

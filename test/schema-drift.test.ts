@@ -11,7 +11,8 @@ afterAll(() => db.drop());
 async function migratedColumns(): Promise<DeclaredColumn[]> {
   const { rows } = await db.pool.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
     `SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns
-     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
+     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
+       AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE')`,
   );
   return rows.map((r) => ({ table: r.table_name, column: r.column_name, type: r.udt_name, nullable: r.is_nullable === "YES" }));
 }

@@ -69,7 +69,7 @@ export const COLUMNS: readonly { name: string; value: (r: DownloadRow, s: Downlo
  * The query's FROM and select list; only public positions (occurrences.lat/lon), never
  * sensitive_coordinates. An image is listed only once its licence is known, as in the UI.
  */
-export const DOWNLOAD_FROM = `occurrences o
+export const DOWNLOAD_FROM = `classified_occurrences o
   LEFT JOIN datasets d ON d.id = o.dataset_id
   LEFT JOIN occurrence_images i ON i.occurrence_id = o.id AND i.license IS NOT NULL`;
 export const DOWNLOAD_SELECT = `o.source_id, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS event_date, o.year, o.basis_of_record,

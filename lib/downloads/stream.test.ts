@@ -27,7 +27,7 @@ async function text(speciesId: number, format: DownloadFormat, query = "", batch
 }
 
 const sqlCount = async (where: string) =>
-  Number((await db.pool.query(`SELECT count(*) FROM occurrences WHERE species_id = $1 AND ${where}`, [species])).rows[0].count);
+  Number((await db.pool.query(`SELECT count(*) FROM classified_occurrences WHERE species_id = $1 AND ${where}`, [species])).rows[0].count);
 
 describe("downloads", () => {
   it.each([

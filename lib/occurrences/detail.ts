@@ -55,7 +55,7 @@ async function loadRow(id: number) {
             o.year, o.basis_of_record, o.uncertainty_m, o.lat, o.lon, o.sensitive, o.duplicate_status, o.classification, o.contentious,
             d.uid AS dataset_uid, d.name AS dataset_name, d.provider_name, d.license AS dataset_license,
             i.thumbnail_url, i.image_url, i.creator, i.rights_holder, i.license AS image_license, i.image_id, i.fetched_at
-       FROM occurrences o
+       FROM classified_occurrences o
        JOIN species s ON s.id = o.species_id
        LEFT JOIN datasets d ON d.id = o.dataset_id
        LEFT JOIN occurrence_images i ON i.occurrence_id = o.id

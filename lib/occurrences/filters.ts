@@ -28,7 +28,7 @@ export function parseRecordFilters(params: URLSearchParams): RecordFilters {
 }
 
 /**
- * The condition selecting a species' records under the filters, on table alias `o`, with bind
+ * The condition selecting a species' records under the filters, on alias `o` of classified_occurrences, with bind
  * parameters numbered from `first`. Records without coordinates are included (downloads keep them).
  */
 export function filterCondition(speciesId: number, f: RecordFilters, first = 1): { sql: string; params: unknown[] } {

@@ -36,14 +36,14 @@ export async function recordsAt(speciesId: number, filters: RecordFilters, q: St
   const c = filterCondition(speciesId, filters, 5);
   const { rows } = await pool().query(
     `WITH here AS (
-       SELECT o.lon, o.lat FROM occurrences o
+       SELECT o.lon, o.lat FROM classified_occurrences o
         WHERE ${c.sql} AND o.lon BETWEEN $1::float8 - $3::float8 AND $1::float8 + $3::float8
           AND o.lat BETWEEN $2::float8 - $3::float8 AND $2::float8 + $3::float8
         ORDER BY (o.lon - $1::float8) ^ 2 + (o.lat - $2::float8) ^ 2 LIMIT 1
      )
      SELECT o.id, to_char(o.event_date, 'YYYY-MM-DD') AS event_date, o.basis_of_record, o.classification, o.contentious,
             here.lon, here.lat, count(*) OVER ()::int AS total
-       FROM occurrences o JOIN here ON o.lon = here.lon AND o.lat = here.lat
+       FROM classified_occurrences o JOIN here ON o.lon = here.lon AND o.lat = here.lat
       WHERE ${c.sql}
       ORDER BY o.event_date DESC NULLS LAST, o.id
       LIMIT $4::int`,

@@ -1,5 +1,6 @@
 // Rows for the species, occurrence and download tests, written with plain SQL on the test's pool.
 import type pg from "pg";
+import { generated, setClassifications } from "@/lib/vetting/test-states";
 
 export async function addSpecies(
   db: pg.Pool,
@@ -38,10 +39,11 @@ export interface RecordSpec {
 
 export async function addRecord(db: pg.Pool, speciesId: number, r: RecordSpec = {}): Promise<{ id: number; uuid: string }> {
   const classification = r.classification ?? 2;
+  const rating = classification === 1 || classification === 4 ? 2 : classification;
   const { rows } = await db.query<{ id: number; uuid: string }>(
     `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, event_date, basis_of_record, uncertainty_m,
-                              duplicate_status, sensitive, dataset_id, rating, classification, contentious)
-     VALUES ($1, 1, gen_random_uuid(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id, source_id AS uuid`,
+                              duplicate_status, sensitive, dataset_id, rating)
+     VALUES ($1, 1, gen_random_uuid(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, source_id AS uuid`,
     [
       speciesId,
       r.lat === undefined ? -33.865 : r.lat,
@@ -53,11 +55,10 @@ export async function addRecord(db: pg.Pool, speciesId: number, r: RecordSpec = 
       r.duplicateStatus ?? 0,
       r.sensitive ?? false,
       r.datasetId ?? null,
-      classification === 1 || classification === 4 ? 2 : classification,
-      classification,
-      r.contentious ?? false,
+      rating,
     ],
   );
+  await setClassifications(db, speciesId, [{ id: rows[0].id, rating, classification, contentious: r.contentious ?? false }]);
   return rows[0];
 }
 
@@ -66,14 +67,16 @@ export async function addRecord(db: pg.Pool, speciesId: number, r: RecordSpec = 
  * category, every 11th a duplicate ('D'), every 13th contentious, every 97th without coordinates.
  */
 export async function addManyRecords(db: pg.Pool, speciesId: number, n: number, datasetId: number | null = null): Promise<void> {
-  await db.query(
-    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, duplicate_status, dataset_id, rating, classification, contentious)
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, duplicate_status, dataset_id, rating)
      SELECT $1, 1, gen_random_uuid(),
        CASE WHEN g % 97 = 0 THEN NULL ELSE -40 + (g % 89) * 0.2 END,
        CASE WHEN g % 97 = 0 THEN NULL ELSE 140 + (g % 83) * 0.15 END,
        CASE WHEN g % 50 = 0 THEN NULL ELSE 1950 + g % 70 END, 1,
-       CASE WHEN g % 11 = 0 THEN 3 ELSE 0 END, $3, 2, 1 + g % 4, g % 13 = 0
-     FROM generate_series(1, $2) g`,
+       CASE WHEN g % 11 = 0 THEN 3 ELSE 0 END, $3, 2
+     FROM generate_series(1, $2) g ORDER BY g
+     RETURNING id`,
     [speciesId, n, datasetId],
   );
+  await setClassifications(db, speciesId, generated(rows, (g) => [1 + (g % 4), g % 13 === 0]));
 }

@@ -16,7 +16,7 @@ afterAll(() => db.drop());
 
 const summarise = async (query: string) => (await speciesSummary(species, parseRecordFilters(new URLSearchParams(query))))!;
 const count = async (where: string) =>
-  Number((await db.pool.query(`SELECT count(*) FROM occurrences WHERE species_id = $1 AND ${where}`, [species])).rows[0].count);
+  Number((await db.pool.query(`SELECT count(*) FROM classified_occurrences WHERE species_id = $1 AND ${where}`, [species])).rows[0].count);
 
 describe("species summary", () => {
   it("matching: every filter, as the download and the tiles select records", async () => {

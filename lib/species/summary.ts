@@ -33,7 +33,7 @@ export async function speciesSummary(speciesId: number, filters: RecordFilters):
   const condition = filterCondition(speciesId, { ...filters, yearFrom: null, yearTo: null, classifications: [1, 2, 3, 4] });
   const { rows } = await pool().query<{ year: number | null; classification: number; contentious: boolean; mapped: boolean; n: number }>(
     `SELECT o.year, o.classification, o.contentious, coalesce(o.lat BETWEEN -90 AND 90 AND o.lon BETWEEN -180 AND 180, false) AS mapped, count(*)::int AS n
-       FROM occurrences o WHERE ${condition.sql}
+       FROM classified_occurrences o WHERE ${condition.sql}
       GROUP BY 1, 2, 3, 4`,
     condition.params,
   );

@@ -32,13 +32,16 @@ export class SpeciesRefresher {
   }
 }
 
-/** THE call site of vetting re-classification during a sync: species with live vettings only. */
+/**
+ * THE call site of vetting re-classification during a sync: species with live vettings, and
+ * species with stored states (which a record that moved in may find stale).
+ */
 export async function reclassifyVetted(pool: pg.Pool, speciesIds: readonly number[] | null): Promise<void> {
   const { rows } = await pool.query<{ species_id: number }>(
-    speciesIds === null
-      ? "SELECT DISTINCT species_id FROM vettings WHERE deleted_at IS NULL"
-      : "SELECT DISTINCT species_id FROM vettings WHERE deleted_at IS NULL AND species_id = ANY($1::int[])",
-    speciesIds === null ? [] : [speciesIds],
+    `SELECT species_id FROM vettings WHERE deleted_at IS NULL AND ($1::int[] IS NULL OR species_id = ANY($1))
+     UNION
+     SELECT species_id FROM classification_states WHERE $1::int[] IS NULL OR species_id = ANY($1)`,
+    [speciesIds],
   );
   for (const r of rows) await applyVettings(pool, r.species_id, { full: true });
 }

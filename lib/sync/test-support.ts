@@ -123,7 +123,7 @@ export function expectedCopy(sim: Simulator): Expected {
 export async function localCopy(db: pg.Pool): Promise<Map<string, ExpectedRecord & { classification: number }>> {
   const { rows } = await db.query(
     `SELECT o.source_id, s.guid, o.rating, o.classification, o.sensitive, o.duplicate_status, o.lat, o.lon, i.image_id, d.uid
-     FROM occurrences o JOIN species s ON s.id = o.species_id
+     FROM classified_occurrences o JOIN species s ON s.id = o.species_id
      LEFT JOIN occurrence_images i ON i.occurrence_id = o.id LEFT JOIN datasets d ON d.id = o.dataset_id`,
   );
   return new Map(
@@ -170,7 +170,7 @@ export async function staleSpeciesCounts(db: pg.Pool): Promise<unknown[]> {
      FROM species s LEFT JOIN (
        SELECT species_id, count(*)::int AS n, count(*) FILTER (WHERE classification = 2)::int AS av,
               count(*) FILTER (WHERE classification = 3)::int AS ai
-       FROM occurrences GROUP BY species_id) c ON c.species_id = s.id
+       FROM classified_occurrences GROUP BY species_id) c ON c.species_id = s.id
      WHERE s.occurrence_count <> COALESCE(c.n, 0) OR s.assumed_valid_count <> COALESCE(c.av, 0) OR s.assumed_invalid_count <> COALESCE(c.ai, 0)`,
   );
   return rows;

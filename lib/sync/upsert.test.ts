@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { classificationCode } from "@/lib/domain/codes";
+import { setClassifications } from "@/lib/vetting/test-states";
 import type { StagedRow } from "./prepare";
 import { deleteBySourceIds, upsertRows } from "./upsert";
 
@@ -68,17 +69,19 @@ describe("upsertRows", () => {
   });
 
   it("keeps vetted classifications of records that stay in their species, and follows moves", async () => {
-    await db.pool.query("UPDATE occurrences SET classification = $1, contentious = true WHERE source_id = $2", [classificationCode.known_invalid, uuid(1)]);
+    const { rows: vetted } = await db.pool.query("SELECT id, rating, species_id FROM occurrences WHERE source_id = $1", [uuid(1)]);
+    const [{ id, rating, species_id: speciesId }] = vetted;
+    await setClassifications(db.pool, speciesId, [{ id, rating, classification: classificationCode.known_invalid, contentious: true }]);
     const upd = await upsertRows(db.pool, [row(1, { lat: -31 })]);
     expect(upd.updated).toBe(1);
-    let { rows } = await db.pool.query("SELECT classification, contentious FROM occurrences WHERE source_id = $1", [uuid(1)]);
+    let { rows } = await db.pool.query("SELECT classification, contentious FROM classified_occurrences WHERE source_id = $1", [uuid(1)]);
     expect(rows[0]).toEqual({ classification: classificationCode.known_invalid, contentious: true });
 
     await db.pool.query("UPDATE species SET status = 'retired' WHERE id = $1", [a]);
     const moved = await upsertRows(db.pool, [row(1, { lat: -31, speciesId: b }), row(2, { imageId: "img-2b", speciesId: b })]);
     expect(moved.moves.get(a)?.get(b)).toBe(2);
     expect([...moved.touched].sort()).toEqual([a, b].sort());
-    ({ rows } = await db.pool.query("SELECT classification, contentious FROM occurrences WHERE source_id = $1", [uuid(1)]));
+    ({ rows } = await db.pool.query("SELECT classification, contentious FROM classified_occurrences WHERE source_id = $1", [uuid(1)]));
     expect(rows[0]).toEqual({ classification: classificationCode.assumed_valid, contentious: false });
     ({ rows } = await db.pool.query("SELECT status, accepted_species_id FROM species WHERE id = $1", [a]));
     expect(rows[0]).toEqual({ status: "merged", accepted_species_id: b });

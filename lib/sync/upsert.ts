@@ -9,7 +9,7 @@ import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
-import { classificationCode, SOURCES } from "@/lib/domain/codes";
+import { SOURCES } from "@/lib/domain/codes";
 import type { StagedRow } from "./prepare";
 
 export interface UpsertResult {
@@ -41,14 +41,12 @@ const STAGE = `CREATE TEMP TABLE IF NOT EXISTS sync_stage (
   accurate_lon double precision
 ) ON COMMIT DELETE ROWS`;
 
-const KNOWN = `${classificationCode.known_valid}, ${classificationCode.known_invalid}`;
-
-// Vetted classifications (known_*) survive a data update of a record that stays in its species;
-// applyVettings re-decides them for species with vettings after the batch. A record that moved
-// species starts from its rating: the old species' vettings say nothing about it.
+// What vettings decided is kept apart, per species and record id (classification_states), so it
+// survives a data update untouched; applyVettings re-decides it after the batch for species with
+// vettings or states, which also clears what a record that moved species left behind.
 const MERGE = `
 WITH cur AS (
-  SELECT s.*, o.id AS occ_id, o.species_id AS old_species_id, o.classification AS old_classification, o.contentious AS old_contentious,
+  SELECT s.*, o.id AS occ_id, o.species_id AS old_species_id,
     (o.species_id, o.dataset_id, o.lat, o.lon, o.uncertainty_m, o.event_date, o.year, o.basis_of_record, o.assertions,
      o.sensitive, o.duplicate_status, o.rating, i.image_id)
       IS DISTINCT FROM
@@ -65,18 +63,16 @@ upd AS (
   UPDATE occurrences o SET
     species_id = c.species_id, dataset_id = c.dataset_id, lat = c.lat, lon = c.lon, uncertainty_m = c.uncertainty_m,
     event_date = c.event_date, year = c.year, basis_of_record = c.basis_of_record, assertions = c.assertions,
-    sensitive = c.sensitive, duplicate_status = c.duplicate_status, rating = c.rating, source_loaded_at = c.source_loaded_at,
-    classification = CASE WHEN c.old_species_id = c.species_id AND c.old_classification IN (${KNOWN}) THEN c.old_classification ELSE c.rating END,
-    contentious = c.old_species_id = c.species_id AND c.old_contentious
+    sensitive = c.sensitive, duplicate_status = c.duplicate_status, rating = c.rating, source_loaded_at = c.source_loaded_at
   FROM cur c
   WHERE c.occ_id IS NOT NULL AND c.changed AND o.id = c.occ_id
   RETURNING o.id, c.old_species_id, c.species_id, c.image_id, c.sensitive, c.accurate_lat, c.accurate_lon
 ),
 ins AS (
   INSERT INTO occurrences (source, source_id, species_id, dataset_id, lat, lon, uncertainty_m, event_date, year,
-    basis_of_record, assertions, sensitive, duplicate_status, rating, classification, source_loaded_at)
+    basis_of_record, assertions, sensitive, duplicate_status, rating, source_loaded_at)
   SELECT ${SOURCES.ala}, c.source_id, c.species_id, c.dataset_id, c.lat, c.lon, c.uncertainty_m, c.event_date, c.year,
-    c.basis_of_record, c.assertions, c.sensitive, c.duplicate_status, c.rating, c.rating, c.source_loaded_at
+    c.basis_of_record, c.assertions, c.sensitive, c.duplicate_status, c.rating, c.source_loaded_at
   FROM cur c WHERE c.occ_id IS NULL
   RETURNING id, source_id, species_id
 ),

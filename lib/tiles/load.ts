@@ -30,7 +30,7 @@ export function recordsQuery(speciesId: number, f: TileFilters): string {
   if (f.yearTo !== null) where.push(`year <= ${int(f.yearTo)}`);
   if (f.duplicates === "hide") where.push(`duplicate_status <> ${int(DUPLICATE)}`);
   return `SELECT lon, lat, id, ((classification - 1) * 2 + contentious::int)::int2
-    FROM occurrences WHERE ${where.join(" AND ")}`;
+    FROM classified_occurrences WHERE ${where.join(" AND ")}`;
 }
 
 // Binary COPY: an 11-byte signature, flags and extension length, then per row a field count and

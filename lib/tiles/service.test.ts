@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { setClassifications, type Classified } from "@/lib/vetting/test-states";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { BANDS } from "./build-worker.mjs";
 import { IndexCache } from "./cache";
@@ -26,6 +27,15 @@ async function tile(svc: TileService, speciesId: number, z: number, x: number, y
   return { ...result, features: result.body ? decodeTile(result.body, z, x, y) : [] };
 }
 
+/** What a vetting does to categories: every record in category `from` becomes `to`, no record moves. */
+async function reclassify(speciesId: number, from: number, to: number, o: { flipContentious?: boolean } = {}) {
+  const { rows } = await db.pool.query<Classified>(
+    "SELECT id, rating, classification, contentious FROM classified_occurrences WHERE species_id = $1 AND classification = $2",
+    [speciesId, from],
+  );
+  await setClassifications(db.pool, speciesId, rows.map((r) => ({ ...r, classification: to, contentious: r.contentious !== (o.flipContentious ?? false) })));
+}
+
 describe("tile service", () => {
   it("z0 clusters add up to the species' records, per category", async () => {
     const { status, headers, features } = await tile(service(), species, 0, 0, 0);
@@ -49,9 +59,10 @@ describe("tile service", () => {
 
   it("shows single records at the deepest zoom with id, classification and contentious flag", async () => {
     const { rows } = await db.pool.query<{ id: number; lon: number; lat: number }>(
-      "INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, rating, classification, contentious) VALUES ($1, 1, gen_random_uuid(), -20.5, 120.25, 2000, 1, 2, 4, true) RETURNING id, lon, lat",
+      "INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, rating) VALUES ($1, 1, gen_random_uuid(), -20.5, 120.25, 2000, 1, 2) RETURNING id, lon, lat",
       [species],
     );
+    await setClassifications(db.pool, species, [{ id: rows[0].id, rating: 2, classification: 4, contentious: true }]);
     await db.pool.query("UPDATE species SET data_version = data_version + 1 WHERE id = $1", [species]);
     const { z, x, y } = tileOf(120.25, -20.5, 20);
     const { features } = await tile(service(), species, z, x, y);
@@ -109,7 +120,7 @@ describe("tile service", () => {
     expect((await svc.getTile({ speciesId: species, z: 0, x: 0, y: 0, filters: DEFAULT_FILTERS, ifNoneMatch: `"x", W/${before.headers.etag}` })).status).toBe(304);
 
     // What a vetting does: reclassify, then bump the version.
-    await db.pool.query("UPDATE occurrences SET classification = 1 WHERE species_id = $1 AND classification = 2", [species]);
+    await reclassify(species, 2, 1);
     const { rows } = await db.pool.query<{ v: number }>("UPDATE species SET data_version = data_version + 1 WHERE id = $1 RETURNING data_version AS v", [species]);
     // Within the version cache's time to live, a client naming the new version (as the map's `v`
     // parameter does) is what makes the service look again at once.
@@ -154,7 +165,7 @@ describe("tile service", () => {
     const built = await exactBand(v0);
 
     // What a vetting does: categories change, no record moves.
-    await db.pool.query("UPDATE occurrences SET classification = 4, contentious = NOT contentious WHERE species_id = $1 AND classification = 2", [sp]);
+    await reclassify(sp, 2, 4, { flipContentious: true });
     const v1 = await bump();
     expect(await exactTotals(v1)).toEqual(await dbTotals(db.pool, sp));
     const recounted = await exactBand(v1);
@@ -220,8 +231,8 @@ describe("tile service", () => {
     const sensitive = await insertSpecies(db.pool, "urn:tiles:sensitive");
     // Public positions generalised to 0.1°; the accurate ones lie 0.037° away.
     const { rows } = await db.pool.query<{ id: number; lon: number; lat: number }>(
-      `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, rating, classification, sensitive)
-       SELECT $1, 1, gen_random_uuid(), -30 - g * 0.5, 145 + g * 0.5, 2000, 1, 2, 2, true FROM generate_series(1, 20) g
+      `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, rating, sensitive)
+       SELECT $1, 1, gen_random_uuid(), -30 - g * 0.5, 145 + g * 0.5, 2000, 1, 2, true FROM generate_series(1, 20) g
        RETURNING id, lon, lat`,
       [sensitive],
     );

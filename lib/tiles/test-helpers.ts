@@ -2,6 +2,7 @@
 import { VectorTile } from "@mapbox/vector-tile";
 import Pbf from "pbf";
 import type pg from "pg";
+import { generated, setClassifications } from "@/lib/vetting/test-states";
 import { LAYER } from "./encode";
 
 export interface DecodedFeature {
@@ -50,15 +51,17 @@ export async function insertSpecies(db: pg.Pool, guid: string): Promise<number> 
  * contentious, every 101st without coordinates.
  */
 export async function insertRecords(db: pg.Pool, speciesId: number, n: number): Promise<void> {
-  await db.query(
-    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, duplicate_status, rating, classification, contentious)
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, year, basis_of_record, duplicate_status, rating)
      SELECT $1, 1, gen_random_uuid(),
        CASE WHEN g % 101 = 0 THEN NULL WHEN g % 7 = 0 THEN -33.865 ELSE -40 + (g % 97) * 0.2 + (g % 13) * 0.01 END,
        CASE WHEN g % 101 = 0 THEN NULL WHEN g % 7 = 0 THEN 151.209 ELSE 135 + (g % 89) * 0.2 END,
-       1950 + g % 70, 1, CASE WHEN g % 11 = 0 THEN 3 ELSE 0 END, 2, 1 + g % 4, g % 17 = 0
-     FROM generate_series(1, $2) g`,
+       1950 + g % 70, 1, CASE WHEN g % 11 = 0 THEN 3 ELSE 0 END, 2
+     FROM generate_series(1, $2) g ORDER BY g
+     RETURNING id`,
     [speciesId, n],
   );
+  await setClassifications(db, speciesId, generated(rows, (g) => [1 + (g % 4), g % 17 === 0]));
 }
 
 export interface Totals {
@@ -79,7 +82,7 @@ export async function dbTotals(db: pg.Pool, speciesId: number, where = "duplicat
        (count(*) FILTER (WHERE classification = 3))::int AS "assumedInvalid",
        (count(*) FILTER (WHERE classification = 4))::int AS "knownInvalid",
        (count(*) FILTER (WHERE contentious))::int AS contentious
-     FROM occurrences WHERE species_id = $1 AND lat IS NOT NULL AND lon IS NOT NULL AND ${where}`,
+     FROM classified_occurrences WHERE species_id = $1 AND lat IS NOT NULL AND lon IS NOT NULL AND ${where}`,
     [speciesId],
   );
   return rows[0];

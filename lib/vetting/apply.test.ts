@@ -2,7 +2,8 @@ import type { Polygon } from "geojson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { applyVettings } from "./apply";
-import { insertRecords, insertSpecies, insertUser, insertVetting } from "./test-fixtures";
+import { CHUNK_BITS } from "./states";
+import { insertRecords, insertSpecies, insertUser, insertVetting, recordStates, speciesStats } from "./test-fixtures";
 
 const KV = 1, AV = 2, AI = 3, KI = 4;
 
@@ -18,23 +19,6 @@ beforeAll(async () => {
   await insertUser(db.pool, "bob", "expert");
 });
 afterAll(() => db.drop());
-
-async function state(ids: number[]) {
-  const { rows } = await db.pool.query<{ classification: number; contentious: boolean }>(
-    `SELECT classification, contentious FROM occurrences WHERE id = ANY($1) ORDER BY array_position($1, id)`,
-    [ids],
-  );
-  return rows.map((r) => [r.classification, r.contentious]);
-}
-
-async function species(id: number) {
-  const { rows } = await db.pool.query(
-    `SELECT occurrence_count, known_valid_count, assumed_valid_count, assumed_invalid_count, known_invalid_count,
-            contentious_count, data_version FROM species WHERE id = $1`,
-    [id],
-  );
-  return rows[0];
-}
 
 describe("applyVettings", () => {
   it("reclassifies covered records, counts them, bumps data_version, and restores ratings on delete", async () => {
@@ -53,13 +37,13 @@ describe("applyVettings", () => {
     const v2 = await insertVetting(db.pool, sp, "bob", KI, box(5, 5, 15, 15), "2025-02-01T00:00:00Z");
 
     expect(await applyVettings(db.pool, sp)).toEqual({ changed: 2 });
-    expect(await state(ids)).toEqual([
+    expect(await recordStates(db.pool, ids)).toEqual([
       [KV, false],
       [KI, true],
       [AI, false],
       [AV, false],
     ]);
-    expect(await species(sp)).toEqual({
+    expect(await speciesStats(db.pool, sp)).toEqual({
       occurrence_count: 4,
       known_valid_count: 1,
       assumed_valid_count: 1,
@@ -69,15 +53,15 @@ describe("applyVettings", () => {
       data_version: 2,
     });
     // Another species' record at the same place is untouched.
-    expect(await state([otherRecord])).toEqual([[AV, false]]);
+    expect(await recordStates(db.pool, [otherRecord])).toEqual([[AV, false]]);
 
     // Idempotent: nothing changes, the version stays.
     expect(await applyVettings(db.pool, sp)).toEqual({ changed: 0 });
-    expect((await species(sp)).data_version).toBe(2);
+    expect((await speciesStats(db.pool, sp)).data_version).toBe(2);
 
     await db.pool.query(`UPDATE vettings SET deleted_at = now() WHERE id = $1`, [v2]);
     expect(await applyVettings(db.pool, sp)).toEqual({ changed: 1 });
-    expect(await state(ids)).toEqual([
+    expect(await recordStates(db.pool, ids)).toEqual([
       [KV, false],
       [KV, false],
       [AI, false],
@@ -86,13 +70,13 @@ describe("applyVettings", () => {
 
     await db.pool.query(`UPDATE vettings SET deleted_at = now() WHERE id = $1`, [v1]);
     expect(await applyVettings(db.pool, sp)).toEqual({ changed: 2 });
-    expect(await state(ids)).toEqual([
+    expect(await recordStates(db.pool, ids)).toEqual([
       [AV, false],
       [AI, false],
       [AI, false],
       [AV, false],
     ]);
-    expect(await species(sp)).toMatchObject({ known_valid_count: 0, assumed_valid_count: 2, assumed_invalid_count: 2, data_version: 4 });
+    expect(await speciesStats(db.pool, sp)).toMatchObject({ known_valid_count: 0, assumed_valid_count: 2, assumed_invalid_count: 2, data_version: 4 });
   });
 
   it("runs inside a caller's transaction on a client, and its rollback undoes the work", async () => {
@@ -104,13 +88,13 @@ describe("applyVettings", () => {
       await client.query("BEGIN");
       expect(await applyVettings(client, sp)).toEqual({ changed: 1 });
       await client.query("ROLLBACK");
-      expect(await state(ids)).toEqual([[AV, false]]);
+      expect(await recordStates(db.pool, ids)).toEqual([[AV, false]]);
       // And on an idle client it commits on its own.
       expect(await applyVettings(client, sp)).toEqual({ changed: 1 });
     } finally {
       client.release();
     }
-    expect(await state(ids)).toEqual([[KI, false]]);
+    expect(await recordStates(db.pool, ids)).toEqual([[KI, false]]);
   });
 
   it("serialises concurrent runs for one species and lets different species run together", async () => {
@@ -124,7 +108,34 @@ describe("applyVettings", () => {
     const results = await Promise.all([applyVettings(db.pool, a), applyVettings(db.pool, a), applyVettings(db.pool, b)]);
     // Exactly one of the two runs for `a` did the work; the other found nothing left to change.
     expect(results.map((r) => r.changed).sort((x, y) => x - y)).toEqual([0, 125, 250]);
-    expect(await species(a)).toMatchObject({ known_invalid_count: 250, assumed_valid_count: 250, data_version: 2 });
-    expect(await species(b)).toMatchObject({ known_valid_count: 125, assumed_valid_count: 375, data_version: 2 });
+    expect(await speciesStats(db.pool, a)).toMatchObject({ known_invalid_count: 250, assumed_valid_count: 250, data_version: 2 });
+    expect(await speciesStats(db.pool, b)).toMatchObject({ known_valid_count: 125, assumed_valid_count: 375, data_version: 2 });
+  });
+  it("keeps states packed: chunks only where vettings decided, none once no vetting is left, and a full run clears a departed record's byte", async () => {
+    const sp = await insertSpecies(db.pool, "Aus packed");
+    const elsewhere = await insertSpecies(db.pool, "Aus elsewhere");
+    const ids = await insertRecords(db.pool, sp, [{ lon: 1, lat: 1, rating: AV }, { lon: 30, lat: 30, rating: AV }]);
+    const chunks = async () =>
+      (await db.pool.query("SELECT chunk, get_byte(states, $2::int & 2047) AS b FROM classification_states WHERE species_id = $1", [sp, ids[0]])).rows;
+    expect(await chunks()).toEqual([]);
+
+    const v = await insertVetting(db.pool, sp, "alice", KI, box(0, 0, 10, 10), "2025-01-01T00:00:00Z");
+    await applyVettings(db.pool, sp);
+    expect(await chunks()).toEqual([{ chunk: ids[0] >> CHUNK_BITS, b: KI * 2 }]);
+
+    // The record moves to another species (a sync): there it is unvetted, and the full run the
+    // sync makes for its old species drops the byte it left behind.
+    await db.pool.query("UPDATE occurrences SET species_id = $2 WHERE id = $1", [ids[0], elsewhere]);
+    expect(await recordStates(db.pool, [ids[0]])).toEqual([[AV, false]]);
+    await applyVettings(db.pool, sp, { full: true });
+    expect(await chunks()).toEqual([]);
+
+    await db.pool.query("UPDATE occurrences SET species_id = $2 WHERE id = $1", [ids[0], sp]);
+    await applyVettings(db.pool, sp, { full: true });
+    expect(await recordStates(db.pool, ids)).toEqual([[KI, false], [AV, false]]);
+    await db.pool.query("UPDATE vettings SET deleted_at = now() WHERE id = $1", [v]);
+    await applyVettings(db.pool, sp);
+    expect(await chunks()).toEqual([]);
+    expect(await recordStates(db.pool, ids)).toEqual([[AV, false], [AV, false]]);
   });
 });

@@ -3,9 +3,9 @@ import { CLASSIFICATIONS, classificationCode } from "@/lib/domain/codes";
 import { bboxesIntersect, bboxOf, type BBox } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
 import { adjustSpeciesCounts, type CountDelta } from "@/lib/species/stats";
-import { classify, type LiveVetting } from "./classify";
-import { loadCandidates, type StoredRecords } from "./records";
-import { writeBack, type Outcome } from "./write-back";
+import { classify, type Classification, type LiveVetting, type SpeciesRecords } from "./classify";
+import { loadCandidates } from "./records";
+import { CHUNK_BITS, differingChunks, encodeState, readStates, setState, stateOf, writeStates, type States } from "./states";
 
 /** First key of the two-key advisory lock that serialises re-classification per species ('vett'). */
 export const VETTING_LOCK_CLASS = 0x76657474;
@@ -15,21 +15,22 @@ const MAX_CHANGED_BOXES = 64;
 
 export interface ApplyOptions {
   /**
-   * Re-test every record any live vetting covers or once covered, not only those inside the boxes
-   * the vettings trigger queued: for records that changed under the vettings (a sync).
+   * Re-test every record of the species, not only those inside the boxes the vettings trigger
+   * queued: for records that changed under the vettings (a sync).
    */
   full?: boolean;
 }
 
 /**
- * Re-classifies the records of one species from its live vettings and writes back only the rows
- * whose classification or contentious flag changed; when anything changed, moves the species'
- * counts by the difference and bumps its data_version (which invalidates its tiles).
+ * Re-classifies the records of one species from its live vettings and stores what changed in its
+ * packed states (lib/vetting/states.ts): a handful of 2 KB chunk rows, however many records
+ * changed. When anything changed, moves the species' counts by the difference and bumps its
+ * data_version (which invalidates its tiles).
  *
  * By default only records inside the boxes queued in vetting_changes (the old and new extent of
  * every vetting created, changed or deleted since the last run) are read: nothing outside them
  * can have changed. The queue is consumed in the same transaction, so a failed run leaves it for
- * the retry.
+ * the retry. A full run reads every record of the species and writes its states afresh.
  *
  * Idempotent, serialised per species (advisory lock) and safe to run for different species at
  * once. With a pool it runs in a transaction of its own; with a client already inside a
@@ -50,18 +51,18 @@ export async function applyVettings(
 
       const live = await loadLiveVettings(client, speciesId);
       const vettings = full ? live : live.filter((v) => queued.some((box) => bboxesIntersect(bboxOf(v.area), box)));
-      const stored = full
-        ? await loadCandidates(client, speciesId, vettings.map((v) => bboxOf(v.area)), { formerlyVetted: true })
-        : await loadCandidates(client, speciesId, queued, { formerlyVetted: false });
-      const next = classify(stored, vettings);
-
-      const changedAt = changedRows(stored, next);
-      // Counts and version move only with classifications: a run that changes nothing writes nothing.
-      if (changedAt.length > 0) {
-        await writeBack(client, speciesId, stored, next, changedAt);
-        await adjustSpeciesCounts(client, speciesId, countDelta(stored, next, changedAt), { bumpVersion: true });
+      const [records, states] = await Promise.all([loadCandidates(client, speciesId, full ? null : queued), readStates(client, speciesId)]);
+      const next = classify(records, vettings);
+      const { changed, delta, dirty } = compare(records, states, next);
+      // A full run writes every chunk afresh, so bytes of records that left the species go too.
+      const target: States = full ? new Map() : states;
+      for (const i of full ? records.id.keys() : changed) {
+        setState(target, records.id[i], encodeState(next.classification[i], next.contentious[i], records.rating[i]));
       }
-      return { changed: changedAt.length };
+      await writeStates(client, speciesId, target, full ? differingChunks(states, target) : dirty);
+      // Counts and version move only with classifications.
+      if (changed.length > 0) await adjustSpeciesCounts(client, speciesId, delta, { bumpVersion: true });
+      return { changed: changed.length };
     });
   } finally {
     if (client !== db) client.release();
@@ -77,35 +78,35 @@ async function takeQueuedBoxes(client: pg.PoolClient, speciesId: number): Promis
   return rows.map((r) => r.b);
 }
 
-function changedRows(stored: StoredRecords, next: Outcome): Int32Array {
-  const n = stored.id.length;
-  const changedAt = new Int32Array(n);
-  let changed = 0;
-  for (let i = 0; i < n; i++) {
-    if (next.classification[i] !== stored.classification[i] || next.contentious[i] !== stored.contentious[i]) {
-      changedAt[changed++] = i;
-    }
-  }
-  return changedAt.subarray(0, changed);
-}
-
-/** What the changed rows add to and take from each count: the species' counts stay exact without a recount. */
-function countDelta(stored: StoredRecords, next: Outcome, at: Int32Array): CountDelta {
+/**
+ * The records whose classification or contentious flag the new outcome changes, what that does to
+ * the species' counts, and the chunks their bytes are in.
+ */
+function compare(records: SpeciesRecords, states: States, next: Classification) {
   const byCode = new Int32Array(CLASSIFICATIONS.length + 1);
   let contentious = 0;
-  for (const i of at) {
-    byCode[stored.classification[i]]--;
+  const changed: number[] = [];
+  const dirty = new Set<number>();
+  for (let i = 0; i < records.id.length; i++) {
+    const state = stateOf(states, records.id[i]);
+    const was = state === 0 ? records.rating[i] : state >> 1;
+    const wasContentious = state & 1;
+    if (next.classification[i] === was && next.contentious[i] === wasContentious) continue;
+    changed.push(i);
+    dirty.add(records.id[i] >> CHUNK_BITS);
+    byCode[was]--;
     byCode[next.classification[i]]++;
-    contentious += next.contentious[i] - stored.contentious[i];
+    contentious += next.contentious[i] - wasContentious;
   }
   const c = classificationCode;
-  return {
+  const delta: CountDelta = {
     knownValid: byCode[c.known_valid],
     assumedValid: byCode[c.assumed_valid],
     assumedInvalid: byCode[c.assumed_invalid],
     knownInvalid: byCode[c.known_invalid],
     contentious,
   };
+  return { changed, delta, dirty };
 }
 
 function isPoolClient(db: pg.Pool | pg.PoolClient): db is pg.PoolClient {

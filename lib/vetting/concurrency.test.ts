@@ -105,7 +105,7 @@ describe(`${SUBMISSIONS} concurrent vetting submissions`, () => {
     // From scratch: the latest covering vetting (updatedAt, then id) decides; contentious when two authors disagree.
     const latestFirst = [...vettings].sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime() || b.id - a.id);
     const { rows: records } = await db.pool.query<{ id: number; lon: number | null; lat: number | null; rating: number; classification: number; contentious: boolean }>(
-      "SELECT id, lon, lat, rating, classification, contentious FROM occurrences WHERE species_id = $1 ORDER BY id",
+      "SELECT id, lon, lat, rating, classification, contentious FROM classified_occurrences WHERE species_id = $1 ORDER BY id",
       [species],
     );
     const wrong = records.flatMap((r) => {

@@ -50,7 +50,7 @@ async function queued(speciesId: number): Promise<number[][]> {
 /** Every record's [classification, contentious] as classify() decides it from scratch, and as stored. */
 async function expectedAndStored(speciesId: number) {
   const records = await db.pool.query<{ id: number; lat: number | null; lon: number | null; rating: number; classification: number; contentious: boolean }>(
-    "SELECT id, lat, lon, rating, classification, contentious FROM occurrences WHERE species_id = $1 ORDER BY id",
+    "SELECT id, lat, lon, rating, classification, contentious FROM classified_occurrences WHERE species_id = $1 ORDER BY id",
     [speciesId],
   );
   const vettings = await db.pool.query<{ id: number; author_id: string; classification: number; area: Polygon; updated_at: Date }>(
@@ -81,7 +81,7 @@ async function recount(speciesId: number) {
             count(*) FILTER (WHERE classification = ${AI})::int AS assumed_invalid_count,
             count(*) FILTER (WHERE classification = ${KI})::int AS known_invalid_count,
             count(*) FILTER (WHERE contentious)::int AS contentious_count
-       FROM occurrences WHERE species_id = $1`,
+       FROM classified_occurrences WHERE species_id = $1`,
     [speciesId],
   );
   return rows[0];

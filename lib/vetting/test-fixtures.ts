@@ -35,7 +35,7 @@ export async function insertVetting(
 }
 
 /**
- * Records at the given positions (null: no coordinates), classification = rating, and the
+ * Records at the given positions (null: no coordinates), no vetting decided yet, and the
  * species' counts brought up to date, as a sync leaves them.
  */
 export async function insertRecords(
@@ -44,8 +44,8 @@ export async function insertRecords(
   points: { lon: number | null; lat: number | null; rating: number }[],
 ): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, basis_of_record, rating, classification)
-     SELECT $1, 1, gen_random_uuid(), p.lat, p.lon, 1, p.rating, p.rating
+    `INSERT INTO occurrences (species_id, source, source_id, lat, lon, basis_of_record, rating)
+     SELECT $1, 1, gen_random_uuid(), p.lat, p.lon, 1, p.rating
        FROM unnest($2::real[], $3::real[], $4::int2[]) WITH ORDINALITY AS p(lon, lat, rating, n)
       ORDER BY p.n
      RETURNING id`,
@@ -58,7 +58,7 @@ export async function insertRecords(
 /** [classification, contentious] of each record, in the order of `ids`. */
 export async function recordStates(db: pg.Pool, ids: number[]): Promise<[number, boolean][]> {
   const { rows } = await db.query<{ classification: number; contentious: boolean }>(
-    `SELECT classification, contentious FROM occurrences WHERE id = ANY($1) ORDER BY array_position($1, id)`,
+    `SELECT classification, contentious FROM classified_occurrences WHERE id = ANY($1) ORDER BY array_position($1, id)`,
     [ids],
   );
   return rows.map((r) => [r.classification, r.contentious]);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   await db.pool.query(
     `UPDATE species s SET occurrence_count = c.n, assumed_valid_count = c.av, contentious_count = c.ct, data_version = 7, last_synced_at = '2026-01-02T03:04:05Z'
        FROM (SELECT count(*)::int AS n, (count(*) FILTER (WHERE classification = 2))::int AS av, (count(*) FILTER (WHERE contentious))::int AS ct
-               FROM occurrences WHERE species_id = $1) c WHERE s.id = $1`,
+               FROM classified_occurrences WHERE species_id = $1) c WHERE s.id = $1`,
     [species],
   );
 });
