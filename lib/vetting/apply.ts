@@ -3,14 +3,14 @@ import { CLASSIFICATIONS, classificationCode } from "@/lib/domain/codes";
 import { bboxesIntersect, bboxOf, type BBox } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
 import { adjustSpeciesCounts, type CountDelta } from "@/lib/species/stats";
-import { classify, type Classification, type LiveVetting, type SpeciesRecords } from "./classify";
-import { loadCandidates } from "./records";
+import { classifier, type Classification, type LiveVetting, type SpeciesRecords } from "./classify";
+import { candidateBatches } from "./records";
 import { CHUNK_BITS, differingChunks, encodeState, readStates, setState, stateOf, writeStates, type States } from "./states";
 
 /** First key of the two-key advisory lock that serialises re-classification per species ('vett'). */
 export const VETTING_LOCK_CLASS = 0x76657474;
 
-/** More queued boxes than this and one pass over every vetted record is cheaper than the OR list. */
+/** More queued boxes than this and one pass over every record of the species is cheaper than the OR list. */
 const MAX_CHANGED_BOXES = 64;
 
 export interface ApplyOptions {
@@ -51,18 +51,15 @@ export async function applyVettings(
 
       const live = await loadLiveVettings(client, speciesId);
       const vettings = full ? live : live.filter((v) => queued.some((box) => bboxesIntersect(bboxOf(v.area), box)));
-      const [records, states] = await Promise.all([loadCandidates(client, speciesId, full ? null : queued), readStates(client, speciesId)]);
-      const next = classify(records, vettings);
-      const { changed, delta, dirty } = compare(records, states, next);
+      const decide = classifier(vettings);
+      const states = await readStates(client, speciesId);
       // A full run writes every chunk afresh, so bytes of records that left the species go too.
-      const target: States = full ? new Map() : states;
-      for (const i of full ? records.id.keys() : changed) {
-        setState(target, records.id[i], encodeState(next.classification[i], next.contentious[i], records.rating[i]));
-      }
-      await writeStates(client, speciesId, target, full ? differingChunks(states, target) : dirty);
+      const changes = new Changes(states, full ? new Map() : states);
+      for await (const batch of candidateBatches(client, speciesId, full ? null : queued)) changes.add(batch, decide(batch));
+      await writeStates(client, speciesId, changes.target, full ? differingChunks(states, changes.target) : changes.dirty);
       // Counts and version move only with classifications.
-      if (changed.length > 0) await adjustSpeciesCounts(client, speciesId, delta, { bumpVersion: true });
-      return { changed: changed.length };
+      if (changes.count > 0) await adjustSpeciesCounts(client, speciesId, changes.delta(), { bumpVersion: true });
+      return { changed: changes.count };
     });
   } finally {
     if (client !== db) client.release();
@@ -79,34 +76,51 @@ async function takeQueuedBoxes(client: pg.PoolClient, speciesId: number): Promis
 }
 
 /**
- * The records whose classification or contentious flag the new outcome changes, what that does to
- * the species' counts, and the chunks their bytes are in.
+ * What a run changes, batch by batch: the records whose classification or contentious flag
+ * differ from what `before` says, what that does to the species' counts, the new bytes in
+ * `target` (every record's in a full run, whose target starts empty; the changed ones' otherwise,
+ * where target is `before` itself: each record's byte is read before it is written) and the
+ * chunks they are in.
  */
-function compare(records: SpeciesRecords, states: States, next: Classification) {
-  const byCode = new Int32Array(CLASSIFICATIONS.length + 1);
-  let contentious = 0;
-  const changed: number[] = [];
-  const dirty = new Set<number>();
-  for (let i = 0; i < records.id.length; i++) {
-    const state = stateOf(states, records.id[i]);
-    const was = state === 0 ? records.rating[i] : state >> 1;
-    const wasContentious = state & 1;
-    if (next.classification[i] === was && next.contentious[i] === wasContentious) continue;
-    changed.push(i);
-    dirty.add(records.id[i] >> CHUNK_BITS);
-    byCode[was]--;
-    byCode[next.classification[i]]++;
-    contentious += next.contentious[i] - wasContentious;
+class Changes {
+  count = 0;
+  readonly dirty = new Set<number>();
+  private readonly byCode = new Int32Array(CLASSIFICATIONS.length + 1);
+  private contentious = 0;
+
+  constructor(
+    private readonly before: States,
+    readonly target: States,
+  ) {}
+
+  add(records: SpeciesRecords, next: Classification): void {
+    const rewrite = this.target !== this.before;
+    for (let i = 0; i < records.id.length; i++) {
+      const id = records.id[i];
+      const state = stateOf(this.before, id);
+      const was = state === 0 ? records.rating[i] : state >> 1;
+      const wasContentious = state & 1;
+      const same = next.classification[i] === was && next.contentious[i] === wasContentious;
+      if (rewrite || !same) setState(this.target, id, encodeState(next.classification[i], next.contentious[i], records.rating[i]));
+      if (same) continue;
+      this.count++;
+      this.dirty.add(id >> CHUNK_BITS);
+      this.byCode[was]--;
+      this.byCode[next.classification[i]]++;
+      this.contentious += next.contentious[i] - wasContentious;
+    }
   }
-  const c = classificationCode;
-  const delta: CountDelta = {
-    knownValid: byCode[c.known_valid],
-    assumedValid: byCode[c.assumed_valid],
-    assumedInvalid: byCode[c.assumed_invalid],
-    knownInvalid: byCode[c.known_invalid],
-    contentious,
-  };
-  return { changed, delta, dirty };
+
+  delta(): CountDelta {
+    const c = classificationCode;
+    return {
+      knownValid: this.byCode[c.known_valid],
+      assumedValid: this.byCode[c.assumed_valid],
+      assumedInvalid: this.byCode[c.assumed_invalid],
+      knownInvalid: this.byCode[c.known_invalid],
+      contentious: this.contentious,
+    };
+  }
 }
 
 function isPoolClient(db: pg.Pool | pg.PoolClient): db is pg.PoolClient {

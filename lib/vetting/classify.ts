@@ -36,9 +36,11 @@ function byRecency(a: LiveVetting, b: LiveVetting): number {
  * - otherwise (including records without coordinates): its rating, not contentious.
  */
 export function classify(records: SpeciesRecords, vettings: readonly LiveVetting[]): Classification {
-  const n = records.id.length;
-  const classification = new Uint8Array(n);
-  const contentious = new Uint8Array(n);
+  return classifier(vettings)(records);
+}
+
+/** classify() with the vettings prepared once, for records that arrive in batches. */
+export function classifier(vettings: readonly LiveVetting[]): (records: SpeciesRecords) => Classification {
   const ordered = [...vettings].sort(byRecency);
   const index = new AreaIndex(ordered.map((v) => v.area));
   const classes = ordered.map((v) => v.classification);
@@ -48,21 +50,25 @@ export function classify(records: SpeciesRecords, vettings: readonly LiveVetting
     return authorIds.get(v.authorId)!;
   });
   const covering: number[] = [];
-  const { lat, lon, rating } = records;
-  for (let i = 0; i < n; i++) {
-    // NaN coordinates fail every comparison in covering(), so they are never covered.
-    const k = index.covering(lon[i], lat[i], covering);
-    if (k === 0) {
-      classification[i] = rating[i];
-      continue;
+  return ({ id, lat, lon, rating }) => {
+    const n = id.length;
+    const classification = new Uint8Array(n);
+    const contentious = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      // NaN coordinates fail every comparison in covering(), so they are never covered.
+      const k = index.covering(lon[i], lat[i], covering);
+      if (k === 0) {
+        classification[i] = rating[i];
+        continue;
+      }
+      // Indexes follow recency, so the smallest is the most recent covering vetting.
+      let latest = covering[0];
+      for (let a = 1; a < k; a++) if (covering[a] < latest) latest = covering[a];
+      classification[i] = classes[latest];
+      contentious[i] = disagree(covering, k, classes, authors) ? 1 : 0;
     }
-    // Indexes follow recency, so the smallest is the most recent covering vetting.
-    let latest = covering[0];
-    for (let a = 1; a < k; a++) if (covering[a] < latest) latest = covering[a];
-    classification[i] = classes[latest];
-    contentious[i] = disagree(covering, k, classes, authors) ? 1 : 0;
-  }
-  return { classification, contentious };
+    return { classification, contentious };
+  };
 }
 
 function disagree(covering: number[], k: number, classes: number[], authors: number[]): boolean {
