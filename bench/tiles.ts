@@ -8,7 +8,7 @@
 import autocannon from "autocannon";
 import { pool } from "@/lib/db/pool";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
-import { encodeState, patchStates } from "@/lib/vetting/states";
+import { setClassifications, type Classified } from "@/lib/vetting/states";
 import { startChild, type ChildServer } from "./child";
 import { tileClient, timeSession } from "./http-client";
 import { summarise, timed, type Latency } from "./latency";
@@ -82,12 +82,11 @@ async function coldFirstTile(o: TileBenchOptions, path: string): Promise<number>
  * and the data version moves on. Returns the new version.
  */
 async function flipContentious(speciesId: number): Promise<number> {
-  const { rows: flipped } = await pool().query<{ id: number; classification: number; contentious: boolean; rating: number }>(
+  const { rows: flipped } = await pool().query<Classified>(
     "SELECT id, classification, contentious, rating FROM classified_occurrences WHERE species_id = $1 AND id % 10 = 0",
     [speciesId],
   );
-  const states = flipped.map((r) => encodeState(r.classification, r.contentious ? 0 : 1, r.rating));
-  await patchStates(pool(), speciesId, flipped.map((r) => r.id), states);
+  await setClassifications(pool(), speciesId, flipped.map((r) => ({ ...r, contentious: !r.contentious })));
   const { rows } = await pool().query<{ v: number }>("UPDATE species SET data_version = data_version + 1 WHERE id = $1 RETURNING data_version AS v", [speciesId]);
   return rows[0].v;
 }

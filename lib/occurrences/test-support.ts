@@ -1,6 +1,7 @@
 // Rows for the species, occurrence and download tests, written with plain SQL on the test's pool.
 import type pg from "pg";
-import { generated, setClassifications } from "@/lib/vetting/test-states";
+import { setClassifications } from "@/lib/vetting/states";
+import { generated } from "@/lib/vetting/test-states";
 
 export async function addSpecies(
   db: pg.Pool,

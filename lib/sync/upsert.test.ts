@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { classificationCode } from "@/lib/domain/codes";
-import { setClassifications } from "@/lib/vetting/test-states";
+import { setClassifications } from "@/lib/vetting/states";
 import type { StagedRow } from "./prepare";
 import { deleteBySourceIds, upsertRows } from "./upsert";
 

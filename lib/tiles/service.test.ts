@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { setClassifications, type Classified } from "@/lib/vetting/test-states";
+import { setClassifications, type Classified } from "@/lib/vetting/states";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { BANDS } from "./build-worker.mjs";
 import { IndexCache } from "./cache";

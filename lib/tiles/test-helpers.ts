@@ -2,7 +2,8 @@
 import { VectorTile } from "@mapbox/vector-tile";
 import Pbf from "pbf";
 import type pg from "pg";
-import { generated, setClassifications } from "@/lib/vetting/test-states";
+import { setClassifications } from "@/lib/vetting/states";
+import { generated } from "@/lib/vetting/test-states";
 import { LAYER } from "./encode";
 
 export interface DecodedFeature {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { CHUNK_SIZE, differingChunks, encodeState, patchStates, readStates, setState, stateOf, writeStates, type States } from "./states";
+import { CHUNK_SIZE, differingChunks, encodeState, readStates, setClassifications, setState, stateOf, writeStates, type States } from "./states";
 import { insertRecords, insertSpecies, recordStates } from "./test-fixtures";
 
 const KV = 1, AV = 2, AI = 3, KI = 4;
@@ -40,14 +40,20 @@ describe("stored states", () => {
     const ids = await insertRecords(db.pool, sp, [{ lon: 1, lat: 1, rating: AV }, { lon: 2, lat: 2, rating: AI }, { lon: 3, lat: 3, rating: AV }]);
     expect(await recordStates(db.pool, ids)).toEqual([[AV, false], [AI, false], [AV, false]]);
 
-    await patchStates(db.pool, sp, ids.slice(0, 2), [encodeState(KI, 1, AV), encodeState(KV, 0, AI)]);
+    await setClassifications(db.pool, sp, [
+      { id: ids[0], rating: AV, classification: KI, contentious: true },
+      { id: ids[1], rating: AI, classification: KV, contentious: false },
+    ]);
     expect(await recordStates(db.pool, ids)).toEqual([[KI, true], [KV, false], [AV, false]]);
     const stored = await readStates(db.pool, sp);
     expect(stateOf(stored, ids[0])).toBe(9);
     expect([...stored.values()].every((c) => c.length === CHUNK_SIZE)).toBe(true);
 
     // Back to the ratings: the chunks go.
-    await patchStates(db.pool, sp, ids.slice(0, 2), [0, 0]);
+    await setClassifications(db.pool, sp, [
+      { id: ids[0], rating: AV, classification: AV, contentious: false },
+      { id: ids[1], rating: AI, classification: AI, contentious: false },
+    ]);
     expect(await recordStates(db.pool, ids)).toEqual([[AV, false], [AI, false], [AV, false]]);
     const { rows } = await db.pool.query("SELECT count(*)::int AS n FROM classification_states WHERE species_id = $1", [sp]);
     expect(rows[0].n).toBe(0);

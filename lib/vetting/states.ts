@@ -85,12 +85,20 @@ export async function writeStates(client: pg.ClientBase | pg.Pool, speciesId: nu
   }
 }
 
+/** A record with the classification and contentious flag to store for it. */
+export interface Classified {
+  id: number;
+  rating: number;
+  classification: number;
+  contentious: boolean;
+}
+
 /**
- * Sets the bytes of some of a species' records and stores the chunks they are in: for callers that
- * decide states themselves (fixtures, the bench) rather than through applyVettings.
+ * Stores classifications of some of a species' records as if vettings had decided them: for
+ * callers that decide them themselves (fixtures, the bench) rather than through applyVettings.
  */
-export async function patchStates(client: pg.ClientBase | pg.Pool, speciesId: number, ids: readonly number[], bytes: readonly number[]): Promise<void> {
+export async function setClassifications(client: pg.ClientBase | pg.Pool, speciesId: number, records: readonly Classified[]): Promise<void> {
   const states = await readStates(client, speciesId);
-  const dirty = ids.map((id, k) => setState(states, id, bytes[k]));
+  const dirty = records.map((r) => setState(states, r.id, encodeState(r.classification, r.contentious ? 1 : 0, r.rating)));
   await writeStates(client, speciesId, states, dirty);
 }

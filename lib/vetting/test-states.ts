@@ -1,18 +1,5 @@
-// For fixtures: records given a classification and contentious flag as if vettings had decided them.
-import type pg from "pg";
-import { encodeState, patchStates } from "./states";
-
-export interface Classified {
-  id: number;
-  rating: number;
-  classification: number;
-  contentious: boolean;
-}
-
-export async function setClassifications(db: pg.Pool, speciesId: number, records: readonly Classified[]): Promise<void> {
-  const bytes = records.map((r) => encodeState(r.classification, r.contentious ? 1 : 0, r.rating));
-  await patchStates(db, speciesId, records.map((r) => r.id), bytes);
-}
+// For fixtures: generated records given classifications as if vettings had decided them.
+import type { Classified } from "./states";
 
 /**
  * The k-th inserted row is generate_series value g = k + 1 (rows inserted ORDER BY g come back in
