@@ -18,6 +18,9 @@ const { values } = parseArgs({
     "retry-after": { type: "string" },
     "deleted-service": { type: "boolean", default: false },
     threads: { type: "string" },
+    "page-depth-max": { type: "string" },
+    "download-queue-ms": { type: "string" },
+    "download-max-records": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -26,7 +29,8 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`usage: npm run simulator -- [--port 0] [--host 127.0.0.1] [--records 50000] [--seed 1]
   [--snapshot 2025-06-01T00:00:00Z] [--faults mode:rate[@path],...] [--fault-delay-ms 2000]
-  [--retry-after 1] [--deleted-service] [--threads N]
+  [--retry-after 1] [--deleted-service] [--threads N] [--page-depth-max 5000]
+  [--download-queue-ms 200] [--download-max-records 100000000]
 fault modes: 500 502 503 429 slow hang truncate invalidJson shortPage`);
   process.exit(0);
 }
@@ -57,6 +61,11 @@ const sim = await startSimulator({
   snapshot: values.snapshot,
   deletedService: values["deleted-service"],
   threads: wholeNumber("threads", values.threads),
+  pageDepthMax: wholeNumber("page-depth-max", values["page-depth-max"]),
+  downloads: {
+    ...(values["download-queue-ms"] !== undefined ? { queueMs: wholeNumber("download-queue-ms", values["download-queue-ms"]) } : {}),
+    ...(values["download-max-records"] !== undefined ? { maxRecords: wholeNumber("download-max-records", values["download-max-records"]) } : {}),
+  },
   faults: {
     rules,
     delayMs: wholeNumber("fault-delay-ms", values["fault-delay-ms"]),

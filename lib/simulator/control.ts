@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { DOWNLOAD_FAULTS } from "./downloads";
 import { FAULT_MODES } from "./faults";
 import { readBody, sendJson } from "./http-util";
 import type { SimulatorContext } from "./server";
@@ -79,6 +80,17 @@ export const schemas = {
     })
     .strict(),
   deletedService: z.object({ enabled: z.boolean() }).strict(),
+  search: z.object({ pageDepthMax: z.number().int().min(0) }).strict(),
+  downloads: z
+    .object({
+      queueMs: z.number().int().min(0).optional(),
+      recordsPerSecond: z.number().positive().optional(),
+      maxRecords: z.number().int().min(0).optional(),
+      compressionLevel: z.number().int().min(0).max(9).optional(),
+      faults: z.array(z.object({ mode: z.enum(DOWNLOAD_FAULTS), count: z.number().int().min(1).default(1) }).strict()).optional(),
+      clearFaults: z.boolean().optional(),
+    })
+    .strict(),
 };
 
 class ControlError extends Error {
@@ -168,5 +180,19 @@ async function route(ctx: SimulatorContext, req: IncomingMessage, path: string, 
     world.deletedService = (await body(req, schemas.deletedService)).enabled;
     return { deletedService: world.deletedService };
   }
+  if (is("GET", "/search")) return { pageDepthMax: ctx.pageDepthMax };
+  if (is("POST", "/search")) {
+    ctx.pageDepthMax = (await body(req, schemas.search)).pageDepthMax;
+    return { pageDepthMax: ctx.pageDepthMax };
+  }
+  if (is("GET", "/downloads")) return ctx.downloads.state();
+  if (is("POST", "/downloads")) {
+    const { faults: add, clearFaults, ...settings } = await body(req, schemas.downloads);
+    if (clearFaults) ctx.downloads.clearFaults();
+    for (const f of add ?? []) ctx.downloads.addFault(f.mode, f.count);
+    Object.assign(ctx.downloads.settings, settings);
+    return ctx.downloads.state();
+  }
+  if (is("POST", "/downloads/expire")) return { expired: ctx.downloads.expireAll() };
   throw new ControlError(404, "not_found", `no control endpoint ${method} /__control${path}`);
 }

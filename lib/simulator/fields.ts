@@ -1,6 +1,6 @@
 import { DUP, FLAG } from "./columns";
 import * as d from "./derived";
-import { occurrenceId } from "./record";
+import { imageIds, occurrenceId } from "./record";
 import { collectorName, DATA_RESOURCES } from "./resources";
 import type { Species } from "./taxa";
 import { BASIS_OF_RECORD, RAW_BASIS_OF_RECORD } from "./vocab";
@@ -78,6 +78,7 @@ const FIELDS: FieldDef[] = [
   { names: ["duplicateStatus", "duplicate_status"], json: ["duplicateStatus"], kind: "code", code: (w, i) => w.cols.dup[i], label: (c) => DUP[c] || undefined, codes: DUP.length },
   { names: ["sensitive"], json: ["sensitive"], kind: "string", value: d.sensitive },
   { names: ["multimedia"], json: ["multimedia"], kind: "multi", values: d.multimedia },
+  { names: ["images", "all_image_url"], json: ["images", "image"], kind: "multi", values: imageIds },
   { names: ["assertions"], json: ["assertions"], kind: "multi", values: d.assertionList },
   { names: ["userAssertions", "user_assertions"], json: ["userAssertions"], kind: "string", value: d.userAssertionStatus },
   { names: ["outlierLayerCount"], json: ["outlierLayerCount"], kind: "number", value: (w, i) => numOrNaN(d.outlierLayerCount(w, i)) },

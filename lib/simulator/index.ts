@@ -1,9 +1,10 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_DOWNLOAD_SETTINGS, Downloads, type DownloadSettings } from "./downloads";
 import { Faults, type FaultConfig } from "./faults";
 import { RequestLog } from "./requests";
 import { SearchEngine } from "./search";
-import { createHandler, type SimulatorContext } from "./server";
+import { createHandler, PAGE_DEPTH_MAX, type SimulatorContext } from "./server";
 import { World, type WorldOptions } from "./world";
 
 /**
@@ -16,6 +17,10 @@ export interface SimulatorOptions extends WorldOptions {
   port?: number;
   host?: string;
   faults?: FaultConfig;
+  /** Search's page depth cap (default 5 000, as the ALA); 0 turns it off. */
+  pageDepthMax?: number;
+  /** The offline download service's timing and size limit. */
+  downloads?: Partial<DownloadSettings>;
 }
 
 export interface Simulator {
@@ -24,6 +29,10 @@ export interface Simulator {
   faults: Faults;
   /** ALA requests answered so far, by endpoint. */
   requests: RequestLog;
+  /** The offline download service: its settings, fault queue and state. */
+  downloads: Downloads;
+  /** Search's page depth cap; settable while running (0: off). */
+  pageDepthMax: number;
   close(): Promise<void>;
 }
 
@@ -33,7 +42,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new Faults(world.seed, options.faults);
   let url = "";
   const requests = new RequestLog();
-  const ctx: SimulatorContext = { world, engine: new SearchEngine(world), faults, baseUrl: () => url, hung: new Set(), requests };
+  const engine = new SearchEngine(world);
+  const downloads = new Downloads(world, engine, () => url);
+  downloads.settings = { ...DEFAULT_DOWNLOAD_SETTINGS, ...options.downloads };
+  const ctx: SimulatorContext = {
+    world,
+    engine,
+    faults,
+    baseUrl: () => url,
+    hung: new Set(),
+    requests,
+    downloads,
+    pageDepthMax: options.pageDepthMax ?? PAGE_DEPTH_MAX,
+  };
   const server = createServer(createHandler(ctx));
   server.keepAliveTimeout = 5_000;
   const host = options.host ?? "127.0.0.1";
@@ -48,6 +69,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     world,
     faults,
     requests,
+    downloads,
+    get pageDepthMax() {
+      return ctx.pageDepthMax;
+    },
+    set pageDepthMax(n: number) {
+      ctx.pageDepthMax = n;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of ctx.hung) res.destroy();
@@ -61,7 +89,8 @@ export { World, WorldError } from "./world";
 export type { RecordChanges, RecordSelection, SplitOptions, SpeciesSummary, SpeciesTruth, Truth, WorldOptions } from "./world";
 export { Faults, FAULT_MODES, parseFaultSpec } from "./faults";
 export type { FaultConfig, FaultMode, FaultRule, FaultCounts } from "./faults";
-export { MAX_PAGE_SIZE } from "./server";
+export { MAX_PAGE_SIZE, PAGE_DEPTH_MAX } from "./server";
+export { DOWNLOAD_FAULTS, Downloads, type DownloadFault, type DownloadSettings } from "./downloads";
 export { ENDPOINTS, RequestLog } from "./requests";
 export type { Endpoint, RequestCounts } from "./requests";
 export type { ClockChange, ClockState } from "./clock";

@@ -3,7 +3,20 @@
  * read to check what a sync asked for, and the base the fault shares are measured against.
  */
 
-export const ENDPOINTS = ["search", "facets", "occurrence", "deleted", "assertionCodes", "image", "imageFile", "other"] as const;
+export const ENDPOINTS = [
+  "search",
+  "facets",
+  "occurrence",
+  "deleted",
+  "assertionCodes",
+  "image",
+  "imageFile",
+  "download",
+  "downloadStatus",
+  "downloadCancel",
+  "downloadFile",
+  "other",
+] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 export type RequestCounts = Record<Endpoint, number> & { total: number };
 
@@ -16,6 +29,10 @@ export function endpointOf(path: string): Endpoint {
   if (path === "/assertions/codes") return "assertionCodes";
   if (/^\/ws\/image\/[^/]+$/.test(path)) return "image";
   if (path.startsWith("/image/")) return "imageFile";
+  if (path === "/occurrences/offline/download") return "download";
+  if (path.startsWith("/occurrences/offline/status/")) return "downloadStatus";
+  if (path.startsWith("/occurrences/offline/cancel/")) return "downloadCancel";
+  if (path.startsWith("/biocache-download/")) return "downloadFile";
   return "other";
 }
 

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleControl } from "./control";
 import { field } from "./fields";
+import { DownloadError, type DownloadRequest, type Downloads } from "./downloads";
 import type { FaultMode, Faults } from "./faults";
-import { sendJson, sendText, springError } from "./http-util";
+import { readBody, sendJson, sendText, springError } from "./http-util";
 import { qualityFilters } from "./quality";
 import { QueryError } from "./query";
 import { fullRecord, imageMetadata, searchRecord } from "./record";
@@ -18,6 +19,8 @@ import type { World } from "./world";
 
 /** The biocache caps pageSize; asking for more silently gets this many. */
 export const MAX_PAGE_SIZE = 1000;
+/** `page.depth.max` of biocache-service's OccurrenceController: search reaches the first 5 000 records only. */
+export const PAGE_DEPTH_MAX = 5000;
 const DEFAULT_FLIMIT = 30;
 
 export interface SimulatorContext {
@@ -29,6 +32,9 @@ export interface SimulatorContext {
   /** Responses held open by the hang fault, ended on close. */
   hung: Set<ServerResponse>;
   requests: RequestLog;
+  downloads: Downloads;
+  /** Search answers stop at this depth (startIndex + pageSize); 0 turns the cap off. */
+  pageDepthMax: number;
 }
 
 class BadRequest extends Error {}
@@ -72,12 +78,27 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     sendText(res, 200, broken, "application/json;charset=UTF-8");
   };
 
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  const post = req.method === "POST" && path === "/occurrences/offline/download";
+  if (req.method !== "GET" && req.method !== "HEAD" && !post) {
     return sendJson(res, 405, springError(405, "Method Not Allowed", `Request method '${req.method}' not supported`, path));
   }
   try {
     const p = url.searchParams;
     let m: RegExpExecArray | null;
+    if (path === "/occurrences/offline/download") return send(200, ctx.downloads.request(downloadRequest(await downloadParams(req, p))));
+    if ((m = /^\/occurrences\/offline\/status\/([^/]+)$/.exec(path))) return send(200, ctx.downloads.status(decodeURIComponent(m[1])));
+    if ((m = /^\/occurrences\/offline\/cancel\/([^/]+)$/.exec(path))) {
+      const cancelled = ctx.downloads.cancel(decodeURIComponent(m[1]));
+      // Spring answers a null @ResponseBody with an empty 200.
+      return cancelled ? send(200, cancelled) : sendText(res, 200, "", "application/json");
+    }
+    if (path.startsWith("/biocache-download/")) {
+      const zip = ctx.downloads.zip(decodeURIComponent(path.slice("/biocache-download/".length)));
+      if (!zip) return sendText(res, 404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html");
+      res.writeHead(200, { "content-type": "application/zip" });
+      zip.on("error", () => res.destroy());
+      return void zip.pipe(res);
+    }
     if (path === "/occurrences/search") return send(200, search(ctx, p, fault === "shortPage"));
     if (path === "/occurrences/facets") return send(200, facets(ctx, p));
     if (path === "/occurrence/deleted") return send(200, deleted(ctx, p));
@@ -100,6 +121,7 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     }
     return sendJson(res, 404, springError(404, "Not Found", "No message available", path));
   } catch (error) {
+    if (error instanceof DownloadError) return sendJson(res, error.status, springError(error.status, "Bad Request", error.message, path));
     if (error instanceof QueryError || error instanceof BadRequest) {
       return sendJson(res, 400, springError(400, "Bad Request", error.message, path));
     }
@@ -145,8 +167,16 @@ function search(ctx: SimulatorContext, p: URLSearchParams, shortPage: boolean) {
   const { world, engine } = ctx;
   const requested = int(p, "pageSize", 10);
   if (requested < 0) throw new BadRequest("pageSize must not be negative");
-  const pageSize = Math.min(requested, MAX_PAGE_SIZE);
-  const startIndex = Math.max(0, int(p, "startIndex", int(p, "start", 0)));
+  let pageSize = Math.min(requested, MAX_PAGE_SIZE);
+  let startIndex = Math.max(0, int(p, "startIndex", int(p, "start", 0)));
+  // OccurrenceController.occurrenceSearch: "quietly limit page depth (start + pageSize) to the first pageDepthMax records".
+  const depth = ctx.pageDepthMax;
+  if (depth > 0 && startIndex >= depth) {
+    startIndex = 0;
+    pageSize = 0;
+  } else if (depth > 0 && startIndex + pageSize >= depth) {
+    pageSize = depth - startIndex;
+  }
   const sort = p.get("sort") || "score";
   const dir = (p.get("dir") || "asc").toLowerCase() === "desc" ? "desc" : "asc";
   const key = sortKey(sort, dir === "desc");
@@ -257,4 +287,38 @@ function assertionCodes() {
     ...ASSERTION_KINDS.filter((k) => k.current).map((k) => ({ ...entry(k.current!, k), deprecated: false })),
     ...ASSERTION_KINDS.filter((k) => k.legacy).map((k) => ({ ...entry(k.legacy!, k), deprecated: true, ...(k.current ? { newName: k.current } : {}) })),
   ].sort((a, b) => a.code - b.code);
+}
+
+/** The download request's parameters: a JSON body alone, or the query string plus a form body (Spring's binding). */
+async function downloadParams(req: IncomingMessage, query: URLSearchParams): Promise<URLSearchParams> {
+  const type = (req.headers["content-type"] ?? "").toLowerCase();
+  if (req.method !== "POST") return query;
+  const text = await readBody(req);
+  if (!type.includes("application/json")) return new URLSearchParams([...query, ...new URLSearchParams(text)]);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new BadRequest("JSON parse error: the request body is not JSON");
+  }
+  if (!json || typeof json !== "object" || Array.isArray(json)) throw new BadRequest("JSON parse error: expected an object");
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(json)) for (const x of Array.isArray(v) ? v : [v]) if (x !== null && x !== undefined) params.append(k, String(x));
+  return params;
+}
+
+function downloadRequest(p: URLSearchParams): DownloadRequest {
+  int(p, "reasonTypeId", 0);
+  int(p, "sourceTypeId", 0);
+  return {
+    q: p.get("q") ?? undefined,
+    fq: p.getAll("fq"),
+    profileFq: qualityFilters(p),
+    email: p.get("email") ?? "",
+    fields: p.get("fields") ?? "",
+    qa: p.get("qa") ?? "all",
+    dwcHeaders: p.get("dwcHeaders") === "true",
+    fileType: p.get("fileType") ?? "csv",
+    file: p.get("file") || "data",
+  };
 }
