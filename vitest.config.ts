@@ -12,6 +12,7 @@ export default defineConfig({
     // Two cores: files run two at a time, each in its own fresh database.
     pool: "forks",
     maxWorkers: 2,
-    env: { NODE_ENV: "test" },
+    // Downloads name a test account and are polled quickly (lib/sync/test-support.ts alaEnv for child processes).
+    env: { NODE_ENV: "test", ALA_DOWNLOAD_EMAIL: "edgar-tests@example.org", SYNC_DOWNLOAD_POLL_MS: "20" },
   },
 });

@@ -41,12 +41,14 @@ export function declaredColumns(schema: string): DeclaredColumn[] {
       const m = /^\s*(\w+)\s+(\w+)(\?|\[\])?(.*)$/.exec(line);
       if (!m || line.trim().startsWith("//") || line.trim().startsWith("@@")) continue;
       const [, field, type, modifier, attributes] = m;
-      if (!(type in SCALARS) || modifier === "[]") continue;
+      if (!(type in SCALARS)) continue;
       const native = /@db\.(\w+)/.exec(attributes)?.[1];
+      const base = native ? (NATIVE[native] ?? native.toLowerCase()) : SCALARS[type];
       columns.push({
         table,
         column: /@map\("([^"]+)"\)/.exec(attributes)?.[1] ?? field,
-        type: native ? (NATIVE[native] ?? native.toLowerCase()) : SCALARS[type],
+        // A scalar list is a PostgreSQL array, whose type name is the element's with a leading "_".
+        type: modifier === "[]" ? `_${base}` : base,
         nullable: modifier === "?",
       });
     }

@@ -4,6 +4,10 @@
  * SYNC_RETRY_BASE_MS / SYNC_RETRIES). When retries run out it throws AlaRequestError, which the
  * sync stores for the admin.
  */
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ZodError } from "zod";
 import { log as defaultLogger, type Logger } from "@/lib/log";
@@ -12,6 +16,7 @@ import {
   assertionCodesSchema,
   deletedSchema,
   describeZodError,
+  downloadStatusSchema,
   facetsSchema,
   flattenFullRecord,
   fullRecordSchema,
@@ -20,6 +25,7 @@ import {
   parseSearchPage,
   type AlaRecord,
   type AssertionCodes,
+  type DownloadStatus,
   type ImageMetadata,
   type SearchPage,
 } from "./schemas";
@@ -112,6 +118,18 @@ export interface SpeciesListOptions {
   concurrency?: number;
 }
 
+/** An offline download request (docs/ala-api.md, "Bulk records"). */
+export interface DownloadParams {
+  q?: string;
+  fq: readonly string[];
+  /** The registered ALA account the download is made for. */
+  email: string;
+  /** Logger reason id. */
+  reasonTypeId: number;
+  /** Comma list of index fields. */
+  fields: string;
+}
+
 export type OccurrenceResult = { ok: true; record: AlaRecord } | { ok: false; reason: string };
 
 /** Thrown inside an attempt: `retriable` decides whether another attempt is made. */
@@ -162,12 +180,12 @@ export function createAlaClient(options: AlaClientOptions) {
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 300_000;
 
   /** One attempt: status, body and answer checks; throws AttemptError. Returns null for a 404 when allowed. */
-  async function attempt<T>(url: string, parse: (json: unknown) => T, check?: (value: T) => string | null, allow404 = false): Promise<T | null> {
+  async function attempt<T>(url: string, parse: (json: unknown) => T, check?: (value: T) => string | null, allow404 = false, init?: RequestInit): Promise<T | null> {
     let response: Response;
     let text: string;
     try {
       // The signal covers the body too, so a server that stalls mid-answer also times out.
-      response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs), headers: { accept: "application/json" } });
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs), headers: { accept: "application/json", ...init?.headers } });
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
@@ -201,10 +219,15 @@ export function createAlaClient(options: AlaClientOptions) {
     return value;
   }
 
-  async function request<T>(url: string, parse: (json: unknown) => T, check?: (value: T) => string | null, allow404 = false): Promise<T | null> {
+  async function request<T>(url: string, parse: (json: unknown) => T, check?: (value: T) => string | null, allow404 = false, init?: RequestInit): Promise<T | null> {
+    return retrying(url, () => attempt(url, parse, check, allow404, init));
+  }
+
+  /** Runs one attempt after another with the back-off until one succeeds or retries run out. */
+  async function retrying<T>(url: string, once: () => Promise<T>): Promise<T> {
     for (let n = 0; ; n++) {
       try {
-        return await attempt(url, parse, check, allow404);
+        return await once();
       } catch (error) {
         if (!(error instanceof AttemptError)) throw error;
         const attempts = n + 1;
@@ -340,6 +363,87 @@ export function createAlaClient(options: AlaClientOptions) {
     /** Image metadata from the images service; null when it has no such image. */
     image(imageId: string): Promise<ImageMetadata | null> {
       return request(`${images}/ws/image/${encodeURIComponent(imageId)}`, (json) => imageMetadataSchema.parse(json), undefined, true);
+    },
+
+    /**
+     * Asks the offline download service for a download (a form POST: a request naming many
+     * species would not fit in a URL). Answers its first status. A 400 ("No valid email") fails
+     * at once.
+     */
+    async requestDownload(p: DownloadParams): Promise<DownloadStatus> {
+      const body = new URLSearchParams([
+        ["q", p.q ?? "*:*"],
+        ...p.fq.map((fq): [string, string] => ["fq", fq]),
+        ["email", p.email],
+        ["reasonTypeId", String(p.reasonTypeId)],
+        ["fields", p.fields],
+        ["qa", "none"],
+        ["fileType", "csv"],
+        ["dwcHeaders", "true"],
+        ["emailNotify", "false"],
+        ["facet", "false"],
+        ...NO_QUALITY_PROFILE,
+      ]);
+      const init: RequestInit = { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } };
+      return (await request(`${biocache}/occurrences/offline/download`, (json) => downloadStatusSchema.parse(json), undefined, false, init))!;
+    },
+
+    /** A download's status; `{}` when the service no longer knows the id. */
+    downloadStatus(statusUrl: string): Promise<DownloadStatus> {
+      return get(statusUrl, (json) => downloadStatusSchema.parse(json));
+    },
+
+    /** Cancels a queued download; best effort (a download that is gone needs no cancelling). */
+    async cancelDownload(cancelUrl: string): Promise<void> {
+      await fetch(cancelUrl, { signal: AbortSignal.timeout(options.timeoutMs) }).then((r) => r.arrayBuffer()).catch(() => undefined);
+    },
+
+    /**
+     * Streams a file (a download's zip) to `path`, through `path.part` renamed once whole, so a
+     * file at `path` is always complete. Retried like any request; the time-out is per silence,
+     * not per file, as a large zip takes long. Answers false for a 404 (the file is gone).
+     */
+    fetchFile(url: string, path: string): Promise<boolean> {
+      const part = `${path}.part`;
+      return retrying(url, async () => {
+        const abort = new AbortController();
+        let idle = setTimeout(() => abort.abort(), options.timeoutMs);
+        const touch = new Transform({
+          transform(chunk, _encoding, done) {
+            clearTimeout(idle);
+            idle = setTimeout(() => abort.abort(), options.timeoutMs);
+            done(null, chunk);
+          },
+        });
+        try {
+          let response: Response;
+          try {
+            response = await fetch(url, { signal: abort.signal });
+          } catch (error) {
+            throw new AttemptError(abort.signal.aborted ? `no answer for ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`, true, null, null, error);
+          }
+          if (response.status === 404) {
+            await response.body?.cancel();
+            return false;
+          }
+          if (response.status === 429 || response.status >= 500) {
+            await response.body?.cancel();
+            throw new AttemptError(`HTTP ${response.status}`, true, response.status, parseRetryAfter(response.headers.get("retry-after")));
+          }
+          if (!response.ok || !response.body) throw new AttemptError(`HTTP ${response.status}`, false, response.status);
+          try {
+            await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), touch, createWriteStream(part));
+          } catch (error) {
+            await rm(part, { force: true });
+            const reason = abort.signal.aborted ? `the file stalled for ${options.timeoutMs} ms` : `the transfer broke: ${(error as Error).message}`;
+            throw new AttemptError(reason, true, response.status, null, error);
+          }
+          await rename(part, path);
+          return true;
+        } finally {
+          clearTimeout(idle);
+        }
+      });
     },
 
     /** The service's assertion codes with category and fatal flag. */

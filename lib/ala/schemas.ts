@@ -266,3 +266,21 @@ export function flattenFullRecord(full: FullRecord): Record<string, unknown> {
     userAssertions: full.userAssertions,
   };
 }
+
+/**
+ * An offline download's status (biocache-service `DownloadStatusDTO`, serialised NON_NULL): an
+ * unknown or expired id answers `{}`, so every field is optional.
+ */
+export const downloadStatusSchema = z.object({
+  status: z.enum(["inQueue", "running", "finished", "tooLarge", "cancelled"]).optional(),
+  totalRecords: z.number().int().min(0).optional(),
+  records: z.number().int().min(0).optional(),
+  queueSize: z.number().int().optional(),
+  statusUrl: z.string().optional(),
+  cancelUrl: z.string().optional(),
+  downloadUrl: z.string().optional(),
+  searchUrl: z.string().optional(),
+  message: z.string().optional(),
+  error: z.string().optional(),
+});
+export type DownloadStatus = z.infer<typeof downloadStatusSchema>;

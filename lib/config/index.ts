@@ -49,6 +49,18 @@ export const envSchema = z.object({
   SYNC_CONCURRENCY: int(4, 1, 64),
   /** One ALA request gives up after this long (then it is retried). */
   SYNC_REQUEST_TIMEOUT_MS: int(60_000, 100, 3_600_000),
+  /** The registered ALA account named in offline download requests; bulk reads need it. */
+  ALA_DOWNLOAD_EMAIL: optionalString.pipe(z.email().optional()),
+  /** Logger reason id of offline downloads (ALA logger: 4 = scientific research). */
+  ALA_DOWNLOAD_REASON: int(4, 0, 1000),
+  /** Search reaches this many records of a query at most (biocache page.depth.max); larger reads use downloads. */
+  ALA_PAGE_DEPTH_MAX: int(5000, 1, 1_000_000),
+  /** Records per offline download the sync asks for (small species are grouped up to it). */
+  SYNC_DOWNLOAD_RECORDS: int(2_000_000, 1, 100_000_000),
+  /** How often a queued or running download's status is asked. */
+  SYNC_DOWNLOAD_POLL_MS: int(5_000, 10, 3_600_000),
+  /** A download not finished after this long is cancelled and asked for again. */
+  SYNC_DOWNLOAD_MAX_WAIT_MS: int(12 * 3_600_000, 100, 7 * 24 * 3_600_000),
   ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   ADMIN_PASSWORD: optionalString.pipe(z.string().min(8, "must be at least 8 characters").optional()),
   BASEMAP_STYLE_URL: optionalString.pipe(z.url().optional()),

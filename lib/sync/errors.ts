@@ -17,3 +17,16 @@ export class SyncAborted extends Error {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SyncAborted();
 }
+
+/** Step 8's final check: after reconciliation these species' counts still differ, so the run cannot succeed. */
+export class CountsDiffer extends Error {
+  constructor(readonly species: readonly { guid: string; name: string | null; remote: number; local: number; malformed: number }[]) {
+    const fmt = new Intl.NumberFormat("en");
+    const named = species
+      .slice(0, 5)
+      .map((s) => `${s.name ?? s.guid} (${s.guid}): ${fmt.format(s.remote)} at the ALA, ${fmt.format(s.local)} here${s.malformed ? ` and ${fmt.format(s.malformed)} unreadable` : ""}`);
+    const more = species.length > 5 ? `; and ${species.length - 5} more` : "";
+    super(`Counts still differ after reconciliation for ${species.length} species: ${named.join("; ")}${more}. The last import time is unchanged; the next run tries again.`);
+    this.name = "CountsDiffer";
+  }
+}

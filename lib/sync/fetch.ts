@@ -2,7 +2,8 @@
  * Step 5: pages of records, species by species, each species paged in record-id order (a stable
  * sort, so startIndex paging is consistent). Up to `concurrency` requests are in flight; pages
  * of species already started come first, so species finish (and are checkpointed) in order
- * instead of all at the end.
+ * instead of all at the end. Search reaches only a query's first `maxRecords` (the ALA's page
+ * depth): a species found to hold more is not paged further and is returned, for a download.
  */
 import type { AlaClient } from "@/lib/ala/client";
 import type { SearchPage } from "@/lib/ala/schemas";
@@ -14,6 +15,8 @@ export interface FetchOptions {
   filters: (guid: string) => string[];
   concurrency: number;
   pageSize?: number;
+  /** The page depth: a species with more records is left for a download. */
+  maxRecords: number;
   signal?: AbortSignal;
   /** Handles one page; resolves (once queued) with a promise of the page's rows being committed. */
   onPage: (guid: string, page: SearchPage) => Promise<{ committed: Promise<void> }>;
@@ -27,13 +30,17 @@ interface Open {
   nextPage: number;
   pagesDone: number;
   commits: Set<Promise<void>>;
+  /** Found too large for search: left for a download. */
+  tooDeep?: boolean;
 }
 
-export async function fetchSpecies(guids: readonly string[], o: FetchOptions): Promise<void> {
+/** Pages the species; answers those that turned out too large for search (not done, not checkpointed). */
+export async function fetchSpecies(guids: readonly string[], o: FetchOptions): Promise<string[]> {
   const pageSize = o.pageSize ?? 1000;
   const queue = [...guids];
   const open: Open[] = [];
   const finishing = new Set<Promise<void>>();
+  const tooDeep: string[] = [];
   let inFlight = 0;
   let failure: unknown = null;
   const waiters: (() => void)[] = [];
@@ -52,7 +59,7 @@ export async function fetchSpecies(guids: readonly string[], o: FetchOptions): P
     o.client.searchPageComplete({ fq: o.filters(guid), pageSize, startIndex, sort: o.client.fields.sortById, dir: "asc" });
 
   const completed = (s: Open) => {
-    if (s.pagesDone < s.pageCount || s.nextPage < s.pageCount) return;
+    if (s.tooDeep || s.pagesDone < s.pageCount || s.nextPage < s.pageCount) return;
     open.splice(open.indexOf(s), 1);
     const done = Promise.all(s.commits).then(() => o.onSpeciesDone(s.guid));
     finishing.add(done);
@@ -60,6 +67,14 @@ export async function fetchSpecies(guids: readonly string[], o: FetchOptions): P
   };
 
   const handle = async (s: Open, page: SearchPage) => {
+    if (s.tooDeep) return;
+    if (page.totalRecords > o.maxRecords) {
+      // Pages past the depth come back empty; the whole species comes by download instead.
+      s.tooDeep = true;
+      tooDeep.push(s.guid);
+      open.splice(open.indexOf(s), 1);
+      return;
+    }
     // The index may grow while we page: follow it rather than stop at the first page's count.
     s.pageCount = Math.max(s.pageCount, Math.ceil(page.totalRecords / pageSize));
     s.commits.add((await o.onPage(s.guid, page)).committed);
@@ -114,6 +129,7 @@ export async function fetchSpecies(guids: readonly string[], o: FetchOptions): P
     await Promise.allSettled([...finishing]);
     throw failure;
   }
+  return tooDeep;
 
   async function workerLoop() {
     await worker();

@@ -2,7 +2,7 @@
  * One page of ALA records → rows ready for the upsert, and the skipped ones counted by reason.
  * Skipped records (invalid, irrelevant basis of record, no species id) are never stored.
  */
-import { normaliseRecord, type ImportRow } from "@/lib/ala/normalise";
+import { normaliseRecord, normaliseSpeciesGuid, type ImportRow } from "@/lib/ala/normalise";
 import type { AlaRecord, InvalidRecord } from "@/lib/ala/schemas";
 import { basisOfRecordCode, classificationCode } from "@/lib/domain/codes";
 import { isRelevant, rate, type Rule } from "@/lib/ratings/rules";
@@ -41,6 +41,8 @@ export interface PrepareContext {
 export interface Prepared {
   rows: StagedRow[];
   skipped: SkipCounts;
+  /** Records of a known species that could not be read (their species' count check allows for them). */
+  malformed: { guid: string; id: string }[];
 }
 
 export async function prepareRecords(records: readonly AlaRecord[], invalid: readonly InvalidRecord[], ctx: PrepareContext): Promise<Prepared> {
@@ -49,10 +51,13 @@ export async function prepareRecords(records: readonly AlaRecord[], invalid: rea
   for (let i = 0; i < invalid.length; i++) skip("invalidRecord");
 
   const kept: ImportRow[] = [];
+  const malformed: Prepared["malformed"] = [];
   for (const record of records) {
     const result = normaliseRecord(record);
     if (!result.ok) {
       skip(result.reason);
+      const guid = normaliseSpeciesGuid(record.speciesGuid ?? record.speciesID);
+      if (result.reason === "invalidUuid" && guid) malformed.push({ guid, id: record.uuid });
       continue;
     }
     const relevance = isRelevant(result.row);
@@ -86,5 +91,5 @@ export async function prepareRecords(records: readonly AlaRecord[], invalid: rea
       accurate: r.sensitive ? r.accurate : null,
     });
   }
-  return { rows, skipped };
+  return { rows, skipped, malformed };
 }

@@ -19,6 +19,8 @@ export interface ProgressSnapshot {
   skippedByReason: Record<string, number>;
   remoteTotal: number | null;
   localTotal: number | null;
+  /** What the run is waiting for, e.g. the ALA preparing downloads; null when nothing. */
+  message: string | null;
 }
 
 const MIN_INTERVAL_MS = 250;
@@ -50,6 +52,7 @@ export class Progress {
       skippedByReason: { ...from.skipped_by_reason },
       remoteTotal: from.remote_total,
       localTotal: from.local_total,
+      message: from.message,
     };
     this.heartbeat = setInterval(() => this.schedule(true), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -60,7 +63,7 @@ export class Progress {
   }
 
   phase(phase: Phase, total = 0): void {
-    Object.assign(this.state, { phase, total, done: 0 });
+    Object.assign(this.state, { phase, total, done: 0, message: null });
     this.changed();
   }
 
@@ -93,6 +96,12 @@ export class Progress {
   totals(totals: { remoteTotal?: number; localTotal?: number }): void {
     if (totals.remoteTotal !== undefined) this.state.remoteTotal = totals.remoteTotal;
     if (totals.localTotal !== undefined) this.state.localTotal = totals.localTotal;
+    this.changed();
+  }
+
+  message(message: string | null): void {
+    if (message === this.state.message) return;
+    this.state.message = message;
     this.changed();
   }
 
@@ -140,9 +149,9 @@ export class Progress {
       try {
         await this.db.query(
           `UPDATE sync_runs SET phase = $2, done = $3, total = $4, added = $5, updated = $6, deleted = $7,
-             skipped = $8, skipped_by_reason = $9, remote_total = $10, local_total = $11, heartbeat_at = now()
+             skipped = $8, skipped_by_reason = $9, remote_total = $10, local_total = $11, message = $12, heartbeat_at = now()
            WHERE id = $1`,
-          [this.runId, s.phase, s.done, s.total, s.added, s.updated, s.deleted, s.skipped, JSON.stringify(s.skippedByReason), s.remoteTotal, s.localTotal],
+          [this.runId, s.phase, s.done, s.total, s.added, s.updated, s.deleted, s.skipped, JSON.stringify(s.skippedByReason), s.remoteTotal, s.localTotal, s.message],
         );
       } catch (err) {
         // Progress is advisory; the run itself will notice a dead database.

@@ -3,7 +3,8 @@
  * when the remote and local counts differ, list the species' remote record ids and compare with
  * the local ones. Records missing locally are fetched; local ones the species no longer has are
  * looked up by id first (they may have moved to another species, or stopped being relevant)
- * and deleted only when the source no longer has them as relevant records.
+ * and deleted only when the source no longer has them as relevant records. A species past the
+ * search's page depth has its id list read through an offline download instead of search.
  */
 import type pg from "pg";
 import type { AlaClient } from "@/lib/ala/client";
@@ -22,6 +23,10 @@ export interface ReconcileDeps {
   importPage: (page: SearchPage) => Promise<Set<string>>;
   /** Fetches every record of a species again (when too many are missing to look up one by one). */
   refetchSpecies: (guid: string) => Promise<void>;
+  /** Search reaches this many records of a query; past it ids come from `downloadIds`. */
+  pageDepthMax: number;
+  /** Every relevant record id of a species, through an offline download (`fields=id`). */
+  downloadIds: (guid: string) => Promise<Set<string>>;
   deleteIds: (sourceIds: string[]) => Promise<number>;
 }
 
@@ -43,8 +48,12 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Every relevant record id of a species at the source, paged by id (fl=id keeps pages small). */
-export async function remoteIds(deps: ReconcileDeps, guid: string): Promise<Set<string>> {
+/**
+ * Every relevant record id of a species at the source, paged by id (fl=id keeps pages small), or
+ * by download when the species holds more than search can reach.
+ */
+export async function remoteIds(deps: ReconcileDeps, guid: string, count: number): Promise<Set<string>> {
+  if (count > deps.pageDepthMax) return deps.downloadIds(guid);
   const { client } = deps;
   const fq = [client.fields.birdFilter, ofSpecies(client.fields, guid), relevantOnly(client.fields)];
   const page = (startIndex: number) =>
@@ -57,6 +66,8 @@ export async function remoteIds(deps: ReconcileDeps, guid: string): Promise<Set<
     }
   };
   const first = await page(0);
+  // It grew past the depth since it was counted: search cannot list it whole.
+  if (first.totalRecords > deps.pageDepthMax) return deps.downloadIds(guid);
   add(first);
   const starts: number[] = [];
   for (let s = PAGE; s < first.totalRecords; s += PAGE) starts.push(s);
@@ -98,7 +109,7 @@ export async function reconcileSpecies(
   deps: ReconcileDeps,
   species: { guid: string; speciesId: number; remoteCount: number },
 ): Promise<ReconcileResult> {
-  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid) : new Set<string>();
+  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid, species.remoteCount) : new Set<string>();
   throwIfAborted(deps.signal);
   const local = await localIds(deps.pool, species.speciesId);
   const missing = [...remote].filter((id) => !local.has(id));

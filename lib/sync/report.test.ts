@@ -3,7 +3,7 @@ import { progressLine, retryLine, summaryLines } from "./report";
 import type { SyncResult } from "./run";
 import type { SyncRun } from "./runs";
 
-const snapshot = { phase: "fetch", done: 1234, total: 5000, added: 1200, updated: 3, deleted: 0, skipped: 31, skippedByReason: { basisOfRecord: 31 }, remoteTotal: null, localTotal: null };
+const snapshot = { phase: "fetch", done: 1234, total: 5000, added: 1200, updated: 3, deleted: 0, skipped: 31, skippedByReason: { basisOfRecord: 31 }, remoteTotal: null, localTotal: null, message: null };
 
 function result(over: Partial<SyncResult>, run: Partial<SyncRun> = {}): SyncResult {
   return {
@@ -14,9 +14,9 @@ function result(over: Partial<SyncResult>, run: Partial<SyncRun> = {}): SyncResu
     error: null,
     run: {
       id: 7, kind: "incremental", status: "succeeded", startedAt: null, finishedAt: null, since: null,
-      progress: { phase: "done", done: 0, total: 0 }, counts: { added: 5, updated: 1200, deleted: 2, skipped: 3 },
+      progress: { phase: "done", done: 0, total: 0, message: null }, counts: { added: 5, updated: 1200, deleted: 2, skipped: 3 },
       remoteTotal: 1_234_567, localTotal: 1_234_567, error: null, trigger: "cli", queuedAt: "", heartbeatAt: null,
-      skippedByReason: { basisOfRecord: 2, invalidUuid: 1 }, errorDetail: null, ...run,
+      skippedByReason: { basisOfRecord: 2, invalidUuid: 1 }, errorDetail: null, warnings: [], ...run,
     },
     ...over,
   };
@@ -27,6 +27,19 @@ describe("sync report lines", () => {
     expect(progressLine(snapshot)).toBe("fetching records: 1,234 / 5,000 records (24%) · added 1,200 · updated 3 · deleted 0 · skipped 31");
     expect(progressLine({ ...snapshot, phase: "reconcile", done: 2, total: 8 })).toMatch(/^comparing counts: 2 \/ 8 species \(25%\) · /);
     expect(progressLine({ ...snapshot, phase: "species", done: 0, total: 0 })).toMatch(/^listing bird species · added/);
+    expect(progressLine({ ...snapshot, message: "waiting for the ALA to prepare 3 downloads (1.2 M records)" })).toBe(
+      "fetching records: 1,234 / 5,000 records (24%) · waiting for the ALA to prepare 3 downloads (1.2 M records) · added 1,200 · updated 3 · deleted 0 · skipped 31",
+    );
+  });
+
+  it("name the species the count check found", () => {
+    const warnings = [
+      { guid: "urn:a", name: "Australian Magpie", remote: 2932, local: 935, malformed: 0, reason: "differs" as const },
+      { guid: "urn:b", name: null, remote: 1000, local: 980, malformed: 20, reason: "malformed" as const },
+    ];
+    const lines = summaryLines(result({ status: "failed", error: "Counts still differ" }, { warnings }), 1000);
+    expect(lines).toContain("count check: Australian Magpie (urn:a): 2,932 at the source, 935 local");
+    expect(lines).toContain("count check: urn:b (urn:b): 20 of 1,000 records at the source could not be read");
   });
 
   it("say why a request is retried and when", () => {

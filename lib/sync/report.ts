@@ -5,6 +5,7 @@
 import type { RetryInfo } from "@/lib/ala/client";
 import type { ProgressSnapshot } from "./progress";
 import type { SyncResult } from "./run";
+import type { CountWarning } from "./runs";
 
 const PHASES: Record<string, { label: string; unit: string }> = {
   species: { label: "listing bird species", unit: "" },
@@ -26,7 +27,7 @@ export function progressLine(p: ProgressSnapshot): string {
   const unit = PHASES[p.phase]?.unit ?? "";
   const share = p.total > 0 ? ` (${Math.min(100, Math.floor((100 * p.done) / p.total))}%)` : "";
   const amount = p.total > 0 ? `: ${number(p.done)} / ${number(p.total)}${unit ? ` ${unit}` : ""}${share}` : "";
-  return `${phaseLabel(p.phase)}${amount} · ${countsText(p)}`;
+  return `${phaseLabel(p.phase)}${amount}${p.message ? ` · ${p.message}` : ""} · ${countsText(p)}`;
 }
 
 export function countsText(c: { added: number; updated: number; deleted: number; skipped: number }): string {
@@ -58,7 +59,16 @@ export function summaryLines(result: SyncResult, elapsedMs: number): string[] {
     if (run.remoteTotal !== null && run.localTotal !== null) {
       lines.push(`records: ${number(run.localTotal)} local, ${number(run.remoteTotal)} at the source`);
     }
+    for (const w of run.warnings.slice(0, 10)) lines.push(warningLine(w));
+    if (run.warnings.length > 10) lines.push(`…and ${run.warnings.length - 10} more species in the run's report (/admin)`);
   }
   if (result.status === "failed") lines.push("The last import time was not moved: the next run fetches everything this one missed.");
   return lines;
+}
+
+/** `count check: Australian Magpie (urn:…): 2,932 at the source, 935 local` */
+export function warningLine(w: CountWarning): string {
+  const who = `${w.name ?? w.guid} (${w.guid})`;
+  if (w.reason === "malformed") return `count check: ${who}: ${number(w.malformed)} of ${number(w.remote)} records at the source could not be read`;
+  return `count check: ${who}: ${number(w.remote)} at the source, ${number(w.local)} local${w.malformed ? `, ${number(w.malformed)} unreadable` : ""}`;
 }

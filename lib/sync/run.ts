@@ -8,7 +8,10 @@
  * as the last import time.
  */
 import type pg from "pg";
+import path from "node:path";
 import { AlaRequestError, type AlaClient, type SpeciesInfo } from "@/lib/ala/client";
+import { ID_COLUMNS, RECORD_COLUMNS } from "@/lib/ala/download-columns";
+import type { RecordBatch } from "@/lib/ala/download-zip";
 import { normaliseUuid } from "@/lib/ala/normalise";
 import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
@@ -19,11 +22,13 @@ import { refreshSpeciesStats } from "@/lib/species/stats";
 import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";
 import { createSyncClient } from "./client";
 import { DatasetIds } from "./datasets";
-import { SyncAborted, SyncAlreadyRunning, throwIfAborted } from "./errors";
+import { describeQueue, DownloadUnavailable, Downloads, type DownloadSettings } from "./downloads";
+import { CountsDiffer, SyncAborted, SyncAlreadyRunning, throwIfAborted } from "./errors";
 import { fetchSpecies } from "./fetch";
 import { changedSince, ofSpecies, relevantOnly, SINCE_OVERLAP_MS } from "./filters";
 import { fetchImageMetadata } from "./images";
 import { tryAcquireSyncLock } from "./lock";
+import { groupForDownload, splitBySize, type SpeciesCount } from "./plan";
 import { prepareRecords } from "./prepare";
 import { Progress, type ProgressSnapshot } from "./progress";
 import { reconcileSpecies, type ReconcileDeps } from "./reconcile";
@@ -37,6 +42,8 @@ import {
   succeedPartialRun,
   succeedRun,
   toSyncRun,
+  setWarnings,
+  type CountWarning,
   type SyncKind,
   type SyncRun,
   type SyncRunRow,
@@ -63,6 +70,12 @@ export interface RunSyncOptions {
   concurrency?: number;
   rules?: readonly Rule[];
   onProgress?: (progress: ProgressSnapshot) => void;
+  /** Default: from the configuration (ALA_DOWNLOAD_*, SYNC_DOWNLOAD_*, DATA_DIR/downloads). */
+  downloads?: Partial<DownloadSettings>;
+  /** Default: ALA_PAGE_DEPTH_MAX. */
+  pageDepthMax?: number;
+  /** Records per download; default SYNC_DOWNLOAD_RECORDS. */
+  downloadRecords?: number;
 }
 
 export interface SyncResult {
@@ -75,6 +88,9 @@ export interface SyncResult {
   error: string | null;
   run: SyncRun | null;
 }
+
+/** A species with more than this share of its records unreadable is named in the run's report. */
+const MALFORMED_SHARE = 0.01;
 
 /** Image metadata looked up per run (the rest stays pending for later runs or lazy look-ups). */
 const IMAGES_PER_RUN = 500;
@@ -117,6 +133,8 @@ function resultOf(row: SyncRunRow, resumed: boolean): SyncResult {
 
 function describe(err: unknown): { reason: string; detail: unknown } {
   if (err instanceof AlaRequestError) return { reason: err.message, detail: err.toJSON() };
+  if (err instanceof CountsDiffer) return { reason: err.message, detail: { species: err.species } };
+  if (err instanceof DownloadUnavailable) return { reason: err.message, detail: { message: err.message, name: err.name } };
   const message = err instanceof Error ? err.message : String(err);
   return { reason: `Sync failed: ${message}`, detail: { message, name: err instanceof Error ? err.name : undefined } };
 }
@@ -137,6 +155,29 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     },
   });
   const limit = o.species ? [ofSpecies(fields, o.species)] : [];
+  const c = config();
+  const pageDepthMax = o.pageDepthMax ?? c.ALA_PAGE_DEPTH_MAX;
+  const downloadRecords = o.downloadRecords ?? c.SYNC_DOWNLOAD_RECORDS;
+  // Zips are kept per database too: test databases share one DATA_DIR and their run ids overlap.
+  const database = (await db.query<{ name: string }>("SELECT current_database() AS name")).rows[0].name;
+  const downloads = new Downloads({
+    db,
+    client,
+    runId,
+    signal: o.signal,
+    settings: {
+      email: c.ALA_DOWNLOAD_EMAIL,
+      reasonTypeId: c.ALA_DOWNLOAD_REASON,
+      pollMs: c.SYNC_DOWNLOAD_POLL_MS,
+      maxWaitMs: c.SYNC_DOWNLOAD_MAX_WAIT_MS,
+      retries: c.SYNC_RETRIES,
+      dir: path.join(c.DATA_DIR, "downloads", database),
+      ...o.downloads,
+    },
+    onQueue: (q) => progress.message(q.waiting + q.running ? describeQueue(q) : null),
+  });
+  /** Malformed records by species (ids), which the final count check allows for. */
+  const malformed = new Map<string, Set<string>>();
   log.info({ since: row.since }, resumed ? "resuming interrupted sync run" : "sync run started");
 
   try {
@@ -151,22 +192,51 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     for (const s of remote) await speciesIds.resolve(s.guid, s);
     const ctx = { species: speciesIds, datasets: new DatasetIds(db), rules: o.rules ?? defaultRules };
 
-    /** Prepares and queues one page; returns its commit and the ids it stores. */
-    const importPage = async (page: SearchPage) => {
+    /** Prepares and queues one page (of a search or a download); returns its commit and the ids it stores. */
+    const importPage = async (page: Pick<SearchPage, "records" | "invalid" | "received">) => {
       const prepared = await prepareRecords(page.records, page.invalid, ctx);
       progress.skip(prepared.skipped);
+      for (const m of prepared.malformed) (malformed.get(m.guid) ?? malformed.set(m.guid, new Set()).get(m.guid)!).add(m.id);
       progress.advance(page.received);
       return { ...(await writer.add(prepared.rows)), ids: prepared.rows.map((r) => r.sourceId) };
     };
-    const fetchAll = (guids: string[], since: Date | null, onSpeciesDone: (guid: string) => Promise<void>) =>
-      fetchSpecies(guids, {
-        client,
-        concurrency,
-        signal: o.signal,
-        filters: (guid) => [fields.birdFilter, ofSpecies(fields, guid), ...(since ? [changedSince(fields, since)] : [])],
-        onPage: (_, page) => importPage(page),
-        onSpeciesDone,
+    /** Imports a download's records, committed before it returns. */
+    const consume = async (batches: AsyncIterable<RecordBatch>) => {
+      const commits: Promise<void>[] = [];
+      for await (const batch of batches) commits.push((await importPage(batch)).committed);
+      await Promise.all(commits);
+    };
+    /**
+     * Reads these species' records (changed since `since`, when given): search while a species
+     * fits within the page depth and the run is not a bulk read, offline downloads otherwise.
+     */
+    const fetchRecords = async (species: readonly SpeciesCount[], since: Date | null, bulk: boolean, onSpeciesDone: (guid: string) => Promise<void>) => {
+      const filter = since ? [changedSince(fields, since)] : [];
+      const { search, download } = splitBySize(species, { pageDepthMax, bulk });
+      const tooDeep = await fetchSpecies(
+        search.map((s) => s.guid),
+        {
+          client,
+          concurrency,
+          signal: o.signal,
+          maxRecords: pageDepthMax,
+          filters: (guid) => [fields.birdFilter, ofSpecies(fields, guid), ...filter],
+          onPage: (_, page) => importPage(page),
+          onSpeciesDone,
+        },
+      );
+      const counts = new Map(species.map((s) => [s.guid, s.count]));
+      download.push(...tooDeep.map((guid) => ({ guid, count: Math.max(counts.get(guid) ?? 0, pageDepthMax + 1) })));
+      if (!download.length) return;
+      await downloads.plan("records", download, filter, downloadRecords);
+      await downloads.run("records", RECORD_COLUMNS, consume, {
+        guids: download.map((s) => s.guid),
+        done: async (guids) => {
+          for (const guid of guids) await onSpeciesDone(guid);
+        },
       });
+      progress.message(null);
+    };
 
     // Steps 5–6.
     const since = row.since;
@@ -178,14 +248,10 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     const toFetch = changed.filter((s) => states.get(s.guid) === "pending").sort((a, b) => b.count - a.count);
     progress.phase("fetch", toFetch.reduce((n, s) => n + s.count, 0));
     log.info({ species: toFetch.length, records: progress.snapshot().total }, "fetching records");
-    await fetchAll(
-      toFetch.map((s) => s.guid),
-      since,
-      async (guid) => {
-        await markFetched(db, runId, guid);
-        await refresher.refresh();
-      },
-    );
+    await fetchRecords(toFetch, since, since === null && !o.species, async (guid) => {
+      await markFetched(db, runId, guid);
+      await refresher.refresh();
+    });
     await writer.flush();
 
     // Step 7: the deleted-records service (empty on the current ALA; reconciliation below covers it).
@@ -242,7 +308,23 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
         await committed;
         return new Set(ids);
       },
-      refetchSpecies: (guid) => fetchAll([guid], null, async () => undefined),
+      pageDepthMax,
+      refetchSpecies: (guid) => fetchRecords([{ guid, count: remoteCounts.get(guid) ?? 0 }], null, false, async () => undefined),
+      downloadIds: async (guid) => {
+        const fq = [relevantOnly(fields)];
+        await downloads.plan("ids", [{ guid, count: remoteCounts.get(guid) ?? 0 }], fq, Number.MAX_SAFE_INTEGER);
+        const ids = new Set<string>();
+        await downloads.run(
+          "ids",
+          ID_COLUMNS,
+          async (batches) => {
+            for await (const batch of batches) for (const r of batch.records) ids.add(normaliseUuid(r.uuid) ?? r.uuid);
+          },
+          { guids: [guid] },
+        );
+        progress.message(null);
+        return ids;
+      },
       deleteIds,
     };
     for (const c of differing) {
@@ -278,9 +360,17 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
       return null;
     });
 
-    const totals = { remoteTotal: progress.snapshot().remoteTotal ?? 0, localTotal: (await localCounts(db, o.species ? speciesIds.get(o.species) ?? null : undefined)).reduce((n, c) => n + c.count, 0) };
+    const finalCounts = await localCounts(db, o.species ? speciesIds.get(o.species) ?? null : undefined);
+    const totals = { remoteTotal: progress.snapshot().remoteTotal ?? 0, localTotal: finalCounts.reduce((n, c) => n + c.count, 0) };
     progress.totals(totals);
     await progress.close();
+    // The count check: every species agrees now, allowing for records the ALA holds that cannot be read.
+    const warnings = await countCheck(db, all, finalCounts, malformed);
+    await setWarnings(db, runId, warnings);
+    const differ = warnings.filter((w) => w.reason === "differs");
+    if (differ.length) throw new CountsDiffer(differ);
+    await downloads.cleanUp();
+
     // Step 9.
     if (o.species) await succeedPartialRun(db, runId, totals);
     else await succeedRun(db, runId, totals);
@@ -298,9 +388,36 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     }
     const { reason, detail } = describe(err);
     await failRun(db, runId, reason, detail);
+    // A failed run is never resumed (the next run starts over), so its zips are of no more use.
+    await downloads.cleanUp().catch(() => undefined);
     log.error({ err: detail }, "sync run failed");
     return resultOf((await getRun(db, runId))!, resumed);
   }
+}
+
+/** Species whose counts still differ, or with over 1 % of their records unreadable. */
+async function countCheck(
+  db: pg.Pool,
+  compared: readonly { guid: string; remote: number }[],
+  local: readonly { guid: string; count: number }[],
+  malformed: ReadonlyMap<string, ReadonlySet<string>>,
+): Promise<CountWarning[]> {
+  const here = new Map(local.map((l) => [l.guid, l.count]));
+  const found: Omit<CountWarning, "name">[] = [];
+  for (const c of compared) {
+    const count = here.get(c.guid) ?? 0;
+    const bad = malformed.get(c.guid)?.size ?? 0;
+    const base = { guid: c.guid, remote: c.remote, local: count, malformed: bad };
+    if (c.remote !== count + bad) found.push({ ...base, reason: "differs" });
+    else if (bad > c.remote * MALFORMED_SHARE) found.push({ ...base, reason: "malformed" });
+  }
+  if (!found.length) return [];
+  const { rows } = await db.query<{ guid: string; name: string | null }>(
+    "SELECT guid, COALESCE(common_name, scientific_name) AS name FROM species WHERE guid = ANY($1::text[])",
+    [found.map((f) => f.guid)],
+  );
+  const names = new Map(rows.map((r) => [r.guid, r.name]));
+  return found.map((f) => ({ ...f, name: names.get(f.guid) ?? null }));
 }
 
 /** Local record counts per species (of one species when given; null: a species not stored). */

@@ -34,6 +34,19 @@ export interface SyncRunRow {
   error: string | null;
   error_detail: unknown;
   heartbeat_at: Date | null;
+  message: string | null;
+  warnings: CountWarning[];
+}
+
+/** A species the final count check named (docs/sync.md, "Counts must match"). */
+export interface CountWarning {
+  guid: string;
+  name: string | null;
+  remote: number;
+  local: number;
+  malformed: number;
+  /** `differs`: the counts still differ after reconciliation (the run fails); `malformed`: over 1 % of its records could not be read. */
+  reason: "differs" | "malformed";
 }
 
 /** The contract's SyncRun (docs CONTRACT.md), plus a few extra fields the admin console shows. */
@@ -44,7 +57,7 @@ export interface SyncRun {
   startedAt: string | null;
   finishedAt: string | null;
   since: string | null;
-  progress: { phase: string; done: number; total: number };
+  progress: { phase: string; done: number; total: number; message: string | null };
   counts: { added: number; updated: number; deleted: number; skipped: number };
   remoteTotal: number | null;
   localTotal: number | null;
@@ -54,6 +67,7 @@ export interface SyncRun {
   heartbeatAt: string | null;
   skippedByReason: Record<string, number>;
   errorDetail: unknown;
+  warnings: CountWarning[];
 }
 
 type Db = pg.Pool | pg.PoolClient | pg.Client;
@@ -68,7 +82,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     startedAt: iso(row.started_at),
     finishedAt: iso(row.finished_at),
     since: iso(row.since),
-    progress: { phase: row.phase, done: row.done, total: row.total },
+    progress: { phase: row.phase, done: row.done, total: row.total, message: row.message },
     counts: { added: row.added, updated: row.updated, deleted: row.deleted, skipped: row.skipped },
     remoteTotal: row.remote_total,
     localTotal: row.local_total,
@@ -78,6 +92,7 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     heartbeatAt: iso(row.heartbeat_at),
     skippedByReason: row.skipped_by_reason,
     errorDetail: row.error_detail,
+    warnings: row.warnings,
   };
 }
 
@@ -174,4 +189,9 @@ export async function failRun(db: Db, id: number, error: string, detail: unknown
 export async function lastImportAt(db: Db): Promise<Date | null> {
   const { rows } = await db.query<{ last_import_at: Date | null }>("SELECT last_import_at FROM sync_state WHERE id = 1");
   return rows[0]?.last_import_at ?? null;
+}
+
+/** The species the final count check named (kept on the run whether it succeeds or fails). */
+export async function setWarnings(db: Db, id: number, warnings: readonly CountWarning[]): Promise<void> {
+  await db.query("UPDATE sync_runs SET warnings = $2 WHERE id = $1", [id, JSON.stringify(warnings)]);
 }

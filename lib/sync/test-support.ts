@@ -34,9 +34,20 @@ export function clientFor(sim: Pick<Simulator, "url">, options: number | Partial
   });
 }
 
+/** The account tests name in offline download requests (the simulator accepts any well-formed address). */
+export const TEST_DOWNLOAD_EMAIL = "edgar-tests@example.org";
+
 /** The environment that points Edgar's configured ALA client at the simulator, retrying at once. */
 export function alaEnv(sim: Pick<Simulator, "url">, retries = 3): Record<string, string> {
-  return { ALA_BIOCACHE_URL: sim.url, ALA_IMAGES_URL: sim.url, SYNC_RETRY_BASE_MS: "1", SYNC_RETRIES: String(retries), SYNC_REQUEST_TIMEOUT_MS: "5000" };
+  return {
+    ALA_BIOCACHE_URL: sim.url,
+    ALA_IMAGES_URL: sim.url,
+    SYNC_RETRY_BASE_MS: "1",
+    SYNC_RETRIES: String(retries),
+    SYNC_REQUEST_TIMEOUT_MS: "5000",
+    ALA_DOWNLOAD_EMAIL: TEST_DOWNLOAD_EMAIL,
+    SYNC_DOWNLOAD_POLL_MS: "20",
+  };
 }
 
 /** alaEnv for this process (what the worker's handlers use); before anything reads config(), which is parsed once. */

@@ -1,0 +1,128 @@
+/**
+ * Reads an offline download's zip from disk: checks it whole first (central directory, sizes and
+ * every data entry's CRC-32, so a corrupt file never puts a row in the database), then streams its
+ * data file(s) as batches of records. The zip may be hundreds of megabytes: nothing is held whole.
+ * yauzl reads the zip (it needs random access, hence the file), PapaParse the CSV; both chosen by
+ * measurement (docs/sync.md).
+ */
+import { crc32 } from "node:zlib";
+import type { Readable } from "node:stream";
+import Papa from "papaparse";
+import yauzl from "yauzl";
+import { mapHeadings, rowToRecord, type ColumnMap, type DownloadColumn } from "./download-columns";
+import { parseRecord, type AlaRecord, type InvalidRecord } from "./schemas";
+
+/** A zip that cannot be used as it is: asking the ALA for it again may help. */
+export class DownloadFileError extends Error {
+  override name = "DownloadFileError";
+}
+
+export interface RecordBatch {
+  records: AlaRecord[];
+  invalid: InvalidRecord[];
+  /** Rows read (valid + invalid). */
+  received: number;
+}
+
+interface Zip {
+  file: yauzl.ZipFile;
+  entries: yauzl.Entry[];
+}
+
+function open(path: string): Promise<Zip> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, file) => {
+      if (err || !file) return reject(new DownloadFileError(`the download is not a readable zip: ${err?.message ?? "unknown error"}`));
+      const entries: yauzl.Entry[] = [];
+      file.on("entry", (e: yauzl.Entry) => {
+        entries.push(e);
+        file.readEntry();
+      });
+      file.on("end", () => resolve({ file, entries }));
+      file.on("error", (e: Error) => reject(new DownloadFileError(`the download's zip is damaged: ${e.message}`)));
+      file.readEntry();
+    });
+  });
+}
+
+function entryStream(zip: Zip, entry: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) =>
+    zip.file.openReadStream(entry, (err, stream) => (err || !stream ? reject(new DownloadFileError(`cannot read ${entry.fileName}: ${err?.message}`)) : resolve(stream))),
+  );
+}
+
+/** `data.csv`, then `data_part2.csv`… (biocache splits files past zip.file.size.mb.max), in that order. */
+export function dataEntries(entries: readonly yauzl.Entry[], file = "data"): yauzl.Entry[] {
+  const pattern = new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:_part(\\d+))?\\.(csv|tsv)$`);
+  return entries
+    .map((e) => ({ e, m: pattern.exec(e.fileName) }))
+    .filter((x) => x.m)
+    .sort((a, b) => Number(a.m![1] ?? 1) - Number(b.m![1] ?? 1))
+    .map((x) => x.e);
+}
+
+async function verify(zip: Zip, entry: yauzl.Entry): Promise<void> {
+  let crc = 0;
+  try {
+    for await (const chunk of await entryStream(zip, entry)) crc = crc32(chunk as Buffer, crc);
+  } catch (error) {
+    throw error instanceof DownloadFileError ? error : new DownloadFileError(`${entry.fileName} in the download is damaged: ${(error as Error).message}`);
+  }
+  if (crc >>> 0 !== entry.crc32 >>> 0) throw new DownloadFileError(`${entry.fileName} in the download fails its CRC check`);
+}
+
+export interface ReadOptions {
+  columns: readonly DownloadColumn[];
+  /** Records per batch. */
+  batchSize?: number;
+  /** The `file` name asked for (default `data`). */
+  file?: string;
+}
+
+/**
+ * Verifies the zip, then yields its records in batches. Throws DownloadFileError for a zip that is
+ * damaged, has no data file, or lacks a column the import needs.
+ */
+export async function* readDownload(path: string, o: ReadOptions): AsyncGenerator<RecordBatch> {
+  const zip = await open(path);
+  try {
+    const data = dataEntries(zip.entries, o.file);
+    if (!data.length) throw new DownloadFileError(`the download holds no ${o.file ?? "data"}.csv (it has ${zip.entries.map((e) => e.fileName).join(", ") || "nothing"})`);
+    for (const entry of data) await verify(zip, entry);
+    for (const entry of data) yield* readEntry(zip, entry, o);
+  } finally {
+    zip.file.close();
+  }
+}
+
+async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGenerator<RecordBatch> {
+  const size = o.batchSize ?? 2000;
+  const parser = (await entryStream(zip, entry)).pipe(
+    Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: entry.fileName.endsWith(".tsv") ? "\t" : ",", skipEmptyLines: true }),
+  );
+  let map: ColumnMap | null = null;
+  let batch: RecordBatch = { records: [], invalid: [], received: 0 };
+  let line = 0;
+  for await (const row of parser as AsyncIterable<string[]>) {
+    line++;
+    if (!map) {
+      map = mapHeadings(row, o.columns);
+      if (map.missing.length) throw new DownloadFileError(`${entry.fileName} in the download lacks the column(s) ${map.missing.join(", ")}`);
+      continue;
+    }
+    batch.received++;
+    if (row.length !== map.width) {
+      batch.invalid.push({ index: line, uuid: row[map.columns.find((c) => c.key === "uuid")?.index ?? 0], reason: `row ${line} has ${row.length} fields where the heading has ${map.width}` });
+    } else {
+      const parsed = parseRecord(rowToRecord(row, map));
+      if (parsed.ok) batch.records.push(parsed.record);
+      else batch.invalid.push({ index: line, reason: parsed.reason });
+    }
+    if (batch.received >= size) {
+      yield batch;
+      batch = { records: [], invalid: [], received: 0 };
+    }
+  }
+  if (!map) throw new DownloadFileError(`${entry.fileName} in the download is empty (not even a heading row)`);
+  if (batch.received) yield batch;
+}

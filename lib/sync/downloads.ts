@@ -1,0 +1,288 @@
+/**
+ * Bulk reads through the ALA's offline download service: ask, poll, fetch the zip to DATA_DIR,
+ * read it into the import. Every download is a `sync_downloads` row, so a restarted run polls
+ * what it already asked for (and re-reads a zip it already has) instead of asking again. A
+ * download that vanished, expired, was cancelled, stayed queued too long, or came as a damaged
+ * zip is asked for again, within the retry budget; one the ALA finds too large is split.
+ */
+import { mkdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type pg from "pg";
+import type { AlaClient } from "@/lib/ala/client";
+import { downloadFields, type DownloadColumn } from "@/lib/ala/download-columns";
+import { DownloadFileError, readDownload, type RecordBatch } from "@/lib/ala/download-zip";
+import type { DownloadStatus } from "@/lib/ala/schemas";
+import { log } from "@/lib/log";
+import { SyncAborted, throwIfAborted } from "./errors";
+import { groupForDownload, ofAnySpecies, splitUnit, yearFilter, type SpeciesCount, type Unit } from "./plan";
+
+export type Purpose = "records" | "ids";
+
+export interface DownloadSettings {
+  email: string | undefined;
+  reasonTypeId: number;
+  pollMs: number;
+  maxWaitMs: number;
+  /** Times one download may be asked for again before the run fails. */
+  retries: number;
+  /** Where zips are kept while they are read (DATA_DIR/downloads). */
+  dir: string;
+}
+
+/** What the run shows while downloads are under way. */
+export interface QueueState {
+  waiting: number;
+  running: number;
+  /** Records of the downloads not yet read. */
+  records: number;
+}
+
+/** The run needs a download and cannot have one. */
+export class DownloadUnavailable extends Error {
+  override name = "DownloadUnavailable";
+}
+
+interface Row {
+  id: number;
+  species_guids: string[];
+  fq: string[];
+  year_from: number | null;
+  year_to: number | null;
+  expected: number;
+  state: "pending" | "requested" | "finished" | "imported" | "split";
+  status_url: string | null;
+  cancel_url: string | null;
+  download_url: string | null;
+  total_records: number | null;
+  attempts: number;
+  requested_at: Date | null;
+}
+
+export interface DownloadsDeps {
+  db: pg.Pool;
+  client: AlaClient;
+  runId: number;
+  settings: DownloadSettings;
+  signal?: AbortSignal;
+  onQueue?: (state: QueueState) => void;
+}
+
+const fmt = new Intl.NumberFormat("en");
+
+/** "waiting for the ALA to prepare 3 downloads (1.2 M records)". */
+export function describeQueue(q: QueueState): string {
+  const n = q.waiting + q.running;
+  const records = q.records >= 1e6 ? `${(q.records / 1e6).toFixed(1)} M` : fmt.format(q.records);
+  return `waiting for the ALA to prepare ${n} download${n === 1 ? "" : "s"} (${records} records)`;
+}
+
+export class Downloads {
+  private readonly log;
+
+  constructor(private readonly d: DownloadsDeps) {
+    this.log = log.child({ runId: d.runId });
+  }
+
+  /**
+   * Plans downloads of these species, grouped up to `target` records each. Species a download of
+   * this run already covers (a resumed run) are not planned again, so nothing is asked twice; an
+   * id list that was already read is asked again, as the ids were only held in memory.
+   */
+  async plan(purpose: Purpose, species: readonly SpeciesCount[], fq: readonly string[], target: number): Promise<void> {
+    const { rows } = await this.d.db.query<{ guid: string }>(
+      `SELECT DISTINCT unnest(species_guids) AS guid FROM sync_downloads
+       WHERE run_id = $1 AND purpose = $2 AND fq = $3 AND ($2 = 'records' OR state <> 'imported')`,
+      [this.d.runId, purpose, fq],
+    );
+    const covered = new Set(rows.map((r) => r.guid));
+    for (const g of groupForDownload(species.filter((s) => !covered.has(s.guid)), target)) {
+      await this.d.db.query(`INSERT INTO sync_downloads (run_id, purpose, species_guids, fq, expected) VALUES ($1, $2, $3, $4, $5)`, [
+        this.d.runId,
+        purpose,
+        g.guids,
+        fq,
+        g.expected,
+      ]);
+    }
+  }
+
+  /**
+   * Works every download of this purpose (and species, when given) to its end: asked, ready,
+   * read by `consume` (one at a time, in order of readiness), marked imported. `done` is called
+   * with the download's species once its records are consumed.
+   */
+  async run(
+    purpose: Purpose,
+    columns: readonly DownloadColumn[],
+    consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>,
+    o: { guids?: readonly string[]; done?: (guids: string[]) => Promise<void> } = {},
+  ): Promise<void> {
+    const { client, settings } = this.d;
+    const fields = downloadFields(columns, client.fields.style);
+    for (;;) {
+      throwIfAborted(this.d.signal);
+      const rows = await this.rows(purpose, o.guids);
+      const open = rows.filter((r) => r.state !== "imported" && r.state !== "split");
+      if (!open.length) return;
+      for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
+      const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
+      if (ready) {
+        if (await this.read(ready, columns, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
+        continue;
+      }
+      await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
+      if ((await this.rows(purpose, o.guids)).some((r) => r.state === "finished" || r.state === "pending")) continue;
+      try {
+        await sleep(settings.pollMs, undefined, { signal: this.d.signal });
+      } catch {
+        throw new SyncAborted();
+      }
+    }
+  }
+
+  /** Those of these species whose every download of this purpose is read. */
+  private async completed(purpose: Purpose, guids: string[]): Promise<string[]> {
+    const { rows } = await this.d.db.query<{ guid: string }>(
+      `SELECT g AS guid FROM unnest($3::text[]) AS g WHERE NOT EXISTS (
+         SELECT 1 FROM sync_downloads d WHERE d.run_id = $1 AND d.purpose = $2 AND d.state NOT IN ('imported', 'split') AND g = ANY (d.species_guids))`,
+      [this.d.runId, purpose, guids],
+    );
+    return rows.map((r) => r.guid);
+  }
+
+  /** Deletes this run's zips (after the run, or when it failed for good). */
+  async cleanUp(): Promise<void> {
+    await rm(this.runDir(), { recursive: true, force: true });
+  }
+
+  private runDir(): string {
+    return path.join(this.d.settings.dir, `run-${this.d.runId}`);
+  }
+
+  private file(r: Row): string {
+    return path.join(this.runDir(), `${r.id}.zip`);
+  }
+
+  private async rows(purpose: Purpose, guids?: readonly string[]): Promise<Row[]> {
+    const { rows } = await this.d.db.query<Row>(
+      `SELECT id, species_guids, fq, year_from, year_to, expected, state, status_url, cancel_url, download_url, total_records, attempts, requested_at
+       FROM sync_downloads WHERE run_id = $1 AND purpose = $2 AND ($3::text[] IS NULL OR species_guids && $3::text[]) ORDER BY id`,
+      [this.d.runId, purpose, guids ?? null],
+    );
+    return rows;
+  }
+
+  private async request(r: Row, fields: string): Promise<void> {
+    const { client, settings } = this.d;
+    if (!settings.email) {
+      throw new DownloadUnavailable(
+        `ALA_DOWNLOAD_EMAIL is not set: reading ${fmt.format(r.expected)} records needs the ALA's offline download service, which asks for the email address of a registered ALA account. Set ALA_DOWNLOAD_EMAIL and run the sync again.`,
+      );
+    }
+    const fq = [client.fields.birdFilter, ofAnySpecies(client.fields, r.species_guids), ...r.fq, ...[yearFilter({ yearFrom: r.year_from, yearTo: r.year_to })].flatMap((f) => (f ? [f] : []))];
+    const status = await client.requestDownload({ fq, email: settings.email, reasonTypeId: settings.reasonTypeId, fields });
+    if (status.status === "tooLarge") return this.split(r, status);
+    if (!status.statusUrl) throw new DownloadUnavailable(`the ALA accepted a download but gave no status URL (${JSON.stringify(status).slice(0, 200)})`);
+    await this.d.db.query(
+      `UPDATE sync_downloads SET state = 'requested', status_url = $2, cancel_url = $3, total_records = $4, requested_at = now(), download_url = NULL
+       WHERE id = $1`,
+      [r.id, status.statusUrl, status.cancelUrl ?? null, status.totalRecords ?? null],
+    );
+    this.log.info({ download: r.id, species: r.species_guids.length, totalRecords: status.totalRecords, statusUrl: status.statusUrl }, "offline download requested");
+  }
+
+  private async split(r: Row, status: DownloadStatus): Promise<void> {
+    const parts = splitUnit({ guids: r.species_guids, fq: r.fq, yearFrom: r.year_from, yearTo: r.year_to, expected: r.expected });
+    if (!parts) throw new DownloadUnavailable(`the ALA refuses a download of one species' single year as too large: ${status.error ?? status.message ?? ""}`);
+    this.log.info({ download: r.id, parts: parts.length, error: status.error }, "offline download too large; split");
+    for (const p of parts) await this.insertPart(r, p);
+    await this.d.db.query(`UPDATE sync_downloads SET state = 'split', last_error = $2 WHERE id = $1`, [r.id, status.error ?? "tooLarge"]);
+  }
+
+  private async insertPart(parent: Row, p: Unit): Promise<void> {
+    const { rows } = await this.d.db.query<{ purpose: string }>("SELECT purpose FROM sync_downloads WHERE id = $1", [parent.id]);
+    await this.d.db.query(
+      `INSERT INTO sync_downloads (run_id, purpose, species_guids, fq, year_from, year_to, expected, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [this.d.runId, rows[0].purpose, p.guids, p.fq, p.yearFrom, p.yearTo, p.expected, parent.id],
+    );
+  }
+
+  /** Asks again for a download that cannot be had as it is; fails the run once its retries are spent. */
+  private async again(r: Row, reason: string): Promise<void> {
+    if (r.attempts >= this.d.settings.retries) {
+      throw new DownloadUnavailable(`an offline download of ${r.species_guids.length} species failed ${r.attempts + 1} times; the last time: ${reason}`);
+    }
+    this.log.warn({ download: r.id, attempt: r.attempts + 1, reason }, "offline download asked for again");
+    await rm(this.file(r), { force: true });
+    await this.d.db.query(
+      `UPDATE sync_downloads SET state = 'pending', attempts = attempts + 1, last_error = $2, status_url = NULL, cancel_url = NULL, download_url = NULL WHERE id = $1`,
+      [r.id, reason.slice(0, 1000)],
+    );
+  }
+
+  private async poll(rows: Row[]): Promise<void> {
+    const queue: QueueState = { waiting: 0, running: 0, records: 0 };
+    for (const r of rows) {
+      throwIfAborted(this.d.signal);
+      const status = await this.d.client.downloadStatus(r.status_url!);
+      switch (status.status) {
+        case "finished":
+          if (!status.downloadUrl) {
+            await this.again(r, "finished without a downloadUrl");
+            break;
+          }
+          await this.d.db.query(`UPDATE sync_downloads SET state = 'finished', download_url = $2, finished_at = now(), total_records = COALESCE($3, total_records) WHERE id = $1`, [
+            r.id,
+            status.downloadUrl,
+            status.totalRecords ?? null,
+          ]);
+          break;
+        case "tooLarge":
+          await this.split(r, status);
+          break;
+        case "cancelled":
+          await this.again(r, "the download was cancelled at the ALA");
+          break;
+        case undefined:
+          await this.again(r, "the ALA no longer knows the download (expired or lost)");
+          break;
+        default: {
+          const waited = Date.now() - (r.requested_at?.getTime() ?? Date.now());
+          if (waited > this.d.settings.maxWaitMs) {
+            if (r.cancel_url) await this.d.client.cancelDownload(r.cancel_url);
+            await this.again(r, `still ${status.status} after ${Math.round(waited / 1000)} s`);
+            break;
+          }
+          if (status.status === "running") queue.running++;
+          else queue.waiting++;
+          queue.records += status.totalRecords ?? r.total_records ?? r.expected;
+        }
+      }
+    }
+    this.d.onQueue?.(queue);
+  }
+
+  /** Fetches (unless a whole zip is already here, from before a restart) and reads one download; false when it must be asked for again. */
+  private async read(r: Row, columns: readonly DownloadColumn[], consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>): Promise<boolean> {
+    const file = this.file(r);
+    const have = await stat(file).then((s) => s.isFile(), () => false);
+    if (!have) {
+      await mkdir(this.runDir(), { recursive: true });
+      if (!(await this.d.client.fetchFile(r.download_url!, file))) {
+        await this.again(r, "the finished download's zip is gone (HTTP 404)");
+        return false;
+      }
+    }
+    try {
+      await consume(readDownload(file, { columns }));
+    } catch (error) {
+      if (!(error instanceof DownloadFileError)) throw error;
+      await this.again(r, error.message);
+      return false;
+    }
+    await this.d.db.query(`UPDATE sync_downloads SET state = 'imported', imported_at = now() WHERE id = $1`, [r.id]);
+    await rm(file, { force: true });
+    return true;
+  }
+}
