@@ -11,13 +11,14 @@ import { syncFixture } from "./test-fixture";
 
 const f = syncFixture({ records: 900, seed: 21 });
 
-/** A run whose ALA starts answering 503 to everything once `when` says so. */
+/** A run whose ALA starts answering 503 to everything once `when` says so. Downloads of 300 records, so a full import reads several. */
 async function failingRun(kind: "full" | "incremental", when: (p: ProgressSnapshot) => boolean) {
   let broken = false;
   try {
     return await runSync({
       kind,
       client: clientFor(f.sim, { retries: 2 }),
+      downloadRecords: 300,
       onProgress: (p) => {
         if (!broken && when(p)) {
           broken = true;
@@ -47,8 +48,9 @@ describe("a sync whose requests keep failing", () => {
   it("fails mid-fetch; what was committed is consistent, the last import time is unset, and the next run completes it", async () => {
     const result = await failingRun("full", (p) => p.phase === "fetch" && p.total > 0 && p.done >= p.total / 3);
     expect(result.status).toBe("failed");
-    expect(result.error).toMatch(/^ALA request failed after 3 attempts: HTTP 503 \(.*\/occurrences\/search\?/);
-    expect(result.run!.errorDetail).toMatchObject({ status: 503, attempts: 3, url: expect.stringContaining("/occurrences/search?") });
+    // A full import reads through offline downloads: a request, a status poll or a zip failed.
+    expect(result.error).toMatch(/^ALA request failed after 3 attempts: HTTP 503 \(.*\/(occurrences\/offline\/|biocache-download\/)/);
+    expect(result.run!.errorDetail).toMatchObject({ status: 503, attempts: 3, url: expect.stringMatching(/\/(occurrences\/offline\/|biocache-download\/)/) });
     // Part of the records arrived; the species counts agree with them; nothing says "done".
     const stored = (await f.db.pool.query("SELECT count(*)::int AS n FROM occurrences")).rows[0].n;
     expect(stored).toBeGreaterThan(0);

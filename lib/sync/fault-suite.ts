@@ -23,6 +23,8 @@ export interface FaultCase {
   client?: Partial<AlaClientOptions>;
   /** Extra checks of the retries the run made. */
   check?: (retries: RetryInfo[]) => void;
+  /** The fault only hits search answers: the full import pages by search too. */
+  searchOnly?: boolean;
 }
 
 export function faultSuite(c: FaultCase): void {
@@ -36,7 +38,11 @@ export function faultSuite(c: FaultCase): void {
       f.sim.requests.reset();
       // A third of the requests fail: 16 retries make running out a one-in-fifty-million event per request.
       const retries: RetryInfo[] = [];
-      const result = await runSync({ kind, client: clientFor(f.sim, { retries: 16, onRetry: (r) => retries.push(r), ...c.client }) });
+      const result = await runSync({
+        kind,
+        client: clientFor(f.sim, { retries: 16, onRetry: (r) => retries.push(r), ...c.client }),
+        bulkReads: c.searchOnly ? "search" : "download",
+      });
       f.sim.faults.clear();
       expect(result.error).toBeNull();
       expect(result.status).toBe("succeeded");

@@ -7,4 +7,4 @@ faultSuite({ mode: "slow", rate: 0.35, reason: /^timed out after 250 ms$/, fault
 faultSuite({ mode: "truncate", rate: 0.35, reason: /^invalid JSON/ });
 faultSuite({ mode: "invalidJson", rate: 0.35, reason: /^invalid JSON/ });
 // Only a search answer with two records or more can come back short.
-faultSuite({ mode: "shortPage", rate: 0.4, reason: /^short page: \d+ of \d+ records$/ });
+faultSuite({ mode: "shortPage", rate: 0.4, reason: /^short page: \d+ of \d+ records$/, searchOnly: true });

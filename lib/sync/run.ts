@@ -76,6 +76,12 @@ export interface RunSyncOptions {
   pageDepthMax?: number;
   /** Records per download; default SYNC_DOWNLOAD_RECORDS. */
   downloadRecords?: number;
+  /**
+   * How a full import reads: `download` (default), or `search` paging within the page depth,
+   * which only reads everything from a service without the ALA's depth cap (the bench compares
+   * the two paths; the search-only fault modes test it).
+   */
+  bulkReads?: "download" | "search";
 }
 
 export interface SyncResult {
@@ -248,7 +254,8 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     const toFetch = changed.filter((s) => states.get(s.guid) === "pending").sort((a, b) => b.count - a.count);
     progress.phase("fetch", toFetch.reduce((n, s) => n + s.count, 0));
     log.info({ species: toFetch.length, records: progress.snapshot().total }, "fetching records");
-    await fetchRecords(toFetch, since, since === null && !o.species, async (guid) => {
+    const bulk = since === null && !o.species && o.bulkReads !== "search";
+    await fetchRecords(toFetch, since, bulk, async (guid) => {
       await markFetched(db, runId, guid);
       await refresher.refresh();
     });
