@@ -81,6 +81,7 @@ export const schemas = {
     .strict(),
   deletedService: z.object({ enabled: z.boolean() }).strict(),
   search: z.object({ pageDepthMax: z.number().int().min(0) }).strict(),
+  countSkew: z.object({ guid, extra: z.number().int() }).strict(),
   downloads: z
     .object({
       queueMs: z.number().int().min(0).optional(),
@@ -184,6 +185,12 @@ async function route(ctx: SimulatorContext, req: IncomingMessage, path: string, 
   if (is("POST", "/search")) {
     ctx.pageDepthMax = (await body(req, schemas.search)).pageDepthMax;
     return { pageDepthMax: ctx.pageDepthMax };
+  }
+  if (is("POST", "/species/count-skew")) {
+    const { guid: id, extra } = await body(req, schemas.countSkew);
+    if (extra === 0) ctx.countSkew.delete(id);
+    else ctx.countSkew.set(id, extra);
+    return Object.fromEntries(ctx.countSkew);
   }
   if (is("GET", "/downloads")) return ctx.downloads.state();
   if (is("POST", "/downloads")) {

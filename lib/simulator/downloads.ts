@@ -245,7 +245,7 @@ function corrupted(source: Readable, how: "crc" | "truncate", dataName: string):
     // Central directory entries (signature 0x02014b50): the CRC-32 is at +16, the name at +46.
     for (let at = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])); at >= 0; at = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]), at - 1)) {
       const nameLength = zip.readUInt16LE(at + 28);
-      if (zip.toString("utf8", at + 46, at + 46 + nameLength) === dataName) zip.writeUInt32LE(zip.readUInt32LE(at + 16) ^ 0x5a5a5a5a, at + 16);
+      if (zip.toString("utf8", at + 46, at + 46 + nameLength) === dataName) zip.writeUInt32LE((zip.readUInt32LE(at + 16) ^ 0x5a5a5a5a) >>> 0, at + 16);
     }
     out.end(zip);
   });

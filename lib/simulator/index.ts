@@ -33,6 +33,8 @@ export interface Simulator {
   downloads: Downloads;
   /** Search's page depth cap; settable while running (0: off). */
   pageDepthMax: number;
+  /** Extra records species-id facets count for a species (guid → n) that no search or download returns. */
+  countSkew: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     downloads,
     pageDepthMax: options.pageDepthMax ?? PAGE_DEPTH_MAX,
+    countSkew: new Map(),
   };
   const server = createServer(createHandler(ctx));
   server.keepAliveTimeout = 5_000;
@@ -70,6 +73,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     faults,
     requests,
     downloads,
+    countSkew: ctx.countSkew,
     get pageDepthMax() {
       return ctx.pageDepthMax;
     },

@@ -35,6 +35,11 @@ export interface SimulatorContext {
   downloads: Downloads;
   /** Search answers stop at this depth (startIndex + pageSize); 0 turns the cap off. */
   pageDepthMax: number;
+  /**
+   * Records added to a species' count in species-id facets, beyond its real records: an index
+   * that counts what it cannot return, for testing that a sync refuses to succeed on it.
+   */
+  countSkew: Map<string, number>;
 }
 
 class BadRequest extends Error {}
@@ -263,7 +268,13 @@ function facetOptions(p: URLSearchParams): FacetOptions {
 function facets(ctx: SimulatorContext, p: URLSearchParams) {
   const names = facetList(p);
   if (!names.length) throw new BadRequest("Required request parameter 'facets' is not present");
-  return ctx.engine.facets(queryOf(p), names, facetOptions(p));
+  const answer = ctx.engine.facets(queryOf(p), names, facetOptions(p));
+  if (!ctx.countSkew.size) return answer;
+  return answer.map((f) =>
+    field(f.fieldName)?.names[0] !== "speciesID"
+      ? f
+      : { ...f, fieldResult: f.fieldResult.map((r) => ({ ...r, count: r.count + (ctx.countSkew.get(r.label) ?? 0) })) },
+  );
 }
 
 function deleted(ctx: SimulatorContext, p: URLSearchParams): string[] {
