@@ -263,23 +263,35 @@ export class Downloads {
     this.d.onQueue?.(queue);
   }
 
-  /** Fetches (unless a whole zip is already here, from before a restart) and reads one download; false when it must be asked for again. */
+  /**
+   * Fetches (unless a whole zip is already here, from before a restart) and reads one download;
+   * false when it must be asked for again. A zip that will not read is fetched once more from the
+   * same URL first: a transfer cut short without an error looks complete until it is opened.
+   */
   private async read(r: Row, columns: readonly DownloadColumn[], consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>): Promise<boolean> {
     const file = this.file(r);
-    const have = await stat(file).then((s) => s.isFile(), () => false);
-    if (!have) {
-      await mkdir(this.runDir(), { recursive: true });
-      if (!(await this.d.client.fetchFile(r.download_url!, file))) {
-        await this.again(r, "the finished download's zip is gone (HTTP 404)");
+    for (let fetches = 0; ; ) {
+      if (!(await stat(file).then((s) => s.isFile(), () => false))) {
+        await mkdir(this.runDir(), { recursive: true });
+        fetches++;
+        if (!(await this.d.client.fetchFile(r.download_url!, file))) {
+          await this.again(r, "the finished download's zip is gone (HTTP 404)");
+          return false;
+        }
+      }
+      try {
+        await consume(readDownload(file, { columns }));
+        break;
+      } catch (error) {
+        if (!(error instanceof DownloadFileError)) throw error;
+        await rm(file, { force: true });
+        if (fetches < 2) {
+          this.log.warn({ download: r.id, reason: error.message }, "offline download's zip unreadable; fetching it again");
+          continue;
+        }
+        await this.again(r, error.message);
         return false;
       }
-    }
-    try {
-      await consume(readDownload(file, { columns }));
-    } catch (error) {
-      if (!(error instanceof DownloadFileError)) throw error;
-      await this.again(r, error.message);
-      return false;
     }
     await this.d.db.query(`UPDATE sync_downloads SET state = 'imported', imported_at = now() WHERE id = $1`, [r.id]);
     await rm(file, { force: true });
