@@ -39,6 +39,9 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scrip
     ALA_IMAGES_URL: sim.url,
     // The simulator answers at once: retry it quickly rather than with the ALA's 10 s back-off.
     SYNC_RETRY_BASE_MS: process.env.SYNC_RETRY_BASE_MS || "200",
+    // The simulator's download service takes any well-formed address, and prepares downloads in moments.
+    ALA_DOWNLOAD_EMAIL: process.env.ALA_DOWNLOAD_EMAIL || "demo@example.org",
+    SYNC_DOWNLOAD_POLL_MS: process.env.SYNC_DOWNLOAD_POLL_MS || "250",
   },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));

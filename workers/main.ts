@@ -46,6 +46,12 @@ const checkOrphans = () => {
 checkOrphans();
 const orphanTimer = setInterval(checkOrphans, ORPHAN_CHECK_MS);
 log.info({ schedule: cron || "off" }, "worker started");
+if (!config.ALA_DOWNLOAD_EMAIL) {
+  log.warn(
+    { biocache: config.ALA_BIOCACHE_URL },
+    "ALA_DOWNLOAD_EMAIL is not set: full imports and species with more than ALA_PAGE_DEPTH_MAX records need the ALA's offline download service, which asks for the email of a registered ALA account; such syncs will fail until it is set",
+  );
+}
 
 let shuttingDown = false;
 async function shutdown(signal: string) {

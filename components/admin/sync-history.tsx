@@ -67,7 +67,7 @@ export function SyncHistory({ runs, onShowCountCheck, more }: { runs: SyncRunVie
                 </button>
               </td>
             </tr>
-            {(run.error || Object.keys(run.skippedByReason).length > 0) && <RunDetails run={run} />}
+            {(run.error || run.warnings.length > 0 || Object.keys(run.skippedByReason).length > 0) && <RunDetails run={run} />}
           </Fragment>
         ))}
       </DataTable>
@@ -99,6 +99,18 @@ function RunDetails({ run }: { run: SyncRunView }) {
               </div>
             )}
           </div>
+        )}
+        {run.warnings.length > 0 && (
+          <ul className="mt-1 list-disc pl-5 text-xs text-amber-950" aria-label={`Species the count check of run #${run.id} named`}>
+            {run.warnings.map((w) => (
+              <li key={w.guid}>
+                {w.name ?? w.guid} <span className="text-slate-600">({w.guid})</span>:{" "}
+                {w.reason === "malformed"
+                  ? `${formatCount(w.malformed)} of ${formatCount(w.remote)} records at the ALA could not be read`
+                  : `${formatCount(w.remote)} at the ALA, ${formatCount(w.local)} here${w.malformed ? `, ${formatCount(w.malformed)} unreadable` : ""}`}
+              </li>
+            ))}
+          </ul>
         )}
         {skipped.length > 0 && (
           <div className="mt-1 text-xs text-slate-700">

@@ -74,6 +74,11 @@ export function SyncProgress({ run }: { run: SyncRunView }) {
           <dd className="tabular-nums">{determinate && secondsLeft !== null ? `about ${formatDuration(secondsLeft * 1000)}` : "—"}</dd>
         </div>
       </dl>
+      {run.progress.message && (
+        <p className="text-sm text-slate-800" data-testid="sync-message" role="status">
+          {run.progress.message.charAt(0).toUpperCase() + run.progress.message.slice(1)}.
+        </p>
+      )}
       <p className="text-xs text-slate-600">
         So far: {formatCount(run.counts.added)} added, {formatCount(run.counts.updated)} updated, {formatCount(run.counts.deleted)} deleted,{" "}
         {formatCount(run.counts.skipped)} skipped.
