@@ -5,7 +5,7 @@
  */
 import { closePool, pool } from "@/lib/db/pool";
 import { benchClientClustering, type ClientClusteringFigures } from "./client-clustering";
-import { startBenchDatabase } from "./database";
+import { startBenchDatabase, type BenchDatabase } from "./database";
 import { benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
 import { LoadTracker, type LoadByPhase } from "./load";
@@ -47,6 +47,8 @@ export interface BenchResult {
     largestSpecies: { guid: string; scientificName: string; records: number; note: string | null };
   };
   import: ImportFigures;
+  /** The same full import by search paging, on a fresh database (the path before downloads). */
+  searchImport: ImportFigures;
   storage: StorageFigures;
   tiles: TileFigures;
   postgis: PostgisFigures;
@@ -78,8 +80,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     try {
       load.phase("import");
       o.say("full import (simulator → PostgreSQL)");
-      const imported = await benchImport(db, sim, o.say);
-      o.say(`  ${imported.recordsPerSecond.toLocaleString("en")} records/s`);
+      const imported = await benchImport(db, sim, o.say, "download");
+      o.say(`  ${imported.recordsPerSecond.toLocaleString("en")} records/s through downloads`);
+
+      load.phase("searchImport");
+      o.say("the same full import by search paging, on a second fresh PostgreSQL");
+      const searchImport = await onFreshDatabase(db.url, (other) => benchImport(other, sim, o.say, "search"));
+      o.say(`  ${searchImport.recordsPerSecond.toLocaleString("en")} records/s by search`);
 
       load.phase("storage");
       o.say("storage");
@@ -127,6 +134,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
           largestSpecies: { guid: largest.guid, scientificName: largest.scientificName, records: largest.count, note },
         },
         import: imported,
+        searchImport,
         storage,
         tiles,
         postgis,
@@ -145,5 +153,20 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     }
   } finally {
     await sim.stop();
+  }
+}
+
+/** Runs `work` against a second fresh database, then points lib/db back at `restoreUrl`. */
+async function onFreshDatabase<T>(restoreUrl: string, work: (db: BenchDatabase) => Promise<T>): Promise<T> {
+  const other = await startBenchDatabase();
+  await closePool();
+  process.env.DATABASE_URL = other.url;
+  try {
+    return await work(other);
+  } finally {
+    pool().on("error", () => undefined);
+    await closePool();
+    await other.stop();
+    process.env.DATABASE_URL = restoreUrl;
   }
 }

@@ -1,7 +1,11 @@
 /**
- * Full import, end to end: the sync (lib/sync runSync, as `npm run sync -- --full` runs it) pages
- * every record out of the simulator over HTTP, rates it and upserts it into PostgreSQL.
+ * Full import, end to end: the sync (lib/sync runSync, as `npm run sync -- --full` runs it) reads
+ * every record out of the simulator over HTTP, rates it and upserts it into PostgreSQL. Two paths
+ * on the same data: offline downloads (what the sync does against the ALA, whose search stops at
+ * 5 000 records a query) and search paging (the path before it, run with the simulator's page
+ * depth switched off, since against the ALA it cannot read more than 5 000 records a species).
  */
+import { z } from "zod";
 import { createAlaClient } from "@/lib/ala/client";
 import type { ProgressSnapshot } from "@/lib/sync/progress";
 import { runSync } from "@/lib/sync/run";
@@ -23,9 +27,15 @@ export interface SyncFigures {
   cpuSeconds: Record<string, number | null>;
 }
 
+export type ImportPath = "download" | "search";
+
 export interface ImportFigures extends SyncFigures {
+  path: ImportPath;
   /** Records stored (fetched minus skipped), per second of the whole run. */
   recordsPerSecond: number;
+  /** The importing process's CPU per stored record (the simulator's work is apart: the ALA does it on its machines). */
+  importerMicrosPerRecord: number | null;
+  simulatorMicrosPerRecord: number | null;
   /** Peak RSS of the importing (bench) process. */
   importerPeakRssBytes: number | null;
   /** Peak memory of PostgreSQL's processes together (sum of PSS, sampled every 2 s). */
@@ -38,7 +48,7 @@ export function simulatorClient(sim: SimulatorProcess) {
 }
 
 /** One sync run with CPU accounting; throws unless it succeeds. */
-export async function timedSync(kind: "full" | "incremental", db: BenchDatabase, sim: SimulatorProcess, say: Say): Promise<SyncFigures> {
+export async function timedSync(kind: "full" | "incremental", db: BenchDatabase, sim: SimulatorProcess, say: Say, bulkReads: ImportPath = "download"): Promise<SyncFigures> {
   const cpu = cpuMeter({
     importer: () => cpuSeconds(process.pid),
     database: () => db.processes.cpu(),
@@ -58,7 +68,7 @@ export async function timedSync(kind: "full" | "incremental", db: BenchDatabase,
     report(p);
   };
   const started = performance.now();
-  const result = await runSync({ kind, trigger: "cli", client: simulatorClient(sim), onProgress });
+  const result = await runSync({ kind, trigger: "cli", client: simulatorClient(sim), onProgress, bulkReads, downloads: { email: "bench@example.org", pollMs: 100 } });
   const seconds = (performance.now() - started) / 1000;
   phaseSeconds[phase.name] = round((phaseSeconds[phase.name] ?? 0) + (performance.now() - phase.at) / 1000, 2);
   if (result.status !== "succeeded" || !result.run) throw new Error(`the ${kind} sync did not succeed: ${result.error ?? result.status}`);
@@ -74,15 +84,29 @@ export async function timedSync(kind: "full" | "incremental", db: BenchDatabase,
   };
 }
 
-export async function benchImport(db: BenchDatabase, sim: SimulatorProcess, say: Say): Promise<ImportFigures> {
+const depthSchema = z.object({ pageDepthMax: z.number() });
+
+export async function benchImport(db: BenchDatabase, sim: SimulatorProcess, say: Say, path: ImportPath): Promise<ImportFigures> {
   resetPeak(process.pid);
   resetPeak(sim.pid);
   const dbMemory = new PeakSampler(() => db.processes.memory());
-  const sync = await timedSync("full", db, sim, say);
+  // Search paging reads everything only from a service without the ALA's page depth.
+  const depth = await sim.control("GET", "/search", undefined, depthSchema);
+  if (path === "search") await sim.control("POST", "/search", { pageDepthMax: 0 }, depthSchema);
+  let sync: SyncFigures;
+  try {
+    sync = await timedSync("full", db, sim, say, path);
+  } finally {
+    await sim.control("POST", "/search", depth, depthSchema);
+  }
   const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM occurrences");
+  const perRecord = (cpu: number | null) => (cpu === null || rows[0].n === 0 ? null : round((cpu * 1e6) / rows[0].n, 1));
   return {
     ...sync,
+    path,
     recordsPerSecond: Math.round(rows[0].n / sync.seconds),
+    importerMicrosPerRecord: perRecord(sync.cpuSeconds.importer),
+    simulatorMicrosPerRecord: perRecord(sync.cpuSeconds.simulator),
     importerPeakRssBytes: peakRss(process.pid),
     databasePeakBytes: dbMemory.stop(),
     simulatorPeakRssBytes: peakRss(sim.pid),
