@@ -367,3 +367,29 @@ test("an area with holes is opened for its classification and comment only; othe
   expect((await request.delete(`/api/vettings/${id}`, { headers: { authorization: `Bearer ${key}` } })).status()).toBe(204);
   await alice.context().close();
 });
+
+test("a loose box around Australia (110–155° E, 45–10° S, about 17 M km²) is accepted as one vetting, and applied", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const page = await signedInPage(browser, EXPERT_A.email, `/species/${species.id}`);
+  await page.getByRole("button", { name: "Vet an area" }).click();
+  await page.getByText("Type the corners instead").click();
+  await page.getByLabel(/One corner per line/).fill("110 -45\n155 -45\n155 -10\n110 -10");
+  await page.getByRole("button", { name: "Add polygon" }).click();
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await page.getByRole("radio", { name: "known valid", exact: true }).check();
+  await page.getByLabel("Comment (optional)").fill("all of Australia");
+  await page.getByRole("button", { name: "Submit vetting" }).click();
+  // It covers the species' records, so no warning: saved, then applied.
+  await expect(page.getByTestId("vetting-notice")).toContainText("Vetting saved");
+  await expect(page.getByTestId("vetting-warning")).toHaveCount(0);
+  await expect(page.getByTestId("vetting-notice")).toHaveText("Vetting saved, and the map shows it.", { timeout: 30_000 });
+  await expect(page.getByTestId("legend").locator('[data-category="known_valid"]').getByTestId("legend-count")).not.toHaveText("0");
+
+  const list = (await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as { id: number; comment: string; area: unknown }[];
+  const whole = list.find((v) => v.comment === "all of Australia")!;
+  expect(whole.area).toEqual({ type: "Polygon", coordinates: [[[110, -45], [155, -45], [155, -10], [110, -10], [110, -45]]] });
+  // Taken away again, for whatever runs next on this species.
+  const key = userCli("apikey", "--email", EXPERT_A.email, "--name", "australia");
+  expect((await request.delete(`/api/vettings/${whole.id}`, { headers: { authorization: `Bearer ${key}` } })).status()).toBe(204);
+  await page.context().close();
+});
