@@ -7,6 +7,10 @@ import { pool } from "@/lib/db/pool";
 import { bboxOf } from "@/lib/geometry/bbox";
 import { AreaIndex, type Area } from "@/lib/geometry/point-in-area";
 import { candidateBatches } from "./records";
+import { newVettingBodySchema } from "./vettings";
+
+/** POST /api/vettings/coverage: a vetting's species and area; the area is checked by validateArea. */
+export const coverageBodySchema = newVettingBodySchema.pick({ speciesId: true, area: true });
 
 export async function countCovered(speciesId: number, area: Area): Promise<number> {
   const index = new AreaIndex([area]);

@@ -2,14 +2,12 @@ import { requireRole } from "@/lib/auth/current-user";
 import { VETTING_ROLES } from "@/lib/auth/roles";
 import { validateArea } from "@/lib/geometry/validate";
 import { handle, json, readJson } from "@/lib/http/respond";
-import { countCovered } from "@/lib/vetting/coverage";
+import { countCovered, coverageBodySchema } from "@/lib/vetting/coverage";
 import { vettableSpeciesById } from "@/lib/vetting/species";
-import { areaFrom, newVettingBodySchema } from "@/lib/vetting/vettings";
+import { areaFrom } from "@/lib/vetting/vettings";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
-
-const coverageBodySchema = newVettingBodySchema.pick({ speciesId: true, area: true });
 
 /**
  * POST /api/vettings/coverage — `{ speciesId, area }` → `200 { count }`: the records of the
