@@ -32,7 +32,7 @@ export const GEOMETRY_LIMITS = {
  * line (rounding aside); a tiny ring of real shape has a ratio near its shape's, far above it.
  */
 const COLLINEAR_RATIO = 1e-9;
-/** Half of the Earth's surface in km² (the WGS84 authalic sphere turf uses). */
+/** Half of the Earth's surface in km², on the sphere @turf/area measures on. */
 const HEMISPHERE_KM2 = 255_032_940;
 
 export class GeometryError extends Error {
