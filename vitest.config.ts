@@ -4,9 +4,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "workers/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
-    globalSetup: ["test/global-setup.ts"],
-    environment: "node",
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: files run two at a time, each in its own fresh database.
@@ -14,5 +11,26 @@ export default defineConfig({
     maxWorkers: 2,
     // Downloads name a test account and are polled quickly (lib/sync/test-support.ts alaEnv for child processes).
     env: { NODE_ENV: "test", ALA_DOWNLOAD_EMAIL: "edgar-tests@example.org", SYNC_DOWNLOAD_POLL_MS: "20" },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["lib/**/*.test.ts", "workers/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          environment: "node",
+        },
+      },
+      // React components in a DOM (jsdom), through Testing Library; they need no database.
+      {
+        extends: true,
+        test: {
+          name: "components",
+          include: ["components/**/*.test.tsx"],
+          setupFiles: ["test/components-setup.ts"],
+          environment: "jsdom",
+        },
+      },
+    ],
   },
 });

@@ -122,8 +122,9 @@ test("experts vet areas on the map; the clusters recolour without a reload; over
   await expect.poll(async () => (await drawnTotals(alice)).knownInvalid, { timeout: 30_000 }).toBeGreaterThan(0);
   await expect(legendKnownInvalid).not.toHaveText("0");
   expect(await alice.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
-  // The change has been applied, so the panel no longer says it is being applied.
+  // The change has been applied, so the panel no longer says it is being applied, nor the notice.
   await expect(alice.getByTestId("reclassifying")).toBeHidden();
+  await expect(alice.getByTestId("vetting-notice")).toHaveText("Vetting saved, and the map shows it.");
 
   // Hovering the area names who vetted it, and when.
   await alice.mouse.move(target.x - R / 2, target.y - R / 2);
@@ -221,6 +222,74 @@ test("a self-intersecting polygon is refused with the API's message, and nothing
   // The drawing stays for the expert to fix.
   await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
   expect(((await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as unknown[]).length).toBe(before);
+  // Clearing it takes the complaint about it away too.
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "0");
+  await expect(page.getByTestId("vetting-error")).toHaveCount(0);
+
+  // Typed corners are checked at "Add polygon": a crossing one and a tiny one are told at once, and not added.
+  await page.getByText("Type the corners instead").click();
+  const corners = page.getByLabel(/One corner per line/);
+  const addPolygon = page.getByRole("button", { name: "Add polygon" });
+  await corners.fill("140 -30\n142 -28\n142 -30\n140 -28");
+  await addPolygon.click();
+  await expect(page.getByTestId("vetting-error")).toContainText("This polygon cannot be a vetting area: polygon intersects itself at (141, -29).");
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "0");
+  await corners.fill("140 -30\n140.000001 -30\n140 -29.999999");
+  await addPolygon.click();
+  await expect(page.getByTestId("vetting-error")).toContainText(/outer ring is too small: it covers 0\.0054 m²; the minimum is 1 m²/);
+  await expect(page.getByTestId("vetting-error")).not.toContainText("one line");
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "0");
+  // A good polygon is added, and the stale complaint goes.
+  await corners.fill("155 -45\n156 -45\n156 -44");
+  await addPolygon.click();
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await expect(page.getByTestId("vetting-error")).toHaveCount(0);
+  await page.context().close();
+});
+
+test("while a polygon is drawn the panel folds to its title bar, so the map beneath takes corners; the keyboard folds and opens it too", async ({ browser }) => {
+  const page = await signedInPage(browser, EXPERT_B.email, `/species/${species.id}`);
+  await page.getByRole("button", { name: "Vet an area" }).click();
+  const form = page.getByTestId("vetting-form");
+  const toggle = form.getByRole("button", { name: /the panel$/ });
+  await expect(form.getByTestId("polygon-count")).toHaveText("0 polygons drawn");
+  const open = (await form.boundingBox())!;
+  const map = (await page.getByTestId("map").boundingBox())!;
+  // The last two corners lie where the open panel was.
+  const corners: [number, number][] = [
+    [open.x + open.width + 80, open.y + 40],
+    [open.x + open.width + 80, open.y + open.height - 20],
+    [open.x + 40, open.y + open.height - 20],
+    [open.x + 40, open.y + 120],
+  ];
+  expect(corners[2][0]).toBeGreaterThan(map.x);
+  await page.mouse.click(...corners[0]);
+  await expect(form).toHaveAttribute("data-folded", "true");
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(form.getByRole("radio", { name: "known valid", exact: true })).toBeHidden();
+  const folded = (await form.boundingBox())!;
+  expect(folded.width).toBeLessThan(open.width);
+  expect(folded.y + folded.height).toBeLessThan(corners[3][1]);
+  for (const corner of corners.slice(1)) await page.mouse.click(...corner);
+  await page.keyboard.press("Enter");
+  // The corners inside the open panel's place reached the map: one polygon, and the panel opens again.
+  await expect(form.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await expect(form).toHaveAttribute("data-folded", "false");
+  await expect(form.getByRole("radio", { name: "known valid", exact: true })).toBeVisible();
+
+  // By keyboard: fold, then open, keeping what was chosen.
+  await form.getByRole("radio", { name: "known valid", exact: true }).check();
+  await toggle.focus();
+  await page.keyboard.press("Enter");
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await expect(toggle).toHaveText("Show the panel");
+  await expect(form.getByRole("button", { name: "Submit vetting" })).toBeHidden();
+  await expect(toggle).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(form.getByRole("radio", { name: "known valid", exact: true })).toBeChecked();
+  await form.getByRole("button", { name: "Cancel" }).click();
   await page.context().close();
 });
 
@@ -250,6 +319,11 @@ test("the keyboard alone can vet: corners typed as text, a bad line explained, t
   await page.getByLabel("Comment (optional)").focus();
   await page.keyboard.type("typed, not drawn");
   await press(page.getByRole("button", { name: "Submit vetting" }));
+  // The area covers none of the species' records: asked first, with the count, then allowed.
+  const warning = page.getByTestId("vetting-warning");
+  await expect(warning).toContainText(`This area covers 0 of this species' ${species.occurrenceCount.toLocaleString("en-AU")} records`);
+  await expect(page.getByTestId("vetting-notice")).toHaveCount(0);
+  await press(warning.getByRole("button", { name: "Submit anyway" }));
   await expect(page.getByTestId("vetting-notice")).toContainText("Vetting saved");
 
   const list = (await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as { comment: string; classification: string; area: unknown; author: { name: string } }[];
@@ -287,7 +361,35 @@ test("an area with holes is opened for its classification and comment only; othe
   await form.getByRole("button", { name: "Save changes" }).click();
   await expect(alice.getByTestId("vetting-notice")).toContainText("Vetting saved");
   const saved = await (await request.get(`/api/vettings/${id}`)).json();
-  expect(saved).toMatchObject({ classification: "known_valid", comment: "a ring of escapes", area });
+  // Stored in RFC 7946's winding: the hole, sent counter-clockwise, comes back clockwise.
+  const rewound = { type: "Polygon", coordinates: [area.coordinates[0], [...area.coordinates[1]].reverse()] };
+  expect(saved).toMatchObject({ classification: "known_valid", comment: "a ring of escapes", area: rewound });
   expect((await request.delete(`/api/vettings/${id}`, { headers: { authorization: `Bearer ${key}` } })).status()).toBe(204);
   await alice.context().close();
+});
+
+test("a loose box around Australia (110–155° E, 45–10° S, about 17 M km²) is accepted as one vetting, and applied", async ({ browser, request }) => {
+  test.setTimeout(120_000);
+  const page = await signedInPage(browser, EXPERT_A.email, `/species/${species.id}`);
+  await page.getByRole("button", { name: "Vet an area" }).click();
+  await page.getByText("Type the corners instead").click();
+  await page.getByLabel(/One corner per line/).fill("110 -45\n155 -45\n155 -10\n110 -10");
+  await page.getByRole("button", { name: "Add polygon" }).click();
+  await expect(page.getByTestId("polygon-count")).toHaveAttribute("data-count", "1");
+  await page.getByRole("radio", { name: "known valid", exact: true }).check();
+  await page.getByLabel("Comment (optional)").fill("all of Australia");
+  await page.getByRole("button", { name: "Submit vetting" }).click();
+  // It covers the species' records, so no warning: saved, then applied.
+  await expect(page.getByTestId("vetting-notice")).toContainText("Vetting saved");
+  await expect(page.getByTestId("vetting-warning")).toHaveCount(0);
+  await expect(page.getByTestId("vetting-notice")).toHaveText("Vetting saved, and the map shows it.", { timeout: 30_000 });
+  await expect(page.getByTestId("legend").locator('[data-category="known_valid"]').getByTestId("legend-count")).not.toHaveText("0");
+
+  const list = (await (await request.get(`/api/vettings?speciesId=${species.id}`)).json()) as { id: number; comment: string; area: unknown }[];
+  const whole = list.find((v) => v.comment === "all of Australia")!;
+  expect(whole.area).toEqual({ type: "Polygon", coordinates: [[[110, -45], [155, -45], [155, -10], [110, -10], [110, -45]]] });
+  // Taken away again, for whatever runs next on this species.
+  const key = userCli("apikey", "--email", EXPERT_A.email, "--name", "australia");
+  expect((await request.delete(`/api/vettings/${whole.id}`, { headers: { authorization: `Bearer ${key}` } })).status()).toBe(204);
+  await page.context().close();
 });

@@ -16,6 +16,7 @@ import { POST as postSync } from "@/app/api/admin/sync/route";
 import { PATCH as patchUser } from "@/app/api/admin/users/[id]/route";
 import { POST as authPost } from "@/app/api/auth/[...all]/route";
 import { DELETE as deleteVetting, PATCH as patchVetting } from "@/app/api/vettings/[id]/route";
+import { POST as postCoverage } from "@/app/api/vettings/coverage/route";
 import { POST as postVetting } from "@/app/api/vettings/route";
 import { DELETE as wsDelete } from "@/app/ws/vettings/[id]/route";
 import { POST as wsPost } from "@/app/ws/vettings/route";
@@ -40,6 +41,7 @@ import {
   wktGarbage,
 } from "@/lib/http/bad-input";
 import { stopQueue } from "@/lib/jobs/queue";
+import { coverageBodySchema } from "@/lib/vetting/coverage";
 import { newVettingBodySchema, vettingChangeBodySchema } from "@/lib/vetting/vettings";
 import { insertSpecies } from "@/lib/vetting/test-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
@@ -203,6 +205,18 @@ const BODY_ENDPOINTS = (): BodyEndpoint[] => [
     accepts: schemaAccepts(vettingChangeBodySchema),
   },
   {
+    // Changes nothing, but takes an area like the writes: the same bad input, the same answers.
+    name: "POST /api/vettings/coverage",
+    method: "POST",
+    path: "/api/vettings/coverage",
+    handler: postCoverage as Handler,
+    auth: "vetter",
+    template: () => ({ speciesId, area: { type: "Polygon", coordinates: [VALID_RING] } }),
+    fields: { speciesId: "number", area: "object" },
+    strict: true,
+    accepts: (v) => schemaAccepts(coverageBodySchema)(v) && typeof v === "object" && v !== null && "area" in v,
+  },
+  {
     name: "POST /ws/vettings",
     method: "POST",
     path: "/ws/vettings",
@@ -288,6 +302,7 @@ function send(endpoint: BodyEndpoint, via: "cookie" | "bearer", body: Body, para
 const BODY_ENDPOINT_NAMES = [
   "POST /api/vettings",
   "PATCH /api/vettings/{id}",
+  "POST /api/vettings/coverage",
   "POST /ws/vettings",
   "POST /api/admin/keys",
   "PUT /api/admin/schedule",
@@ -395,6 +410,16 @@ describe("vetting areas", () => {
     await fc.assert(
       fc.asyncProperty(areas, viaArb, async (area, via) => {
         await expectRefused(e.name, await send(e, via, withArea(area, { classification: "known_valid" })));
+      }),
+      { numRuns: RUNS.geometry },
+    );
+  });
+
+  it("POST /api/vettings/coverage refuses them too", async () => {
+    const e = find("POST /api/vettings/coverage");
+    await fc.assert(
+      fc.asyncProperty(areas, viaArb, async (area, via) => {
+        await expectRefused(e.name, await send(e, via, withArea(area, { speciesId })));
       }),
       { numRuns: RUNS.geometry },
     );

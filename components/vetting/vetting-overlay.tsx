@@ -2,7 +2,11 @@
 
 import type { Map as MapLibreMap } from "maplibre-gl";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { requestJson } from "@/components/auth/request";
 import { canVet, useCurrentUser, type CurrentUser } from "@/components/auth/use-current-user";
+import { useSpecies } from "@/components/species/api";
+import { formatCount } from "@/components/species/format";
+import type { Area } from "@/lib/geometry/point-in-area";
 import { createDrawController, hasHoles, type DrawController, type DrawState } from "./draw-controller";
 import { onVettingEditRequest, setVettingInUrl, vettingInUrl } from "./edit-request";
 import { OutlineTooltip } from "./outline-tooltip";
@@ -22,6 +26,17 @@ interface Props {
 
 type Session = { kind: "new" } | { kind: "edit"; vetting: Vetting; areaEditable: boolean };
 
+/** What the overlay says after a vetting closes; `applied` replaces it once the map shows the change. */
+interface Notice {
+  text: string;
+  applied?: string;
+}
+
+const saved = (what: "saved" | "deleted"): Notice => ({
+  text: `Vetting ${what}. The map recolours as soon as Edgar has re-classified the records.`,
+  applied: `Vetting ${what}, and the map shows it.`,
+});
+
 const mayEdit = (user: CurrentUser, v: Vetting) => v.author.id === user.id || user.role === "admin";
 
 /**
@@ -37,7 +52,12 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
   const [editId, setEditId] = useState<number | null>(() => vettingInUrl());
   const target = useVetting(user && canVet(user) ? editId : null);
   const [draw, setDraw] = useState<DrawState | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  /** An area (as JSON) that covers none of the species' records: the expert is asked before it is saved. */
+  const [emptyArea, setEmptyArea] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  // Shares the page's polled species query: it says when the re-classification is done.
+  const species = useSpecies(speciesId).data;
   const controller = useRef<DrawController | null>(null);
   const startButton = useRef<HTMLButtonElement>(null);
 
@@ -46,6 +66,18 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
     showOutlines(map, outlineFeatures(vettings.data ?? [], user?.id, editingId), beneath);
   }, [map, vettings.data, user?.id, editingId, beneath]);
   useEffect(() => () => hideOutlines(map), [map]);
+
+  // The write refetched the species before the notice went up, so from then on "not
+  // re-classifying" means this change has been applied (or changed no category).
+  useEffect(() => {
+    if (notice?.applied && species?.reclassifying === false) setNotice({ text: notice.applied });
+  }, [notice, species?.reclassifying]);
+
+  // A changed drawing makes the last answer about the area stale.
+  useEffect(() => {
+    resetWrite();
+    setEmptyArea(null);
+  }, [draw?.polygons, resetWrite]);
 
   useEffect(() => onActiveChange(session !== null), [session, onActiveChange]);
   useEffect(() => () => onActiveChange(false), [onActiveChange]);
@@ -63,7 +95,7 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
   useEffect(() => {
     if (editId === null || !user || (session?.kind === "edit" && session.vetting.id === editId)) return;
     if (target.isError) {
-      setNotice(`Vetting ${editId} cannot be opened: ${target.error.message}`);
+      setNotice({ text: `Vetting ${editId} cannot be opened: ${target.error.message}` });
       setEditId(null);
       setVettingInUrl(null);
       return;
@@ -72,7 +104,7 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
     if (!v || v.id !== editId) return;
     const problem = v.speciesId !== speciesId ? `Vetting ${v.id} is of another species.` : !mayEdit(user, v) ? `Vetting ${v.id} is ${v.author.name}'s: only its author or an administrator can change it.` : null;
     if (problem) {
-      setNotice(problem);
+      setNotice({ text: problem });
       setEditId(null);
       setVettingInUrl(null);
       return;
@@ -93,7 +125,7 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
         created = controller.current = c;
         if (session.kind === "edit" && c.load(session.vetting.area)) c.setMode("edit");
       })
-      .catch((err: Error) => setNotice(`The drawing tools could not be loaded: ${err.message}`));
+      .catch((err: Error) => setNotice({ text: `The drawing tools could not be loaded: ${err.message}` }));
     return () => {
       cancelled = true;
       created?.destroy();
@@ -102,8 +134,9 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
     };
   }, [map, session]);
 
-  const close = useCallback((message: string | null) => {
+  const close = useCallback((message: Notice | null) => {
     setSession(null);
+    setEmptyArea(null);
     setEditId(null);
     setVettingInUrl(null);
     setNotice(message);
@@ -113,20 +146,38 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
 
   if (!user || !canVet(user)) return <OutlineTooltip map={map} enabled />;
 
-  const submit = (values: VettingFormValues) => {
+  const save = (values: VettingFormValues, area: Area | undefined) => {
     if (!session) return;
-    const area = controller.current?.area() ?? undefined;
-    const done = () => close("Vetting saved. The map recolours as soon as Edgar has re-classified the records.");
+    const done = () => close(saved("saved"));
     if (session.kind === "new") {
       if (area) write.mutate({ kind: "create", input: { ...values, area } }, { onSuccess: done });
     } else {
       write.mutate({ kind: "update", id: session.vetting.id, input: { ...values, ...(session.areaEditable ? { area } : {}) } }, { onSuccess: done });
     }
   };
+  /**
+   * Saves, unless the area covers none of the species' records and the expert has not yet said
+   * (`anyway`) that this very area is meant. The count is advice: when it cannot be had, saving
+   * goes ahead and the save's own answer says what is wrong.
+   */
+  const submit = (values: VettingFormValues, anyway: boolean) => {
+    const area = session && (session.kind === "new" || session.areaEditable) ? (controller.current?.area() ?? undefined) : undefined;
+    const key = JSON.stringify(area);
+    if (!area || (anyway && emptyArea === key)) return save(values, area);
+    setChecking(true);
+    requestJson<{ count: number }>("POST", "/api/vettings/coverage", { speciesId, area })
+      .then(
+        ({ count }) => (count === 0 ? setEmptyArea(key) : save(values, area)),
+        () => save(values, area),
+      )
+      .finally(() => setChecking(false));
+  };
   const remove = () => {
     if (session?.kind !== "edit") return;
-    write.mutate({ kind: "delete", id: session.vetting.id }, { onSuccess: () => close("Vetting deleted. The map recolours as soon as Edgar has re-classified the records.") });
+    write.mutate({ kind: "delete", id: session.vetting.id }, { onSuccess: () => close(saved("deleted")) });
   };
+  const of = species ? ` of this species' ${formatCount(species.occurrenceCount)}` : "";
+  const emptyWarning = emptyArea ? `This area covers 0${of} records, so the vetting would change no category. Submit it anyway, or change the area.` : null;
 
   return (
     <>
@@ -139,10 +190,15 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
             initial={session.kind === "edit" ? { classification: session.vetting.classification, comment: session.vetting.comment ?? "" } : { classification: null, comment: "" }}
             areaEditable={session.kind === "new" || session.areaEditable}
             draw={draw}
-            busy={write.isPending}
+            busy={write.isPending || checking}
             error={write.error ? `The vetting was not saved: ${write.error.message}` : null}
+            warning={emptyWarning}
             onMode={(mode) => controller.current?.setMode(mode)}
-            onClear={() => controller.current?.clear()}
+            onClear={() => {
+              controller.current?.clear();
+              resetWrite();
+              setEmptyArea(null);
+            }}
             onCorners={(polygon) => controller.current?.load(polygon) ?? false}
             onSubmit={submit}
             onCancel={() => close(null)}
@@ -164,7 +220,7 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
         )}
         {notice && !session && (
           <p role="status" className="max-w-xs rounded-md bg-white px-2 py-1.5 text-sm text-slate-800 shadow" data-testid="vetting-notice">
-            {notice}
+            {notice.text}
           </p>
         )}
       </div>

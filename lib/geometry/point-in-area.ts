@@ -10,7 +10,7 @@ export type Area = Polygon | MultiPolygon;
  * costs about as much per point as a square.
  *
  * Coordinates are planar lon/lat (edges are straight lines in degrees); areas do not cross the
- * antimeridian (validation keeps longitudes in [-180, 180] and caps the area).
+ * antimeridian (validation keeps longitudes in [-180, 180] and refuses edges that jump across it).
  *
  * Points exactly on an edge or vertex are covered (boundary inclusive): an expert who draws a
  * line through a record most likely meant to include it. Exact for vertices and horizontal or

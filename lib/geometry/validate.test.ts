@@ -22,11 +22,24 @@ describe("validateArea accepts", () => {
     expect(validateArea(input)).toEqual(polygon(square(140, -30, 141, -29)));
   });
 
-  it("a polygon with a hole, either ring orientation", () => {
+  it("a polygon with a hole, either ring orientation, answered in RFC 7946's winding", () => {
     const outer = square(140, -30, 150, -20);
     const hole = square(144, -26, 146, -24).reverse();
     expect(validateArea(polygon(outer, hole))).toEqual(polygon(outer, hole));
-    expect(validateArea(polygon([...outer].reverse()))).toEqual(polygon([...outer].reverse()));
+    // A clockwise outer ring and counter-clockwise hole still mean the area drawn, rewound.
+    expect(validateArea(polygon([...outer].reverse(), [...hole].reverse()))).toEqual(polygon(outer, hole));
+    const multi: MultiPolygon = { type: "MultiPolygon", coordinates: [[[...outer].reverse()]] };
+    expect(validateArea(multi)).toEqual({ type: "MultiPolygon", coordinates: [[outer]] });
+  });
+
+  it("a loose box around Australia, and one around all its islands, up to the documented limit", () => {
+    expect(() => validateArea(polygon(square(110, -45, 155, -10)))).not.toThrow();
+    expect(() => validateArea(polygon(square(72, -56, 169, -9)))).not.toThrow();
+  });
+
+  it("a tiny but real triangle down to the minimum area", () => {
+    // About 1.5 m on each short side: just over 1 m².
+    expect(() => validateArea(polygon([[140, -30], [140.000015, -30], [140, -29.999985], [140, -30]]))).not.toThrow();
   });
 
   it("a multipolygon, whose parts may overlap (several drawn polygons make one area)", () => {
@@ -109,8 +122,26 @@ describe("validateArea refuses, naming the problem", () => {
     expect(problem({ type: "MultiPolygon", coordinates: parts })).toMatch(/more than 5000 vertices/);
   });
 
-  it("too large an area", () => {
-    expect(problem(polygon(square(100, -60, 170, 10)))).toMatch(/covers [\d,]+ km²; the limit is 10,000,000 km²/);
+  it("too large an area, naming the limit", () => {
+    expect(problem(polygon(square(40, -60, 170, 10)))).toMatch(/covers [\d,]+ km²; the limit is 50,000,000 km², about 6.5 × Australia/);
+  });
+
+  it("a tiny triangle, as too small rather than flat, naming the minimum", () => {
+    expect(problem(polygon([[140, -30], [140.000001, -30], [140, -29.999999], [140, -30]]))).toMatch(
+      /outer ring is too small: it covers 0\.0054 m²; the minimum is 1 m²/,
+    );
+    expect(problem(polygon(square(140, -30, 150, -20), [[145, -25], [145.000001, -25], [145, -24.999999], [145, -25]]))).toMatch(/hole 1 is too small/);
+  });
+
+  it("shapes that wrap the globe: an edge across the antimeridian, more than a hemisphere", () => {
+    // Meant as 170° E to 170° W across the Pacific; read on the plane it circles the other way.
+    expect(problem(polygon([[170, -20], [-170, -20], [-170, -10], [170, -10], [170, -20]]))).toMatch(
+      /outer ring crosses the antimeridian between \(170, -20\) and \(-170, -20\): split the area/,
+    );
+    expect(problem(polygon([[-100, -5], [0, -5], [100, -5], [100, 5], [0, 5], [-100, 5], [-100, -5]]))).toMatch(/outer ring spans 200° of longitude, more than a hemisphere/);
+    // Each part is a hemisphere at most, together they are the whole globe.
+    const halves = { type: "MultiPolygon", coordinates: [[square(-180, -90, 0, 90)], [square(0, -90, 180, 90)]] };
+    expect(problem(halves)).toMatch(/covers [\d,]+ km², more than a hemisphere: it wraps around the globe/);
   });
 
   it("a multipolygon with one bad part, naming the part", () => {

@@ -14,12 +14,26 @@ export const GEOMETRY_LIMITS = {
    * the self-intersection check is quadratic, and 5 000 keeps it near a tenth of a second.
    */
   maxVertices: 5_000,
-  /** About 1.3 times Australia: enough for any range, small enough to catch wrapped-around shapes. */
-  maxAreaKm2: 10_000_000,
+  /**
+   * About 6.5 times Australia: a loose box around Australia and all its islands (72–169° E,
+   * 56–9° S, Heard and Macquarie included) is 46 M km². Shapes that wrap the globe are refused by
+   * their own checks (see checkWrapping); this only bounds what one vetting may claim.
+   */
+  maxAreaKm2: 50_000_000,
+  /**
+   * Each ring's least area. Records' coordinates are stored as float4, about a metre apart at
+   * Australian longitudes, so a smaller ring cannot reliably hold one.
+   */
+  minRingAreaM2: 1,
 } as const;
 
-/** Polygons with less area than this (square degrees, about 0.01 m²) are degenerate. */
-const MIN_RING_AREA_DEG2 = 1e-12;
+/**
+ * A ring whose planar area is below this fraction of its extent squared has its corners on one
+ * line (rounding aside); a tiny ring of real shape has a ratio near its shape's, far above it.
+ */
+const COLLINEAR_RATIO = 1e-9;
+/** Half of the Earth's surface in km², on the sphere @turf/area measures on. */
+const HEMISPHERE_KM2 = 255_032_940;
 
 export class GeometryError extends Error {
   constructor(
@@ -48,12 +62,12 @@ export function validateArea(input: unknown): Area {
   if (type === "Polygon") {
     const rings = readPolygon(coordinates, "", counter);
     checkPolygon(rings, "");
-    return checkAreaLimit({ type, coordinates: rings });
+    return checkAreaLimit({ type, coordinates: rewind(rings) });
   }
   if (coordinates.length === 0) throw new GeometryError("MultiPolygon has no polygons");
   const polygons = coordinates.map((p, i) => readPolygon(p, `polygon ${i + 1}, `, counter));
   polygons.forEach((rings, i) => checkPolygon(rings, `polygon ${i + 1}, `));
-  return checkAreaLimit({ type, coordinates: polygons });
+  return checkAreaLimit({ type, coordinates: polygons.map(rewind) });
 }
 
 function describeType(type: unknown): string {
@@ -99,11 +113,33 @@ function readPosition(p: unknown, at: string): Position {
   return [lon, lat];
 }
 
-/** Planar (shoelace) area of a ring in square degrees, unsigned. */
-function ringArea(ring: Ring): number {
+/**
+ * Planar (shoelace) area of a ring in square degrees, signed: positive when counter-clockwise.
+ * Taken relative to the first corner, so that a tiny ring far from (0, 0) keeps its digits.
+ */
+function signedRingArea(ring: Ring): number {
+  const [x0, y0] = ring[0];
   let sum = 0;
-  for (let i = 0; i + 1 < ring.length; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
-  return Math.abs(sum) / 2;
+  for (let i = 1; i + 1 < ring.length; i++) {
+    sum += (ring[i][0] - x0) * (ring[i + 1][1] - y0) - (ring[i + 1][0] - x0) * (ring[i][1] - y0);
+  }
+  return sum / 2;
+}
+
+/** The larger side of a ring's bounding box, in degrees. */
+function ringExtent(ring: Ring): number {
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  return Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+}
+
+/**
+ * RFC 7946's winding: outer rings counter-clockwise, holes clockwise. Edgar reads rings the same
+ * either way, but tools that read GeoJSON on the sphere take a clockwise outer ring for the rest
+ * of the globe; stored and answered areas always mean the side that was drawn.
+ */
+function rewind(rings: Ring[]): Ring[] {
+  return rings.map((ring, r) => (signedRingArea(ring) > 0 === (r === 0) ? ring : [...ring].reverse()));
 }
 
 const fmt = (p: Position) => `(${+p[0].toFixed(6)}, ${+p[1].toFixed(6)})`;
@@ -118,10 +154,17 @@ function checkPolygon(rings: Ring[], where: string): void {
     throw new GeometryError(`${where}polygon intersects itself at ${fmt(crossing.geometry.coordinates)}`);
   }
   rings.forEach((ring, r) => {
-    if (ringArea(ring) < MIN_RING_AREA_DEG2) {
+    if (Math.abs(signedRingArea(ring)) <= COLLINEAR_RATIO * ringExtent(ring) ** 2) {
       throw new GeometryError(`${where}${ringName(r)} has no area: its corners lie on one line`);
     }
+    const m2 = turfArea({ type: "Polygon", coordinates: [ring] });
+    if (m2 < GEOMETRY_LIMITS.minRingAreaM2) {
+      throw new GeometryError(
+        `${where}${ringName(r)} is too small: it covers ${+m2.toPrecision(2)} m²; the minimum is ${GEOMETRY_LIMITS.minRingAreaM2} m² (record coordinates are about a metre apart)`,
+      );
+    }
   });
+  checkWrapping(rings[0], where);
   // Rings do not cross or touch (checked above), so one corner tells which side a ring is on.
   const prepared = rings.map((ring) => new PreparedPolygon([ring]));
   for (let h = 1; h < rings.length; h++) {
@@ -135,12 +178,36 @@ function checkPolygon(rings: Ring[], where: string): void {
   }
 }
 
+/**
+ * Shapes that wrap the globe, which a size limit alone would only catch by luck: an edge that
+ * jumps across the antimeridian (drawn the long way round, it would cover the rest of the world
+ * between its ends), and an outer ring spanning more than a hemisphere of longitude, which the
+ * sphere reads differently from the plane.
+ */
+function checkWrapping(outer: Ring, where: string): void {
+  for (let i = 0; i + 1 < outer.length; i++) {
+    if (Math.abs(outer[i + 1][0] - outer[i][0]) > 180) {
+      throw new GeometryError(
+        `${where}outer ring crosses the antimeridian between ${fmt(outer[i])} and ${fmt(outer[i + 1])}: split the area into one polygon each side of 180°`,
+      );
+    }
+  }
+  const xs = outer.map((p) => p[0]);
+  const span = Math.max(...xs) - Math.min(...xs);
+  if (span > 180) {
+    throw new GeometryError(`${where}outer ring spans ${+span.toFixed(1)}° of longitude, more than a hemisphere: it would wrap around the globe`);
+  }
+}
+
+/** More than half the globe is the outside of something; beyond that, the documented size limit. */
 function checkAreaLimit(area: Area): Area {
   const km2 = turfArea(area) / 1e6;
+  const covers = `covers ${Math.round(km2).toLocaleString("en")} km²`;
+  if (km2 > HEMISPHERE_KM2) {
+    throw new GeometryError(`${covers}, more than a hemisphere: it wraps around the globe (draw the area itself, not what lies outside it)`);
+  }
   if (km2 > GEOMETRY_LIMITS.maxAreaKm2) {
-    throw new GeometryError(
-      `covers ${Math.round(km2).toLocaleString("en")} km²; the limit is ${GEOMETRY_LIMITS.maxAreaKm2.toLocaleString("en")} km² (split it, or check it does not wrap around the globe)`,
-    );
+    throw new GeometryError(`${covers}; the limit is ${GEOMETRY_LIMITS.maxAreaKm2.toLocaleString("en")} km², about 6.5 × Australia (split it into several vettings)`);
   }
   return area;
 }

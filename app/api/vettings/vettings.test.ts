@@ -230,6 +230,15 @@ describe("POST /api/vettings", () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("accepts a loose box around Australia (about 17 M km²), stored counter-clockwise even when drawn clockwise", async () => {
+    const ring = square(110, -45, 155, -10);
+    const response = await post({ bearer: owner.key }, body({ area: { type: "Polygon", coordinates: [[...ring].reverse()] } }));
+    expect(response.status).toBe(201);
+    const vetting = await response.json();
+    expect(vetting.area).toEqual({ type: "Polygon", coordinates: [ring] });
+    expect((await (await getOne(new Request(`${ORIGIN}/api/vettings/${vetting.id}`), params({ id: String(vetting.id) }))).json()).area).toEqual(vetting.area);
+  });
+
   const invalid: [string, unknown, RegExp][] = [
     ["an open ring", { type: "Polygon", coordinates: [square(140, -30, 141, -29).slice(0, 4)] }, /not closed/],
     ["fewer than 4 positions", { type: "Polygon", coordinates: [[[140, -30], [141, -30], [140, -30]]] }, /at least 4/],
@@ -238,7 +247,10 @@ describe("POST /api/vettings", () => {
     ["a self-intersecting bow-tie", { type: "Polygon", coordinates: [BOW_TIE] }, /intersects itself/],
     ["a zero-area polygon", { type: "Polygon", coordinates: [[[140, -30], [141, -29], [142, -28], [140, -30]]] }, /no area/],
     ["too many vertices", { type: "Polygon", coordinates: [starRing(GEOMETRY_LIMITS.maxVertices + 2)] }, /more than 5000 vertices/],
-    ["too large an area", { type: "Polygon", coordinates: [square(90, -60, 170, 10)] }, /limit is 10,000,000 km²/],
+    ["too large an area", { type: "Polygon", coordinates: [square(40, -60, 170, 10)] }, /limit is 50,000,000 km²/],
+    ["a tiny triangle", { type: "Polygon", coordinates: [[[140, -30], [140.000001, -30], [140, -29.999999], [140, -30]]] }, /too small: .* the minimum is 1 m²/],
+    ["an edge across the antimeridian", { type: "Polygon", coordinates: [[[170, -20], [-170, -20], [-170, -10], [170, -10], [170, -20]]] }, /crosses the antimeridian/],
+    ["more than a hemisphere", { type: "MultiPolygon", coordinates: [[square(-180, -90, 0, 90)], [square(0, -90, 180, 90)]] }, /more than a hemisphere/],
     ["a wrong geometry type", { type: "LineString", coordinates: [[140, -30], [141, -29]] }, /not "LineString"/],
     ["a Feature", { type: "Feature", properties: {}, geometry: AREA }, /Feature's geometry/],
     ["a string", WKT, /GeoJSON Polygon or MultiPolygon object/],
