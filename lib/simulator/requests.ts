@@ -15,7 +15,7 @@ export function endpointOf(path: string): Endpoint {
   if (/^\/occurrence\/[^/]+$/.test(path)) return "occurrence";
   if (path === "/assertions/codes") return "assertionCodes";
   if (/^\/ws\/image\/[^/]+$/.test(path)) return "image";
-  if (path.startsWith("/image/")) return "imageFile";
+  if (path.startsWith("/image/") || path.startsWith("/store/")) return "imageFile";
   return "other";
 }
 
