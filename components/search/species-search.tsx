@@ -25,7 +25,9 @@ export function SpeciesSearch({ onSelect }: Props) {
   const search = useSpeciesSearch(q);
   const options = open && q !== "" ? (search.data ?? []) : [];
   const expanded = open && q !== "";
-  const waiting = expanded && (search.isFetching || q !== text.trim());
+  // The list on screen is not yet the one for what was typed (debounce or request under way).
+  const stale = search.isFetching || q !== text.trim();
+  const waiting = expanded && stale;
 
   // Enter pressed before the list for the typed text arrived: pick its first option when it does.
   const [enterPending, setEnterPending] = useState(false);
@@ -40,7 +42,7 @@ export function SpeciesSearch({ onSelect }: Props) {
   };
 
   useEffect(() => {
-    if (!enterPending || waiting) return;
+    if (!enterPending || stale) return;
     if (options[0]) pick(options[0]);
     else setEnterPending(false);
   });
@@ -53,10 +55,13 @@ export function SpeciesSearch({ onSelect }: Props) {
       const step = e.key === "ArrowDown" ? 1 : -1;
       setActive((a) => (a + step + options.length + (a < 0 && step < 0 ? 1 : 0)) % options.length);
     } else if (e.key === "Enter") {
-      if (!expanded) return;
+      if (text.trim() === "") return;
       e.preventDefault();
-      if (waiting) setEnterPending(true);
-      else if (options[active] ?? options[0]) pick(options[active] ?? options[0]);
+      // A highlighted option is what the user sees and chose; otherwise the first of the list for
+      // what was typed, which may still be on its way (typed fast, Enter at once).
+      if (options[active]) pick(options[active]);
+      else if (stale) setEnterPending(true);
+      else if (options[0]) pick(options[0]);
     } else if (e.key === "Escape") {
       if (open) setOpen(false);
       else setText("");
