@@ -54,7 +54,15 @@ export function OccurrenceSummary({ record }: { record: OccurrenceDetail }) {
     <article aria-label={`Record of ${name}`} className="text-sm" data-testid="occurrence-details">
       <h3 className="pr-6 text-base font-semibold leading-tight">{name}</h3>
       {record.species.commonName && <p className="italic text-slate-600">{record.species.scientificName}</p>}
-      {/* The photo and its credit first: attribution must be seen, not scrolled to. */}
+      {/* The source, the photo and its credit first: attribution must be seen, not scrolled to. */}
+      <a
+        href={safeUrl(record.sourceUrl) ?? undefined}
+        target="_blank"
+        rel="noopener noreferrer"
+        className="mt-1 inline-block font-medium text-sky-800 underline underline-offset-2"
+      >
+        View the record at the ALA<span className="sr-only"> (opens in a new tab)</span>
+      </a>
       {record.images.map((image, i) => (
         <Photo key={i} image={image} name={name} />
       ))}
@@ -89,19 +97,14 @@ export function OccurrenceSummary({ record }: { record: OccurrenceDetail }) {
         </Row>
         {record.duplicateStatus === "D" && <Row term="Duplicate">Yes: another record of the same sighting represents it</Row>}
       </dl>
-      <a
-        href={safeUrl(record.sourceUrl) ?? undefined}
-        target="_blank"
-        rel="noopener noreferrer"
-        className="mt-2 inline-block font-medium text-sky-800 underline underline-offset-2"
-      >
-        View the record at the ALA<span className="sr-only"> (opens in a new tab)</span>
-      </a>
     </article>
   );
 }
 
-/** A bounded scrolling area that says, while there is more below, that there is (and scrolls to it). */
+/**
+ * A bounded scrolling area that says, while there is more below, that there is (and scrolls to
+ * it). At most half the window less the header, so a popup opened at the map's middle fits.
+ */
 function Scrolling({ children }: { children: ReactNode }) {
   const box = useRef<HTMLDivElement>(null);
   const [more, setMore] = useState(false);
@@ -121,13 +124,14 @@ function Scrolling({ children }: { children: ReactNode }) {
     };
   }, []);
   return (
-    <div ref={box} className="-mr-2 max-h-[min(32rem,70dvh)] overflow-y-auto pr-2" data-testid="popup-scroll">
+    <div ref={box} className="-mr-2 max-h-[min(32rem,calc(50dvh-4rem))] overflow-y-auto pr-2" data-testid="popup-scroll">
       <div>{children}</div>
       {more && (
         <button
           type="button"
           onClick={() => box.current?.scrollBy({ top: box.current.clientHeight * 0.8, behavior: "smooth" })}
-          className="sticky bottom-0 w-full bg-gradient-to-t from-white via-white to-white/0 pb-0.5 pt-4 text-center text-xs font-medium text-sky-800"
+          // Over the content (no height of its own), so its going away at the end moves nothing.
+          className="sticky bottom-0 -mt-8 flex h-8 w-full items-end justify-center bg-gradient-to-t from-white via-white/90 to-white/0 pb-0.5 text-xs font-medium text-sky-800"
           data-testid="popup-more"
         >
           More below ↓
