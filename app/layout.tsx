@@ -8,6 +8,12 @@ import { Providers } from "./providers";
 export const metadata: Metadata = {
   title: "Edgar — Australian bird occurrences",
   description: "Bird occurrence records from the Atlas of Living Australia, clustered by vetting category.",
+  // public/: a cluster donut in the four vetting colours.
+  icons: {
+    icon: [{ url: "/favicon.ico", sizes: "16x16 32x32 48x48" }, { url: "/icon.svg", type: "image/svg+xml" }],
+    apple: "/apple-touch-icon.png",
+  },
+  manifest: "/manifest.webmanifest",
 };
 
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };

@@ -74,7 +74,8 @@ test("an expert signs in, edits and deletes their vetting, and signs out", async
   await menu.click();
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login\?next=(%2F|\/)vettings$/);
-  expect((await page.request.get("/api/me")).status()).toBe(401);
+  const me = await page.request.get("/api/me");
+  expect([me.status(), await me.json()]).toEqual([200, { user: null }]);
 });
 
 test("a researcher is told vetting is for experts; a stranger's Origin cannot use the session", async ({ page }) => {

@@ -157,9 +157,13 @@ test("the CSV download holds exactly the records the panel counts", async ({ pag
   expect(rows.slice(1).every((r) => r[rows[0].indexOf("classification")] === "assumed_valid")).toBe(true);
 });
 
-test("an unknown species says so, and the home page offers the most-recorded species", async ({ page }) => {
-  await page.goto("/species/987654");
-  await expect(page.getByRole("alert").filter({ hasText: "There is no species 987654" })).toBeVisible();
+test("an unknown species is a 404 with the friendly page, like a malformed id; the home page offers the most-recorded species", async ({ page }) => {
+  for (const path of ["/species/987654", "/species/999999", "/species/abc"]) {
+    const response = await page.goto(path);
+    expect(response!.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "Species not found" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Back to the map" })).toBeVisible();
+  }
   await page.goto("/");
   await page.getByTestId("species-intro").getByRole("button", { name: new RegExp(top.commonName!) }).click();
   await expect(page).toHaveURL(new RegExp(`/species/${top.id}$`));

@@ -2,18 +2,21 @@
  * `npm run demo [-- --records N --seed S --simulator-port P]`: Edgar exactly as `npm start` runs it, fed by the
  * bundled ALA simulator instead of the real ALA, on its own data directory (./.data-demo unless
  * DATA_DIR is set). The worker's first sync fills the map within a minute, with no internet.
+ * The simulator keeps its port across restarts (remembered in the data directory), so the
+ * demo's ALA addresses stay the same.
  */
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { log } from "@/lib/log";
 import { startSimulator } from "@/lib/simulator";
+import { startOnRememberedPort } from "@/lib/simulator/remembered-port";
 
 const { values } = parseArgs({
   options: {
     records: { type: "string", default: "50000" },
     seed: { type: "string", default: "1" },
-    /** 0: any free port. A fixed one lets tests drive the simulator's control API. */
+    /** 0 (default): the port the last demo on this data directory used, else any free one. A fixed one lets tests drive the simulator's control API. */
     "simulator-port": { type: "string", default: "0" },
   },
   strict: true,
@@ -25,16 +28,20 @@ for (const name of ["records", "seed", "simulator-port"] as const) {
   }
 }
 
-const sim = await startSimulator({ records: Number(values.records), seed: Number(values.seed), port: Number(values["simulator-port"]) });
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = process.env.DATA_DIR || path.join(root, ".data-demo");
+
+const options = { records: Number(values.records), seed: Number(values.seed) };
+const asked = Number(values["simulator-port"]);
+const sim = asked !== 0 ? await startSimulator({ ...options, port: asked }) : await startOnRememberedPort(path.join(dataDir, "simulator-port"), options);
 log.info({ url: sim.url, records: sim.world.liveCount }, "ALA simulator started for the demo");
 
-const root = path.resolve(import.meta.dirname, "..");
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], {
   cwd: root,
   stdio: "inherit",
   env: {
     ...process.env,
-    DATA_DIR: process.env.DATA_DIR || path.join(root, ".data-demo"),
+    DATA_DIR: dataDir,
     ALA_BIOCACHE_URL: sim.url,
     ALA_IMAGES_URL: sim.url,
     // The simulator answers at once: retry it quickly rather than with the ALA's 10 s back-off.

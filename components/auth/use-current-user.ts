@@ -20,8 +20,10 @@ export function useCurrentUser() {
     queryKey: CURRENT_USER_KEY,
     queryFn: async () => {
       try {
-        return await requestJson<CurrentUser>("GET", "/api/me");
+        const me = await requestJson<CurrentUser | { user: null }>("GET", "/api/me");
+        return "id" in me ? me : null;
       } catch (err) {
+        // A session that ended between requests.
         if (err instanceof RequestError && err.status === 401) return null;
         throw err;
       }

@@ -14,7 +14,15 @@ const parse = (text: string): number | null | undefined => {
   return /^\d{4}$/.test(text.trim()) ? Number(text) : undefined;
 };
 
-/** Two year fields, applied on Enter, on leaving them or with the button; problems are said then, not while typing. */
+/** The range the map shows, in words. */
+const rangeText = (from: number | null, to: number | null) =>
+  from === null && to === null ? "all years" : from === null ? `up to ${to}` : to === null ? `from ${from}` : `${from}–${to}`;
+
+/**
+ * Two year fields, applied on Enter, on leaving them or with the button; problems are said then,
+ * not while typing. Fields that cannot be applied say so, with the range still in force, so the
+ * map and downloads never silently disagree with what the fields show.
+ */
 export function YearRange({ from, to, onChange }: Props) {
   const id = useId();
   const [fromText, setFromText] = useState(from?.toString() ?? "");
@@ -62,8 +70,8 @@ export function YearRange({ from, to, onChange }: Props) {
         </button>
       </div>
       {problem && (
-        <p id={`${id}-problem`} role="alert" className="mt-1 text-xs text-red-700">
-          {problem}
+        <p id={`${id}-problem`} role="alert" className="mt-1 text-xs text-red-700" data-testid="year-range-problem">
+          {problem} Not applied: the map and downloads still show {rangeText(from, to)}.
         </p>
       )}
     </fieldset>

@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { OccurrenceDetail, OccurrenceImage } from "@/lib/occurrences/detail";
 import { useOccurrence } from "@/components/species/api";
 import { CategorySwatch } from "@/components/species/category-swatch";
@@ -27,7 +27,7 @@ function Photo({ image, name }: { image: OccurrenceImage; name: string }) {
   const full = safeUrl(image.imageUrl);
   const credit = image.creator ?? image.rightsHolder;
   const img = (
-    <img src={thumbnail} alt={`Photo of ${name}${credit ? ` by ${credit}` : ""}`} loading="lazy" className="max-h-40 w-full rounded object-cover" />
+    <img src={thumbnail} alt={`Photo of ${name}${credit ? ` by ${credit}` : ""}`} loading="lazy" className="max-h-32 w-full rounded object-cover" />
   );
   return (
     <figure className="mt-2" data-testid="occurrence-image">
@@ -54,6 +54,18 @@ export function OccurrenceSummary({ record }: { record: OccurrenceDetail }) {
     <article aria-label={`Record of ${name}`} className="text-sm" data-testid="occurrence-details">
       <h3 className="pr-6 text-base font-semibold leading-tight">{name}</h3>
       {record.species.commonName && <p className="italic text-slate-600">{record.species.scientificName}</p>}
+      {/* The source, the photo and its credit first: attribution must be seen, not scrolled to. */}
+      <a
+        href={safeUrl(record.sourceUrl) ?? undefined}
+        target="_blank"
+        rel="noopener noreferrer"
+        className="mt-1 inline-block font-medium text-sky-800 underline underline-offset-2"
+      >
+        View the record at the ALA<span className="sr-only"> (opens in a new tab)</span>
+      </a>
+      {record.images.map((image, i) => (
+        <Photo key={i} image={image} name={name} />
+      ))}
       <dl className="mt-2 text-[13px]">
         <Row term="Date">{record.eventDate ? formatDate(record.eventDate) : record.year ? String(record.year) : "Not recorded"}</Row>
         <Row term="Basis of record">{formatBasisOfRecord(record.basisOfRecord)}</Row>
@@ -85,18 +97,47 @@ export function OccurrenceSummary({ record }: { record: OccurrenceDetail }) {
         </Row>
         {record.duplicateStatus === "D" && <Row term="Duplicate">Yes: another record of the same sighting represents it</Row>}
       </dl>
-      {record.images.map((image, i) => (
-        <Photo key={i} image={image} name={name} />
-      ))}
-      <a
-        href={safeUrl(record.sourceUrl) ?? undefined}
-        target="_blank"
-        rel="noopener noreferrer"
-        className="mt-2 inline-block font-medium text-sky-800 underline underline-offset-2"
-      >
-        View the record at the ALA<span className="sr-only"> (opens in a new tab)</span>
-      </a>
     </article>
+  );
+}
+
+/**
+ * A bounded scrolling area that says, while there is more below, that there is (and scrolls to
+ * it). At most half the window less the header, so a popup opened at the map's middle fits.
+ */
+function Scrolling({ children }: { children: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [more, setMore] = useState(false);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const check = () => setMore(el.scrollHeight - el.scrollTop - el.clientHeight > 2);
+    check();
+    el.addEventListener("scroll", check, { passive: true });
+    // The content grows when the record (and its photo) arrive.
+    const resized = new ResizeObserver(check);
+    resized.observe(el);
+    for (const child of el.children) resized.observe(child);
+    return () => {
+      el.removeEventListener("scroll", check);
+      resized.disconnect();
+    };
+  }, []);
+  return (
+    <div ref={box} className="-mr-2 max-h-[min(32rem,calc(50dvh-4rem))] overflow-y-auto pr-2" data-testid="popup-scroll">
+      <div>{children}</div>
+      {more && (
+        <button
+          type="button"
+          onClick={() => box.current?.scrollBy({ top: box.current.clientHeight * 0.8, behavior: "smooth" })}
+          // Over the content (no height of its own), so its going away at the end moves nothing.
+          className="sticky bottom-0 -mt-8 flex h-8 w-full items-end justify-center bg-gradient-to-t from-white via-white/90 to-white/0 pb-0.5 text-xs font-medium text-sky-800"
+          data-testid="popup-more"
+        >
+          More below ↓
+        </button>
+      )}
+    </div>
   );
 }
 
@@ -105,5 +146,9 @@ export function OccurrenceDetails({ id }: { id: number }) {
   const { data, error, isPending } = useOccurrence(id);
   if (isPending) return <p className="text-sm text-slate-600" role="status">Loading the record…</p>;
   if (error) return <p className="text-sm text-red-700" role="alert">The record could not be loaded: {error.message}</p>;
-  return <OccurrenceSummary record={data} />;
+  return (
+    <Scrolling>
+      <OccurrenceSummary record={data} />
+    </Scrolling>
+  );
 }

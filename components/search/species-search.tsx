@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { SpeciesMatch } from "@/lib/species/search";
 import { useSpeciesSearch } from "@/components/species/api";
 import { useDebounced } from "./use-debounced";
@@ -11,7 +11,8 @@ interface Props {
 
 /**
  * Species autocomplete: the ARIA 1.2 combobox pattern (a text input owning a listbox, the active
- * option announced through aria-activedescendant). Arrow keys move, Enter picks, Escape closes.
+ * option announced through aria-activedescendant). Arrow keys move, Enter picks the highlighted
+ * option or else the first (once the list for what was typed has arrived), Escape closes.
  */
 export function SpeciesSearch({ onSelect }: Props) {
   const id = useId();
@@ -24,15 +25,27 @@ export function SpeciesSearch({ onSelect }: Props) {
   const search = useSpeciesSearch(q);
   const options = open && q !== "" ? (search.data ?? []) : [];
   const expanded = open && q !== "";
-  const waiting = expanded && (search.isFetching || q !== text.trim());
+  // The list on screen is not yet the one for what was typed (debounce or request under way).
+  const stale = search.isFetching || q !== text.trim();
+  const waiting = expanded && stale;
+
+  // Enter pressed before the list for the typed text arrived: pick its first option when it does.
+  const [enterPending, setEnterPending] = useState(false);
 
   const pick = (species: SpeciesMatch) => {
     onSelect(species);
     setText("");
     setOpen(false);
     setActive(-1);
+    setEnterPending(false);
     input.current?.blur();
   };
+
+  useEffect(() => {
+    if (!enterPending || stale) return;
+    if (options[0]) pick(options[0]);
+    else setEnterPending(false);
+  });
 
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -42,11 +55,13 @@ export function SpeciesSearch({ onSelect }: Props) {
       const step = e.key === "ArrowDown" ? 1 : -1;
       setActive((a) => (a + step + options.length + (a < 0 && step < 0 ? 1 : 0)) % options.length);
     } else if (e.key === "Enter") {
-      const choice = options[active] ?? (options.length === 1 ? options[0] : undefined);
-      if (choice) {
-        e.preventDefault();
-        pick(choice);
-      }
+      if (text.trim() === "") return;
+      e.preventDefault();
+      // A highlighted option is what the user sees and chose; otherwise the first of the list for
+      // what was typed, which may still be on its way (typed fast, Enter at once).
+      if (options[active]) pick(options[active]);
+      else if (stale) setEnterPending(true);
+      else if (options[0]) pick(options[0]);
     } else if (e.key === "Escape") {
       if (open) setOpen(false);
       else setText("");
@@ -76,6 +91,7 @@ export function SpeciesSearch({ onSelect }: Props) {
           setText(e.target.value);
           setOpen(true);
           setActive(-1);
+          setEnterPending(false);
         }}
         onFocus={() => setOpen(true)}
         onBlur={() => setOpen(false)}

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -234,14 +235,39 @@ describe("ALA client endpoints", () => {
     const s = await serve((req, res) => {
       if (req.url?.startsWith("/occurrences/occurrence/deleted")) return json(res, [UUIDS[1]]);
       if (req.url?.startsWith("/ws/image/gone")) return json(res, {}, 404);
-      if (req.url?.startsWith("/ws/image/")) return json(res, { imageId: "img1", creator: "<b>Me</b>", license: "CC-BY", width: "800" });
+      if (req.url?.startsWith("/ws/image/")) return json(res, { success: true, imageIdentifier: "img1", creator: "<b>Me</b>", license: "CC-BY", width: "800" });
       json(res, [{ name: "zeroCoordinates", code: 4, category: "error", fatal: true }]);
     });
     const { c } = client(s);
     expect(await c.deleted(new Date("2024-03-05T12:00:00Z"))).toEqual([UUIDS[1]]);
     expect(s.requests[0].url).toBe("/occurrences/occurrence/deleted?date=2024-03-05");
-    expect(await c.image("img1")).toMatchObject({ imageId: "img1", creator: "<b>Me</b>", width: 800 });
+    expect(await c.image("img1")).toMatchObject({ imageIdentifier: "img1", creator: "<b>Me</b>", width: 800 });
     expect(await c.image("gone")).toBeNull();
     expect(await c.assertionCodes()).toEqual([{ name: "zeroCoordinates", code: 4, category: "error", fatal: true }]);
+  });
+
+  it("reads the images service's recorded shape (image-service addImageInfoToMap): blanks as absent, the recognised licence", async () => {
+    const fixture = await readFile(new URL("./fixtures/ws-image.json", import.meta.url), "utf8");
+    const s = await serve((req, res) => json(res, fixture));
+    const { c } = client(s);
+    expect(await c.image("3f2c1a6e-8d4b-4c1e-9a7f-2b5d6e8f0a19")).toEqual({
+      success: true,
+      imageIdentifier: "3f2c1a6e-8d4b-4c1e-9a7f-2b5d6e8f0a19",
+      mimeType: "image/jpeg",
+      width: 2048,
+      height: 1536,
+      creator: "Jürgen <b>Müller</b>",
+      rightsHolder: "Jürgen Müller",
+      license: undefined,
+      recognisedLicence: { acronym: "CC BY-NC 4.0", name: "Creative Commons Attribution-NonCommercial 4.0 International", url: "https://creativecommons.org/licenses/by-nc/4.0/" },
+      imageUrl: "https://images.ala.org.au/store/9/1/a/0/3f2c1a6e-8d4b-4c1e-9a7f-2b5d6e8f0a19/original",
+    });
+    expect(s.requests[0].url).toBe("/ws/image/3f2c1a6e-8d4b-4c1e-9a7f-2b5d6e8f0a19");
+  });
+
+  it("refuses an image answer without imageIdentifier (the old imageId shape) as unexpected", async () => {
+    const s = await serve((req, res) => json(res, { imageId: "img1", creator: "Me" }));
+    const { c } = client(s, { retries: 0 });
+    await expect(c.image("img1")).rejects.toThrow(AlaRequestError);
   });
 });

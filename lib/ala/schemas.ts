@@ -182,17 +182,26 @@ export type FacetsAnswer = z.infer<typeof facetsSchema>;
 /** `GET /occurrence/deleted`: uuids. */
 export const deletedSchema = z.array(z.string());
 
-/** Images service `GET /ws/image/{imageId}`. */
+/**
+ * Images service `GET /ws/image/{imageId}`, as image-service's `WebServiceController.getImageInfo`
+ * answers it (`ImageService.addImageInfoToMap`): the id is `imageIdentifier`, unknown texts are
+ * empty strings (read here as absent), and there is no thumbnail field (lib/ala/images builds it).
+ */
+const blankAsAbsent = looseString.transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
 export const imageMetadataSchema = z.object({
-  imageId: z.string(),
-  mimeType: looseString,
+  success: z.boolean().optional(),
+  imageIdentifier: z.string().min(1),
+  mimeType: blankAsAbsent,
   width: looseNumber,
   height: looseNumber,
-  creator: looseString,
-  rightsHolder: looseString,
-  license: looseString,
-  imageUrl: looseString,
-  thumbUrl: looseString,
+  creator: blankAsAbsent,
+  rightsHolder: blankAsAbsent,
+  license: blankAsAbsent,
+  recognisedLicence: z
+    .object({ acronym: blankAsAbsent, name: blankAsAbsent, url: blankAsAbsent })
+    .nullish()
+    .catch(null),
+  imageUrl: blankAsAbsent,
 });
 export type ImageMetadata = z.infer<typeof imageMetadataSchema>;
 

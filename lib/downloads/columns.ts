@@ -2,6 +2,8 @@
  * The columns of a download: Darwin Core terms (https://dwc.tdwg.org/terms/) where one exists,
  * ALA's `dataProviderName` for the provider, and Edgar's own `classification` and `contentious`.
  */
+import { imageOriginalUrl } from "@/lib/ala/images";
+import { config } from "@/lib/config";
 import { BASIS_OF_RECORD, DUPLICATE_STATUS, classificationName } from "@/lib/domain/codes";
 import { ALA_RECORD_URL } from "@/lib/occurrences/detail";
 
@@ -22,7 +24,8 @@ export interface DownloadRow {
   dataset_name: string | null;
   provider_name: string | null;
   license: string | null;
-  image_url: string | null;
+  /** Set only once the image's licence is known. */
+  image_id: string | null;
 }
 
 export interface DownloadSpecies {
@@ -59,7 +62,7 @@ export const COLUMNS: readonly { name: string; value: (r: DownloadRow, s: Downlo
   { name: "dataProviderName", value: (r) => r.provider_name },
   { name: "license", value: (r) => r.license },
   { name: "references", value: (r) => ALA_RECORD_URL + r.source_id },
-  { name: "associatedMedia", value: (r) => r.image_url },
+  { name: "associatedMedia", value: (r) => (r.image_id === null ? null : imageOriginalUrl(config().ALA_IMAGES_URL, r.image_id)) },
   { name: "duplicateStatus", value: (r) => DUPLICATE_STATUS[r.duplicate_status] || null },
   { name: "classification", value: (r) => classificationName(r.classification) },
   { name: "contentious", value: (r) => r.contentious },
@@ -74,4 +77,4 @@ export const DOWNLOAD_FROM = `classified_occurrences o
   LEFT JOIN occurrence_images i ON i.occurrence_id = o.id AND i.license IS NOT NULL`;
 export const DOWNLOAD_SELECT = `o.source_id, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS event_date, o.year, o.basis_of_record,
   o.uncertainty_m, o.duplicate_status, o.sensitive, o.classification, o.contentious,
-  d.uid AS dataset_uid, d.name AS dataset_name, d.provider_name, d.license, i.image_url`;
+  d.uid AS dataset_uid, d.name AS dataset_name, d.provider_name, d.license, i.image_id`;

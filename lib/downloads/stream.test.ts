@@ -3,6 +3,7 @@ import { addDataset, addManyRecords, addRecord, addSpecies } from "@/lib/occurre
 import { parseRecordFilters } from "@/lib/occurrences/filters";
 import { speciesSummary } from "@/lib/species/summary";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { config } from "@/lib/config";
 import { COLUMNS, SENSITIVE_NOTE } from "./columns";
 import { downloadOccurrences, type DownloadFormat } from "./stream";
 import { csvRecords, parseCsv } from "./test-support";
@@ -91,12 +92,13 @@ describe("downloads", () => {
     const licensed = await addRecord(db.pool, pictured, { year: 2001 });
     const pending = await addRecord(db.pool, pictured, { year: 2002 });
     await db.pool.query(
-      `INSERT INTO occurrence_images (occurrence_id, image_id, image_url, license) VALUES ($1, 'a', 'https://images.example/a.jpg', 'CC BY 4.0'), ($2, 'b', 'https://images.example/b.jpg', NULL)`,
+      `INSERT INTO occurrence_images (occurrence_id, image_id, license) VALUES ($1, 'c0ffee00-aaaa-4bbb-8ccc-000000001234', 'CC BY 4.0'), ($2, 'b', NULL)`,
       [licensed.id, pending.id],
     );
     const rows = csvRecords(await text(pictured, "csv"));
     expect(Object.fromEntries(rows.map((r) => [r.occurrenceID, r.associatedMedia]))).toEqual({
-      [licensed.uuid]: "https://images.example/a.jpg",
+      // The original as the images service serves it, under the configured ALA_IMAGES_URL.
+      [licensed.uuid]: `${config().ALA_IMAGES_URL}/store/4/3/2/1/c0ffee00-aaaa-4bbb-8ccc-000000001234/original`,
       [pending.uuid]: "",
     });
   });

@@ -46,5 +46,5 @@ it("the fixed headers forbid sniffing and framing, and trim referrers and browse
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
   });
-  expect(STATIC_SECURITY_HEADERS["Permissions-Policy"]).toContain("geolocation=()");
+  expect(STATIC_SECURITY_HEADERS["Permissions-Policy"]).toBe("camera=(), microphone=(), geolocation=(), payment=(), display-capture=(), midi=()");
 });

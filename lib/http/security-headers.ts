@@ -60,6 +60,9 @@ export function basemapOrigins(styleUrl: string | undefined): string[] {
   return styleUrl ? [new URL(styleUrl).origin] : [];
 }
 
+/** Browser features no page of Edgar uses, turned off. */
+export const PERMISSIONS_POLICY_FEATURES = ["camera", "microphone", "geolocation", "payment", "display-capture", "midi"] as const;
+
 /** Headers every answer carries, whatever it is (pages, API, static files). */
 export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
@@ -67,7 +70,8 @@ export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   // For browsers older than CSP's frame-ancestors.
   "X-Frame-Options": "DENY",
   "Cross-Origin-Opener-Policy": "same-origin",
-  "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), browsing-topics=()",
+  // Only features both Chromium and Firefox know: any other is logged as "Unrecognized feature" on every page.
+  "Permissions-Policy": PERMISSIONS_POLICY_FEATURES.map((f) => `${f}=()`).join(", "),
 };
 
 /**

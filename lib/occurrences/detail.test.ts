@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { config } from "@/lib/config";
 import { startSimulator, type Simulator } from "@/lib/simulator";
 import { clientFor } from "@/lib/sync/test-support";
 import { applyVettings } from "@/lib/vetting/apply";
@@ -43,11 +44,11 @@ describe("occurrence detail", () => {
   it("gives names, date, basis of record, uncertainty, dataset attribution, source link and licensed images", async () => {
     const { id, uuid } = await addRecord(db.pool, species, { datasetId: dataset, eventDate: "2019-03-02", year: 2019, uncertaintyM: 25, lat: -37.8, lon: 145 });
     await db.pool.query(
-      `INSERT INTO occurrence_images (occurrence_id, image_id, thumbnail_url, image_url, creator, rights_holder, license, fetched_at)
-       VALUES ($1, 'img-1', 'https://images.example/t.jpg', 'https://images.example/i.jpg', 'Jürgen <b>Müller</b>', 'Jürgen Müller', 'CC BY 4.0', now())`,
+      `INSERT INTO occurrence_images (occurrence_id, image_id, creator, rights_holder, license, fetched_at)
+       VALUES ($1, 'c0ffee00-1234-4abc-8def-00000000a1b2', 'Jürgen <b>Müller</b>', 'Jürgen Müller', 'CC BY 4.0', now())`,
       [id],
     );
-    expect(await getOccurrence(id)).toEqual({
+    expect(await getOccurrence(id, { imagesUrl: "https://images.example" })).toEqual({
       id,
       uuid,
       sourceUrl: `https://biocache.ala.org.au/occurrences/${uuid}`,
@@ -65,7 +66,10 @@ describe("occurrence detail", () => {
       contentious: false,
       vetting: null,
       images: [
-        { thumbnailUrl: "https://images.example/t.jpg", imageUrl: "https://images.example/i.jpg", creator: "Jürgen <b>Müller</b>", rightsHolder: "Jürgen Müller", license: "CC BY 4.0" },
+        {
+          thumbnailUrl: "https://images.example/image/c0ffee00-1234-4abc-8def-00000000a1b2/thumbnail",
+          imageUrl: "https://images.example/store/2/b/1/a/c0ffee00-1234-4abc-8def-00000000a1b2/original",
+          creator: "Jürgen <b>Müller</b>", rightsHolder: "Jürgen Müller", license: "CC BY 4.0" },
       ],
     });
   });
@@ -109,9 +113,35 @@ describe("occurrence detail", () => {
     const [image] = (await getOccurrence(id, { images: clientFor(sim) }))!.images;
     expect(image.license).toMatch(/^CC/);
     expect(image.creator).toBeTruthy();
-    expect(image.thumbnailUrl).toContain(`imageId=${imageId}`);
+    // Unless told otherwise, URLs point at the configured ALA_IMAGES_URL.
+    expect(image.thumbnailUrl).toBe(`${config().ALA_IMAGES_URL}/image/${imageId}/thumbnail`);
     const stored = await db.pool.query("SELECT license, fetched_at FROM occurrence_images WHERE occurrence_id = $1", [id]);
     expect(stored.rows[0].fetched_at).not.toBeNull();
+  });
+
+  it("builds image URLs from the images service's base at answer time, so they load after it moves (a restart on another port)", async () => {
+    const index = [...sim.world.indexes.bySpecies].find((i) => sim.world.cols.imageCount(i) > 0)!;
+    const imageId = sim.world.ids.imageId(index, 0);
+    const { id } = await addRecord(db.pool, species);
+    await db.pool.query("INSERT INTO occurrence_images (occurrence_id, image_id) VALUES ($1, $2)", [id, imageId]);
+    const before = (await getOccurrence(id, { images: clientFor(sim), imagesUrl: sim.url }))!.images[0];
+    expect((await fetch(before.thumbnailUrl!)).status).toBe(200);
+
+    // The same images service restarted elsewhere: the old address is gone, the answer follows the new one.
+    const moved = await startSimulator({ records: 400, seed: 5 });
+    try {
+      expect(moved.url).not.toBe(sim.url);
+      const [image] = (await getOccurrence(id, { images: clientFor(moved), imagesUrl: moved.url }))!.images;
+      expect(image.license).toBe(before.license);
+      expect(image.thumbnailUrl).toBe(`${moved.url}/image/${imageId}/thumbnail`);
+      for (const url of [image.thumbnailUrl!, image.imageUrl!]) {
+        const answer = await fetch(url);
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get("content-type")).toBe("image/png");
+      }
+    } finally {
+      await moved.close();
+    }
   });
 
   it("still answers when the images service is down, with the image's licence unknown", async () => {

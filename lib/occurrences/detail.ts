@@ -1,5 +1,7 @@
 /** GET /api/occurrences/{id}: one record with everything its popup shows and the attribution it needs. */
 import type { AlaClient } from "@/lib/ala/client";
+import { imageOriginalUrl, imageThumbnailUrl } from "@/lib/ala/images";
+import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { BASIS_OF_RECORD, DUPLICATE_STATUS, classificationName, type Classification } from "@/lib/domain/codes";
 import { createSyncClient } from "@/lib/sync/client";
@@ -44,6 +46,8 @@ export const ALA_RECORD_URL = "https://biocache.ala.org.au/occurrences/";
 export interface DetailOptions {
   /** Asks the images service for licence metadata not fetched yet (the sync fetches it in batches). */
   images?: AlaClient;
+  /** The images service's base URL the answer's image URLs point at; ALA_IMAGES_URL unless given. */
+  imagesUrl?: string;
 }
 
 /** Image metadata is asked for on demand, briefly: a slow images service must not hold up a popup. */
@@ -54,7 +58,7 @@ async function loadRow(id: number) {
     `SELECT o.id, o.source_id, o.species_id, s.guid, s.scientific_name, s.common_name, to_char(o.event_date, 'YYYY-MM-DD') AS event_date,
             o.year, o.basis_of_record, o.uncertainty_m, o.lat, o.lon, o.sensitive, o.duplicate_status, o.classification, o.contentious,
             d.uid AS dataset_uid, d.name AS dataset_name, d.provider_name, d.license AS dataset_license,
-            i.thumbnail_url, i.image_url, i.creator, i.rights_holder, i.license AS image_license, i.image_id, i.fetched_at
+            i.creator, i.rights_holder, i.license AS image_license, i.image_id, i.fetched_at
        FROM classified_occurrences o
        JOIN species s ON s.id = o.species_id
        LEFT JOIN datasets d ON d.id = o.dataset_id
@@ -63,6 +67,21 @@ async function loadRow(id: number) {
     [id],
   );
   return rows[0];
+}
+
+/**
+ * The image's URLs are built now, from the images service's current base: it may have moved since
+ * the sync. None until the licence is known, as such an image must not be shown.
+ */
+function imageOf(r: { image_id: string; creator: string | null; rights_holder: string | null; image_license: string | null }, imagesUrl: string): OccurrenceImage {
+  const shown = r.image_license !== null;
+  return {
+    thumbnailUrl: shown ? imageThumbnailUrl(imagesUrl, r.image_id) : null,
+    imageUrl: shown ? imageOriginalUrl(imagesUrl, r.image_id) : null,
+    creator: r.creator,
+    rightsHolder: r.rights_holder,
+    license: r.image_license,
+  };
 }
 
 /** The record, or null when there is no such record. Only its public position is ever read. */
@@ -95,8 +114,6 @@ export async function getOccurrence(id: number, options: DetailOptions = {}): Pr
     classification,
     contentious: r.contentious,
     vetting: vetted && r.lat !== null && r.lon !== null ? await vettingCovering(pool(), r.species_id, r.lon, r.lat) : null,
-    images: r.image_id
-      ? [{ thumbnailUrl: r.thumbnail_url, imageUrl: r.image_url, creator: r.creator, rightsHolder: r.rights_holder, license: r.image_license }]
-      : [],
+    images: r.image_id ? [imageOf(r, options.imagesUrl ?? config().ALA_IMAGES_URL)] : [],
   };
 }

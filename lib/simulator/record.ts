@@ -1,7 +1,8 @@
 import { FLAG } from "./columns";
 import * as d from "./derived";
-import { hash2, Rng } from "./prng";
-import { collectorName, DATA_RESOURCES, IMAGE_LICENCES, LOCATION_REMARKS, REMARKS } from "./resources";
+import { hash2 } from "./prng";
+import { imageMetadata, storePath } from "./images";
+import { collectorName, DATA_RESOURCES, LOCATION_REMARKS, REMARKS } from "./resources";
 import { A, ASSERTION_KINDS, BASIS_OF_RECORD, RAW_BASIS_OF_RECORD } from "./vocab";
 import type { World } from "./world";
 
@@ -40,40 +41,6 @@ function rawScientificName(w: World, i: number, name: string): string {
 
 export function imageIds(w: World, i: number): string[] {
   return Array.from({ length: w.cols.imageCount(i) }, (_, k) => w.ids.imageId(i, k));
-}
-
-/** What the images service says of image k of record i. */
-export function imageMetadata(w: World, i: number, k: number, base: string): Json {
-  const id = w.ids.imageId(i, k);
-  const rng = new Rng(hash2(w.seed ^ 0x1a6e, i * 4 + k));
-  const landscape = rng.chance(0.7);
-  const long = 1600 + rng.int(4) * 400;
-  const short = Math.round(long * (0.56 + rng.next() * 0.2));
-  const creator = collectorName(w.cols.collector[i]) ?? "Unknown photographer";
-  const png = rng.chance(0.05);
-  const taken = d.eventDate(w, i);
-  return {
-    imageId: id,
-    originalFileName: `IMG_${1000 + rng.int(9000)}.${png ? "png" : "jpg"}`,
-    mimeType: png ? "image/png" : "image/jpeg",
-    width: landscape ? long : short,
-    height: landscape ? short : long,
-    sizeInBytes: 200_000 + rng.int(4_000_000),
-    dateUploaded: new Date(w.cols.firstLoad[i] * 1000).toISOString(),
-    ...(taken !== undefined ? { dateTaken: new Date(taken).toISOString() } : {}),
-    creator,
-    rightsHolder: rng.chance(0.8) ? creator : DATA_RESOURCES[w.cols.resource[i]].providerName,
-    license: IMAGE_LICENCES[rng.int(IMAGE_LICENCES.length)],
-    title: `${w.species[w.cols.species[i]].vernacularName} (${w.species[w.cols.species[i]].scientificName})`,
-    ...(rng.chance(0.2) ? { description: rng.pick(REMARKS) } : {}),
-    dataResourceUid: DATA_RESOURCES[w.cols.resource[i]].uid,
-    occurrenceId: w.uuid(i),
-    imageUrl: `${base}/image/proxyImage?imageId=${id}`,
-    thumbUrl: `${base}/image/proxyImageThumbnail?imageId=${id}`,
-    largeThumbUrl: `${base}/image/proxyImageThumbnailLarge?imageId=${id}`,
-    squareThumbUrl: `${base}/image/proxyImageThumbnail?imageId=${id}&square=true`,
-    tileZoomLevels: 4 + rng.int(3),
-  };
 }
 
 /** A record as /occurrences/search gives it. `base` is where image URLs point. */
@@ -283,9 +250,10 @@ export function fullRecord(w: World, i: number, base: string): Json {
     userAssertions,
     images: imageIds(w, i).map((id, k) => {
       const m = imageMetadata(w, i, k, base);
+      const store = storePath(base, id);
       return {
         filePath: `/data/biocache-media/${DATA_RESOURCES[c.resource[i]].uid}/${id}`,
-        alternativeFormats: { imageUrl: m.imageUrl, thumbnailUrl: m.thumbUrl, smallImageUrl: m.thumbUrl, largeImageUrl: m.largeThumbUrl },
+        alternativeFormats: { imageUrl: m.imageUrl, thumbnailUrl: `${store}/thumbnail`, smallImageUrl: `${store}/thumbnail`, largeImageUrl: `${store}/thumbnail_large` },
         metadata: m,
       };
     }),

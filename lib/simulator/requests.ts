@@ -28,7 +28,7 @@ export function endpointOf(path: string): Endpoint {
   if (/^\/occurrence\/[^/]+$/.test(path)) return "occurrence";
   if (path === "/assertions/codes") return "assertionCodes";
   if (/^\/ws\/image\/[^/]+$/.test(path)) return "image";
-  if (path.startsWith("/image/")) return "imageFile";
+  if (path.startsWith("/image/") || path.startsWith("/store/")) return "imageFile";
   if (path === "/occurrences/offline/download") return "download";
   if (path.startsWith("/occurrences/offline/status/")) return "downloadStatus";
   if (path.startsWith("/occurrences/offline/cancel/")) return "downloadCancel";

@@ -176,7 +176,7 @@ describe("GET /occurrences/search", () => {
     for (const r of withImages.occurrences) {
       const meta = r.imageMetadata as Record<string, unknown>[];
       expect(meta).toHaveLength((r.images as string[]).length);
-      expect(meta[0]).toMatchObject({ imageId: (r.images as string[])[0], mimeType: expect.stringMatching(/^image\//) });
+      expect(meta[0]).toMatchObject({ imageIdentifier: (r.images as string[])[0], mimeType: expect.stringMatching(/^image\//) });
     }
     const without = await search({ q: "*:*", fq: "multimedia:Image", pageSize: 1 });
     expect(without.occurrences[0]).not.toHaveProperty("imageMetadata");
@@ -309,17 +309,5 @@ describe("other endpoints", () => {
     expect(byName.get("ZERO_COORDINATE")).toMatchObject({ code: 4, fatal: true, category: "Warning" });
     expect(byName.get("zeroCoordinates")).toMatchObject({ code: 4, fatal: true, deprecated: true, newName: "ZERO_COORDINATE" });
     expect(new Set(body.map((c) => c.category))).toEqual(new Set(["Error", "Warning", "Missing", "Comment"]));
-  });
-
-  it("GET /ws/image/{id} describes an image; the image URLs answer", async () => {
-    const page = await search({ q: "*:*", fq: "multimedia:Image", pageSize: 1 });
-    const id = (page.occurrences[0].images as string[])[0];
-    const { status, body } = await get<Record<string, unknown>>(`/ws/image/${id}`);
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ imageId: id, mimeType: expect.stringMatching(/^image\//), width: expect.any(Number), height: expect.any(Number) });
-    for (const k of ["creator", "rightsHolder", "license", "imageUrl", "thumbUrl"]) expect(body[k]).toBeTypeOf("string");
-    const image = await fetch(body.thumbUrl as string);
-    expect(image.headers.get("content-type")).toBe("image/png");
-    expect((await get("/ws/image/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 });

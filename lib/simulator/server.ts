@@ -6,7 +6,8 @@ import type { FaultMode, Faults } from "./faults";
 import { readBody, sendJson, sendText, springError } from "./http-util";
 import { qualityFilters } from "./quality";
 import { QueryError } from "./query";
-import { fullRecord, imageMetadata, searchRecord } from "./record";
+import { answerImages, PIXEL } from "./images";
+import { fullRecord, searchRecord } from "./record";
 import type { RequestLog } from "./requests";
 import { SearchEngine, sortKey, type FacetOptions } from "./search";
 import { ASSERTION_KINDS } from "./vocab";
@@ -50,9 +51,6 @@ function int(params: URLSearchParams, name: string, fallback: number): number {
   if (!/^-?\d+$/.test(raw)) throw new BadRequest(`Failed to convert value of type 'java.lang.String' to required type 'java.lang.Integer'; For input string: "${raw}"`);
   return Number(raw);
 }
-
-/** One PNG pixel: what the image proxy answers (the sync only needs a valid image). */
-const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhAH+Jm7yGQAAAABJRU5ErkJggg==", "base64");
 
 export function createHandler(ctx: SimulatorContext) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -113,17 +111,12 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
       return send(200, fullRecord(ctx.world, i, ctx.baseUrl()));
     }
     if (path === "/assertions/codes") return send(200, assertionCodes());
-    if ((m = /^\/ws\/image\/([^/]+)$/.exec(path))) {
-      const ref = ctx.world.ids.imageRef(decodeURIComponent(m[1]));
-      if (!ref || !ctx.world.isLive(ref.index) || ref.k >= ctx.world.cols.imageCount(ref.index)) {
-        return sendJson(res, 404, { success: false, message: `Image not found: ${m[1]}` });
-      }
-      return send(200, imageMetadata(ctx.world, ref.index, ref.k, ctx.baseUrl()));
-    }
-    if (/^\/image\/proxyImage(Thumbnail|ThumbnailLarge)?$/.test(path)) {
-      res.writeHead(200, { "content-type": "image/png", "content-length": String(PIXEL.length) });
+    const image = answerImages(ctx.world, path, p, ctx.baseUrl());
+    if (image && "png" in image) {
+      res.writeHead(image.status, { "content-type": "image/png", "content-length": String(PIXEL.length) });
       return void res.end(PIXEL);
     }
+    if (image) return image.status === 200 ? send(200, image.json) : sendJson(res, image.status, image.json);
     return sendJson(res, 404, springError(404, "Not Found", "No message available", path));
   } catch (error) {
     if (error instanceof DownloadError) return sendJson(res, error.status, springError(error.status, "Bad Request", error.message, path));

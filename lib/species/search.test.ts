@@ -30,8 +30,10 @@ afterAll(() => db.drop());
 const names = async (q: string, limit = 10) => (await searchSpecies({ q, limit })).map((s) => s.scientificName);
 
 describe("species search", () => {
-  it("finds a later word of the common name, including a hyphenated part", async () => {
-    expect(await names("wren")).toEqual(["Wrenella testensis", "Malurus cyaneus", "Stipiturus malachurus"]);
+  it("finds a later word of the common name, including a hyphenated part and a word inside a compound", async () => {
+    // Begins the scientific name, then the rest by records: a hyphenated part (Fairy-wren, Emu-wren)
+    // or a word inside a compound (Fairywren, Grasswren).
+    expect(await names("wren")).toEqual(["Wrenella testensis", "Malurus cyaneus", "Malurus splendens", "Stipiturus malachurus", "Amytornis striatus"]);
   });
 
   it("matches prefixes of scientific and common names, case-insensitively", async () => {
@@ -82,5 +84,22 @@ describe("species search", () => {
     } finally {
       client.release();
     }
+  });
+
+  // Last: these species would change the lists the tests above expect.
+  it("ranks a whole word of the name above names beginning with the query and compound words, most-recorded first", async () => {
+    for (const [scientific, common, count] of [
+      ["Grallina cyanoleuca", "Magpie-lark", 1642],
+      ["Anseranas semipalmata", "Magpie Goose", 14],
+      ["Gymnorhina tibicen", "Australian Magpie", 11570],
+      ["Tyto javanica", "Eastern Barn Owl", 60],
+      ["Aegotheles cristatus", "Australian Owlet-nightjar", 700],
+    ] as const) {
+      const id = await addSpecies(db.pool, scientific, common);
+      await db.pool.query("UPDATE species SET occurrence_count = $2 WHERE id = $1", [id, count]);
+    }
+    expect(await names("magpie")).toEqual(["Gymnorhina tibicen", "Anseranas semipalmata", "Grallina cyanoleuca"]);
+    expect(await names("owl")).toEqual(["Tyto javanica", "Aegotheles cristatus", "Ninox"]);
+    expect(await names("ninox owls")).toEqual(["Ninox"]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Licence metadata (creator, rights holder, licence, URLs) of records' first images, from the
- * images service. Only rows not asked about yet (fetched_at null); bounded per call; a failing
+ * Licence metadata (creator, rights holder, licence) of records' first images, from the images
+ * service. No URLs are stored: they are built from the identifier when answering (lib/ala/images). Only rows not asked about yet (fetched_at null); bounded per call; a failing
  * images service never fails a sync: the rows stay pending for the next call.
  */
 import type pg from "pg";
@@ -39,9 +39,10 @@ export async function fetchImageMetadata(pool: pg.Pool, client: AlaClient, o: Im
       try {
         const meta = await client.image(imageId);
         await pool.query(
-          `UPDATE occurrence_images SET thumbnail_url = $3, image_url = $4, creator = $5, rights_holder = $6, license = $7, fetched_at = now()
+          `UPDATE occurrence_images SET creator = $3, rights_holder = $4, license = $5, fetched_at = now()
            WHERE occurrence_id = $1 AND image_id = $2`,
-          [id, imageId, meta?.thumbUrl ?? null, meta?.imageUrl ?? null, meta?.creator ?? null, meta?.rightsHolder ?? null, meta?.license ?? null],
+          // A blank licence with a recognised one (the service fills only one of them) is that one.
+          [id, imageId, meta?.creator ?? null, meta?.rightsHolder ?? null, meta?.license ?? meta?.recognisedLicence?.acronym ?? meta?.recognisedLicence?.name ?? null],
         );
         if (meta) result.fetched++;
         else result.unknown++;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageMetadata } from "@/lib/simulator/record";
+import { imageMetadata } from "@/lib/simulator/images";
 import { runSync } from "./run";
 import { lastImportAt } from "./runs";
 import { changeWorld, clientFor, differences, expectedCopy, localCopy, staleSpeciesCounts, type ExpectedRecord } from "./test-support";
@@ -36,7 +36,7 @@ describe("runSync", () => {
     expect(images).toHaveLength(withImages.length);
     for (const image of images) {
       const truth = imageMetadata(f.sim.world, f.sim.world.recordIndex(image.source_id), 0, f.sim.url);
-      expect(image).toMatchObject({ image_id: truth.imageId, license: truth.license, creator: truth.creator, fetched_at: expect.any(Date) });
+      expect(image).toMatchObject({ image_id: truth.imageIdentifier, license: truth.license, creator: truth.creator, fetched_at: expect.any(Date) });
     }
   });
 

@@ -84,8 +84,7 @@ written AS (
 image_set AS (
   INSERT INTO occurrence_images (occurrence_id, image_id)
   SELECT w.id, w.image_id FROM written w WHERE w.image_id IS NOT NULL
-  ON CONFLICT (occurrence_id) DO UPDATE SET image_id = EXCLUDED.image_id, thumbnail_url = NULL, image_url = NULL,
-    creator = NULL, rights_holder = NULL, license = NULL, fetched_at = NULL
+  ON CONFLICT (occurrence_id) DO UPDATE SET image_id = EXCLUDED.image_id, creator = NULL, rights_holder = NULL, license = NULL, fetched_at = NULL
   WHERE occurrence_images.image_id <> EXCLUDED.image_id
 ),
 image_gone AS (
