@@ -101,7 +101,7 @@ const syncRunSchema = z
     startedAt: iso.nullable(),
     finishedAt: iso.nullable(),
     since: iso.nullable(),
-    progress: z.object({ phase: z.string(), done: z.number().int(), total: z.number().int() }).strict(),
+    progress: z.object({ phase: z.string(), done: z.number().int(), total: z.number().int(), message: z.string().nullable() }).strict(),
     counts: z.object({ added: z.number().int(), updated: z.number().int(), deleted: z.number().int(), skipped: z.number().int() }).strict(),
     remoteTotal: z.number().int().nullable(),
     localTotal: z.number().int().nullable(),
@@ -111,6 +111,11 @@ const syncRunSchema = z
     heartbeatAt: iso.nullable(),
     skippedByReason: z.record(z.string(), z.number()),
     errorDetail: z.unknown(),
+    warnings: z.array(
+      z
+        .object({ guid: z.string(), name: z.string().nullable(), remote: z.number().int(), local: z.number().int(), malformed: z.number().int(), reason: z.enum(["differs", "malformed"]) })
+        .strict(),
+    ),
     requestedBy: z.object({ id: z.string(), email: z.string() }).strict().nullable(),
     failingRequest: z.object({ url: z.string(), status: z.number().nullable(), attempts: z.number(), cause: z.string().optional() }).strict().nullable(),
   })
