@@ -14,6 +14,8 @@ export interface AppEntry {
   pattern: string;
   /** The dynamic segments' names, in order. */
   segments: string[];
+  /** The HTTP methods a route file exports (GET, POST, …); empty for pages. */
+  methods: string[];
 }
 
 function walk(dir: string, name: "route.ts" | "page.tsx", trail: string[] = []): AppEntry[] {
@@ -22,7 +24,9 @@ function walk(dir: string, name: "route.ts" | "page.tsx", trail: string[] = []):
     if (item.isFile() && item.name === name) {
       const segments = trail.filter((s) => s.startsWith("[")).map((s) => s.replace(/^\[(\.\.\.)?|\]$/g, ""));
       const pattern = `/${trail.map((s) => s.replace(/^\[(\.\.\.)?(.+)\]$/, (_, dots, n) => `{${dots ?? ""}${n}}`)).join("/")}`;
-      entries.push({ file: path.relative(path.dirname(APP), path.join(dir, item.name)), pattern, segments });
+      const source = fs.readFileSync(path.join(dir, item.name), "utf8");
+      const methods = [...source.matchAll(/^export (?:const|async function|function) (GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)\b/gm)].map((m) => m[1]);
+      entries.push({ file: path.relative(path.dirname(APP), path.join(dir, item.name)), pattern, segments, methods });
     }
     // Private folders (_x) are no routes; route groups ((x)) add no segment.
     if (item.isDirectory() && !item.name.startsWith("_")) {
@@ -34,6 +38,9 @@ function walk(dir: string, name: "route.ts" | "page.tsx", trail: string[] = []):
 
 /** Every route handler file (route.ts). */
 export const appRouteFiles = (): AppEntry[] => walk(APP, "route.ts");
+
+/** Every route handler file that answers GET. */
+export const appGetRoutes = (): AppEntry[] => appRouteFiles().filter((e) => e.methods.includes("GET"));
 
 /** Every page (page.tsx). */
 export const appPages = (): AppEntry[] => walk(APP, "page.tsx");
