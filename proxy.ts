@@ -6,7 +6,7 @@ import { errorResponse } from "@/lib/http/respond";
 import { basemapOrigins, contentSecurityPolicy, HSTS, newNonce } from "@/lib/http/security-headers";
 
 /** Where a page request with an unreadable address is shown Edgar's own 400 page. */
-export const BAD_ADDRESS_PAGE = "/bad-address";
+const BAD_ADDRESS_PAGE = "/bad-address";
 
 /**
  * The edge of every request but static files and API bodies (see the matcher):
