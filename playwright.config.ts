@@ -27,7 +27,9 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "setup", testMatch: /\.setup\.ts$/ },
+    // The teardown runs once every project depending on setup is done: it sweeps the run's logs.
+    { name: "setup", testMatch: /\.setup\.ts$/, teardown: "teardown" },
+    { name: "teardown", testMatch: /\.teardown\.ts$/ },
     { name: "chromium", testMatch: /\.spec\.ts$/, dependencies: ["setup"] },
   ],
   webServer: {

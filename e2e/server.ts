@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
+import { DATA_DIR, SYSTEM_LOG } from "./system";
 
 /**
  * The system under end-to-end test: `npm run demo`'s own code (the production build, web +
@@ -13,17 +15,26 @@ const E2E_SEED = 3;
 const SIMULATOR_PORT = process.env.E2E_SIMULATOR_PORT ?? "3211";
 
 const root = path.resolve(import.meta.dirname, "..");
-const dataDir = path.join(root, ".data-e2e");
-fs.rmSync(dataDir, { recursive: true, force: true });
+fs.rmSync(DATA_DIR, { recursive: true, force: true });
+fs.mkdirSync(DATA_DIR, { recursive: true });
 
 const child = spawn(
   process.execPath,
   ["--import", "tsx", path.join(root, "scripts", "demo.ts"), "--records", String(E2E_RECORDS), "--seed", String(E2E_SEED), "--simulator-port", SIMULATOR_PORT],
   {
     cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, DATA_DIR: dataDir, PORT: process.env.E2E_PORT ?? "3210", SYNC_CRON: "", DATABASE_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, DATA_DIR, PORT: process.env.E2E_PORT ?? "3210", SYNC_CRON: "", DATABASE_URL: "", LOG_LEVEL: "trace" },
   },
 );
+// Every line goes to the log file (swept by e2e/sensitive-logs.teardown.ts); the console shows what it showed before trace logging (info and up).
+const logFile = fs.createWriteStream(SYSTEM_LOG, { flags: "a" });
+for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+  readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+    logFile.write(`${line}\n`);
+    const level = /^\{"level":(\d+)/.exec(line)?.[1];
+    if (level === undefined || Number(level) >= 30) to.write(`${line}\n`);
+  });
+}
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 1));

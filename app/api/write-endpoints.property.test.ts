@@ -367,6 +367,20 @@ describe.each(BODY_ENDPOINT_NAMES)("%s refuses bad bodies", (name) => {
     );
   });
 
+  it("a valid body with NUL in one of its texts, or in a field it does not know", async () => {
+    const e = endpoint();
+    const withNul = fc.tuple(fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 })).map(([a, b]) => `${a}\u0000${b}`);
+    const texts = Object.keys(e.fields).filter((f) => e.fields[f] === "string");
+    const inText = texts.length ? fc.tuple(fc.constantFrom(...texts), withNul).map(([field, value]) => ({ ...e.template(), [field]: value })) : null;
+    const inExtra = withNul.map((value) => ({ ...e.template(), note: value }));
+    await fc.assert(
+      fc.asyncProperty(inText ? fc.oneof(inText, inExtra) : inExtra, viaArb, async (body, via) => {
+        await expectRefused(name, await send(e, via, JSON.stringify(body)));
+      }),
+      { numRuns: RUNS.standard / 2 },
+    );
+  });
+
   it("bodies of 5 MB", async () => {
     const e = endpoint();
     await fc.assert(

@@ -4,11 +4,12 @@
  */
 import { z } from "zod";
 import { pool } from "@/lib/db/pool";
+import { idParamSchema } from "@/lib/http/ids";
 import { HttpError } from "@/lib/http/respond";
 import { findRun, type AdminSyncRun } from "./sync";
 
-/** A run id, or `latest`: the newest finished run that reached the count check. */
-export const runRefSchema = z.union([z.literal("latest"), z.coerce.number().int().positive()], {
+/** A run id (plain digits, lib/http/ids.ts), or `latest`: the newest finished run that reached the count check. */
+export const runRefSchema = z.union([z.literal("latest"), idParamSchema("must be a run id")], {
   error: 'must be a run id or "latest"',
 });
 export type RunRef = z.infer<typeof runRefSchema>;

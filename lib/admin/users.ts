@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { HttpError } from "@/lib/http/respond";
+import { textParam } from "@/lib/http/text";
 import { roleSchema } from "@/lib/auth/roles";
 import { setDisabled, setRole, type UserSummary } from "@/lib/auth/users";
 import { transaction } from "@/lib/db/transaction";
@@ -14,7 +15,7 @@ export const userChangeSchema = z
   .refine((c) => c.role !== undefined || c.disabled !== undefined, "give role and/or disabled");
 export type UserChange = z.infer<typeof userChangeSchema>;
 
-export const userIdSchema = z.string().min(1).max(100);
+export const userIdSchema = textParam().min(1).max(100);
 
 /** Serialises changes that could remove an admin, so two admins cannot demote each other at once. */
 const ADMIN_CHANGE_LOCK = 7_317_003;

@@ -1,8 +1,9 @@
 /**
- * Generators of bad request input for the property-based tests of the write endpoints
- * (fast-check): malformed JSON text, wrong types, huge bodies, impossible coordinates, self-
- * intersecting and degenerate polygons, WKT garbage. Every value is invalid by construction, so
- * the endpoint must refuse it, whatever else the test does.
+ * Generators of bad request input for the property-based tests (fast-check). Write endpoints:
+ * malformed JSON text, wrong types, huge bodies, impossible coordinates, self-intersecting and
+ * degenerate polygons, WKT garbage; every such value is invalid by construction, so the endpoint
+ * must refuse it, whatever else the test does. Read endpoints and pages: odd query and path
+ * values (`oddValue`, `malformedEscape`), which may be refused or answered, never with a 5xx.
  */
 import fc from "fast-check";
 import type { Position } from "geojson";
@@ -218,4 +219,47 @@ export const hugeBody: fc.Arbitrary<(template: Record<string, unknown>) => strin
   (template: Record<string, unknown>) => JSON.stringify({ ...template, padding: Array.from({ length: HUGE_BODY_BYTES / 8 }, (_, i) => i) }),
   () => "[".repeat(HUGE_BODY_BYTES),
   () => "\u00e9".repeat(HUGE_BODY_BYTES / 2),
+);
+
+/** Number spellings a numeric parameter may meet: signs, fractions, exponents, overflow, hex, other digits. */
+export const oddNumber: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom("-1", "0", "-0", "0.5", "1.5", "1e3", "1e309", "-1e309", "NaN", "Infinity", "-Infinity", "0x10", "0b1", "0o7", "1_000", "+1", " 1", "1 ", "01", "١٢", "１２", "1,5", "."),
+  fc.bigInt({ min: 10n ** 19n, max: 10n ** 20n - 1n }).map(String),
+  fc.bigInt({ min: 10n ** 19n, max: 10n ** 20n - 1n }).map((n) => `-${n}`),
+  fc.double().map(String),
+  fc.integer().map(String),
+);
+
+/** Characters no parameter should hold: NUL, the C0 and C1 controls, DEL. */
+const CONTROL = [..."\u0000\u0001\u0007\b\t\n\u000b\f\r\u001b\u001f\u007f\u0085\u009f"];
+
+/**
+ * Text a query parameter or path segment may meet: control characters, right-to-left and
+ * combining marks, invisible characters, any code points, very long values, markup and SQL, empty.
+ */
+export const oddText: fc.Arbitrary<string> = fc.oneof(
+  fc.array(fc.oneof(fc.constantFrom(...CONTROL), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 6 }).map((parts) => parts.join("")),
+  fc.constantFrom("\u202Eabc", "\u200F\u05DE\u05DC\u05DA", "\u0645\u0627\u0644\u0643", "e\u0301", "\u0301\u0301\u0301", "\uFEFF", "\u200B", "\uFFFD", "\u{1D518}\u{1D52B}", "\u{1F426}"),
+  fc.string({ unit: "binary", maxLength: 30 }),
+  fc.integer({ min: 1_000, max: 6_000 }).map((n) => "a".repeat(n)),
+  fc.constantFrom("\u00e9".repeat(2_000), "", " ", "%00", "%FF", "%", "../", "..%2F", "' OR 1=1 --", "<script>alert(1)</script>", "null", "undefined", "[]", "{}", "true"),
+);
+
+/** Any odd value: a number spelling or odd text. */
+export const oddValue: fc.Arbitrary<string> = fc.oneof(oddNumber, oddText);
+
+/**
+ * Raw percent-escapes that are no escape or decode to no UTF-8 text: lone and short escapes,
+ * non-hex digits, bytes never in UTF-8, overlong forms, surrogates, cut-off sequences.
+ */
+export const malformedEscape: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom("%", "%2", "%G0", "%zz", "%FF", "%FE", "%C0%AF", "%C1%BF", "%E0%80%AF", "%F0%80%80%AF", "%ED%A0%80", "%ED%BF%BF", "%F4%90%80%80", "%E2%82", "%F0%9F%90", "%80", "%BF"),
+  fc.integer({ min: 0x80, max: 0xff }).map((b) => `%${b.toString(16).toUpperCase()}`).filter((e) => {
+    try {
+      decodeURIComponent(e);
+      return false;
+    } catch {
+      return true;
+    }
+  }),
 );

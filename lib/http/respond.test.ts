@@ -29,6 +29,17 @@ describe("readJson", () => {
     expect(wrong.message).toMatch(/^a: /);
   });
 
+  it("refuses NUL in any text of the body, keys and nested values included, however deep; keeps other text", async () => {
+    const loose = z.unknown();
+    for (const body of ['{"a":"x\\u0000y"}', '{"a\\u0000":1}', '[[[{"b":["\\u0000"]}]]]', `${"[".repeat(100_000)}"\\u0000"${"]".repeat(100_000)}`, `[${"0,".repeat(400_000)}"\\u0000"]`]) {
+      const err = await refusal(readJson(post(body), loose));
+      expect(err, body.slice(0, 40)).toMatchObject({ status: 400, code: "invalid_body" });
+      expect(err.message).toMatch(/NUL/);
+    }
+    // A backslash before "u0000" is text, not NUL; tabs and line breaks are text too.
+    expect(await readJson(post('{"a":"\\\\u0000","b":"x\\ty\\nz"}'), loose)).toEqual({ a: "\\u0000", b: "x\ty\nz" });
+  });
+
   it("refuses a body over the limit by its Content-Length, before reading it", async () => {
     const request = post("{}", { "content-length": "2000000" });
     expect(await refusal(readJson(request, schema))).toMatchObject({ status: 413, code: "body_too_large" });

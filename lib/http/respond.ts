@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { holdsNul } from "./text";
 
 /** Every error answer of the API: `{ error: "<machine code>", message: "<human sentence>" }`. */
 export class HttpError extends Error {
@@ -47,7 +48,13 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
   } catch {
     throw new HttpError(400, "invalid_json", "The request body is not valid JSON.");
   }
+  refuseNul(data);
   return parseWith(schema, data, "invalid_body");
+}
+
+/** 400 for a JSON body holding NUL anywhere (lib/http/text.ts's holdsNul). */
+export function refuseNul(data: unknown): void {
+  if (holdsNul(data)) throw new HttpError(400, "invalid_body", "The request body holds the NUL character (\\u0000) in a text; no field may contain it.");
 }
 
 /**

@@ -8,9 +8,10 @@
  */
 import { z } from "zod";
 import { pool } from "@/lib/db/pool";
+import { textParam } from "@/lib/http/text";
 
 export const speciesSearchQuery = z.object({
-  q: z.string().max(200, "must be at most 200 characters").default(""),
+  q: textParam().max(200, "must be at most 200 characters").default(""),
   limit: z.coerce.number().int("must be a whole number").min(1).max(50).default(10),
 });
 export type SpeciesSearchQuery = z.infer<typeof speciesSearchQuery>;

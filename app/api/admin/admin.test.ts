@@ -362,7 +362,7 @@ describe("the count check: GET /api/admin/sync/{runId|latest}/species", () => {
 
   it("404 for an unknown run, 400 for something that is no run id", async () => {
     await expectError(await get.countCheck(cookie(admin), "999999"), 404, "unknown_run");
-    for (const bad of ["abc", "0", "-1", "1.5", "latest2"]) await expectError(await get.countCheck(cookie(admin), bad), 400, "invalid_run");
+    for (const bad of ["abc", "0", "-1", "1.5", "latest2", " 1", "1e0", "0x1", "2147483648"]) await expectError(await get.countCheck(cookie(admin), bad), 400, "invalid_run");
   });
 });
 

@@ -1,5 +1,5 @@
 import { handleAuthRequest } from "@/lib/auth/handler";
-import { handle, readBytes } from "@/lib/http/respond";
+import { handle, readBytes, refuseNul } from "@/lib/http/respond";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -11,5 +11,15 @@ const MAX_BODY_BYTES = 64 * 1024;
 export const GET = handle(handleAuthRequest);
 export const POST = handle(async (request: Request) => {
   const body = await readBytes(request, MAX_BODY_BYTES);
+  refuseNul(parsedOrNull(body));
   return handleAuthRequest(new Request(request, { body }));
 });
+
+/** The body as JSON, or null when it is none (better-auth then refuses it itself). */
+function parsedOrNull(body: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return null;
+  }
+}
