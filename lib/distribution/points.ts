@@ -1,0 +1,45 @@
+/**
+ * The distinct positions of a species' records in an equal-area projection centred on them
+ * (projection.ts): what every product is computed from.
+ */
+import { centreOf, projectionFor, type Projection } from "./projection";
+
+export interface ProjectedPoints {
+  projection: Projection;
+  /** Distinct positions, x then y, metres. */
+  xy: Float64Array;
+  /** How many records share each distinct position. */
+  weight: Uint32Array;
+  /** Distinct positions in lon/lat, parallel to xy. */
+  lonLat: Float64Array;
+}
+
+/** Positions equal in lon/lat (as stored) are one point; the projection is centred on the distinct ones. */
+export function projectPoints(lon: ArrayLike<number>, lat: ArrayLike<number>): ProjectedPoints {
+  const index = new Map<string, number>();
+  const dLon: number[] = [];
+  const dLat: number[] = [];
+  const weight: number[] = [];
+  for (let i = 0; i < lon.length; i++) {
+    const key = `${lon[i]},${lat[i]}`;
+    const at = index.get(key);
+    if (at !== undefined) weight[at]++;
+    else {
+      index.set(key, dLon.length);
+      dLon.push(lon[i]);
+      dLat.push(lat[i]);
+      weight.push(1);
+    }
+  }
+  const projection = projectionFor(centreOf(dLon, dLat));
+  const xy = new Float64Array(dLon.length * 2);
+  const lonLat = new Float64Array(dLon.length * 2);
+  for (let i = 0; i < dLon.length; i++) {
+    const [x, y] = projection.forward(dLon[i], dLat[i]);
+    xy[2 * i] = x;
+    xy[2 * i + 1] = y;
+    lonLat[2 * i] = dLon[i];
+    lonLat[2 * i + 1] = dLat[i];
+  }
+  return { projection, xy, weight: Uint32Array.from(weight), lonLat };
+}
