@@ -4,6 +4,7 @@
  * Pure: the worker's job (store.ts) reads the records and stores what this returns.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import type { RangeQualifier } from "@/lib/domain/codes";
 import { alphaHull, DEFAULT_ALPHA } from "./alpha-hull";
 import { aoo, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
 import { eoo } from "./eoo";
@@ -29,7 +30,7 @@ export interface DistributionSettings {
   displayCellKm: number;
   includeContentious: boolean;
   /** Range qualifiers whose records are left out (vagrant and historic by default). */
-  excludedQualifiers: string[];
+  excludedQualifiers: RangeQualifier[];
 }
 
 export const DEFAULT_SETTINGS: DistributionSettings = {
