@@ -53,6 +53,7 @@ export interface DistributionProducts {
   /** Published: the occupied display cells. */
   cells: FeatureCollection<Polygon>;
   alpha: { value: number; shareInside: number | null };
+  /** The projection of the published geometry (for a snapped species, centred on the public cells' corners). */
   projection: { kind: "cea" | "laea"; centre: { lon: number; lat: number }; proj: string };
   /** The generalisation grid (degrees) published geometry was snapped to, when sensitive accurate coordinates were used. */
   snappedToDegrees: number | null;
@@ -125,7 +126,8 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     range: { type: "FeatureCollection", features },
     cells: { type: "FeatureCollection", features: cells.map((geometry) => ({ type: "Feature", properties: {}, geometry })) },
     alpha: { value: settings.alpha, shareInside: hull.polygons.length > 0 ? share(hull.recordsInside, hull.records) : null },
-    projection: { kind: points.projection.kind, centre: points.projection.centre, proj: points.projection.proj },
+    // The projection the figures used is centred on accurate positions; the one the drawing used is not.
+    projection: { kind: shown.projection.kind, centre: shown.projection.centre, proj: shown.projection.proj },
     snappedToDegrees: grid,
     displayCell,
   };
