@@ -42,9 +42,10 @@ await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingI
   await handleApplyVettings(job.data);
 });
 
-// One build at a time: a large species' build holds its records in memory.
-await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
-  await handleBuildDistribution(job.data);
+// One build at a time (a large species' build holds its records in memory), but jobs fetched ten
+// at once: after a sync every species is queued, and the queue is polled only between batches.
+await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+  for (const job of jobs) await handleBuildDistribution(job.data);
 });
 
 await queueFirstSync();
