@@ -101,8 +101,9 @@ describe("range products of a species", () => {
     await insertRecords(db.pool, sp, block(145, -20, 3, 0.1));
     await db.pool.query(`DELETE FROM pgboss.job WHERE name = 'build-distribution'`).catch(() => undefined);
     expect(await handleApplyVettings({ speciesId: sp })).toEqual({ changed: 0 });
-    const { rows } = await db.pool.query(`SELECT data, start_after > created_on AS delayed FROM pgboss.job WHERE name = 'build-distribution'`);
-    expect(rows).toEqual([{ data: { speciesId: sp }, delayed: true }]);
+    const { rows } = await db.pool.query(`SELECT data, start_after > created_on AS delayed, priority FROM pgboss.job WHERE name = 'build-distribution'`);
+    // Delayed (debounced), and ahead of a sync's backlog.
+    expect(rows).toEqual([{ data: { speciesId: sp }, delayed: true, priority: 1 }]);
     expect(await handleBuildDistribution({ speciesId: sp })).toMatchObject({ built: true });
   });
 });

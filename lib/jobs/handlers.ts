@@ -63,7 +63,7 @@ export async function handleBuildDistribution({ speciesId }: BuildDistributionJo
 /** A failure to queue leaves the products pending until the next vetting or sync; it fails nothing else. */
 async function requestDistribution(speciesId: number): Promise<void> {
   try {
-    await enqueueDistribution({ speciesId });
+    await enqueueDistribution({ speciesId }, { urgent: true });
   } catch (err) {
     log.error({ err, speciesId }, "could not queue the distribution rebuild");
   }

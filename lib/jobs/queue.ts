@@ -81,7 +81,10 @@ export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void>
   await (await queue()).send(QUEUES.applyVettings, job, { singletonKey: String(job.speciesId) });
 }
 
-/** Asks a worker to rebuild a species' range products (debounced; a build of an unchanged species does nothing). */
-export async function enqueueDistribution(job: BuildDistributionJob): Promise<void> {
-  await (await queue()).send(QUEUES.buildDistribution, job, { singletonKey: String(job.speciesId), startAfter: DISTRIBUTION_DEBOUNCE_SECONDS });
+/**
+ * Asks a worker to rebuild a species' range products (debounced; a build of an unchanged species
+ * does nothing). `urgent` (after a vetting: an expert is watching) goes before a sync's backlog.
+ */
+export async function enqueueDistribution(job: BuildDistributionJob, { urgent = false } = {}): Promise<void> {
+  await (await queue()).send(QUEUES.buildDistribution, job, { singletonKey: String(job.speciesId), startAfter: DISTRIBUTION_DEBOUNCE_SECONDS, priority: urgent ? 1 : 0 });
 }
