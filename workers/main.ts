@@ -62,6 +62,8 @@ const checkOrphans = () => {
 };
 checkOrphans();
 const orphanTimer = setInterval(checkOrphans, ORPHAN_CHECK_MS);
+// A sync run from the CLI (`npm run sync`) queues no rebuilds: catch its stale products within a minute.
+const staleTimer = setInterval(() => void queueStaleDistributions(), ORPHAN_CHECK_MS);
 log.info({ schedule: cron || "off" }, "worker started");
 
 let shuttingDown = false;
@@ -70,6 +72,7 @@ async function shutdown(signal: string) {
   shuttingDown = true;
   log.info({ signal }, "worker stopping; a running sync stops at its next safe point and resumes later");
   clearInterval(orphanTimer);
+  clearInterval(staleTimer);
   stopping.abort();
   await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
   await resuming;

@@ -45,7 +45,7 @@ export interface DistributionProducts {
   recordsUsed: number;
   distinctPositions: number;
   eoo: { km2: number } | null;
-  aoo: Omit<AooResult, "counts"> & { counts: number[] } | null;
+  aoo: AooResult | null;
   /** Why EOO (and the range polygon) could not be computed. */
   notComputable?: string;
   /** Published: the alpha hull and the convex hull, safe to show. */
