@@ -14,14 +14,18 @@ export interface ProjectedPoints {
   lonLat: Float64Array;
 }
 
-/** Positions equal in lon/lat (as stored) are one point; the projection is centred on the distinct ones. */
+/**
+ * Positions within 1e-5° (about a metre, finer than any record's precision) are one point, kept
+ * at the first one's coordinates; the projection is centred on the distinct ones. The key is one
+ * number (below 2^53), several times faster to hash than a string over a million records.
+ */
 export function projectPoints(lon: ArrayLike<number>, lat: ArrayLike<number>): ProjectedPoints {
-  const index = new Map<string, number>();
+  const index = new Map<number, number>();
   const dLon: number[] = [];
   const dLat: number[] = [];
   const weight: number[] = [];
   for (let i = 0; i < lon.length; i++) {
-    const key = `${lon[i]},${lat[i]}`;
+    const key = Math.round((lon[i] + 540) * 1e5) * 2e7 + Math.round((lat[i] + 90) * 1e5);
     const at = index.get(key);
     if (at !== undefined) weight[at]++;
     else {
