@@ -96,18 +96,35 @@ function assemble(rings: [number, number][][]): [number, number][][][] {
   const signed = rings.map((r) => ({ ring: r, area: ringArea(r) }));
   const largest = signed.reduce((a, b) => (Math.abs(b.area) > Math.abs(a.area) ? b : a));
   const outerSign = Math.sign(largest.area);
-  const outers = signed.filter((r) => Math.sign(r.area) === outerSign);
+  const outers = signed.filter((r) => Math.sign(r.area) === outerSign).map((o) => ({ ring: o.ring, box: boxOf(o.ring) }));
   const polygons = outers.map((o) => [outerSign > 0 ? o.ring : [...o.ring].reverse()]);
   for (const h of signed) {
     if (Math.sign(h.area) === outerSign) continue;
     // Holes turn clockwise, as GeoJSON (RFC 7946) asks.
     const hole = outerSign > 0 ? h.ring : [...h.ring].reverse();
-    const owner = outers.findIndex((o) => inside(h.ring[0], o.ring) || h.ring.some((p) => inside(p, o.ring)));
-    // A hole's vertices are record positions on its owner's triangles, so an owner always exists.
-    polygons[owner >= 0 ? owner : 0].push(hole);
+    // A hole's vertices are record positions on its owner's triangles, so an owner always exists:
+    // when one outer ring's box holds the hole, it is the owner, and no ring need be walked
+    // (scattered records leave tens of thousands of small holes in one large part).
+    const [x, y] = h.ring[0];
+    const candidates = outers.map((o, i) => i).filter((i) => inBox(outers[i].box, x, y));
+    const owner = candidates.length === 1 ? candidates[0] : candidates.find((i) => h.ring.some((p) => inside(p, outers[i].ring)));
+    polygons[owner ?? 0].push(hole);
   }
   return polygons;
 }
+
+function boxOf(ring: [number, number][]): [number, number, number, number] {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of ring) {
+    if (x < x0) x0 = x;
+    if (y < y0) y0 = y;
+    if (x > x1) x1 = x;
+    if (y > y1) y1 = y;
+  }
+  return [x0, y0, x1, y1];
+}
+
+const inBox = ([x0, y0, x1, y1]: [number, number, number, number], x: number, y: number) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
 
 /** Ray casting; points on the boundary count either way, which the caller tolerates. */
 function inside([x, y]: [number, number], ring: [number, number][]): boolean {

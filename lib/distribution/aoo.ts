@@ -31,7 +31,7 @@ export function aoo(points: ProjectedPoints, settings: AooSettings = DEFAULT_AOO
   if (n === 0) return null;
   const size = settings.cellKm * 1000;
   const origin = gridOrigin(points.xy);
-  const counts = settings.offsets.map((share) => occupiedCells(points.xy, origin, size, share).size);
+  const counts = settings.offsets.map((share) => countCells(points.xy, origin, size, share));
   let best = 0;
   for (let i = 1; i < counts.length; i++) if (counts[i] < counts[best]) best = i;
   return { km2: counts[best] * settings.cellKm * settings.cellKm, cells: counts[best], cellKm: settings.cellKm, offset: settings.offsets[best], counts };
@@ -65,3 +65,15 @@ export function occupiedCells(xy: Float64Array, origin: [number, number], size: 
 }
 
 export const CELL_KEY = 2 ** 26;
+
+/** occupiedCells().size by sorting the keys in a typed array: several times faster than a Set over a million positions. */
+function countCells(xy: Float64Array, origin: [number, number], size: number, share: number): number {
+  const x0 = origin[0] - share * size - 2 * size;
+  const y0 = origin[1] - share * size - 2 * size;
+  const keys = new Float64Array(xy.length / 2);
+  for (let i = 0; i < keys.length; i++) keys[i] = Math.floor((xy[2 * i] - x0) / size) * CELL_KEY + Math.floor((xy[2 * i + 1] - y0) / size);
+  keys.sort();
+  let n = keys.length > 0 ? 1 : 0;
+  for (let i = 1; i < keys.length; i++) if (keys[i] !== keys[i - 1]) n++;
+  return n;
+}

@@ -66,10 +66,13 @@ function unit([lon, lat]: [number, number]): [number, number, number] {
   return [Math.cos(lat * RAD) * Math.cos(lon * RAD), Math.cos(lat * RAD) * Math.sin(lon * RAD), Math.sin(lat * RAD)];
 }
 
-/** Andrew's monotone chain; counter-clockwise, not closed, no collinear vertices. */
+/**
+ * Andrew's monotone chain; counter-clockwise, not closed, no collinear vertices. Points strictly
+ * inside the quadrilateral of the four extreme points cannot be on the hull and are dropped first
+ * (Akl–Toussaint), which leaves a few thousand of a million scattered records to sort.
+ */
 export function convexHull(xy: Float64Array): [number, number][] {
-  const pts: [number, number][] = [];
-  for (let i = 0; i < xy.length; i += 2) pts.push([xy[i], xy[i + 1]]);
+  const pts = candidates(xy);
   pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   if (pts.length < 3) return pts;
   const cross = (o: number[], a: number[], b: number[]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
@@ -85,6 +88,32 @@ export function convexHull(xy: Float64Array): [number, number][] {
     upper.push(p);
   }
   return lower.slice(0, -1).concat(upper.slice(0, -1));
+}
+
+function candidates(xy: Float64Array): [number, number][] {
+  const n = xy.length / 2;
+  const extreme = [0, 0, 0, 0]; // min x, min y, max x, max y
+  for (let i = 1; i < n; i++) {
+    if (xy[2 * i] < xy[2 * extreme[0]]) extreme[0] = i;
+    if (xy[2 * i + 1] < xy[2 * extreme[1] + 1]) extreme[1] = i;
+    if (xy[2 * i] > xy[2 * extreme[2]]) extreme[2] = i;
+    if (xy[2 * i + 1] > xy[2 * extreme[3] + 1]) extreme[3] = i;
+  }
+  // Counter-clockwise: left, bottom, right, top.
+  const quad = extreme.map((i) => [xy[2 * i], xy[2 * i + 1]]);
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const x = xy[2 * i];
+    const y = xy[2 * i + 1];
+    let strictlyInside = true;
+    for (let k = 0; k < 4 && strictlyInside; k++) {
+      const [ax, ay] = quad[k];
+      const [bx, by] = quad[(k + 1) % 4];
+      if ((bx - ax) * (y - ay) - (by - ay) * (x - ax) <= 0) strictlyInside = false;
+    }
+    if (!strictlyInside) out.push([x, y]);
+  }
+  return out;
 }
 
 /** Signed area (shoelace): positive when counter-clockwise. The ring is not closed. */
