@@ -15,8 +15,17 @@ export interface DistributionFile {
   body: FeatureCollection;
 }
 
-/** The file, or null when there is no such species; a species not built yet gives an empty collection. */
-export async function distributionFile(speciesId: number, product: DistributionProduct, includeContentious: boolean): Promise<DistributionFile | null> {
+/**
+ * The file, or null when there is no such species; a species not built yet gives an empty
+ * collection. `figures: false` (the map's layer) leaves the per-feature figures out: repeated on
+ * every cell they would be most of the bytes.
+ */
+export async function distributionFile(
+  speciesId: number,
+  product: DistributionProduct,
+  includeContentious: boolean,
+  { figures: withFigures = true } = {},
+): Promise<DistributionFile | null> {
   const { rows } = await pool().query<{ scientific_name: string }>("SELECT scientific_name FROM species WHERE id = $1", [speciesId]);
   if (!rows[0]) return null;
   const answer = (await readDistribution(speciesId, includeContentious))!;
@@ -26,7 +35,7 @@ export async function distributionFile(speciesId: number, product: DistributionP
     filename: `${slug(rows[0].scientific_name)}-${product === "range" ? "range" : "occupancy-cells"}${includeContentious ? "-with-contentious" : ""}-v${answer.dataVersion ?? 0}.geojson`,
     body: {
       type: "FeatureCollection",
-      features: source.features.map((f) => ({ ...f, properties: { ...f.properties, ...common } })),
+      features: withFigures ? source.features.map((f) => ({ ...f, properties: { ...f.properties, ...common } })) : source.features,
     },
   };
 }

@@ -128,9 +128,15 @@ describe("the distribution endpoints", () => {
     for (const f of body.features) {
       expect(f.properties).toMatchObject({ scientificName: "Geojson downloadii", recordsUsed: 16, eooKm2: expect.any(Number), aooKm2: 64, aooCellKm: 2, settings: { alpha: 2, aoo: { cellKm: 2, offsets: [0, 0.25, 0.5, 0.75] } } });
     }
-    const cells = await (await product("cells")).json();
+    const cells = await (await product("cells", "?download=1")).json();
     expect(cells.features.length).toBeGreaterThan(1);
-    expect(cells.features[0]).toMatchObject({ geometry: { type: "Polygon" }, properties: { displayCell: { km: 10 } } });
+    expect(cells.features[0]).toMatchObject({ geometry: { type: "Polygon" }, properties: { displayCell: { km: 10 }, aooKm2: 64 } });
+    // The map's layer asks without download: the same cells, bare, not an attachment.
+    const layer = await product("cells");
+    expect(layer.headers.get("content-disposition")).toBeNull();
+    const bare = await layer.json();
+    expect(bare.features.map((f: { geometry: unknown }) => f.geometry)).toEqual(cells.features.map((f: { geometry: unknown }) => f.geometry));
+    expect(bare.features[0].properties).toEqual({});
   });
 
   it("answer bad parameters with a JSON 4xx naming the problem", async () => {
