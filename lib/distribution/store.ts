@@ -129,7 +129,7 @@ export async function staleDistributions(): Promise<number[]> {
   const { rows } = await pool().query<{ id: number }>(
     `SELECT s.id FROM species s
        LEFT JOIN species_distributions d ON d.species_id = s.id AND NOT d.include_contentious
-      WHERE s.status = 'active' AND s.occurrence_count > 0
+      WHERE s.status = 'active'
         AND (d.species_id IS NULL OR d.data_version <> s.data_version OR d.vettings_version <> ${VETTINGS_VERSION_SQL})
       ORDER BY s.id`,
   );
