@@ -199,8 +199,10 @@ describe("sensitive species' accurate coordinates", () => {
         const answer = await text(await getDistribution(get(`/api/species/${s.id}/distribution${query}`), idParams));
         expect(find(answer)).toEqual([]);
         if (JSON.parse(answer).snappedToDegrees !== null) snapped++;
-        for (const product of ["range", "cells"]) {
-          const body = await text(await getDistributionProduct(get(`/api/species/${s.id}/distribution/${product}${query ? `${query}&` : "?"}download=1`), params({ id: String(s.id), product })), "downloads");
+        // The downloads, and the bare answers the map's layer asks for.
+        for (const [product, download] of [["range", true], ["cells", true], ["range", false], ["cells", false]] as const) {
+          const url = `/api/species/${s.id}/distribution/${product}${query}${download ? `${query ? "&" : "?"}download=1` : ""}`;
+          const body = await text(await getDistributionProduct(get(url), params({ id: String(s.id), product })), download ? "downloads" : "answers");
           expect(find(body)).toEqual([]);
           // No vertex near an accurate position either, however it is written.
           const mine = records.filter((r) => r.speciesId === s.id);
