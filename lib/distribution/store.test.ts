@@ -8,6 +8,8 @@ import { stopQueue } from "@/lib/jobs/queue";
 import { applyVettings } from "@/lib/vetting/apply";
 import { insertRecords, insertSpecies, insertUser, insertVetting } from "@/lib/vetting/test-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { eoo } from "./eoo";
+import { projectPoints } from "./points";
 import { rebuildDistribution, staleDistributions } from "./store";
 
 const KV = 1, AV = 2, AI = 3, KI = 4;
@@ -94,6 +96,23 @@ describe("range products of a species", () => {
     // The first column (4 records) is known valid but contentious.
     expect((await read(sp)).body).toMatchObject({ recordsUsed: 12, includeContentious: false });
     expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 16, includeContentious: true, settings: { includeContentious: true } });
+  });
+
+  it("use a sensitive record's accurate coordinates for the figures and its generalisation cell for the geometry", async () => {
+    const sp = await insertSpecies(db.pool, "Secretus accuratus");
+    const open = block(145, -20, 3, 0.1);
+    const [secret] = await insertRecords(db.pool, sp, [{ lon: 146.3, lat: -19.1, rating: AV }, ...open]);
+    await db.pool.query("UPDATE occurrences SET sensitive = true WHERE id = $1", [secret]);
+    await db.pool.query("INSERT INTO sensitive_coordinates (occurrence_id, lat, lon) VALUES ($1, -19.1373, 146.3412)", [secret]);
+    await rebuildDistribution(sp);
+    const answer = (await read(sp)).body;
+    const accurate = eoo(projectPoints([146.3412, ...open.map((p) => p.lon)], [-19.1373, ...open.map((p) => p.lat)]));
+    const generalised = eoo(projectPoints([146.3, ...open.map((p) => p.lon)], [-19.1, ...open.map((p) => p.lat)]));
+    if (!accurate.computable || !generalised.computable) throw new Error("expected computable EOOs");
+    expect(answer.eoo.km2).toBeCloseTo(accurate.km2, 3);
+    expect(answer.eoo.km2).not.toBeCloseTo(generalised.km2, 0);
+    expect(answer).toMatchObject({ recordsUsed: 10, snappedToDegrees: 0.1, displayCell: { degrees: 0.1 } });
+    expect(JSON.stringify(answer)).not.toMatch(/146\.341|19\.137/);
   });
 
   it("are queued for a rebuild by every re-classification job, even one that moved no category", async () => {
