@@ -1,11 +1,12 @@
 /**
  * One bench run, start to end: the simulator and a fresh database, then each measurement in
- * turn on the same data (import, storage, tiles and their two peers, re-classification,
- * incremental sync). Returns every figure; bench/report.ts turns them into JSON and a table.
+ * turn on the same data (import, storage, tiles and their two peers, re-classification, range
+ * products, incremental sync). Returns every figure; bench/report.ts turns them into JSON and a table.
  */
 import { closePool, pool } from "@/lib/db/pool";
 import { benchClientClustering, type ClientClusteringFigures } from "./client-clustering";
 import { startBenchDatabase, type BenchDatabase } from "./database";
+import { benchDistribution, type DistributionFigures } from "./distribution";
 import { benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
 import { LoadTracker, type LoadByPhase } from "./load";
@@ -54,6 +55,7 @@ export interface BenchResult {
   postgis: PostgisFigures;
   clientClustering: ClientClusteringFigures;
   reclassify: ReclassifyFigures;
+  distribution: DistributionFigures;
   incremental: IncrementalFigures;
 }
 
@@ -116,6 +118,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       o.say("re-classification after vettings");
       const reclassify = await benchReclassify(db.pool, speciesId, o.say);
 
+      load.phase("distribution");
+      o.say("range products (EOO, AOO, alpha hull, cells)");
+      const distribution = await benchDistribution(db.pool, speciesId, o.say);
+
       load.phase("incremental");
       o.say("incremental sync of 1 % changed records");
       const incremental = await benchIncremental(db, sim, liveRecords, o.say);
@@ -140,6 +146,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         postgis,
         clientClustering,
         reclassify,
+        distribution,
         incremental,
       };
     } finally {

@@ -82,7 +82,8 @@ async function extent(db: pg.Pool, speciesId: number): Promise<[number, number, 
   return rows[0].b;
 }
 
-async function centre(db: pg.Pool, speciesId: number): Promise<[number, number]> {
+/** The median record position of the species. */
+export async function centre(db: pg.Pool, speciesId: number): Promise<[number, number]> {
   const { rows } = await db.query<{ lon: number; lat: number }>(
     "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY lon)::float8 AS lon, percentile_disc(0.5) WITHIN GROUP (ORDER BY lat)::float8 AS lat FROM occurrences WHERE species_id = $1 AND lat IS NOT NULL",
     [speciesId],

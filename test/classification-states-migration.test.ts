@@ -56,8 +56,9 @@ describe(`migration ${MIGRATION}`, () => {
       [a, b, CHUNK_SIZE - 300, CHUNK_SIZE + 300],
     );
 
-    // This one and every later migration.
-    expect(await migrate(url)).toEqual((await fs.readdir(MIGRATIONS_DIR)).filter((m) => m >= MIGRATION).sort());
+    // This migration alone, whatever later ones exist.
+    await fs.cp(path.join(MIGRATIONS_DIR, MIGRATION), path.join(before, MIGRATION), { recursive: true });
+    expect(await migrate(url, before)).toEqual([MIGRATION]);
 
     const { rows } = await db.query<{ id: number; species_id: number; classification: number; contentious: boolean }>(
       "SELECT id, species_id, classification, contentious FROM classified_occurrences ORDER BY id",

@@ -1,11 +1,20 @@
 /**
  * `npm run worker`: the background worker. Works the job queues (syncs one at a time,
- * re-classification after vettings), keeps the sync schedule, and resumes a sync whose worker
+ * re-classification after vettings, range products), keeps the sync schedule, and resumes a sync whose worker
  * died. `npm start` runs one beside the web server; more can run on other machines.
  */
 import { loadConfig, openDatabase, takeOverSignals } from "@/scripts/runtime";
-import { handleApplyVettings, handleScheduledSync, handleSync, prebuildTileCells, queueFirstSync, resumeOrphanedSync } from "@/lib/jobs/handlers";
-import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type SyncJob } from "@/lib/jobs/queue";
+import {
+  handleApplyVettings,
+  handleBuildDistribution,
+  handleScheduledSync,
+  handleSync,
+  prebuildTileCells,
+  queueFirstSync,
+  queueStaleDistributions,
+  resumeOrphanedSync,
+} from "@/lib/jobs/handlers";
+import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { closePool } from "@/lib/db/pool";
 import { log } from "@/lib/log";
@@ -33,7 +42,15 @@ await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingI
   await handleApplyVettings(job.data);
 });
 
+// One build at a time (a large species' build holds its records in memory), but jobs fetched ten
+// at once: after a sync every species is queued, and the queue is polled only between batches.
+await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+  for (const job of jobs) await handleBuildDistribution(job.data);
+});
+
 await queueFirstSync();
+// Products missing since an upgrade, or left stale by a worker that died before building them.
+void queueStaleDistributions();
 // Cells missing since an upgrade, or left stale by a worker that died before prebuilding them.
 void prebuildTileCells();
 
@@ -45,6 +62,8 @@ const checkOrphans = () => {
 };
 checkOrphans();
 const orphanTimer = setInterval(checkOrphans, ORPHAN_CHECK_MS);
+// A sync run from the CLI (`npm run sync`) queues no rebuilds: catch its stale products within a minute.
+const staleTimer = setInterval(() => void queueStaleDistributions(), ORPHAN_CHECK_MS);
 log.info({ schedule: cron || "off" }, "worker started");
 if (!config.ALA_DOWNLOAD_EMAIL) {
   log.warn(
@@ -59,6 +78,7 @@ async function shutdown(signal: string) {
   shuttingDown = true;
   log.info({ signal }, "worker stopping; a running sync stops at its next safe point and resumes later");
   clearInterval(orphanTimer);
+  clearInterval(staleTimer);
   stopping.abort();
   await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
   await resuming;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { SpeciesMatch } from "@/lib/species/search";
 import { parseViewState, viewQuery, type MapPosition, type ViewFilters, type ViewState } from "@/lib/species/view-state";
 import { AccountMenu } from "@/components/auth/account-menu";
+import type { DistributionView } from "@/components/distribution/api";
 import { SpeciesMap } from "@/components/map/species-map";
 import { SpeciesSearch } from "@/components/search/species-search";
 import { useSpecies } from "@/components/species/api";
@@ -32,6 +33,7 @@ const speciesInPath = (path: string) => {
 export function SpeciesExplorer({ initialSpeciesId, initialView, styleUrl }: Props) {
   const [speciesId, setSpeciesId] = useState(initialSpeciesId);
   const [filters, setFilters] = useState<ViewFilters>(initialView.filters);
+  const [distribution, setDistribution] = useState<DistributionView>({ shown: false, includeContentious: false });
   const mapView = useRef<MapPosition | null>(initialView.map);
   const species = useSpecies(speciesId);
 
@@ -87,7 +89,7 @@ export function SpeciesExplorer({ initialSpeciesId, initialView, styleUrl }: Pro
     speciesId === null ? (
       <SpeciesIntro onSelect={selectSpecies} />
     ) : (
-      <SpeciesPanel key={speciesId} speciesId={speciesId} filters={filters} onFiltersChange={changeFilters} />
+      <SpeciesPanel key={speciesId} speciesId={speciesId} filters={filters} onFiltersChange={changeFilters} distribution={distribution} onDistributionChange={setDistribution} />
     );
   const sheetTitle = speciesId === null ? "Choose a species" : (species.data?.commonName ?? species.data?.scientificName ?? "Species");
 
@@ -104,6 +106,8 @@ export function SpeciesExplorer({ initialSpeciesId, initialView, styleUrl }: Pro
             dataVersion={species.data?.dataVersion}
             vettingsVersion={species.data?.vettingsVersion}
             filters={filters}
+            distribution={distribution}
+            onDistributionChange={setDistribution}
             styleUrl={styleUrl}
             initialView={initialView.map}
             onViewChange={onViewChange}

@@ -95,6 +95,11 @@ export function OccurrenceSummary({ record }: { record: OccurrenceDetail }) {
             "The record’s data-quality assertions (no expert vetting covers it)"
           )}
         </Row>
+        {record.vetting?.rangeQualifier && (
+          <Row term="Range">
+            <span data-testid="range-qualifier">{record.vetting.rangeQualifier}</span>
+          </Row>
+        )}
         {record.duplicateStatus === "D" && <Row term="Duplicate">Yes: another record of the same sighting represents it</Row>}
       </dl>
     </article>

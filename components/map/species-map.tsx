@@ -4,6 +4,8 @@ import type { MapGeoJSONFeature, Map as MapLibreMap, MapMouseEvent, Popup } from
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { filterParams, type MapPosition, type ViewFilters } from "@/lib/species/view-state";
+import type { DistributionView } from "@/components/distribution/api";
+import { DistributionControl } from "@/components/distribution/distribution-control";
 import { VettingOverlay } from "@/components/vetting/vetting-overlay";
 import { MapView } from "./map-view";
 import { CLUSTER_LAYER, RECORD_LAYER, SOURCE, hideOccurrences, showOccurrences, tileUrl } from "./occurrence-layers";
@@ -16,6 +18,8 @@ interface Props {
   dataVersion: number | undefined;
   vettingsVersion: string | undefined;
   filters: ViewFilters;
+  distribution: DistributionView;
+  onDistributionChange: (view: DistributionView) => void;
   styleUrl?: string;
   initialView: MapPosition | null;
   onViewChange: (view: MapPosition) => void;
@@ -26,7 +30,7 @@ type PopupContent = { kind: "record"; id: number } | { kind: "stack"; at: { lon:
 /** Click tolerance for stacks: about the donut's radius, in degrees at the current zoom. */
 const degreesPerPixel = (zoom: number) => 360 / (512 * 2 ** zoom);
 
-export function SpeciesMap({ speciesId, dataVersion, vettingsVersion, filters, styleUrl, initialView, onViewChange }: Props) {
+export function SpeciesMap({ speciesId, dataVersion, vettingsVersion, filters, distribution, onDistributionChange, styleUrl, initialView, onViewChange }: Props) {
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const [occurrences, setOccurrences] = useState<"none" | "loading" | "ready">("none");
   const [popup, setPopup] = useState<{ lngLat: [number, number]; content: PopupContent } | null>(null);
@@ -127,6 +131,17 @@ export function SpeciesMap({ speciesId, dataVersion, vettingsVersion, filters, s
   return (
     <div className="absolute inset-0" data-testid="species-map" data-occurrences={occurrences} data-tiles-url={url ?? ""}>
       <MapView styleUrl={styleUrl} initialView={initialView} onMap={onMap} />
+      {map && speciesId !== null && (
+        <DistributionControl
+          key={`distribution-${speciesId}`}
+          map={map}
+          speciesId={speciesId}
+          sourceVersion={dataVersion === undefined ? undefined : `${dataVersion}/${vettingsVersion}`}
+          view={distribution}
+          onViewChange={onDistributionChange}
+          beneath={RECORD_LAYER}
+        />
+      )}
       {map && speciesId !== null && <VettingOverlay key={speciesId} map={map} speciesId={speciesId} vettingsVersion={vettingsVersion} beneath={RECORD_LAYER} onActiveChange={onVettingActive} />}
       {popup &&
         popupNode &&

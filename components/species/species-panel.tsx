@@ -2,6 +2,8 @@
 
 import { CLASSIFICATIONS, type Classification } from "@/lib/domain/codes";
 import type { ViewFilters } from "@/lib/species/view-state";
+import type { DistributionView } from "@/components/distribution/api";
+import { DistributionPanel } from "@/components/distribution/distribution-panel";
 import { FilterControls } from "@/components/filters/filter-controls";
 import { Legend } from "@/components/filters/legend";
 import { VettingList } from "@/components/vetting/vetting-list";
@@ -14,11 +16,13 @@ interface Props {
   speciesId: number;
   filters: ViewFilters;
   onFiltersChange: (filters: ViewFilters) => void;
+  distribution: DistributionView;
+  onDistributionChange: (view: DistributionView) => void;
 }
 
 const heading = "text-xs font-semibold uppercase tracking-wide text-slate-500";
 
-export function SpeciesPanel({ speciesId, filters, onFiltersChange }: Props) {
+export function SpeciesPanel({ speciesId, filters, onFiltersChange, distribution, onDistributionChange }: Props) {
   const species = useSpecies(speciesId);
   const summary = useSpeciesSummary(speciesId, filters, species.data?.dataVersion);
 
@@ -107,6 +111,7 @@ export function SpeciesPanel({ speciesId, filters, onFiltersChange }: Props) {
           <Legend shown={filters.classifications} counts={summary.data?.categories} onToggle={toggle} />
           <FilterControls filters={filters} onChange={onFiltersChange} />
           <VettingList speciesId={s.id} vettingsVersion={s.vettingsVersion} />
+          <DistributionPanel speciesId={s.id} sourceVersion={`${s.dataVersion}/${s.vettingsVersion}`} view={distribution} onViewChange={onDistributionChange} />
           <section aria-labelledby="per-year">
             <h3 id="per-year" className={`${heading} mb-1`}>
               Records per year

@@ -2,6 +2,7 @@
 
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { requestJson } from "@/components/auth/request";
+import type { RangeQualifier } from "@/lib/domain/codes";
 import type { Area } from "@/lib/geometry/point-in-area";
 import type { Vetting, VettingClassification, VettingDetail } from "@/lib/vetting/vettings";
 
@@ -36,6 +37,7 @@ export function useVetting(id: number | null) {
 
 export interface VettingInput {
   classification: VettingClassification;
+  rangeQualifier: RangeQualifier | null;
   area: Area;
   comment: string;
 }

@@ -15,7 +15,7 @@ function setup(overrides: { draw?: DrawState | null; error?: string | null; warn
   const calls: Calls = { corners: [], submits: [], clears: 0 };
   const props = {
     editing: null,
-    initial: { classification: null, comment: "" },
+    initial: { classification: null, rangeQualifier: null, comment: "" },
     areaEditable: true,
     draw: "draw" in overrides ? overrides.draw! : { mode: "draw" as const, polygons: 0, drawing: false },
     busy: false,
@@ -90,7 +90,7 @@ describe("VettingForm: submitting", () => {
     await user.click(screen.getByRole("radio", { name: "known invalid" }));
     await user.type(screen.getByLabelText("Comment (optional)"), "cage escapes");
     await user.click(screen.getByRole("button", { name: "Submit vetting" }));
-    expect(calls.submits).toEqual([[{ classification: "known_invalid", comment: "cage escapes" }, false]]);
+    expect(calls.submits).toEqual([[{ classification: "known_invalid", rangeQualifier: null, comment: "cage escapes" }, false]]);
     expect(screen.queryByTestId("vetting-error")).toBeNull();
   });
 
@@ -113,7 +113,7 @@ describe("VettingForm: submitting", () => {
     expect(screen.getByTestId("vetting-warning").textContent).toContain("covers 0 of this species' 11,570 records");
     await user.click(screen.getByRole("radio", { name: "known valid" }));
     await user.click(screen.getByRole("button", { name: "Submit anyway" }));
-    expect(calls.submits).toEqual([[{ classification: "known_valid", comment: "" }, true]]);
+    expect(calls.submits).toEqual([[{ classification: "known_valid", rangeQualifier: null, comment: "" }, true]]);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Polygon } from "geojson";
 import { CATEGORY_COLOURS, CATEGORY_LABELS } from "@/lib/domain/colours";
 import { parseCorners } from "@/lib/geometry/corners";
 import type { DrawMode, DrawState } from "./draw-controller";
+import { RANGE_QUALIFIERS, type RangeQualifier } from "@/lib/domain/codes";
 import type { VettingClassification } from "./use-vettings";
 
 const MAX_COMMENT = 2_000;
@@ -21,13 +22,15 @@ const danger =
 
 export interface VettingFormValues {
   classification: VettingClassification;
+  /** Only sent for known valid; null clears it. */
+  rangeQualifier: RangeQualifier | null;
   comment: string;
 }
 
 interface Props {
   /** The vetting being changed (null: a new one). */
   editing: { id: number; author: string } | null;
-  initial: { classification: VettingClassification | null; comment: string };
+  initial: { classification: VettingClassification | null; rangeQualifier: RangeQualifier | null; comment: string };
   /** False when the area cannot be edited on the map (it has holes): only classification and comment change. */
   areaEditable: boolean;
   /** The drawing tools' state; null while they load. */
@@ -57,6 +60,7 @@ type Fold = "auto" | "open" | "folded";
 export function VettingForm({ editing, initial, areaEditable, draw, busy, error, warning, onMode, onClear, onCorners, onSubmit, onCancel, onDelete }: Props) {
   const ids = useId();
   const [classification, setClassification] = useState(initial.classification);
+  const [rangeQualifier, setRangeQualifier] = useState(initial.rangeQualifier);
   const [comment, setComment] = useState(initial.comment);
   const [problem, setProblem] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -80,7 +84,7 @@ export function VettingForm({ editing, initial, areaEditable, draw, busy, error,
     if (areaEditable && !draw?.polygons) return setProblem("Draw at least one polygon on the map, and close it.");
     if (!classification) return setProblem("Choose known valid or known invalid.");
     setProblem(null);
-    onSubmit({ classification, comment }, anyway);
+    onSubmit({ classification, rangeQualifier: classification === "known_valid" ? rangeQualifier : null, comment }, anyway);
   };
 
   /** Typed corners get the API's own area rules here, so a crossing or tiny polygon is told at once. */
@@ -198,6 +202,24 @@ export function VettingForm({ editing, initial, areaEditable, draw, busy, error,
             ))}
           </div>
         </fieldset>
+
+        {classification === "known_valid" && (
+          <label className="grid gap-1">
+            <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">Range (optional)</span>
+            <select
+              value={rangeQualifier ?? ""}
+              onChange={(e) => setRangeQualifier((e.target.value || null) as RangeQualifier | null)}
+              className="rounded-md border border-slate-300 px-2 py-1 text-sm"
+            >
+              <option value="">not stated</option>
+              {RANGE_QUALIFIERS.map((q) => (
+                <option key={q} value={q}>
+                  {q}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
 
         <label className="grid gap-1">
           <span className="text-xs font-semibold uppercase tracking-wide text-slate-500">Comment (optional)</span>

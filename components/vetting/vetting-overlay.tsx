@@ -187,7 +187,7 @@ export function VettingOverlay({ map, speciesId, vettingsVersion, beneath, onAct
           <VettingForm
             key={session.kind === "edit" ? session.vetting.id : "new"}
             editing={session.kind === "edit" ? { id: session.vetting.id, author: session.vetting.author.name } : null}
-            initial={session.kind === "edit" ? { classification: session.vetting.classification, comment: session.vetting.comment ?? "" } : { classification: null, comment: "" }}
+            initial={session.kind === "edit" ? { classification: session.vetting.classification, rangeQualifier: session.vetting.rangeQualifier, comment: session.vetting.comment ?? "" } : { classification: null, rangeQualifier: null, comment: "" }}
             areaEditable={session.kind === "new" || session.areaEditable}
             draw={draw}
             busy={write.isPending || checking}

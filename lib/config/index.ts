@@ -24,6 +24,15 @@ const int = (fallback: number, min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+const decimal = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === "" ? String(fallback) : v.trim()))
+    .pipe(z.string().regex(/^\d+(\.\d+)?$/, "must be a number such as 2 or 1.5"))
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
 /** Five-field cron (minute hour day month weekday); an empty string disables the schedule. */
 const cron = z
   .string()
@@ -68,6 +77,12 @@ export const envSchema = z.object({
   TILE_CACHE_MB: int(1024, 16, 65_536),
   /** Secret that signs session cookies; generated into DATA_DIR when unset. */
   AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /** Side of the AOO grid's cells, km (IUCN: 2). */
+  DISTRIBUTION_AOO_CELL_KM: decimal(2, 0.1, 100),
+  /** Side of the occupancy cells shown on the map, km. */
+  DISTRIBUTION_CELL_KM: decimal(10, 1, 1000),
+  /** The alpha hull drops Delaunay edges longer than this many mean edge lengths. */
+  DISTRIBUTION_ALPHA: decimal(2, 0.1, 100),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -71,3 +71,21 @@ export function normaliseBasisOfRecord(value: string | null | undefined): BasisO
 export function basisOfRecordCode(value: string | null | undefined): number {
   return BASIS_OF_RECORD.indexOf(normaliseBasisOfRecord(value));
 }
+
+/**
+ * What kind of range a known-valid vetting's records are (the original Edgar's vetting classes).
+ * Stored as 1-based codes in vettings.range_qualifier; append only.
+ */
+export const RANGE_QUALIFIERS = ["core", "introduced", "vagrant", "irruptive", "historic"] as const;
+export type RangeQualifier = (typeof RANGE_QUALIFIERS)[number];
+
+export function rangeQualifierCode(name: RangeQualifier): number {
+  return RANGE_QUALIFIERS.indexOf(name) + 1;
+}
+
+export function rangeQualifierName(code: number | null): RangeQualifier | null {
+  if (code === null) return null;
+  const name = RANGE_QUALIFIERS[code - 1];
+  if (!name) throw new Error(`unknown range qualifier code ${code}`);
+  return name;
+}

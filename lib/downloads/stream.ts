@@ -22,7 +22,7 @@ export interface Download {
 const CONTENT_TYPES: Record<DownloadFormat, string> = { csv: "text/csv; charset=utf-8", geojson: "application/geo+json" };
 
 /** "Malurus cyaneus" → "malurus-cyaneus": safe in any file system and header. */
-function slug(name: string): string {
+export function slug(name: string): string {
   return name.normalize("NFKD").replace(/[^\w\s-]/g, "").trim().toLowerCase().replace(/[\s_-]+/g, "-") || "species";
 }
 

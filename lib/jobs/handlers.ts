@@ -2,6 +2,7 @@
  * What the worker does with each job. Plain functions over lib/, so tests call them directly.
  */
 import { pool } from "@/lib/db/pool";
+import { rebuildDistribution, staleDistributions } from "@/lib/distribution/store";
 import { log } from "@/lib/log";
 import { SyncAlreadyRunning } from "@/lib/sync/errors";
 import { isSyncLockHeld } from "@/lib/sync/lock";
@@ -9,13 +10,16 @@ import { runSync, type SyncResult } from "@/lib/sync/run";
 import { activeRun, insertRun } from "@/lib/sync/runs";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { applyVettings } from "@/lib/vetting/apply";
-import { enqueueSync, type ApplyVettingsJob, type SyncJob } from "./queue";
+import { enqueueDistribution, enqueueSync, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "./queue";
 
 /** Runs a queued sync row; a run already being worked elsewhere is left to that process. */
 export async function handleSync({ runId }: SyncJob, signal?: AbortSignal): Promise<SyncResult | null> {
   try {
     const result = await runSync({ runId, signal });
-    if (result.status === "succeeded") await prebuildTileCells();
+    if (result.status === "succeeded") {
+      await prebuildTileCells();
+      await queueStaleDistributions();
+    }
     return result;
   } catch (err) {
     if (err instanceof SyncAlreadyRunning) {
@@ -45,7 +49,37 @@ export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Prom
   const result = await applyVettings(pool(), speciesId);
   log.info({ speciesId, ...result }, "vettings applied");
   if (result.changed > 0) await prebuildTileCells([speciesId]);
+  // Even when no category moved: a range qualifier, or which vetting decides a record, may have changed.
+  await requestDistribution(speciesId);
   return result;
+}
+
+export async function handleBuildDistribution({ speciesId }: BuildDistributionJob): Promise<{ built: boolean; ms: number }> {
+  const result = await rebuildDistribution(speciesId);
+  if (result.built) log.info({ speciesId, ms: result.ms }, "distribution rebuilt");
+  return result;
+}
+
+/** A failure to queue leaves the products pending until the next vetting or sync; it fails nothing else. */
+async function requestDistribution(speciesId: number): Promise<void> {
+  try {
+    await enqueueDistribution({ speciesId }, { urgent: true });
+  } catch (err) {
+    log.error({ err, speciesId }, "could not queue the distribution rebuild");
+  }
+}
+
+/** Every species whose stored range products are missing or out of date (after a sync, and at start). */
+export async function queueStaleDistributions(): Promise<number> {
+  try {
+    const stale = await staleDistributions();
+    for (const speciesId of stale) await enqueueDistribution({ speciesId });
+    if (stale.length > 0) log.info({ species: stale.length }, "distribution rebuilds queued");
+    return stale.length;
+  } catch (err) {
+    log.warn({ err }, "could not queue the stale distributions; they are queued again after the next sync");
+    return 0;
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ export const QUEUES = {
   scheduledSync: "scheduled-sync",
   /** `{ speciesId }`: re-classify a species' records from its live vettings. */
   applyVettings: "apply-vettings",
+  /** `{ speciesId }`: rebuild a species' range products (lib/distribution) if its records changed. */
+  buildDistribution: "build-distribution",
 } as const;
 
 export interface SyncJob {
@@ -23,6 +25,15 @@ export interface SyncJob {
 export interface ApplyVettingsJob {
   speciesId: number;
 }
+export interface BuildDistributionJob {
+  speciesId: number;
+}
+
+/**
+ * A rebuild waits this long after it is asked for, and asks made meanwhile join it (stately queue,
+ * one waiting job per species): a burst of vettings costs one build.
+ */
+export const DISTRIBUTION_DEBOUNCE_SECONDS = 2;
 
 let shared: { url: string; boss: Promise<PgBoss> } | undefined;
 
@@ -39,6 +50,7 @@ export function queue({ worker = false } = {}): Promise<PgBoss> {
     await ensureQueue(boss, { name: QUEUES.scheduledSync, policy: "singleton", retryLimit: 0, expireInHours: 23 });
     // stately: per species at most one waiting job; a vetting made while one runs queues exactly one more.
     await ensureQueue(boss, { name: QUEUES.applyVettings, policy: "stately", retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInMinutes: 30 });
+    await ensureQueue(boss, { name: QUEUES.buildDistribution, policy: "stately", retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInMinutes: 30 });
     return boss;
   });
   shared = { url, boss: started };
@@ -67,4 +79,12 @@ export async function enqueueSync(job: SyncJob): Promise<void> {
 /** Asks a worker to re-classify a species (after a vetting was made, changed or deleted). */
 export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void> {
   await (await queue()).send(QUEUES.applyVettings, job, { singletonKey: String(job.speciesId) });
+}
+
+/**
+ * Asks a worker to rebuild a species' range products (debounced; a build of an unchanged species
+ * does nothing). `urgent` (after a vetting: an expert is watching) goes before a sync's backlog.
+ */
+export async function enqueueDistribution(job: BuildDistributionJob, { urgent = false } = {}): Promise<void> {
+  await (await queue()).send(QUEUES.buildDistribution, job, { singletonKey: String(job.speciesId), startAfter: DISTRIBUTION_DEBOUNCE_SECONDS, priority: urgent ? 1 : 0 });
 }

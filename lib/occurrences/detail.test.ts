@@ -89,6 +89,7 @@ describe("occurrence detail", () => {
     expect(detail!.vetting).toEqual({
       id: latest,
       classification: "known_invalid",
+      rangeQualifier: null,
       comment: "comment by u2",
       author: { id: "u2", name: "Bo Expert" },
       createdAt: "2025-02-01T00:00:00.000Z",

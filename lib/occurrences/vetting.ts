@@ -3,12 +3,14 @@
  * area covers the record's public position (the rule lib/vetting/classify applies).
  */
 import type pg from "pg";
-import { classificationName, type Classification } from "@/lib/domain/codes";
+import { classificationName, rangeQualifierName, type Classification, type RangeQualifier } from "@/lib/domain/codes";
 import { AreaIndex, type Area } from "@/lib/geometry/point-in-area";
 
 export interface VettingAttribution {
   id: number;
   classification: Classification;
+  /** The vetting's range qualifier (known_valid only), which decides whether the record counts towards the range. */
+  rangeQualifier: RangeQualifier | null;
   comment: string | null;
   author: { id: string; name: string };
   createdAt: string;
@@ -25,6 +27,7 @@ export async function vettingCovering(
   const { rows } = await db.query<{
     id: number;
     classification: number;
+    range_qualifier: number | null;
     area: Area;
     comment: string | null;
     author_id: string;
@@ -32,7 +35,7 @@ export async function vettingCovering(
     created_at: Date;
     updated_at: Date;
   }>(
-    `SELECT v.id, v.classification, v.area, v.comment, v.author_id, u.name AS author_name, v.created_at, v.updated_at
+    `SELECT v.id, v.classification, v.range_qualifier, v.area, v.comment, v.author_id, u.name AS author_name, v.created_at, v.updated_at
        FROM vettings v JOIN "user" u ON u.id = v.author_id
       WHERE v.species_id = $1 AND v.deleted_at IS NULL
         AND v.min_lon <= $2 AND v.max_lon >= $2 AND v.min_lat <= $3 AND v.max_lat >= $3
@@ -47,6 +50,7 @@ export async function vettingCovering(
   return {
     id: v.id,
     classification: classificationName(v.classification),
+    rangeQualifier: rangeQualifierName(v.range_qualifier),
     comment: v.comment,
     author: { id: v.author_id, name: v.author_name },
     createdAt: v.created_at.toISOString(),

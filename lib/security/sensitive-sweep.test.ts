@@ -4,7 +4,8 @@
  * its generalised public ones; then everything the outside can get is collected and searched:
  * every tile of zooms 0–16 over the species' range and over the accurate positions, every species,
  * stack, record, expansion and vetting answer of the API, every download format under every
- * classification, the /ws vetting service's answers, and the pino logs of a full and an
+ * classification, the range products (answer, range and cells, with and without contentious
+ * records, built from the accurate positions), the /ws vetting service's answers, and the pino logs of a full and an
  * incremental `npm run sync` run (a child process, LOG_LEVEL=trace, with retries to log).
  */
 import fs from "node:fs/promises";
@@ -14,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getOccurrence } from "@/app/api/occurrences/[id]/route";
 import { GET as getHealth } from "@/app/api/health/route";
 import { GET as getDownload } from "@/app/api/species/[id]/occurrences/route";
+import { GET as getDistributionProduct } from "@/app/api/species/[id]/distribution/[product]/route";
+import { GET as getDistribution } from "@/app/api/species/[id]/distribution/route";
 import { GET as getSpecies } from "@/app/api/species/[id]/route";
 import { GET as getStack } from "@/app/api/species/[id]/stack/route";
 import { GET as getSummary } from "@/app/api/species/[id]/summary/route";
@@ -24,6 +27,7 @@ import { GET as listVettings } from "@/app/api/vettings/route";
 import { DELETE as wsDelete } from "@/app/ws/vettings/[id]/route";
 import { POST as wsPost } from "@/app/ws/vettings/route";
 import { actor, ORIGIN, params, useTestSecret } from "@/lib/auth/test-support";
+import { rebuildDistribution } from "@/lib/distribution/store";
 import { SENSITIVE_NOTE } from "@/lib/downloads/columns";
 import { stopQueue } from "@/lib/jobs/queue";
 import { runSync } from "@/lib/sync/run";
@@ -184,6 +188,32 @@ describe("sensitive species' accurate coordinates", () => {
         }
       }
     }
+  });
+
+  it("appear in no range product: the distribution answer, range and cells, published geometry snapped to the generalisation grid", async () => {
+    let snapped = 0;
+    for (const s of species) {
+      await rebuildDistribution(s.id, { force: true });
+      const idParams = params({ id: String(s.id) });
+      for (const query of ["", "?contentious=include"]) {
+        const answer = await text(await getDistribution(get(`/api/species/${s.id}/distribution${query}`), idParams));
+        expect(find(answer)).toEqual([]);
+        if (JSON.parse(answer).snappedToDegrees !== null) snapped++;
+        // The downloads, and the bare answers the map's layer asks for.
+        for (const [product, download] of [["range", true], ["cells", true], ["range", false], ["cells", false]] as const) {
+          const url = `/api/species/${s.id}/distribution/${product}${query}${download ? `${query ? "&" : "?"}download=1` : ""}`;
+          const body = await text(await getDistributionProduct(get(url), params({ id: String(s.id), product })), download ? "downloads" : "answers");
+          expect(find(body)).toEqual([]);
+          // No vertex near an accurate position either, however it is written.
+          const mine = records.filter((r) => r.speciesId === s.id);
+          for (const [lon, lat] of (JSON.stringify(JSON.parse(body).features.map((f: { geometry: unknown }) => f.geometry)).match(/-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?/g) ?? []).map((pair) => pair.split(",").map(Number))) {
+            for (const r of mine) expect(Math.hypot(r.accurate.lon - lon, r.accurate.lat - lat)).toBeGreaterThan(1e-3);
+          }
+        }
+      }
+    }
+    // The sweep's sensitive records count towards some range, so their accurate positions were used and snapped.
+    expect(snapped).toBeGreaterThan(0);
   });
 
   it("appear in no answer of the /ws vetting service", async () => {

@@ -24,16 +24,21 @@ export interface SpeciesDetail {
   vettingsVersion: string;
 }
 
+/**
+ * SQL for the digest of species `s`'s vettings. A digest, not the latest time: a change committed
+ * after a later-started one still shows. Every write through Edgar sets updated_at; the comment
+ * and qualifier are in for SQL edits.
+ */
+export const VETTINGS_VERSION_SQL = `(SELECT left(md5(coalesce(string_agg(concat_ws('/', v.id, v.updated_at, v.deleted_at, v.classification, v.range_qualifier, v.comment), ',' ORDER BY v.id), '')), 16)
+               FROM vettings v WHERE v.species_id = s.id)`;
+
 /** One species with its stored counts, or null when there is no such species. */
 export async function getSpecies(id: number): Promise<SpeciesDetail | null> {
   const { rows } = await pool().query(
     `SELECT id, guid, scientific_name, common_name, occurrence_count, known_valid_count, assumed_valid_count,
             assumed_invalid_count, known_invalid_count, contentious_count, data_version, last_synced_at,
             EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying,
-            -- A digest, not the latest time: a change committed after a later-started one still
-            -- shows. Every write through Edgar sets updated_at; the comment is in for SQL edits.
-            (SELECT left(md5(coalesce(string_agg(concat_ws('/', v.id, v.updated_at, v.deleted_at, v.classification, v.comment), ',' ORDER BY v.id), '')), 16)
-               FROM vettings v WHERE v.species_id = s.id) AS vettings_version
+            ${VETTINGS_VERSION_SQL} AS vettings_version
        FROM species s WHERE id = $1`,
     [id],
   );

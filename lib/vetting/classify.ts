@@ -25,7 +25,7 @@ export interface Classification {
 }
 
 /** Latest first: updatedAt, ties broken by the higher id. */
-function byRecency(a: LiveVetting, b: LiveVetting): number {
+export function byRecency(a: Pick<LiveVetting, "id" | "updatedAt">, b: Pick<LiveVetting, "id" | "updatedAt">): number {
   return b.updatedAt.getTime() - a.updatedAt.getTime() || b.id - a.id;
 }
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { VETTING_ROLES, type AuthUser } from "@/lib/auth/roles";
 import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
-import { classificationCode, classificationName } from "@/lib/domain/codes";
+import { classificationCode, classificationName, RANGE_QUALIFIERS, rangeQualifierCode, rangeQualifierName, type RangeQualifier } from "@/lib/domain/codes";
 import { bboxOf } from "@/lib/geometry/bbox";
 import type { Area } from "@/lib/geometry/point-in-area";
 import { GeometryError } from "@/lib/geometry/validate";
@@ -24,6 +24,9 @@ export const vettingClassificationSchema = z.enum(VETTING_CLASSIFICATIONS, {
 });
 export type VettingClassification = z.infer<typeof vettingClassificationSchema>;
 
+/** Only a known-valid vetting takes one; null (or absent) means none. */
+export const rangeQualifierSchema = z.enum(RANGE_QUALIFIERS, { error: `must be one of ${RANGE_QUALIFIERS.map((q) => `"${q}"`).join(", ")} or null` }).nullable();
+
 export const MAX_COMMENT_LENGTH = 2_000;
 /** Trimmed; empty means no comment. */
 export const commentSchema = z
@@ -37,6 +40,8 @@ export interface Vetting {
   id: number;
   speciesId: number;
   classification: VettingClassification;
+  /** Only on known_valid vettings (docs/distribution.md). */
+  rangeQualifier: RangeQualifier | null;
   area: Area;
   comment: string | null;
   author: { id: string; name: string };
@@ -54,12 +59,14 @@ export interface VettingDetail extends Vetting {
 export interface NewVetting {
   speciesId: number;
   classification: VettingClassification;
+  rangeQualifier?: RangeQualifier | null;
   area: Area;
   comment: string | null;
 }
 
 export interface VettingChange {
   classification?: VettingClassification;
+  rangeQualifier?: RangeQualifier | null;
   area?: Area;
   comment?: string | null;
 }
@@ -70,6 +77,7 @@ interface Row {
   author_id: string;
   author_name: string;
   classification: number;
+  range_qualifier: number | null;
   area: Area;
   comment: string | null;
   channel: "web" | "ws";
@@ -83,7 +91,7 @@ interface Row {
 }
 
 const SELECT = `
-  SELECT v.id, v.species_id, v.author_id, u.name AS author_name, v.classification, v.area, v.comment, v.channel,
+  SELECT v.id, v.species_id, v.author_id, u.name AS author_name, v.classification, v.range_qualifier, v.area, v.comment, v.channel,
          v.created_at, v.updated_at, v.first_loaded_at, v.deleted_at,
          s.scientific_name, s.common_name, s.status AS species_status
     FROM vettings v JOIN "user" u ON u.id = v.author_id JOIN species s ON s.id = v.species_id`;
@@ -93,6 +101,7 @@ function toVetting(r: Row): Vetting {
     id: r.id,
     speciesId: r.species_id,
     classification: classificationName(r.classification) as VettingClassification,
+    rangeQualifier: rangeQualifierName(r.range_qualifier),
     area: r.area,
     comment: r.comment,
     author: { id: r.author_id, name: r.author_name },
@@ -163,11 +172,12 @@ export async function createVetting(
   source: { channel: "web" | "ws"; raw?: unknown } = { channel: "web" },
 ): Promise<VettingDetail> {
   assertMayVet(actor);
+  assertQualifierFits(input.classification, input.rangeQualifier ?? null);
   await vettableSpeciesById(input.speciesId);
   const [minLon, minLat, maxLon, maxLat] = bboxOf(input.area);
   const { rows } = await pool().query<{ id: number }>(
-    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat, comment, channel, raw)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    `INSERT INTO vettings (species_id, author_id, classification, area, min_lon, min_lat, max_lon, max_lat, comment, channel, raw, range_qualifier)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
       input.speciesId,
       actor.id,
@@ -180,6 +190,7 @@ export async function createVetting(
       input.comment,
       source.channel,
       source.raw === undefined ? null : JSON.stringify(source.raw),
+      input.rangeQualifier ? rangeQualifierCode(input.rangeQualifier) : null,
     ],
   );
   await requestReclassification(input.speciesId);
@@ -190,10 +201,10 @@ export async function createVetting(
  * Locks the vetting and checks that `actor` may change it: 404 unknown, 409 deleted, 403 when
  * neither its author nor an admin.
  */
-async function lockForChange(client: pg.PoolClient, actor: AuthUser, id: number): Promise<{ species_id: number }> {
+async function lockForChange(client: pg.PoolClient, actor: AuthUser, id: number): Promise<{ species_id: number; classification: number }> {
   assertMayVet(actor);
-  const { rows } = await client.query<{ species_id: number; author_id: string; deleted_at: Date | null }>(
-    "SELECT species_id, author_id, deleted_at FROM vettings WHERE id = $1 FOR UPDATE",
+  const { rows } = await client.query<{ species_id: number; classification: number; author_id: string; deleted_at: Date | null }>(
+    "SELECT species_id, classification, author_id, deleted_at FROM vettings WHERE id = $1 FOR UPDATE",
     [id],
   );
   const row = rows[0];
@@ -206,17 +217,28 @@ async function lockForChange(client: pg.PoolClient, actor: AuthUser, id: number)
   }
   // Its state before this change, kept for good.
   await client.query(
-    `INSERT INTO vetting_revisions (vetting_id, classification, area, comment, changed_by_id)
-     SELECT id, classification, area, comment, $2 FROM vettings WHERE id = $1`,
+    `INSERT INTO vetting_revisions (vetting_id, classification, range_qualifier, area, comment, changed_by_id)
+     SELECT id, classification, range_qualifier, area, comment, $2 FROM vettings WHERE id = $1`,
     [id, actor.id],
   );
   return row;
 }
 
-/** Changes classification, area and/or comment; updatedAt moves, so the change counts as the latest judgement. */
+/** A range qualifier describes valid records only. */
+function assertQualifierFits(classification: VettingClassification, qualifier: RangeQualifier | null): void {
+  if (qualifier && classification !== "known_valid") {
+    throw new HttpError(400, "invalid_body", `rangeQualifier: only a known_valid vetting takes one; this one is ${classification}.`);
+  }
+}
+
+/** Changes classification, range qualifier, area and/or comment; updatedAt moves, so the change counts as the latest judgement. */
 export async function updateVetting(actor: AuthUser, id: number, change: VettingChange): Promise<VettingDetail> {
   const speciesId = await transaction(async (client) => {
-    const { species_id } = await lockForChange(client, actor, id);
+    const { species_id, classification } = await lockForChange(client, actor, id);
+    const becomes = change.classification ?? (classificationName(classification) as VettingClassification);
+    // Turning a vetting known invalid drops its qualifier unless the change sets one (refused below).
+    const qualifier = change.rangeQualifier !== undefined ? change.rangeQualifier : becomes === "known_valid" ? undefined : null;
+    if (qualifier) assertQualifierFits(becomes, qualifier);
     const box = change.area ? bboxOf(change.area) : null;
     await client.query(
       `UPDATE vettings SET
@@ -225,6 +247,7 @@ export async function updateVetting(actor: AuthUser, id: number, change: Vetting
          min_lon = COALESCE($4, min_lon), min_lat = COALESCE($5, min_lat),
          max_lon = COALESCE($6, max_lon), max_lat = COALESCE($7, max_lat),
          comment = CASE WHEN $8 THEN $9 ELSE comment END,
+         range_qualifier = CASE WHEN $10 THEN $11::smallint ELSE range_qualifier END,
          updated_at = now()
        WHERE id = $1`,
       [
@@ -237,6 +260,8 @@ export async function updateVetting(actor: AuthUser, id: number, change: Vetting
         box?.[3] ?? null,
         change.comment !== undefined,
         change.comment ?? null,
+        qualifier !== undefined,
+        qualifier ? rangeQualifierCode(qualifier) : null,
       ],
     );
     return species_id;
@@ -263,18 +288,20 @@ export async function deleteVetting(actor: AuthUser, id: number): Promise<{ id: 
 export const newVettingBodySchema = z.strictObject({
   speciesId: z.number({ error: "must be a species id (a number)" }).int().positive().max(MAX_ID, "must be a species id"),
   classification: vettingClassificationSchema,
+  rangeQualifier: rangeQualifierSchema.optional(),
   // Missing or not, validateArea says precisely what is wrong with it.
   area: z.unknown().optional(),
   comment: commentSchema.optional(),
 });
 
-/** PATCH /api/vettings/{id}: any of the three, at least one. */
+/** PATCH /api/vettings/{id}: any of the four, at least one. */
 export const vettingChangeBodySchema = z
   .strictObject({
     classification: vettingClassificationSchema.optional(),
+    rangeQualifier: rangeQualifierSchema.optional(),
     area: z.unknown().optional(),
     comment: commentSchema.optional(),
   })
-  .refine((b) => b.classification !== undefined || b.area !== undefined || b.comment !== undefined, {
-    message: "Send at least one of classification, area, comment.",
+  .refine((b) => b.classification !== undefined || b.rangeQualifier !== undefined || b.area !== undefined || b.comment !== undefined, {
+    message: "Send at least one of classification, rangeQualifier, area, comment.",
   });

@@ -1,6 +1,6 @@
 /**
  * The ALA-style vetting web service (/ws/vettings): JSON with the API key in the body, the species
- * by scientific name, the area as WKT. Status codes as the ALA's service had them: 400 for bad
+ * by scientific name, the area as WKT, optionally a range qualifier. Status codes as the ALA's service had them: 400 for bad
  * JSON, unknown species or invalid WKT; 403 for a missing or invalid key.
  */
 import { z } from "zod";
@@ -9,7 +9,7 @@ import { VETTING_ROLES, type AuthUser } from "@/lib/auth/roles";
 import { parseWktArea } from "@/lib/geometry/validate-wkt";
 import { HttpError, parseWith } from "@/lib/http/respond";
 import { vettableSpeciesByName } from "./species";
-import { areaFrom, commentSchema, createVetting, deleteVetting, type VettingClassification } from "./vettings";
+import { areaFrom, commentSchema, createVetting, deleteVetting, rangeQualifierSchema, type VettingClassification } from "./vettings";
 
 /**
  * Besides the contract's names, spellings other tools use: any case, spaces or hyphens for the
@@ -38,6 +38,8 @@ const wsBodySchema = z.object({
   area: z.unknown().optional(),
   classification: z.unknown().optional(),
   comment: commentSchema.optional(),
+  // Optional, so tools written for the ALA's service need not know it; any case.
+  rangeQualifier: z.preprocess((v) => (typeof v === "string" ? v.trim().toLowerCase() : v), rangeQualifierSchema).optional(),
 });
 
 /** POST /ws/vettings with an already parsed JSON body. The stored raw JSON leaves the key out. */
@@ -51,7 +53,7 @@ export async function submitWsVetting(body: unknown): Promise<{ id: number; firs
   const species = await vettableSpeciesByName(fields.species);
   const area = areaFrom(fields.area, parseWktArea);
   const classification = wsClassification(fields.classification);
-  const vetting = await createVetting(user, { speciesId: species.id, classification, area, comment: fields.comment ?? null }, { channel: "ws", raw });
+  const vetting = await createVetting(user, { speciesId: species.id, classification, rangeQualifier: fields.rangeQualifier ?? null, area, comment: fields.comment ?? null }, { channel: "ws", raw });
   return { id: vetting.id, firstLoadedDate: vetting.firstLoadedDate };
 }
 

@@ -22,6 +22,6 @@ export const POST = handle(async (request: Request) => {
   const user = await requireRole(request, VETTING_ROLES);
   const body = await readJson(request, newVettingBodySchema);
   const area = areaFrom(body.area, validateArea);
-  const vetting = await createVetting(user, { speciesId: body.speciesId, classification: body.classification, area, comment: body.comment ?? null });
+  const vetting = await createVetting(user, { speciesId: body.speciesId, classification: body.classification, rangeQualifier: body.rangeQualifier ?? null, area, comment: body.comment ?? null });
   return json(vetting, { status: 201 });
 });

@@ -282,6 +282,7 @@ describe("GET /api/vettings", () => {
         id: kept.id,
         speciesId: sp,
         classification: "known_invalid",
+        rangeQualifier: null,
         area: AREA,
         comment: null,
         author: { id: owner.id, name: "owner" },
@@ -351,5 +352,44 @@ describe("soft delete", () => {
     expect(await snapshot()).toEqual(before);
     // The row is kept (a mark, not an erase), with its history.
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM vetting_revisions WHERE vetting_id = $1`, [id])).rows[0].n).toBe(1);
+  });
+});
+
+describe("range qualifiers", () => {
+  it("are taken by known-valid vettings, answered, changed, kept in revisions and cleared with known invalid", async () => {
+    const created = await post({ cookie: owner.cookie }, body({ classification: "known_valid", rangeQualifier: "vagrant" }));
+    expect(created.status).toBe(201);
+    const vetting = await created.json();
+    expect(vetting).toMatchObject({ classification: "known_valid", rangeQualifier: "vagrant" });
+    expect((await (await getOne(new Request(`${ORIGIN}/api/vettings/${vetting.id}`), params({ id: String(vetting.id) }))).json()).rangeQualifier).toBe("vagrant");
+
+    const changed = await patch({ cookie: owner.cookie }, vetting.id, { rangeQualifier: "historic" });
+    expect((await changed.json()).rangeQualifier).toBe("historic");
+    const invalid = await patch({ cookie: owner.cookie }, vetting.id, { classification: "known_invalid" });
+    expect(await invalid.json()).toMatchObject({ classification: "known_invalid", rangeQualifier: null });
+    const { rows } = await db.pool.query(`SELECT range_qualifier FROM vetting_revisions WHERE vetting_id = $1 ORDER BY id`, [vetting.id]);
+    // vagrant (3) before the first change, historic (5) before the second.
+    expect(rows.map((r) => r.range_qualifier)).toEqual([3, 5]);
+  });
+
+  it("are refused on known-invalid vettings and when unknown, with a 400 that stores nothing", async () => {
+    const before = await snapshot();
+    await expectError(await post({ cookie: owner.cookie }, body({ classification: "known_invalid", rangeQualifier: "core" })), 400, "invalid_body", /rangeQualifier: only a known_valid vetting/);
+    await expectError(await post({ cookie: owner.cookie }, body({ classification: "known_valid", rangeQualifier: "feral" })), 400, "invalid_body", /rangeQualifier/);
+    expect(await snapshot()).toEqual(before);
+    const id = await ownersVetting();
+    const after = await snapshot();
+    await expectError(await patch({ cookie: owner.cookie }, id, { rangeQualifier: "core" }), 400, "invalid_body", /this one is known_invalid/);
+    expect(await snapshot()).toEqual(after);
+  });
+
+  it("are an optional field of /ws/vettings, in any case", async () => {
+    const response = await wsSubmit({ apiKey: owner.key, species: speciesName, area: WKT, classification: "known_valid", rangeQualifier: "Introduced" });
+    expect(response.status).toBe(201);
+    const { id } = await response.json();
+    const { rows } = await db.pool.query(`SELECT range_qualifier FROM vettings WHERE id = $1`, [id]);
+    expect(rows[0].range_qualifier).toBe(2);
+    const bad = await wsSubmit({ apiKey: owner.key, species: speciesName, area: WKT, classification: "known_valid", rangeQualifier: "sometimes" });
+    await expectError(bad, 400, "invalid_body", /rangeQualifier/);
   });
 });

@@ -25,13 +25,13 @@ export const GET = handle(async (_request: Request, context: Context) => {
   return json(vetting, { headers: { "cache-control": "no-store" } });
 });
 
-/** PATCH /api/vettings/{id} — its author or an admin changes classification / area / comment. */
+/** PATCH /api/vettings/{id} — its author or an admin changes classification / range qualifier / area / comment. */
 export const PATCH = handle(async (request: Request, context: Context) => {
   const user = await requireRole(request, VETTING_ROLES);
   const id = await vettingId(context);
   const body = await readJson(request, vettingChangeBodySchema);
   const area = body.area === undefined ? undefined : areaFrom(body.area, validateArea);
-  return json(await updateVetting(user, id, { classification: body.classification, comment: body.comment, area }));
+  return json(await updateVetting(user, id, { classification: body.classification, rangeQualifier: body.rangeQualifier, comment: body.comment, area }));
 });
 
 /** DELETE /api/vettings/{id} — its author or an admin marks it deleted, for good → 204. */

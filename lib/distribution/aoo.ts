@@ -1,0 +1,79 @@
+/**
+ * Area of occupancy: the number of grid cells holding at least one record, times the cell's area,
+ * on a grid in the equal-area projection centred on the records (IUCN guidelines §4.10: 2 × 2 km).
+ * Where the grid lies changes the count, so, as ConR's cell.occupied does, the grid is laid at
+ * several offsets along the diagonal and the smallest count is taken. ConR's grid starts at
+ * floor(min) − 2 cells − offset in each axis; so does this one, so counts match cell for cell.
+ */
+import type { ProjectedPoints } from "./points";
+
+export interface AooSettings {
+  /** Cell side, km (IUCN: 2). */
+  cellKm: number;
+  /** Grid offsets along the diagonal, as shares of a cell (ConR: 0, ¼, ½, ¾). */
+  offsets: readonly number[];
+}
+
+export const DEFAULT_AOO: AooSettings = { cellKm: 2, offsets: [0, 0.25, 0.5, 0.75] };
+
+export interface AooResult {
+  km2: number;
+  cells: number;
+  cellKm: number;
+  /** The offset (share of a cell) whose grid gave the smallest count. */
+  offset: number;
+  /** Every offset's count, in the order of the settings. */
+  counts: number[];
+}
+
+export function aoo(points: ProjectedPoints, settings: AooSettings = DEFAULT_AOO): AooResult | null {
+  const n = points.xy.length / 2;
+  if (n === 0) return null;
+  const size = settings.cellKm * 1000;
+  const origin = gridOrigin(points.xy);
+  const counts = settings.offsets.map((share) => countCells(points.xy, origin, size, share));
+  let best = 0;
+  for (let i = 1; i < counts.length; i++) if (counts[i] < counts[best]) best = i;
+  return { km2: counts[best] * settings.cellKm * settings.cellKm, cells: counts[best], cellKm: settings.cellKm, offset: settings.offsets[best], counts };
+}
+
+/** floor() of the points' minimum x and y, metres: ConR's grid anchor before its offsets. */
+export function gridOrigin(xy: Float64Array): [number, number] {
+  let minX = Infinity;
+  let minY = Infinity;
+  for (let i = 0; i < xy.length; i += 2) {
+    if (xy[i] < minX) minX = xy[i];
+    if (xy[i + 1] < minY) minY = xy[i + 1];
+  }
+  return [Math.floor(minX), Math.floor(minY)];
+}
+
+/**
+ * The occupied cells of the grid of side `size` metres whose corner is `origin` − (2 + share) cells,
+ * as column/row keys (`col * 2^26 + row`; |row| stays far below 2^25 for any grid on Earth).
+ */
+export function occupiedCells(xy: Float64Array, origin: [number, number], size: number, share: number): Set<number> {
+  const x0 = origin[0] - share * size - 2 * size;
+  const y0 = origin[1] - share * size - 2 * size;
+  const cells = new Set<number>();
+  for (let i = 0; i < xy.length; i += 2) {
+    const col = Math.floor((xy[i] - x0) / size);
+    const row = Math.floor((xy[i + 1] - y0) / size);
+    cells.add(col * CELL_KEY + row);
+  }
+  return cells;
+}
+
+export const CELL_KEY = 2 ** 26;
+
+/** occupiedCells().size by sorting the keys in a typed array: several times faster than a Set over a million positions. */
+function countCells(xy: Float64Array, origin: [number, number], size: number, share: number): number {
+  const x0 = origin[0] - share * size - 2 * size;
+  const y0 = origin[1] - share * size - 2 * size;
+  const keys = new Float64Array(xy.length / 2);
+  for (let i = 0; i < keys.length; i++) keys[i] = Math.floor((xy[2 * i] - x0) / size) * CELL_KEY + Math.floor((xy[2 * i + 1] - y0) / size);
+  keys.sort();
+  let n = keys.length > 0 ? 1 : 0;
+  for (let i = 1; i < keys.length; i++) if (keys[i] !== keys[i - 1]) n++;
+  return n;
+}

@@ -1,0 +1,145 @@
+/**
+ * All range products of one species from the records that count (records.ts): EOO, AOO, the
+ * alpha-hull range and the occupancy cells, with the published geometry made safe (publish.ts).
+ * Pure: the worker's job (store.ts) reads the records and stores what this returns.
+ */
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import type { RangeQualifier } from "@/lib/domain/codes";
+import { alphaHull, DEFAULT_ALPHA } from "./alpha-hull";
+import { aoo, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
+import { eoo } from "./eoo";
+import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
+import { projectPoints, type ProjectedPoints } from "./points";
+import { cellCorners, degreeCells, snapGrid } from "./publish";
+
+/** The records that count, column-wise. */
+export interface CountedRecords {
+  /** Positions the figures use: the accurate one of a sensitive record where Edgar holds it. */
+  lon: Float64Array;
+  lat: Float64Array;
+  /** Public positions (generalised for sensitive species). */
+  publicLon: Float64Array;
+  publicLat: Float64Array;
+  /** 1 where lon/lat is an accurate sensitive coordinate. */
+  accurate: Uint8Array;
+}
+
+export interface DistributionSettings {
+  alpha: number;
+  aoo: AooSettings;
+  displayCellKm: number;
+  includeContentious: boolean;
+  /** Range qualifiers whose records are left out (vagrant and historic by default). */
+  excludedQualifiers: RangeQualifier[];
+}
+
+export const DEFAULT_SETTINGS: DistributionSettings = {
+  alpha: DEFAULT_ALPHA,
+  aoo: DEFAULT_AOO,
+  displayCellKm: DEFAULT_DISPLAY_CELL_KM,
+  includeContentious: false,
+  excludedQualifiers: ["vagrant", "historic"],
+};
+
+export interface DistributionProducts {
+  recordsUsed: number;
+  distinctPositions: number;
+  eoo: { km2: number } | null;
+  aoo: AooResult | null;
+  /** Why EOO (and the range polygon) could not be computed. */
+  notComputable?: string;
+  /** Published: the alpha hull and the convex hull, safe to show. */
+  range: FeatureCollection<MultiPolygon | Polygon>;
+  /** Published: the occupied display cells. */
+  cells: FeatureCollection<Polygon>;
+  alpha: { value: number; shareInside: number | null };
+  /** The projection of the published geometry (for a snapped species, centred on the public cells' corners). */
+  projection: { kind: "cea" | "laea"; centre: { lon: number; lat: number }; proj: string };
+  /** The generalisation grid (degrees) published geometry was snapped to, when sensitive accurate coordinates were used. */
+  snappedToDegrees: number | null;
+  /** Side of the display cells: km in the projection, or degrees when snapped. */
+  displayCell: { km: number } | { degrees: number };
+}
+
+export function buildProducts(records: CountedRecords, settings: DistributionSettings = DEFAULT_SETTINGS): DistributionProducts {
+  const n = records.lon.length;
+  const empty: FeatureCollection<Polygon> = { type: "FeatureCollection", features: [] };
+  if (n === 0) {
+    return {
+      recordsUsed: 0,
+      distinctPositions: 0,
+      eoo: null,
+      aoo: null,
+      notComputable: "No records count towards the range.",
+      range: { type: "FeatureCollection", features: [] },
+      cells: empty,
+      alpha: { value: settings.alpha, shareInside: null },
+      projection: { kind: "cea", centre: { lon: 0, lat: 0 }, proj: "" },
+      snappedToDegrees: null,
+      displayCell: { km: settings.displayCellKm },
+    };
+  }
+  const points = projectPoints(records.lon, records.lat);
+  const extent = eoo(points);
+  const occupancy = aoo(points, settings.aoo);
+  const hull = alphaHull(points, settings.alpha);
+  const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
+
+  // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
+  let shown: ProjectedPoints = points;
+  let cells: Polygon[];
+  let displayCell: DistributionProducts["displayCell"];
+  if (grid === null) {
+    cells = projectedCells(points, settings.displayCellKm);
+    displayCell = { km: settings.displayCellKm };
+  } else {
+    const corners = cellCorners(records.publicLon, records.publicLat, grid);
+    shown = projectPoints(corners.lon, corners.lat);
+    const snapped = degreeCells(records.publicLon, records.publicLat, grid, settings.displayCellKm);
+    cells = snapped.cells;
+    displayCell = { degrees: snapped.degrees };
+  }
+  const shownExtent = shown === points ? extent : eoo(shown);
+  const shownHull = shown === points ? hull : alphaHull(shown, settings.alpha);
+
+  const features: Feature<MultiPolygon | Polygon>[] = [];
+  if (shownHull.polygons.length > 0) {
+    features.push({
+      type: "Feature",
+      properties: { kind: "alpha-hull", alpha: settings.alpha, shareInside: share(hull.recordsInside, hull.records) },
+      geometry: { type: "MultiPolygon", coordinates: shownHull.polygons.map((p) => p.map((ring) => closed(ring, shown))) },
+    });
+  }
+  if (shownExtent.computable) {
+    features.push({
+      type: "Feature",
+      properties: { kind: "convex-hull", eooKm2: extent.computable ? extent.km2 : null },
+      geometry: { type: "Polygon", coordinates: [closed(shownExtent.hull, shown)] },
+    });
+  }
+  return {
+    recordsUsed: n,
+    distinctPositions: points.xy.length / 2,
+    eoo: extent.computable ? { km2: extent.km2 } : null,
+    aoo: occupancy,
+    ...(extent.computable ? {} : { notComputable: extent.reason }),
+    range: { type: "FeatureCollection", features },
+    cells: { type: "FeatureCollection", features: cells.map((geometry) => ({ type: "Feature", properties: {}, geometry })) },
+    alpha: { value: settings.alpha, shareInside: hull.polygons.length > 0 ? share(hull.recordsInside, hull.records) : null },
+    // The projection the figures used is centred on accurate positions; the one the drawing used is not.
+    projection: { kind: shown.projection.kind, centre: shown.projection.centre, proj: shown.projection.proj },
+    snappedToDegrees: grid,
+    displayCell,
+  };
+}
+
+function share(part: number, whole: number): number {
+  return whole === 0 ? 0 : Math.round((part / whole) * 10000) / 10000;
+}
+
+/** A projected ring as a closed lon/lat ring. */
+function closed(ring: [number, number][], points: ProjectedPoints): [number, number][] {
+  const out = ring.map(([x, y]) => roundPosition(points.projection.inverse(x, y)));
+  out.push(out[0]);
+  return out;
+}

@@ -1,0 +1,40 @@
+/**
+ * The occupancy grid shown on the map: the cells holding records at a display resolution
+ * (default 10 km), either square cells of the equal-area projection, or, for a species whose
+ * positions must not be published finer than a generalisation grid, degree cells of that grid
+ * (publish.ts).
+ */
+import type { Polygon } from "geojson";
+import { CELL_KEY, occupiedCells } from "./aoo";
+import type { ProjectedPoints } from "./points";
+
+export const DEFAULT_DISPLAY_CELL_KM = 10;
+
+/** Occupied cells of a grid anchored at the projection's origin, as lon/lat polygons. */
+export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon[] {
+  const size = cellKm * 1000;
+  // Anchored at the origin (the share −2 undoes occupiedCells' two-cell margin), so the grid stays put as records come and go.
+  const keys = occupiedCells(points.xy, [0, 0], size, -2);
+  const out: Polygon[] = [];
+  for (const key of keys) {
+    // Rows may be negative here (south of the centre); |row| < 2^25 rounds back exactly.
+    const col = Math.round(key / CELL_KEY);
+    const row = key - col * CELL_KEY;
+    const x0 = col * size;
+    const y0 = row * size;
+    const corners: [number, number][] = [
+      [x0, y0],
+      [x0 + size, y0],
+      [x0 + size, y0 + size],
+      [x0, y0 + size],
+      [x0, y0],
+    ];
+    out.push({ type: "Polygon", coordinates: [corners.map(([x, y]) => roundPosition(points.projection.inverse(x, y)))] });
+  }
+  return out;
+}
+
+/** 1e-6° (about 0.1 m) is finer than any record's position and keeps the GeoJSON small. */
+export function roundPosition([lon, lat]: [number, number]): [number, number] {
+  return [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6];
+}

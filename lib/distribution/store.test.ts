@@ -1,0 +1,170 @@
+import type { Polygon } from "geojson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as getProduct } from "@/app/api/species/[id]/distribution/[product]/route";
+import { GET as getDistribution } from "@/app/api/species/[id]/distribution/route";
+import { ORIGIN, params } from "@/lib/auth/test-support";
+import { handleApplyVettings, handleBuildDistribution } from "@/lib/jobs/handlers";
+import { stopQueue } from "@/lib/jobs/queue";
+import { applyVettings } from "@/lib/vetting/apply";
+import { insertRecords, insertSpecies, insertUser, insertVetting } from "@/lib/vetting/test-fixtures";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { eoo } from "./eoo";
+import { projectPoints } from "./points";
+import { rebuildDistribution, staleDistributions } from "./store";
+
+const KV = 1, AV = 2, AI = 3, KI = 4;
+const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+
+/** n × n records `step` degrees apart from (lon, lat). */
+function block(lon: number, lat: number, n: number, step: number, rating = AV) {
+  const out: { lon: number; lat: number; rating: number }[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out.push({ lon: lon + i * step, lat: lat + j * step, rating });
+  return out;
+}
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await insertUser(db.pool, "alice", "expert");
+  await insertUser(db.pool, "bob", "expert");
+});
+afterAll(async () => {
+  await stopQueue();
+  await db.drop();
+});
+
+const read = async (id: number, query = "") => {
+  const response = await getDistribution(new Request(`${ORIGIN}/api/species/${id}/distribution${query}`), params({ id: String(id) }));
+  return { status: response.status, body: await response.json() };
+};
+
+describe("range products of a species", () => {
+  it("are built from the records that count, and follow a known-invalid vetting after re-classification", async () => {
+    const sp = await insertSpecies(db.pool, "Range rangus");
+    // Two blocks 2° apart, and assumed-invalid records far away that never count.
+    await insertRecords(db.pool, sp, [...block(145, -20, 5, 0.1), ...block(147, -20, 5, 0.1), ...block(120, -30, 3, 0.1, AI), { lon: null, lat: null, rating: AV }]);
+
+    const before = await read(sp);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ builtAt: null, pending: true, eoo: null });
+    expect(await staleDistributions()).toContain(sp);
+
+    expect((await rebuildDistribution(sp)).built).toBe(true);
+    expect((await rebuildDistribution(sp)).built).toBe(false);
+    expect(await staleDistributions()).not.toContain(sp);
+    const first = (await read(sp)).body;
+    expect(first).toMatchObject({ recordsUsed: 50, pending: false, aoo: { cellKm: 2, cells: 50, km2: 200 }, snappedToDegrees: null, settings: { alpha: 2, includeContentious: false } });
+    // 2.4° × 0.4° at 20° S.
+    expect(first.eoo.km2).toBeGreaterThan(10_000);
+    expect(first.eoo.km2).toBeLessThan(12_000);
+    expect(first.range.features.map((f: { properties: { kind: string } }) => f.properties.kind)).toEqual(["alpha-hull", "convex-hull"]);
+    // The gap between the blocks is longer than twice the mean edge: two parts.
+    expect(first.range.features[0].geometry.coordinates).toHaveLength(2);
+
+    await insertVetting(db.pool, sp, "alice", KI, box(146.9, -20.1, 147.5, -19.5));
+    expect((await read(sp)).body.pending).toBe(true);
+    await applyVettings(db.pool, sp);
+    await rebuildDistribution(sp);
+    const after = (await read(sp)).body;
+    expect(after).toMatchObject({ recordsUsed: 25, pending: false, aoo: { cells: 25, km2: 100 } });
+    expect(after.eoo.km2).toBeLessThan(first.eoo.km2 / 5);
+    expect(after.dataVersion).toBeGreaterThan(first.dataVersion);
+  });
+
+  it("leave out known-valid records whose deciding vetting says vagrant or historic, and a newer plain vetting puts them back", async () => {
+    const sp = await insertSpecies(db.pool, "Vagrans vagrans");
+    await insertRecords(db.pool, sp, [...block(145, -20, 4, 0.1), ...block(150, -25, 2, 0.1)]);
+    const vagrant = await insertVetting(db.pool, sp, "alice", KV, box(149.9, -25.1, 150.5, -24.5), "2025-01-01T00:00:00Z");
+    await db.pool.query("UPDATE vettings SET range_qualifier = 3 WHERE id = $1", [vagrant]);
+    await applyVettings(db.pool, sp);
+    await rebuildDistribution(sp);
+    expect((await read(sp)).body.recordsUsed).toBe(16);
+
+    await insertVetting(db.pool, sp, "bob", KV, box(149.95, -25.05, 150.05, -24.95), "2025-02-01T00:00:00Z");
+    await applyVettings(db.pool, sp);
+    expect((await rebuildDistribution(sp)).built).toBe(true);
+    expect((await read(sp)).body.recordsUsed).toBe(17);
+  });
+
+  it("leave contentious records out by default, and put them in when asked", async () => {
+    const sp = await insertSpecies(db.pool, "Contentio disputans");
+    await insertRecords(db.pool, sp, block(145, -20, 4, 0.1));
+    await insertVetting(db.pool, sp, "alice", KV, box(144.9, -20.1, 145.15, -19.5), "2025-01-01T00:00:00Z");
+    await insertVetting(db.pool, sp, "bob", KI, box(144.9, -20.1, 145.05, -19.5), "2024-01-01T00:00:00Z");
+    await applyVettings(db.pool, sp);
+    await rebuildDistribution(sp);
+    // The first column (4 records) is known valid but contentious.
+    expect((await read(sp)).body).toMatchObject({ recordsUsed: 12, includeContentious: false });
+    expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 16, includeContentious: true, settings: { includeContentious: true } });
+  });
+
+  it("use a sensitive record's accurate coordinates for the figures and its generalisation cell for the geometry", async () => {
+    const sp = await insertSpecies(db.pool, "Secretus accuratus");
+    const open = block(145, -20, 3, 0.1);
+    const [secret] = await insertRecords(db.pool, sp, [{ lon: 146.3, lat: -19.1, rating: AV }, ...open]);
+    await db.pool.query("UPDATE occurrences SET sensitive = true WHERE id = $1", [secret]);
+    await db.pool.query("INSERT INTO sensitive_coordinates (occurrence_id, lat, lon) VALUES ($1, -19.1373, 146.3412)", [secret]);
+    await rebuildDistribution(sp);
+    const answer = (await read(sp)).body;
+    const accurate = eoo(projectPoints([146.3412, ...open.map((p) => p.lon)], [-19.1373, ...open.map((p) => p.lat)]));
+    const generalised = eoo(projectPoints([146.3, ...open.map((p) => p.lon)], [-19.1, ...open.map((p) => p.lat)]));
+    if (!accurate.computable || !generalised.computable) throw new Error("expected computable EOOs");
+    expect(answer.eoo.km2).toBeCloseTo(accurate.km2, 3);
+    expect(answer.eoo.km2).not.toBeCloseTo(generalised.km2, 0);
+    expect(answer).toMatchObject({ recordsUsed: 10, snappedToDegrees: 0.1, displayCell: { degrees: 0.1 } });
+    expect(JSON.stringify(answer)).not.toMatch(/146\.341|19\.137/);
+  });
+
+  it("are queued for a rebuild by every re-classification job, even one that moved no category", async () => {
+    const sp = await insertSpecies(db.pool, "Queue queue");
+    await insertRecords(db.pool, sp, block(145, -20, 3, 0.1));
+    await db.pool.query(`DELETE FROM pgboss.job WHERE name = 'build-distribution'`).catch(() => undefined);
+    expect(await handleApplyVettings({ speciesId: sp })).toEqual({ changed: 0 });
+    const { rows } = await db.pool.query(`SELECT data, start_after > created_on AS delayed, priority FROM pgboss.job WHERE name = 'build-distribution'`);
+    // Delayed (debounced), and ahead of a sync's backlog.
+    expect(rows).toEqual([{ data: { speciesId: sp }, delayed: true, priority: 1 }]);
+    expect(await handleBuildDistribution({ speciesId: sp })).toMatchObject({ built: true });
+  });
+});
+
+describe("the distribution endpoints", () => {
+  let sp: number;
+  beforeAll(async () => {
+    sp = await insertSpecies(db.pool, "Geojson downloadii");
+    await insertRecords(db.pool, sp, block(145, -20, 4, 0.2));
+    await rebuildDistribution(sp);
+  });
+  const product = (name: string, query = "") =>
+    getProduct(new Request(`${ORIGIN}/api/species/${sp}/distribution/${name}${query}`), params({ id: String(sp), product: name }));
+
+  it("give the range and the cells as GeoJSON with the figures and settings in every feature's properties", async () => {
+    const range = await product("range", "?download=1");
+    expect(range.headers.get("content-type")).toMatch(/^application\/geo\+json/);
+    expect(range.headers.get("content-disposition")).toMatch(/attachment; filename="geojson-downloadii-range-v\d+\.geojson"/);
+    const body = await range.json();
+    expect(body.type).toBe("FeatureCollection");
+    expect(body.features).toHaveLength(2);
+    for (const f of body.features) {
+      expect(f.properties).toMatchObject({ scientificName: "Geojson downloadii", recordsUsed: 16, eooKm2: expect.any(Number), aooKm2: 64, aooCellKm: 2, settings: { alpha: 2, aoo: { cellKm: 2, offsets: [0, 0.25, 0.5, 0.75] } } });
+    }
+    const cells = await (await product("cells", "?download=1")).json();
+    expect(cells.features.length).toBeGreaterThan(1);
+    expect(cells.features[0]).toMatchObject({ geometry: { type: "Polygon" }, properties: { displayCell: { km: 10 }, aooKm2: 64 } });
+    // The map's layer asks without download: the same cells, bare, not an attachment.
+    const layer = await product("cells");
+    expect(layer.headers.get("content-disposition")).toBeNull();
+    const bare = await layer.json();
+    expect(bare.features.map((f: { geometry: unknown }) => f.geometry)).toEqual(cells.features.map((f: { geometry: unknown }) => f.geometry));
+    expect(bare.features[0].properties).toEqual({});
+  });
+
+  it("answer bad parameters with a JSON 4xx naming the problem", async () => {
+    expect(await read(sp, "?contentious=maybe")).toEqual({ status: 400, body: { error: "invalid_request", message: expect.stringMatching(/contentious: must be "include" or "exclude"/) } });
+    expect(await read(999_999)).toEqual({ status: 404, body: { error: "species_not_found", message: expect.any(String) } });
+    const bad = await getDistribution(new Request(`${ORIGIN}/api/species/x/distribution`), params({ id: "x" }));
+    expect(bad.status).toBe(400);
+    const unknown = await product("model");
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: "not_found", message: expect.stringMatching(/there are range and cells/) });
+  });
+});

@@ -1,0 +1,240 @@
+/**
+ * Stored range products per species (species_distributions): rebuilt by the worker's
+ * build-distribution job (lib/jobs) from the records that count, read by the API. A build is
+ * keyed by what it was built from, the species' data version and its vettings digest, so a
+ * reader can tell when one is pending and a repeated job for the same state does nothing.
+ */
+import type pg from "pg";
+import type { FeatureCollection } from "geojson";
+import { config } from "@/lib/config";
+import { pool } from "@/lib/db/pool";
+import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
+import { buildProducts, DEFAULT_SETTINGS, type DistributionProducts, type DistributionSettings } from "./build";
+import { countedRecords } from "./records";
+
+/** The settings from the configuration (lib/config), for one variant. */
+export function settingsFor(includeContentious: boolean): DistributionSettings {
+  const c = config();
+  return {
+    ...DEFAULT_SETTINGS,
+    alpha: c.DISTRIBUTION_ALPHA,
+    aoo: { ...DEFAULT_SETTINGS.aoo, cellKm: c.DISTRIBUTION_AOO_CELL_KM },
+    displayCellKm: c.DISTRIBUTION_CELL_KM,
+    includeContentious,
+  };
+}
+
+interface SourceState {
+  dataVersion: number;
+  vettingsVersion: string;
+  contentiousCount: number;
+}
+
+async function sourceState(client: pg.PoolClient | pg.Pool, speciesId: number): Promise<SourceState | null> {
+  const { rows } = await client.query<{ data_version: number; vettings_version: string; contentious_count: number }>(
+    `SELECT s.data_version, ${VETTINGS_VERSION_SQL} AS vettings_version, s.contentious_count FROM species s WHERE s.id = $1`,
+    [speciesId],
+  );
+  const r = rows[0];
+  return r ? { dataVersion: r.data_version, vettingsVersion: r.vettings_version, contentiousCount: r.contentious_count } : null;
+}
+
+/**
+ * Builds and stores the species' products unless those stored were built from its current state.
+ * Records and versions are read in one snapshot, so the stored versions say exactly what was used.
+ * Returns whether anything was built.
+ */
+export async function rebuildDistribution(speciesId: number, { force = false } = {}): Promise<{ built: boolean; ms: number }> {
+  const client = await pool().connect();
+  const started = performance.now();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const state = await sourceState(client, speciesId);
+    if (!state) {
+      await client.query("ROLLBACK");
+      return { built: false, ms: 0 };
+    }
+    const stored = await client.query<{ data_version: number; vettings_version: string }>(
+      "SELECT data_version, vettings_version FROM species_distributions WHERE species_id = $1 AND NOT include_contentious",
+      [speciesId],
+    );
+    const fresh = stored.rows[0]?.data_version === state.dataVersion && stored.rows[0]?.vettings_version === state.vettingsVersion;
+    if (fresh && !force) {
+      await client.query("ROLLBACK");
+      return { built: false, ms: 0 };
+    }
+    // Contentious records change nothing when there are none: the second variant is built only when they exist.
+    const variants = state.contentiousCount > 0 ? [false, true] : [false];
+    const built: { includeContentious: boolean; settings: DistributionSettings; products: DistributionProducts; ms: number }[] = [];
+    for (const includeContentious of variants) {
+      const t = performance.now();
+      const settings = settingsFor(includeContentious);
+      const records = await countedRecords(client, speciesId, { includeContentious, excludedQualifiers: settings.excludedQualifiers });
+      built.push({ includeContentious, settings, products: buildProducts(records, settings), ms: Math.round(performance.now() - t) });
+    }
+    await client.query("COMMIT");
+    await store(speciesId, state, built);
+    return { built: true, ms: Math.round(performance.now() - started) };
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+async function store(
+  speciesId: number,
+  state: SourceState,
+  built: { includeContentious: boolean; settings: DistributionSettings; products: DistributionProducts; ms: number }[],
+): Promise<void> {
+  const client = await pool().connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("DELETE FROM species_distributions WHERE species_id = $1", [speciesId]);
+    for (const { includeContentious, settings, products, ms } of built) {
+      const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
+      await client.query(
+        `INSERT INTO species_distributions (species_id, include_contentious, data_version, vettings_version, build_ms, records_used,
+                                            eoo_km2, aoo_km2, not_computable, products, settings, range, cells)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          speciesId,
+          includeContentious,
+          state.dataVersion,
+          state.vettingsVersion,
+          ms,
+          recordsUsed,
+          eoo?.km2 ?? null,
+          aoo?.km2 ?? null,
+          notComputable ?? null,
+          JSON.stringify({ aoo, ...rest }),
+          JSON.stringify(settings),
+          JSON.stringify(range),
+          JSON.stringify(cells),
+        ],
+      );
+    }
+    await client.query("COMMIT");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Species whose stored products are missing or were built from another state: what the worker queues after a sync or at start. */
+export async function staleDistributions(): Promise<number[]> {
+  const { rows } = await pool().query<{ id: number }>(
+    `SELECT s.id FROM species s
+       LEFT JOIN species_distributions d ON d.species_id = s.id AND NOT d.include_contentious
+      WHERE s.status = 'active'
+        AND (d.species_id IS NULL OR d.data_version <> s.data_version OR d.vettings_version <> ${VETTINGS_VERSION_SQL})
+      ORDER BY s.id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** GET /api/species/{id}/distribution (contract), plus what the page shows beside it. */
+export interface DistributionAnswer {
+  speciesId: number;
+  dataVersion: number | null;
+  builtAt: string | null;
+  recordsUsed: number;
+  eoo: { km2: number } | null;
+  aoo: { km2: number; cellKm: number; cells: number; offset: number } | null;
+  notComputable?: string;
+  range: FeatureCollection;
+  settings: DistributionSettings;
+  alpha: DistributionProducts["alpha"] | null;
+  projection: DistributionProducts["projection"] | null;
+  snappedToDegrees: number | null;
+  displayCell: DistributionProducts["displayCell"] | null;
+  includeContentious: boolean;
+  /** Vettings or a sync changed the records since the build: a rebuild is queued. */
+  pending: boolean;
+}
+
+interface Row {
+  data_version: number;
+  vettings_version: string;
+  built_at: Date;
+  records_used: number;
+  eoo_km2: number | null;
+  not_computable: string | null;
+  products: Omit<DistributionProducts, "range" | "cells" | "recordsUsed" | "eoo" | "notComputable">;
+  settings: DistributionSettings;
+  range: FeatureCollection;
+  include_contentious: boolean;
+  current_data_version: number;
+  current_vettings_version: string;
+  reclassifying: boolean;
+}
+
+/**
+ * The stored products of a species (null: no such species). The variant with contentious records
+ * falls back to the default one when the species has none. Before the first build: no figures, pending.
+ */
+export async function readDistribution(speciesId: number, includeContentious: boolean): Promise<DistributionAnswer | null> {
+  const { rows } = await pool().query<Row & { exists: boolean }>(
+    `SELECT d.data_version, d.vettings_version, d.built_at, d.records_used, d.eoo_km2, d.not_computable, d.products,
+            d.settings, d.range, d.include_contentious, s.data_version AS current_data_version,
+            ${VETTINGS_VERSION_SQL} AS current_vettings_version,
+            EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying
+       FROM species s
+       LEFT JOIN LATERAL (SELECT * FROM species_distributions x WHERE x.species_id = s.id AND (x.include_contentious = $2 OR NOT x.include_contentious)
+                           ORDER BY x.include_contentious = $2 DESC LIMIT 1) d ON true
+      WHERE s.id = $1`,
+    [speciesId, includeContentious],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  if (r.built_at === null) {
+    return {
+      speciesId,
+      dataVersion: null,
+      builtAt: null,
+      recordsUsed: 0,
+      eoo: null,
+      aoo: null,
+      notComputable: "The range has not been built yet.",
+      range: { type: "FeatureCollection", features: [] },
+      settings: settingsFor(includeContentious),
+      alpha: null,
+      projection: null,
+      snappedToDegrees: null,
+      displayCell: null,
+      includeContentious,
+      pending: true,
+    };
+  }
+  const aoo = r.products.aoo;
+  return {
+    speciesId,
+    dataVersion: r.data_version,
+    builtAt: r.built_at.toISOString(),
+    recordsUsed: r.records_used,
+    eoo: r.eoo_km2 === null ? null : { km2: r.eoo_km2 },
+    aoo: aoo ? { km2: aoo.km2, cellKm: aoo.cellKm, cells: aoo.cells, offset: aoo.offset } : null,
+    ...(r.not_computable ? { notComputable: r.not_computable } : {}),
+    range: r.range,
+    settings: { ...r.settings, includeContentious },
+    alpha: r.products.alpha,
+    projection: r.products.projection,
+    snappedToDegrees: r.products.snappedToDegrees,
+    displayCell: r.products.displayCell,
+    includeContentious,
+    pending: r.reclassifying || r.data_version !== r.current_data_version || r.vettings_version !== r.current_vettings_version,
+  };
+}
+
+/** The stored occupancy cells (published geometry), or null when none are built. */
+export async function readCells(speciesId: number, includeContentious: boolean): Promise<FeatureCollection | null> {
+  const { rows } = await pool().query<{ cells: FeatureCollection }>(
+    `SELECT cells FROM species_distributions WHERE species_id = $1 AND (include_contentious = $2 OR NOT include_contentious)
+      ORDER BY include_contentious = $2 DESC LIMIT 1`,
+    [speciesId, includeContentious],
+  );
+  return rows[0]?.cells ?? null;
+}
