@@ -9,7 +9,7 @@
 import type { FieldStyle } from "./fields";
 
 export interface DownloadColumn {
-  /** The record field it fills (alaRecordSchema's key). */
+  /** The record field it fills (a key of AlaRecord). */
   key: string;
   current: string;
   legacy: string;
