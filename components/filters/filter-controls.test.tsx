@@ -40,7 +40,8 @@ describe("FilterControls", () => {
     await user.type(from, "2030");
     await user.type(to, "1990");
     await user.click(screen.getByRole("button", { name: "Apply" }));
-    expect(screen.getByRole("alert").textContent).toBe("The first year must not be after the last.");
+    // The fields keep what was typed, and say the map still shows the range applied before.
+    expect(screen.getByRole("alert").textContent).toMatch(/^The first year must not be after the last\. Not applied: the map and downloads still show /);
     expect(from.getAttribute("aria-invalid")).toBe("true");
     expect(from.getAttribute("aria-describedby")).toBe(screen.getByRole("alert").id);
     expect(changes).toEqual([]);
@@ -54,7 +55,7 @@ describe("FilterControls", () => {
   it("refuses what is not a four-digit year", async () => {
     const { changes, user, from } = setup();
     await user.type(from, "19x0{Enter}");
-    expect(screen.getByRole("alert").textContent).toBe("Years have four digits, e.g. 1990.");
+    expect(screen.getByRole("alert").textContent).toMatch(/^Years have four digits, e\.g\. 1990\. Not applied: /);
     expect(changes).toEqual([]);
   });
 
