@@ -23,6 +23,7 @@ import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markR
 import { createSyncClient } from "./client";
 import { DatasetIds } from "./datasets";
 import { describeQueue, DownloadUnavailable, Downloads, type DownloadSettings } from "./downloads";
+import { countCheck } from "./count-check";
 import { CountsDiffer, SyncAborted, SyncAlreadyRunning, throwIfAborted } from "./errors";
 import { fetchSpecies } from "./fetch";
 import { changedSince, ofSpecies, relevantOnly, SINCE_OVERLAP_MS } from "./filters";
@@ -43,7 +44,6 @@ import {
   succeedRun,
   toSyncRun,
   setWarnings,
-  type CountWarning,
   type SyncKind,
   type SyncRun,
   type SyncRunRow,
@@ -94,9 +94,6 @@ export interface SyncResult {
   error: string | null;
   run: SyncRun | null;
 }
-
-/** A species with more than this share of its records unreadable is named in the run's report. */
-const MALFORMED_SHARE = 0.01;
 
 /** Image metadata looked up per run (the rest stays pending for later runs or lazy look-ups). */
 const IMAGES_PER_RUN = 500;
@@ -400,31 +397,6 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     log.error({ err: detail }, "sync run failed");
     return resultOf((await getRun(db, runId))!, resumed);
   }
-}
-
-/** Species whose counts still differ, or with over 1 % of their records unreadable. */
-async function countCheck(
-  db: pg.Pool,
-  compared: readonly { guid: string; remote: number }[],
-  local: readonly { guid: string; count: number }[],
-  malformed: ReadonlyMap<string, ReadonlySet<string>>,
-): Promise<CountWarning[]> {
-  const here = new Map(local.map((l) => [l.guid, l.count]));
-  const found: Omit<CountWarning, "name">[] = [];
-  for (const c of compared) {
-    const count = here.get(c.guid) ?? 0;
-    const bad = malformed.get(c.guid)?.size ?? 0;
-    const base = { guid: c.guid, remote: c.remote, local: count, malformed: bad };
-    if (c.remote !== count + bad) found.push({ ...base, reason: "differs" });
-    else if (bad > c.remote * MALFORMED_SHARE) found.push({ ...base, reason: "malformed" });
-  }
-  if (!found.length) return [];
-  const { rows } = await db.query<{ guid: string; name: string | null }>(
-    "SELECT guid, COALESCE(common_name, scientific_name) AS name FROM species WHERE guid = ANY($1::text[])",
-    [found.map((f) => f.guid)],
-  );
-  const names = new Map(rows.map((r) => [r.guid, r.name]));
-  return found.map((f) => ({ ...f, name: names.get(f.guid) ?? null }));
 }
 
 /** Local record counts per species (of one species when given; null: a species not stored). */
