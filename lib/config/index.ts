@@ -65,7 +65,7 @@ export const envSchema = z.object({
   /** Search reaches this many records of a query at most (biocache page.depth.max); larger reads use downloads. */
   ALA_PAGE_DEPTH_MAX: int(5000, 1, 1_000_000),
   /** Records per offline download the sync asks for (small species are grouped up to it). */
-  SYNC_DOWNLOAD_RECORDS: int(2_000_000, 1, 100_000_000),
+  SYNC_DOWNLOAD_RECORDS: int(500_000, 1, 100_000_000),
   /** How often a queued or running download's status is asked. */
   SYNC_DOWNLOAD_POLL_MS: int(5_000, 10, 3_600_000),
   /** A download not finished after this long is cancelled and asked for again. */

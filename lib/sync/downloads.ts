@@ -79,6 +79,8 @@ export function describeQueue(q: QueueState): string {
 
 export class Downloads {
   private readonly log;
+  /** Zips being fetched, by download: the next one comes while the current one is read. */
+  private readonly fetching = new Map<number, Promise<boolean>>();
 
   constructor(private readonly d: DownloadsDeps) {
     this.log = log.child({ runId: d.runId });
@@ -126,7 +128,8 @@ export class Downloads {
       const open = rows.filter((r) => r.state !== "imported" && r.state !== "split");
       if (!open.length) return;
       for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
-      const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
+      const [ready, after] = (await this.rows(purpose, o.guids)).filter((r) => r.state === "finished");
+      if (after) void this.fetchAhead(after);
       if (ready) {
         if (await this.read(ready, columns, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
         continue;
@@ -149,6 +152,25 @@ export class Downloads {
       [this.d.runId, purpose, guids],
     );
     return rows.map((r) => r.guid);
+  }
+
+  /** The zip of a finished download on disk (kept from before a restart, or fetched); false for a 404. */
+  private async fetchZip(r: Row): Promise<boolean> {
+    const file = this.file(r);
+    if (await stat(file).then((s) => s.isFile(), () => false)) return true;
+    await mkdir(this.runDir(), { recursive: true });
+    return this.d.client.fetchFile(r.download_url!, file);
+  }
+
+  /** fetchZip, started once per download; a failure surfaces when the download is read. */
+  private fetchAhead(r: Row): Promise<boolean> {
+    let fetching = this.fetching.get(r.id);
+    if (!fetching) {
+      fetching = this.fetchZip(r);
+      fetching.catch(() => undefined);
+      this.fetching.set(r.id, fetching);
+    }
+    return fetching;
   }
 
   /** Deletes this run's zips (after the run, or when it failed for good). */
@@ -270,14 +292,12 @@ export class Downloads {
    */
   private async read(r: Row, columns: readonly DownloadColumn[], consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>): Promise<boolean> {
     const file = this.file(r);
-    for (let fetches = 0; ; ) {
-      if (!(await stat(file).then((s) => s.isFile(), () => false))) {
-        await mkdir(this.runDir(), { recursive: true });
-        fetches++;
-        if (!(await this.d.client.fetchFile(r.download_url!, file))) {
-          await this.again(r, "the finished download's zip is gone (HTTP 404)");
-          return false;
-        }
+    for (let fetches = 0; ; fetches++) {
+      const present = await (fetches === 0 ? this.fetchAhead(r) : this.fetchZip(r));
+      this.fetching.delete(r.id);
+      if (!present) {
+        await this.again(r, "the finished download's zip is gone (HTTP 404)");
+        return false;
       }
       try {
         await consume(readDownload(file, { columns }));
@@ -285,7 +305,7 @@ export class Downloads {
       } catch (error) {
         if (!(error instanceof DownloadFileError)) throw error;
         await rm(file, { force: true });
-        if (fetches < 2) {
+        if (fetches < 1) {
           this.log.warn({ download: r.id, reason: error.message }, "offline download's zip unreadable; fetching it again");
           continue;
         }
