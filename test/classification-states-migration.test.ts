@@ -1,52 +1,21 @@
 // Upgrading a database whose classifications were still occurrence columns keeps every one of them.
-import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
-import { MIGRATIONS_DIR, migrate } from "@/lib/db/migrate";
+import { describe, expect, it } from "vitest";
 import { CHUNK_SIZE } from "@/lib/vetting/states";
-import { TEST_DB_PREFIX, withDatabase } from "./database-url";
+import { upgradeFixture } from "./upgrade-fixture";
 
 const MIGRATION = "20261129210000_classification_states";
 
-let admin: pg.Client;
-let url: string;
-let name: string;
-let db: pg.Client;
-let before: string;
-
-beforeAll(async () => {
-  admin = new pg.Client({ connectionString: inject("adminDatabaseUrl") });
-  await admin.connect();
-  name = `${TEST_DB_PREFIX}upgrade_${randomBytes(4).toString("hex")}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  url = withDatabase(inject("adminDatabaseUrl"), name);
-  db = new pg.Client({ connectionString: url });
-  await db.connect();
-  // Every migration before the one under test.
-  before = await fs.mkdtemp(path.join(os.tmpdir(), "edgar-upgrade-"));
-  for (const m of (await fs.readdir(MIGRATIONS_DIR)).filter((m) => m < MIGRATION)) {
-    await fs.cp(path.join(MIGRATIONS_DIR, m), path.join(before, m), { recursive: true });
-  }
-});
-afterAll(async () => {
-  await db.end();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-  await fs.rm(before, { recursive: true, force: true });
-});
+const f = upgradeFixture(MIGRATION);
 
 describe(`migration ${MIGRATION}`, () => {
   it("moves vetted classifications and contentious flags into packed states, and the view reads them back", async () => {
-    await migrate(url, before);
-    const { rows: species } = await db.query<{ id: number }>(
+    await f.migrateBefore();
+    const { rows: species } = await f.db.query<{ id: number }>(
       "INSERT INTO species (guid, scientific_name) VALUES ('urn:a', 'A'), ('urn:b', 'B') RETURNING id",
     );
     const [a, b] = species.map((s) => s.id);
     // Ids on both sides of a chunk boundary; species b's records were never vetted.
-    const written = await db.query<{ id: number; species_id: number; classification: number; contentious: boolean }>(
+    const written = await f.db.query<{ id: number; species_id: number; classification: number; contentious: boolean }>(
       `INSERT INTO occurrences (id, species_id, source, source_id, lat, lon, basis_of_record, rating, classification, contentious)
        SELECT g, CASE WHEN g % 5 = 0 THEN $2::int ELSE $1::int END, 1, gen_random_uuid(), -30, 150, 1, 2 + g % 2,
               CASE WHEN g % 5 = 0 THEN 2 + g % 2 WHEN g % 3 = 0 THEN 1 WHEN g % 7 = 0 THEN 4 ELSE 2 + g % 2 END,
@@ -57,15 +26,14 @@ describe(`migration ${MIGRATION}`, () => {
     );
 
     // This migration alone, whatever later ones exist.
-    await fs.cp(path.join(MIGRATIONS_DIR, MIGRATION), path.join(before, MIGRATION), { recursive: true });
-    expect(await migrate(url, before)).toEqual([MIGRATION]);
+    expect(await f.migrateUnderTest()).toEqual([MIGRATION]);
 
-    const { rows } = await db.query<{ id: number; species_id: number; classification: number; contentious: boolean }>(
+    const { rows } = await f.db.query<{ id: number; species_id: number; classification: number; contentious: boolean }>(
       "SELECT id, species_id, classification, contentious FROM classified_occurrences ORDER BY id",
     );
     expect(rows).toEqual(written.rows.sort((x, y) => x.id - y.id));
     expect(rows.some((r) => r.contentious) && rows.some((r) => r.classification === 4)).toBe(true);
-    const { rows: chunks } = await db.query("SELECT species_id, chunk, length(states) AS n FROM classification_states ORDER BY chunk");
+    const { rows: chunks } = await f.db.query("SELECT species_id, chunk, length(states) AS n FROM classification_states ORDER BY chunk");
     expect(chunks).toEqual([
       { species_id: a, chunk: 0, n: CHUNK_SIZE },
       { species_id: a, chunk: 1, n: CHUNK_SIZE },
