@@ -22,11 +22,12 @@ export interface DownloadColumn {
 }
 
 const ID: DownloadColumn = { key: "uuid", current: "id", legacy: "id", dwc: "recordID", required: true };
+const SPECIES: DownloadColumn = { key: "speciesID", current: "speciesID", legacy: "species_guid", required: true };
 
 /** Every field the import reads, in the order they are requested. */
 export const RECORD_COLUMNS: readonly DownloadColumn[] = [
   ID,
-  { key: "speciesID", current: "speciesID", legacy: "species_guid", required: true },
+  SPECIES,
   { key: "species", current: "species", legacy: "species" },
   { key: "scientificName", current: "scientificName", legacy: "taxon_name" },
   { key: "vernacularName", current: "vernacularName", legacy: "common_name" },
@@ -50,8 +51,8 @@ export const RECORD_COLUMNS: readonly DownloadColumn[] = [
   { key: "lastLoadDate", current: "lastLoadDate", legacy: "last_load_date" },
 ];
 
-/** Record ids alone (reconciliation's id lists). */
-export const ID_COLUMNS: readonly DownloadColumn[] = [ID];
+/** Record ids with their species (reconciliation's id lists, several species to a download). */
+export const ID_COLUMNS: readonly DownloadColumn[] = [ID, SPECIES];
 
 /** The `fields` parameter for these columns. */
 export function downloadFields(columns: readonly DownloadColumn[], style: FieldStyle): string {

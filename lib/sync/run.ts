@@ -12,7 +12,7 @@ import path from "node:path";
 import { AlaRequestError, type AlaClient, type SpeciesInfo } from "@/lib/ala/client";
 import { ID_COLUMNS, RECORD_COLUMNS } from "@/lib/ala/download-columns";
 import type { RecordBatch } from "@/lib/ala/download-zip";
-import { normaliseUuid } from "@/lib/ala/normalise";
+import { normaliseSpeciesGuid, normaliseUuid } from "@/lib/ala/normalise";
 import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
 import { pool as sharedPool } from "@/lib/db/pool";
@@ -94,6 +94,9 @@ export interface SyncResult {
   error: string | null;
   run: SyncRun | null;
 }
+
+/** Record ids per id-list download: a row is a uuid and a species id, a tenth of a record's. */
+const ID_DOWNLOAD_RECORDS = 5_000_000;
 
 /** Image metadata looked up per run (the rest stays pending for later runs or lazy look-ups). */
 const IMAGES_PER_RUN = 500;
@@ -302,6 +305,24 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     progress.totals({ remoteTotal: all.reduce((n, c) => n + c.remote, 0) });
     log.info({ species: all.length, differing: differing.length }, "comparing counts");
 
+    /** Relevant record ids per species, through offline downloads (`fields=id,speciesID`). */
+    const readIdLists = async (species: readonly SpeciesCount[]) => {
+      const lists = new Map(species.map((s) => [s.guid, new Set<string>()]));
+      await downloads.plan("ids", species, [relevantOnly(fields)], ID_DOWNLOAD_RECORDS);
+      await downloads.run(
+        "ids",
+        ID_COLUMNS,
+        async (batches) => {
+          for await (const batch of batches) {
+            for (const r of batch.records) lists.get(normaliseSpeciesGuid(r.speciesID ?? r.speciesGuid) ?? "")?.add(normaliseUuid(r.uuid) ?? r.uuid);
+          }
+        },
+        { guids: species.map((s) => s.guid) },
+      );
+      progress.message(null);
+      return lists;
+    };
+    let idLists: ReturnType<typeof readIdLists> | null = null;
     const deps: ReconcileDeps = {
       client,
       pool: db,
@@ -315,19 +336,10 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
       pageDepthMax,
       refetchSpecies: (guid) => fetchRecords([{ guid, count: remoteCounts.get(guid) ?? 0 }], null, false, async () => undefined),
       downloadIds: async (guid) => {
-        const fq = [relevantOnly(fields)];
-        await downloads.plan("ids", [{ guid, count: remoteCounts.get(guid) ?? 0 }], fq, Number.MAX_SAFE_INTEGER);
-        const ids = new Set<string>();
-        await downloads.run(
-          "ids",
-          ID_COLUMNS,
-          async (batches) => {
-            for await (const batch of batches) for (const r of batch.records) ids.add(normaliseUuid(r.uuid) ?? r.uuid);
-          },
-          { guids: [guid] },
-        );
-        progress.message(null);
-        return ids;
+        // Every differing species past the depth at once, on the first need: one download for
+        // many species rather than one queued at the ALA per species.
+        idLists ??= readIdLists(differing.filter((c) => c.remote > pageDepthMax).map((c) => ({ guid: c.guid, count: c.remote })));
+        return (await idLists).get(guid) ?? (await readIdLists([{ guid, count: remoteCounts.get(guid) ?? 0 }])).get(guid)!;
       },
       deleteIds,
     };
