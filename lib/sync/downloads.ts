@@ -45,6 +45,7 @@ export class DownloadUnavailable extends Error {
 
 interface Row {
   id: number;
+  purpose: Purpose;
   species_guids: string[];
   fq: string[];
   year_from: number | null;
@@ -188,7 +189,7 @@ export class Downloads {
 
   private async rows(purpose: Purpose, guids?: readonly string[]): Promise<Row[]> {
     const { rows } = await this.d.db.query<Row>(
-      `SELECT id, species_guids, fq, year_from, year_to, expected, state, status_url, cancel_url, download_url, total_records, attempts, requested_at
+      `SELECT id, purpose, species_guids, fq, year_from, year_to, expected, state, status_url, cancel_url, download_url, total_records, attempts, requested_at
        FROM sync_downloads WHERE run_id = $1 AND purpose = $2 AND ($3::text[] IS NULL OR species_guids && $3::text[]) ORDER BY id`,
       [this.d.runId, purpose, guids ?? null],
     );
@@ -223,10 +224,9 @@ export class Downloads {
   }
 
   private async insertPart(parent: Row, p: Unit): Promise<void> {
-    const { rows } = await this.d.db.query<{ purpose: string }>("SELECT purpose FROM sync_downloads WHERE id = $1", [parent.id]);
     await this.d.db.query(
       `INSERT INTO sync_downloads (run_id, purpose, species_guids, fq, year_from, year_to, expected, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [this.d.runId, rows[0].purpose, p.guids, p.fq, p.yearFrom, p.yearTo, p.expected, parent.id],
+      [this.d.runId, parent.purpose, p.guids, p.fq, p.yearFrom, p.yearTo, p.expected, parent.id],
     );
   }
 
