@@ -97,9 +97,10 @@ export async function* readDownload(path: string, o: ReadOptions): AsyncGenerato
 
 async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGenerator<RecordBatch> {
   const size = o.batchSize ?? 2000;
-  const parser = (await entryStream(zip, entry)).pipe(
-    Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: entry.fileName.endsWith(".tsv") ? "\t" : ",", skipEmptyLines: true }),
-  );
+  // Decoded before PapaParse sees it: it decodes each chunk on its own, which breaks a character
+  // whose bytes straddle two chunks (names such as "Ōtautahi" came out as "���").
+  const text = (await entryStream(zip, entry)).setEncoding("utf8");
+  const parser = text.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: entry.fileName.endsWith(".tsv") ? "\t" : ",", skipEmptyLines: true }));
   let map: ColumnMap | null = null;
   let batch: RecordBatch = { records: [], invalid: [], received: 0 };
   let line = 0;

@@ -1,0 +1,88 @@
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import yazl from "yazl";
+import { ID_COLUMNS, RECORD_COLUMNS } from "./download-columns";
+import { DownloadFileError, readDownload, type RecordBatch } from "./download-zip";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "edgar-zip-"));
+});
+afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+/** A zip of these entries, written to a file; `zip` names the file. */
+async function zipFile(name: string, entries: Record<string, string>): Promise<string> {
+  const zip = new yazl.ZipFile();
+  for (const [entry, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text), entry);
+  zip.end();
+  const file = path.join(dir, name);
+  const chunks: Buffer[] = [];
+  for await (const c of zip.outputStream as unknown as AsyncIterable<Buffer>) chunks.push(c);
+  await fs.writeFile(file, Buffer.concat(chunks));
+  return file;
+}
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+async function readAll(file: string, columns = ID_COLUMNS): Promise<RecordBatch> {
+  const all: RecordBatch = { records: [], invalid: [], received: 0 };
+  for await (const b of readDownload(file, { columns })) {
+    all.records.push(...b.records);
+    all.invalid.push(...b.invalid);
+    all.received += b.received;
+  }
+  return all;
+}
+
+describe("readDownload", () => {
+  it("keeps characters whose bytes straddle two read chunks whole", async () => {
+    // Multi-byte names over some 100 kB: chunk boundaries fall inside characters.
+    const rows = Array.from({ length: 3000 }, (_, i) => `${uuid(i)},urn:sp,"Team Ōtautahi ✓ ${"é".repeat(i % 7)}"`);
+    const file = await zipFile("utf8.zip", { "data.csv": `recordID,speciesID,vernacularName\n${rows.join("\n")}\n` });
+    const { records, invalid } = await readAll(file, [...ID_COLUMNS, RECORD_COLUMNS.find((c) => c.key === "vernacularName")!]);
+    expect(invalid).toEqual([]);
+    expect(records).toHaveLength(3000);
+    expect(records.every((r, i) => r.vernacularName === `Team Ōtautahi ✓ ${"é".repeat(i % 7)}`)).toBe(true);
+  });
+
+  it("reads data.csv then data_part2.csv, by heading, with quoted newlines and ' | ' lists", async () => {
+    const file = await zipFile("parts.zip", {
+      "citation.csv": "UID\n",
+      "data_part2.csv": `speciesID,recordID,assertions\nurn:b,${uuid(2)},\n`,
+      "data.csv": `speciesID,recordID,assertions\nurn:a,${uuid(1)},"A | B"\n"urn:a","${uuid(3)}","C\nD"\n`,
+    });
+    const { records } = await readAll(file, [...ID_COLUMNS, RECORD_COLUMNS.find((c) => c.key === "assertions")!]);
+    expect(records.map((r) => [r.uuid, r.speciesID, r.assertions])).toEqual([
+      [uuid(1), "urn:a", ["A", "B"]],
+      [uuid(3), "urn:a", ["C\nD"]],
+      [uuid(2), "urn:b", []],
+    ]);
+  });
+
+  it("sets aside rows of the wrong width, naming the line", async () => {
+    const file = await zipFile("width.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},urn:a\n${uuid(2)},urn:a,extra\n` });
+    const { records, invalid, received } = await readAll(file);
+    expect(records).toHaveLength(1);
+    expect(received).toBe(2);
+    expect(invalid).toEqual([{ index: 3, uuid: uuid(2), reason: "row 3 has 3 fields where the heading has 2" }]);
+  });
+
+  it("refuses a zip that is cut short, has no data file, lacks a needed column, or is empty", async () => {
+    const whole = await fs.readFile(await zipFile("whole.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},urn:a\n` }));
+    const cut = path.join(dir, "cut.zip");
+    await fs.writeFile(cut, whole.subarray(0, whole.length - 30));
+    const cases: [string, RegExp][] = [
+      [cut, /not a readable zip/],
+      [await zipFile("none.zip", { "citation.csv": "UID\n" }), /holds no data\.csv \(it has citation\.csv\)/],
+      [await zipFile("cols.zip", { "data.csv": `recordID\n${uuid(1)}\n` }), /lacks the column\(s\) speciesID/],
+      [await zipFile("empty.zip", { "data.csv": "" }), /is empty/],
+    ];
+    for (const [file, message] of cases) {
+      const error = await readAll(file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadFileError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+});
