@@ -8,11 +8,24 @@ import { describe, expect, it } from "vitest";
 import { isSyncLockHeld } from "./lock";
 import { runSync } from "./run";
 import { lastImportAt } from "./runs";
-import { clientFor, differences, staleSpeciesCounts } from "./test-support";
+import { clientFor, differences, expectedCopy, staleSpeciesCounts } from "./test-support";
 import { eventually, spawnTs } from "./test-process";
 import { syncFixture } from "./test-fixture";
 
 const f = syncFixture({ records: 200_000, seed: 13 });
+
+/** Species whose stored record count is not the ground truth's: `guid: local / expected`. */
+async function shortfall(): Promise<string[]> {
+  const expected = new Map<string, number>();
+  for (const r of expectedCopy(f.sim).records.values()) expected.set(r.guid, (expected.get(r.guid) ?? 0) + 1);
+  const { rows } = await f.db.pool.query<{ guid: string; n: number }>(
+    "SELECT s.guid, count(o.id)::int AS n FROM species s LEFT JOIN occurrences o ON o.species_id = s.id GROUP BY s.guid",
+  );
+  const local = new Map(rows.map((r) => [r.guid, r.n]));
+  return [...new Set([...expected.keys(), ...local.keys()])]
+    .filter((g) => (local.get(g) ?? 0) !== (expected.get(g) ?? 0))
+    .map((g) => `${g}: ${local.get(g) ?? 0} / ${expected.get(g) ?? 0}`);
+}
 
 describe("200 000 records through the ALA's page depth", () => {
   it("a full import, with species of 60 000 and 12 000 records, ends equal", { timeout: 300_000 }, async () => {
@@ -25,6 +38,7 @@ describe("200 000 records through the ALA's page depth", () => {
 
     const result = await runSync({ kind: "full", client: clientFor(f.sim) });
     expect(result.error).toBeNull();
+    expect(await shortfall()).toEqual([]);
     expect(await differences(f.db.pool, f.sim)).toEqual([]);
     expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);
     expect(f.sim.requests.snapshot().download).toBeGreaterThan(0);
