@@ -93,7 +93,8 @@ describe("a download-based run killed and resumed", () => {
   }
 
   it("killed while its downloads are queued, then while a zip is read: resumes without asking again, ends equal", { timeout: 300_000 }, async () => {
-    f.sim.downloads.settings.queueMs = 2_000;
+    // Queued long enough that every download is seen asked for and not yet ready.
+    f.sim.downloads.settings.queueMs = 30_000;
     const before = (await runs()).length;
     await kill(async () => {
       const run = (await runs())[before];
@@ -104,6 +105,7 @@ describe("a download-based run killed and resumed", () => {
     const run = (await runs())[before];
     expect(run.status).toBe("running");
     const asked = f.sim.requests.snapshot().download;
+    f.sim.downloads.settings.queueMs = 200;
 
     // Again, once a zip is fetched and being read (its records arriving).
     await kill(async () => {
@@ -123,6 +125,5 @@ describe("a download-based run killed and resumed", () => {
     expect(f.sim.requests.snapshot().download).toBe(asked);
     expect(await differences(f.db.pool, f.sim)).toEqual([]);
     expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);
-    f.sim.downloads.settings.queueMs = 200;
   });
 });

@@ -21,7 +21,9 @@ interface Progress {
   total: number;
 }
 
-const child = () => spawnTs("lib/sync/test-child.ts", [], { DATABASE_URL: f.db.url, SIM_URL: f.sim.url, SYNC_KIND: "full" });
+// Downloads of about 100 records: a full import checkpoints its species a few at a time, as a
+// large one does, rather than all at once from one download.
+const child = () => spawnTs("lib/sync/test-child.ts", [], { DATABASE_URL: f.db.url, SIM_URL: f.sim.url, SYNC_KIND: "full", SYNC_DOWNLOAD_RECORDS: "100" });
 
 /**
  * Starts a sync in a child process and SIGKILLs it at the first progress that `at` picks, or,
