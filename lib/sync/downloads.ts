@@ -80,8 +80,6 @@ export function describeQueue(q: QueueState): string {
 
 export class Downloads {
   private readonly log;
-  /** Zips being fetched, by download: the next one comes while the current one is read. */
-  private readonly fetching = new Map<number, Promise<boolean>>();
 
   constructor(private readonly d: DownloadsDeps) {
     this.log = log.child({ runId: d.runId });
@@ -129,8 +127,7 @@ export class Downloads {
       const open = rows.filter((r) => r.state !== "imported" && r.state !== "split");
       if (!open.length) return;
       for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
-      const [ready, after] = (await this.rows(purpose, o.guids)).filter((r) => r.state === "finished");
-      if (after) void this.fetchAhead(after);
+      const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
       if (ready) {
         if (await this.read(ready, columns, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
         continue;
@@ -161,17 +158,6 @@ export class Downloads {
     if (await stat(file).then((s) => s.isFile(), () => false)) return true;
     await mkdir(this.runDir(), { recursive: true });
     return this.d.client.fetchFile(r.download_url!, file);
-  }
-
-  /** fetchZip, started once per download; a failure surfaces when the download is read. */
-  private fetchAhead(r: Row): Promise<boolean> {
-    let fetching = this.fetching.get(r.id);
-    if (!fetching) {
-      fetching = this.fetchZip(r);
-      fetching.catch(() => undefined);
-      this.fetching.set(r.id, fetching);
-    }
-    return fetching;
   }
 
   /** Deletes this run's zips (after the run, or when it failed for good). */
@@ -293,9 +279,7 @@ export class Downloads {
   private async read(r: Row, columns: readonly DownloadColumn[], consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>): Promise<boolean> {
     const file = this.file(r);
     for (let fetches = 0; ; fetches++) {
-      const present = await (fetches === 0 ? this.fetchAhead(r) : this.fetchZip(r));
-      this.fetching.delete(r.id);
-      if (!present) {
+      if (!(await this.fetchZip(r))) {
         await this.again(r, "the finished download's zip is gone (HTTP 404)");
         return false;
       }
