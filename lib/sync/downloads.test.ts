@@ -46,6 +46,9 @@ describe("a full import through offline downloads", () => {
   it("groups species into a few downloads, reads them, and ends equal, with no search page past the depth", async () => {
     const result = await run();
     expect(result.error).toBeNull();
+    // Only records of an irrelevant basis are skipped: none unreadable, none excused as malformed.
+    expect(Object.keys(result.run!.skippedByReason)).toEqual(["basisOfRecord"]);
+    expect(result.run!.warnings).toEqual([]);
     await expectEqual();
     const asked = sim.requests.snapshot();
     expect(asked.download).toBeGreaterThanOrEqual(3);
