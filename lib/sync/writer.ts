@@ -39,6 +39,8 @@ function newBatch(): Batch {
 export class Writer {
   private current = newBatch();
   private inFlight = 0;
+  /** Batches taken from `current` and waiting for a slot: not running yet, but not done either. */
+  private waiting = 0;
   private failure: unknown = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly slotWaiters: (() => void)[] = [];
@@ -85,7 +87,7 @@ export class Writer {
   }
 
   private idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
+    if (this.inFlight === 0 && this.waiting === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -96,7 +98,9 @@ export class Writer {
     const batch = this.current;
     if (batch.rows.length === 0) return;
     this.current = newBatch();
+    this.waiting++;
     while (this.inFlight >= this.parallel) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    this.waiting--;
     this.inFlight++;
     void this.run(batch);
   }
@@ -114,7 +118,8 @@ export class Writer {
     } finally {
       this.inFlight--;
       this.slotWaiters.shift()?.();
-      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+      // A batch woken for the freed slot has not started yet: idle only once it has run too.
+      if (this.inFlight === 0 && this.waiting === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 }
