@@ -49,7 +49,10 @@ test("an expert signs in, edits and deletes their vetting, and signs out", async
   await row.getByRole("button", { name: /^Edit vetting/ }).click();
   await row.getByLabel(/Classification of the vetting/).selectOption("known_valid");
   await row.getByLabel(/Comment on the vetting/).fill("seen breeding here");
+  // The page shows the edit at once; reload only once the server has answered it.
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().includes(`/api/vettings/${vetting.id}`));
   await row.getByRole("button", { name: "Save" }).click();
+  expect((await saved).status()).toBe(200);
   await expect(row).toContainText("Known valid");
   await expect(row).toContainText("seen breeding here");
   await page.reload();
