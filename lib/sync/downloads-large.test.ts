@@ -42,6 +42,7 @@ describe.skipIf(!process.env.EDGAR_SOAK)("200 000 records through the ALA's page
 
     const result = await runSync({ kind: "full", client: clientFor(f.sim) });
     expect(result.error).toBeNull();
+    expect(result.status).toBe("succeeded");
     expect(await shortfall()).toEqual([]);
     expect(await differences(f.db.pool, f.sim)).toEqual([]);
     expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);
@@ -60,6 +61,7 @@ describe.skipIf(!process.env.EDGAR_SOAK)("200 000 records through the ALA's page
     w.mergeSpecies({ from: from.guid, into: into.guid });
     const result = await runSync({ client: clientFor(f.sim) });
     expect(result.error).toBeNull();
+    expect(result.status).toBe("succeeded");
     expect(await shortfall()).toEqual([]);
     expect(await differences(f.db.pool, f.sim)).toEqual([]);
     expect(await staleSpeciesCounts(f.db.pool)).toEqual([]);

@@ -46,6 +46,7 @@ describe("a full import through offline downloads", () => {
   it("groups species into a few downloads, reads them, and ends equal, with no search page past the depth", async () => {
     const result = await run();
     expect(result.error).toBeNull();
+    expect(result.status).toBe("succeeded");
     // Only records of an irrelevant basis are skipped: none unreadable, none excused as malformed.
     expect(Object.keys(result.run!.skippedByReason)).toEqual(["basisOfRecord"]);
     expect(result.run!.warnings).toEqual([]);

@@ -74,7 +74,8 @@ describe("one sync at a time", () => {
     const running = runSync({ kind: "full", client: clientFor(f.sim) });
     await eventually("the run to start", async () => (await f.db.pool.query("SELECT 1 FROM sync_runs WHERE status = 'running'")).rowCount === 1);
     // What a database restart does to the lock's session.
-    await f.db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'edgar-sync-lock'");
+    // This database's lock only: the server is shared with other test files' syncs, which this would stop.
+    await f.db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'edgar-sync-lock' AND datname = current_database()");
     const stopped = await running;
     f.sim.faults.clear();
     expect(stopped.status).toBe("stopped");
