@@ -93,9 +93,18 @@ for (const a of ASSERTIONS) {
 const byBit = new Map(ASSERTIONS.map((a) => [a.bit, a]));
 if (byBit.size !== ASSERTIONS.length) throw new Error("duplicate assertion bit");
 
+// Codes as they arrive, memoised: a download repeats a few dozen spellings millions of times.
+// Bounded, so a source sending endless made-up codes cannot grow it without end.
+const bySpelling = new Map<string, AssertionDef | null>();
+const MEMO_MAX = 10_000;
+
 /** The canonical entry of a code in either style, or undefined when unknown. */
 export function assertionDef(code: string): AssertionDef | undefined {
-  return byKey.get(key(code));
+  const known = bySpelling.get(code);
+  if (known !== undefined) return known ?? undefined;
+  const def = byKey.get(key(code));
+  if (bySpelling.size < MEMO_MAX) bySpelling.set(code, def ?? null);
+  return def;
 }
 
 /** Canonical name of a code; unknown codes become "other". */
@@ -105,13 +114,17 @@ export function canonicalAssertion(code: string): string {
 
 /** Bit set of the codes; unknown non-empty codes set the "other" bit. */
 export function toMask(codes: readonly string[]): bigint {
-  let mask = 0n;
+  // Two 31-bit halves in plain numbers, one BigInt at the end: a BigInt per code was a measurable
+  // share of the import.
+  let low = 0;
+  let high = 0;
   for (const code of codes) {
     if (!code.trim()) continue;
     const bit = assertionDef(code)?.bit ?? OTHER_BIT;
-    mask |= 1n << BigInt(bit);
+    if (bit < 31) low |= 1 << bit;
+    else high |= 1 << (bit - 31);
   }
-  return mask;
+  return high === 0 ? BigInt(low) : (BigInt(high) << 31n) | BigInt(low);
 }
 
 /** Canonical names of the bits set, in bit order ("other" last). */

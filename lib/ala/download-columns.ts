@@ -79,14 +79,3 @@ export function mapHeadings(headings: readonly string[], wanted: readonly Downlo
   }
   return { columns, missing, width: headings.length };
 }
-
-/** One data row → a record object in the search answer's shape (empty cells are absent values). */
-export function rowToRecord(row: readonly string[], map: ColumnMap): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const c of map.columns) {
-    const value = row[c.index];
-    if (value === undefined || value === "") continue;
-    record[c.key] = c.multi ? value.split(" | ") : value;
-  }
-  return record;
-}

@@ -2,15 +2,15 @@
  * Reads an offline download's zip from disk: checks it whole first (central directory, sizes and
  * every data entry's CRC-32, so a corrupt file never puts a row in the database), then streams its
  * data file(s) as batches of records. The zip may be hundreds of megabytes: nothing is held whole.
- * yauzl reads the zip (it needs random access, hence the file), PapaParse the CSV; both chosen by
- * measurement (docs/sync.md).
+ * yauzl reads the zip (it needs random access, hence the file), lib/ala/csv-rows the CSV; both
+ * chosen by measurement (docs/sync.md).
  */
 import { crc32 } from "node:zlib";
 import type { Readable } from "node:stream";
-import Papa from "papaparse";
 import yauzl from "yauzl";
-import { mapHeadings, rowToRecord, type ColumnMap, type DownloadColumn } from "./download-columns";
-import { parseRecord, type AlaRecord, type InvalidRecord } from "./schemas";
+import { CsvError, CsvRows } from "./csv-rows";
+import { mapHeadings, type ColumnMap, type DownloadColumn } from "./download-columns";
+import { rowReader, type AlaRecord, type InvalidRecord } from "./schemas";
 
 /** A zip that cannot be used as it is: asking the ALA for it again may help. */
 export class DownloadFileError extends Error {
@@ -97,31 +97,44 @@ export async function* readDownload(path: string, o: ReadOptions): AsyncGenerato
 
 async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGenerator<RecordBatch> {
   const size = o.batchSize ?? 2000;
-  // Decoded before PapaParse sees it: it decodes each chunk on its own, which breaks a character
-  // whose bytes straddle two chunks (names such as "Ōtautahi" came out as "���").
+  // Decoded before splitting: a character whose bytes straddle two chunks must not be cut
+  // (names such as "Ōtautahi" came out as "���" when each chunk was decoded on its own).
   const text = (await entryStream(zip, entry)).setEncoding("utf8");
-  const parser = text.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { delimiter: entry.fileName.endsWith(".tsv") ? "\t" : ",", skipEmptyLines: true }));
+  const csv = new CsvRows(entry.fileName.endsWith(".tsv") ? "\t" : ",");
   let map: ColumnMap | null = null;
+  let read: ReturnType<typeof rowReader> | null = null;
   let batch: RecordBatch = { records: [], invalid: [], received: 0 };
   let line = 0;
-  for await (const row of parser as AsyncIterable<string[]>) {
-    line++;
-    if (!map) {
-      map = mapHeadings(row, o.columns);
-      if (map.missing.length) throw new DownloadFileError(`${entry.fileName} in the download lacks the column(s) ${map.missing.join(", ")}`);
-      continue;
+  const rows = async function* () {
+    for await (const chunk of text as AsyncIterable<string>) yield csv.push(chunk);
+    try {
+      yield csv.end();
+    } catch (error) {
+      if (error instanceof CsvError) throw new DownloadFileError(`${entry.fileName} in the download is cut short: ${error.message}`);
+      throw error;
     }
-    batch.received++;
-    if (row.length !== map.width) {
-      batch.invalid.push({ index: line, uuid: row[map.columns.find((c) => c.key === "uuid")?.index ?? 0], reason: `row ${line} has ${row.length} fields where the heading has ${map.width}` });
-    } else {
-      const parsed = parseRecord(rowToRecord(row, map));
-      if (parsed.ok) batch.records.push(parsed.record);
-      else batch.invalid.push({ index: line, reason: parsed.reason });
-    }
-    if (batch.received >= size) {
-      yield batch;
-      batch = { records: [], invalid: [], received: 0 };
+  };
+  for await (const chunk of rows()) {
+    for (const row of chunk) {
+      line++;
+      if (!map || !read) {
+        map = mapHeadings(row, o.columns);
+        if (map.missing.length) throw new DownloadFileError(`${entry.fileName} in the download lacks the column(s) ${map.missing.join(", ")}`);
+        read = rowReader(map.columns);
+        continue;
+      }
+      batch.received++;
+      if (row.length !== map.width) {
+        batch.invalid.push({ index: line, uuid: row[map.columns.find((c) => c.key === "uuid")?.index ?? 0], reason: `row ${line} has ${row.length} fields where the heading has ${map.width}` });
+      } else {
+        const parsed = read(row);
+        if (parsed.ok) batch.records.push(parsed.record);
+        else batch.invalid.push({ index: line, reason: parsed.reason });
+      }
+      if (batch.received >= size) {
+        yield batch;
+        batch = { records: [], invalid: [], received: 0 };
+      }
     }
   }
   if (!map) throw new DownloadFileError(`${entry.fileName} in the download is empty (not even a heading row)`);

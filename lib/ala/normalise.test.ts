@@ -86,6 +86,13 @@ describe("normaliseRecord", () => {
     expect(row({ dateLastModified: 1700000000000 }).sourceLoadedAt?.getTime()).toBe(1700000000000);
     expect(row({ coordinateUncertaintyInMeters: -5 }).uncertaintyM).toBeNull();
     expect(normaliseEventDate("2019-02-30")).toBeNull();
+    expect(normaliseEventDate("2019-02-29")).toBeNull();
+    expect(normaliseEventDate("2020-02-29")).toBe("2020-02-29");
+    expect(normaliseEventDate("1900-02-29")).toBeNull();
+    expect(normaliseEventDate("2000-02-29")).toBe("2000-02-29");
+    expect(normaliseEventDate("2019-13-01")).toBeNull();
+    expect(normaliseEventDate("0000-01-01")).toBeNull();
+    expect(normaliseEventDate("2019-04-31")).toBeNull();
     expect(normaliseEventDate("garbage")).toBeNull();
   });
 

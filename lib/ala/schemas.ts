@@ -134,14 +134,64 @@ export function describeZodError(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
 
+type Reader = (v: unknown) => unknown;
+const LIST_KEYS = RECORD_KEYS.filter((k) => RECORD_FIELDS[k] === readStringList);
+// Every record starts as a copy of this one object, so all records share one hidden class and
+// are built without growing their property store key by key (a download holds millions).
+const BLANK = Object.fromEntries(RECORD_KEYS.map((k) => [k, undefined])) as Record<string, unknown>;
+
+function blankRecord(uuid: string): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...BLANK, uuid };
+  for (const key of LIST_KEYS) record[key] = [];
+  return record;
+}
+
 /** Parses one record leniently: the record or the reason it is unusable. */
 export function parseRecord(value: unknown): { ok: true; record: AlaRecord } | { ok: false; reason: string } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "not a record (an object was expected)" };
   const v = value as Record<string, unknown>;
   if (typeof v.uuid !== "string") return { ok: false, reason: "uuid: missing uuid" };
-  const record = { uuid: v.uuid } as Record<string, unknown>;
-  for (const key of RECORD_KEYS) record[key] = RECORD_FIELDS[key](v[key]);
+  const record = blankRecord(v.uuid);
+  for (const key in v) {
+    const read: Reader | undefined = Object.hasOwn(RECORD_FIELDS, key) ? RECORD_FIELDS[key as keyof RecordFields] : undefined;
+    if (read) record[key] = read(v[key]);
+  }
   return { ok: true, record: record as AlaRecord };
+}
+
+/** Where a download row's cells go: the column's position, its record field and reader. */
+export interface RowColumn {
+  index: number;
+  key: string;
+  /** Multi-valued: ProcessDownload joins the values with " | ". */
+  multi: boolean;
+}
+
+/**
+ * Builds the reader of a download's rows for its columns (lib/ala/download-columns maps the
+ * headings): each row becomes a record like parseRecord's, with no object in between. Empty
+ * cells are absent values.
+ */
+export function rowReader(columns: readonly RowColumn[]): (row: readonly string[]) => { ok: true; record: AlaRecord } | { ok: false; reason: string } {
+  const id = columns.find((c) => c.key === "uuid");
+  if (!id) throw new Error("a download's columns must include the record id");
+  const cells = columns
+    .filter((c) => c !== id)
+    .map((c) => {
+      if (!Object.hasOwn(RECORD_FIELDS, c.key)) throw new Error(`no record field ${c.key}`);
+      return { index: c.index, key: c.key, multi: c.multi, read: RECORD_FIELDS[c.key as keyof RecordFields] as Reader };
+    });
+  return (row) => {
+    const uuid = row[id.index];
+    if (!uuid) return { ok: false, reason: "uuid: missing uuid" };
+    const record = blankRecord(uuid);
+    for (const c of cells) {
+      const value = row[c.index];
+      if (value === undefined || value === "") continue;
+      record[c.key] = c.read(c.multi ? value.split(" | ") : value);
+    }
+    return { ok: true, record: record as AlaRecord };
+  };
 }
 
 /** Parses a search answer: throws (ZodError) on a broken envelope, sets bad records aside. */
