@@ -3,10 +3,6 @@
  * of 60 000 and 12 000, a full import and an incremental run after adds, updates, deletes, a split
  * and a merge, each ending equal to the simulator's ground truth; and runs SIGKILLed while their
  * downloads are queued and while a zip is being read, which resume without asking the ALA again.
- *
- * In `npm run test:soak` (EDGAR_SOAK=1) for now: it was taken out of `npm test` while runs in the
- * whole suite were stopped by exclusive.test.ts killing every file's sync lock (fixed since); it
- * returns once a clean-clone CI run confirms.
  */
 import { describe, expect, it } from "vitest";
 import { isSyncLockHeld } from "./lock";
@@ -16,7 +12,7 @@ import { clientFor, differences, expectedCopy, staleSpeciesCounts } from "./test
 import { eventually, spawnTs } from "./test-process";
 import { syncFixture } from "./test-fixture";
 
-const f = syncFixture({ records: process.env.EDGAR_SOAK ? 200_000 : 1000, seed: 13 });
+const f = syncFixture({ records: 200_000, seed: 13 });
 
 /** Species whose stored record count is not the ground truth's: `guid: local / expected`. */
 async function shortfall(): Promise<string[]> {
@@ -31,7 +27,7 @@ async function shortfall(): Promise<string[]> {
     .map((g) => `${g}: ${local.get(g) ?? 0} / ${expected.get(g) ?? 0}`);
 }
 
-describe.skipIf(!process.env.EDGAR_SOAK)("200 000 records through the ALA's page depth", () => {
+describe("200 000 records through the ALA's page depth", () => {
   it("a full import, with species of 60 000 and 12 000 records, ends equal", { timeout: 300_000 }, async () => {
     const bySize = f.sim.world.speciesList().sort((a, b) => b.count - a.count);
     f.sim.world.addRecords({ count: 60_000 - bySize[0].count, species: bySize[0].guid });
@@ -73,7 +69,7 @@ describe.skipIf(!process.env.EDGAR_SOAK)("200 000 records through the ALA's page
   });
 });
 
-describe.skipIf(!process.env.EDGAR_SOAK)("a download-based run killed and resumed", () => {
+describe("a download-based run killed and resumed", () => {
   const child = () =>
     spawnTs("lib/sync/test-child.ts", [], { DATABASE_URL: f.db.url, SIM_URL: f.sim.url, SYNC_KIND: "full", SYNC_DOWNLOAD_RECORDS: "40000" });
 

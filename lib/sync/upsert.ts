@@ -115,26 +115,14 @@ function text(value: string): string {
 
 const n = (v: number | null) => (v === null ? "\\N" : String(v));
 
+// One template rather than an array joined: this runs once per imported record.
 function line(r: StagedRow): string {
-  return [
-    r.sourceId,
-    r.speciesId,
-    n(r.datasetId),
-    n(r.lat),
-    n(r.lon),
-    n(r.uncertaintyM),
-    r.eventDate ?? "\\N",
-    n(r.year),
-    r.basisOfRecord,
-    r.assertions.toString(),
-    r.sensitive ? "t" : "f",
-    r.duplicateStatus,
-    r.rating,
-    r.sourceLoadedAt ? r.sourceLoadedAt.toISOString() : "\\N",
-    r.imageId === null ? "\\N" : text(r.imageId),
-    n(r.accurate?.lat ?? null),
-    n(r.accurate?.lon ?? null),
-  ].join("\t") + "\n";
+  return (
+    `${r.sourceId}\t${r.speciesId}\t${n(r.datasetId)}\t${n(r.lat)}\t${n(r.lon)}\t${n(r.uncertaintyM)}\t${r.eventDate ?? "\\N"}\t${n(r.year)}\t` +
+    `${r.basisOfRecord}\t${r.assertions}\t${r.sensitive ? "t" : "f"}\t${r.duplicateStatus}\t${r.rating}\t` +
+    `${r.sourceLoadedAt ? r.sourceLoadedAt.toISOString() : "\\N"}\t${r.imageId === null ? "\\N" : text(r.imageId)}\t` +
+    `${n(r.accurate?.lat ?? null)}\t${n(r.accurate?.lon ?? null)}\n`
+  );
 }
 
 function* chunks(rows: readonly StagedRow[], size = 500): Generator<string> {
