@@ -1,5 +1,6 @@
 // Shared by the map e2e specs: the simulator's data through the API, and the map's state in the page.
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { csvRecords } from "../lib/downloads/test-support";
 
 export interface SpeciesMatch {
   id: number;
@@ -15,6 +16,18 @@ export async function mostRecorded(request: APIRequestContext): Promise<SpeciesM
   const [top] = (await res.json()) as SpeciesMatch[];
   expect(top.commonName).toBeTruthy();
   return top;
+}
+
+/** A record of the species with a licensed image, alone at its position (a deep zoom shows it as one dot), as the CSV download gives it. */
+export async function loneRecordWithImage(request: APIRequestContext, speciesId: number): Promise<Record<string, string>> {
+  const csv = await (await request.get(`/api/species/${speciesId}/occurrences?format=csv&duplicates=show`)).text();
+  const rows = csvRecords(csv).filter((r) => r.decimalLatitude !== "");
+  const at = (r: Record<string, string>) => `${r.decimalLatitude},${r.decimalLongitude}`;
+  const positions = new Map<string, number>();
+  for (const r of rows) positions.set(at(r), (positions.get(at(r)) ?? 0) + 1);
+  const record = rows.find((r) => r.associatedMedia !== "" && positions.get(at(r)) === 1);
+  expect(record, "the first sync fetched licences of some of this species' images").toBeTruthy();
+  return record!;
 }
 
 /** Waits until the occurrence tiles for the current URL template are drawn. */

@@ -1,8 +1,7 @@
 // What a new researcher trips on (issues 20 and 24): search ranking and Enter, the record popup's
 // attribution and image, an invalid year range, a quiet console, and the header on every page.
 import { expect, test, type APIRequestContext, type ConsoleMessage, type Page } from "@playwright/test";
-import { csvRecords } from "../lib/downloads/test-support";
-import { mostRecorded, occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
+import { loneRecordWithImage, mostRecorded, occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
 import { PASSWORD, signIn, userCli } from "./users";
 
 const ADMIN = "e2e-researcher-admin@example.org";
@@ -87,14 +86,8 @@ test("Enter with nothing highlighted opens the first suggestion, even when typed
 
 /** Opens the popup of a record of the species with a licensed image, alone at its position. */
 async function openPhotoPopup(page: Page, top: SpeciesMatch) {
-  const csv = await (await page.request.get(`/api/species/${top.id}/occurrences?format=csv&duplicates=show`)).text();
-  const rows = csvRecords(csv).filter((r) => r.decimalLatitude !== "");
-  const at = (r: Record<string, string>) => `${r.decimalLatitude},${r.decimalLongitude}`;
-  const positions = new Map<string, number>();
-  for (const r of rows) positions.set(at(r), (positions.get(at(r)) ?? 0) + 1);
-  const record = rows.find((r) => r.associatedMedia !== "" && positions.get(at(r)) === 1);
-  expect(record, "the first sync fetched licences of some of this species' images").toBeTruthy();
-  await page.goto(`/species/${top.id}?map=18/${record!.decimalLatitude}/${record!.decimalLongitude}&duplicates=show`);
+  const record = await loneRecordWithImage(page.request, top.id);
+  await page.goto(`/species/${top.id}?map=18/${record.decimalLatitude}/${record.decimalLongitude}&duplicates=show`);
   await occurrencesReady(page);
   const dot = (await renderedOccurrences(page)).find((f) => f.layer === "occurrence-records");
   expect(dot).toBeTruthy();

@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
-import { csvRecords, parseCsv } from "../lib/downloads/test-support";
-import { colourShares, mapZoom, mostRecorded, occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
+import { parseCsv } from "../lib/downloads/test-support";
+import { colourShares, loneRecordWithImage, mapZoom, mostRecorded, occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
 
 let top: SpeciesMatch;
 test.beforeAll(async ({ request }) => {
@@ -73,16 +73,9 @@ test("clicking a cluster zooms to where it splits", async ({ page }) => {
 });
 
 test("a record's popup shows its image with creator and licence, the dataset's licence and provider, and a link to the ALA", async ({ page, request }) => {
-  // A record with a licensed image, alone at its position (so a deep zoom shows it as one dot).
-  const csv = await (await request.get(`/api/species/${top.id}/occurrences?format=csv&duplicates=show`)).text();
-  const rows = csvRecords(csv).filter((r) => r.decimalLatitude !== "");
-  const at = (r: Record<string, string>) => `${r.decimalLatitude},${r.decimalLongitude}`;
-  const positions = new Map<string, number>();
-  for (const r of rows) positions.set(at(r), (positions.get(at(r)) ?? 0) + 1);
-  const record = rows.find((r) => r.associatedMedia !== "" && positions.get(at(r)) === 1);
-  expect(record, "the first sync fetched licences of some of this species' images").toBeTruthy();
+  const record = await loneRecordWithImage(request, top.id);
 
-  await openSpecies(page, `?map=18/${record!.decimalLatitude}/${record!.decimalLongitude}&duplicates=show`);
+  await openSpecies(page, `?map=18/${record.decimalLatitude}/${record.decimalLongitude}&duplicates=show`);
   const dot = (await renderedOccurrences(page)).find((f) => f.layer === "occurrence-records");
   expect(dot).toBeTruthy();
   await page.mouse.click(dot!.x, dot!.y);
@@ -92,12 +85,12 @@ test("a record's popup shows its image with creator and licence, the dataset's l
   await expect(details.getByRole("heading", { name: top.commonName! })).toBeVisible();
   await expect(details.getByTestId("image-licence")).toHaveText(/^Licence: CC/);
   await expect(details.getByTestId("occurrence-image").getByRole("img")).toHaveAttribute("alt", /^Photo of .+ by .+/);
-  await expect(details.getByTestId("dataset-licence")).toHaveText(record!.license);
-  await expect(details).toContainText(record!.dataProviderName);
-  await expect(details).toContainText(record!.datasetName.replace(/\s+/g, " ").trim().slice(0, 20));
+  await expect(details.getByTestId("dataset-licence")).toHaveText(record.license);
+  await expect(details).toContainText(record.dataProviderName);
+  await expect(details).toContainText(record.datasetName.replace(/\s+/g, " ").trim().slice(0, 20));
   await expect(details.getByRole("link", { name: /view the record at the ala/i })).toHaveAttribute(
     "href",
-    `https://biocache.ala.org.au/occurrences/${record!.occurrenceID}`,
+    `https://biocache.ala.org.au/occurrences/${record.occurrenceID}`,
   );
 });
 

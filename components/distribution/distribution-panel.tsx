@@ -56,27 +56,26 @@ export function DistributionPanel({ speciesId, sourceVersion, view, onViewChange
   );
 }
 
+function Figure(p: { label: string; title: string; testId: string; km2: number | undefined; missing: string }) {
+  return (
+    <div className="rounded-md bg-slate-100 px-3 py-2">
+      <dt className="text-xs text-slate-600" title={p.title}>
+        {p.label}
+      </dt>
+      <dd className="font-semibold tabular-nums" data-testid={p.testId} data-km2={p.km2 ?? ""}>
+        {p.km2 === undefined ? p.missing : km2(p.km2)}
+      </dd>
+    </div>
+  );
+}
+
 function Figures({ d }: { d: DistributionAnswer }) {
   const hull = d.range.features.find((f) => f.properties?.kind === "alpha-hull");
   return (
     <div className="grid gap-1 text-sm">
       <dl className="grid grid-cols-2 gap-2">
-        <div className="rounded-md bg-slate-100 px-3 py-2">
-          <dt className="text-xs text-slate-600" title="Extent of occurrence: the area of the smallest convex polygon around the records">
-            Extent of occurrence
-          </dt>
-          <dd className="font-semibold tabular-nums" data-testid="distribution-eoo" data-km2={d.eoo?.km2 ?? ""}>
-            {d.eoo ? km2(d.eoo.km2) : "not computable"}
-          </dd>
-        </div>
-        <div className="rounded-md bg-slate-100 px-3 py-2">
-          <dt className="text-xs text-slate-600" title="Area of occupancy: occupied grid cells times their area">
-            Area of occupancy
-          </dt>
-          <dd className="font-semibold tabular-nums" data-testid="distribution-aoo" data-km2={d.aoo?.km2 ?? ""}>
-            {d.aoo ? km2(d.aoo.km2) : "—"}
-          </dd>
-        </div>
+        <Figure label="Extent of occurrence" title="Extent of occurrence: the area of the smallest convex polygon around the records" testId="distribution-eoo" km2={d.eoo?.km2} missing="not computable" />
+        <Figure label="Area of occupancy" title="Area of occupancy: occupied grid cells times their area" testId="distribution-aoo" km2={d.aoo?.km2} missing="—" />
       </dl>
       {d.notComputable && <p className="text-xs text-slate-600">{d.notComputable}</p>}
       {d.aoo && (
