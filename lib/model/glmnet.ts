@@ -1,0 +1,230 @@
+/**
+ * glmnet's binomial lasso path (the Fortran `lognet` → `lognet2n` of glmnet 4.1, alpha = 1, with
+ * an intercept, "Newton" iterations) as maxnet calls it: no standardisation, per-feature penalty
+ * factors, a given λ path with warm starts, the sequential strong rule and KKT checks.
+ *
+ * Minimises −Σ wᵢ/Σw · [yᵢηᵢ − log(1 + e^ηᵢ)] + λ Σⱼ vpⱼ |βⱼ| along the path, where vp is the
+ * penalty factor rescaled to sum to the number of features (as glmnet rescales it).
+ */
+import { ModelInputError } from "./errors";
+
+export type GlmnetInput = {
+  /** The features, column after column (n values each). Centred in place. */
+  x: Float64Array;
+  n: number;
+  /** 1 for presence, 0 for background. */
+  y: Uint8Array;
+  weights: Float64Array;
+  penaltyFactor: Float64Array;
+  /** Decreasing; the solution of the last one is returned. */
+  lambdas: Float64Array;
+  /** glmnet's `thresh` (default 1e-7), relative to the null deviance. */
+  thresh?: number;
+  /** glmnet's `maxit` (default 1e5): coordinate-descent passes over the whole path. */
+  maxit?: number;
+  /** glmnet.control's `pmin`; maxnet sets 1e-8. */
+  pmin?: number;
+};
+
+export type GlmnetFit = {
+  /** Coefficients of the (uncentred) features at the last λ. */
+  beta: Float64Array;
+  intercept: number;
+  /** Coordinate-descent passes made, for the record. */
+  passes: number;
+};
+
+export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
+  const { x, n, y, lambdas } = input;
+  const thresh = input.thresh ?? 1e-7;
+  const maxit = input.maxit ?? 1e5;
+  const pmin = input.pmin ?? 1e-8;
+  const ni = input.penaltyFactor.length;
+
+  // Weights normalised to sum 1 (lognet's ww = w / sum(w)).
+  let sw = 0;
+  for (let i = 0; i < n; i++) sw += input.weights[i];
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = input.weights[i] / sw;
+
+  // Penalty factors rescaled to sum to ni (lognet: vq = vq * ni / sum(vq)).
+  let sumVp = 0;
+  for (let j = 0; j < ni; j++) sumVp += Math.max(0, input.penaltyFactor[j]);
+  const vp = new Float64Array(ni);
+  for (let j = 0; j < ni; j++) vp[j] = (Math.max(0, input.penaltyFactor[j]) * ni) / sumVp;
+
+  // Constant columns take no part (glmnet's chkvars → ju); the others are centred (lstandard1 with an intercept).
+  const ju = new Uint8Array(ni);
+  const xm = new Float64Array(ni);
+  for (let j = 0; j < ni; j++) {
+    const col = x.subarray(j * n, (j + 1) * n);
+    let constant = true;
+    for (let i = 1; i < n && constant; i++) if (col[i] !== col[0]) constant = false;
+    if (constant) continue;
+    ju[j] = 1;
+    let m = 0;
+    for (let i = 0; i < n; i++) m += w[i] * col[i];
+    xm[j] = m;
+    for (let i = 0; i < n; i++) col[i] -= m;
+  }
+
+  const fmax = Math.log(1 / pmin - 1);
+  const fmin = -fmax;
+  const vmin = (1 + pmin) * pmin * (1 - pmin);
+
+  let q0 = 0;
+  for (let i = 0; i < n; i++) q0 += w[i] * y[i];
+  if (q0 <= pmin || q0 >= 1 - pmin) {
+    throw new ModelInputError("fit-failed", "The weighted share of presences is too close to 0 or 1 to fit.");
+  }
+  const bz = Math.log(q0 / (1 - q0));
+  const b = new Float64Array(ni);
+  const bs = new Float64Array(ni);
+  let b0 = bz;
+  const vi = q0 * (1 - q0);
+  const v = new Float64Array(n);
+  const r = new Float64Array(n);
+  const q = new Float64Array(n);
+  const eta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    v[i] = vi * w[i];
+    r[i] = w[i] * (y[i] - q0);
+    q[i] = q0;
+  }
+  let xmz = vi;
+  // Null deviance (y is 0/1, so glmnet's y·log(y) terms vanish): the scale of the convergence threshold.
+  const dev0 = -(bz * q0 + Math.log(1 - q0));
+  const shr = thresh * dev0;
+
+  const xv = new Float64Array(ni);
+  const ga = new Float64Array(ni);
+  const ixx = new Uint8Array(ni);
+  const inActive = new Uint8Array(ni);
+  const active: number[] = [];
+  const dot = (j: number, a: Float64Array): number => {
+    let s = 0;
+    const o = j * n;
+    for (let i = 0; i < n; i++) s += a[i] * x[o + i];
+    return s;
+  };
+  for (let j = 0; j < ni; j++) if (ju[j]) ga[j] = Math.abs(dot(j, r));
+
+  let passes = 0;
+  let al = 0;
+  const tooMany = () =>
+    new ModelInputError(
+      "fit-failed",
+      `The fit did not converge within ${maxit} coordinate-descent passes: glmnet would fail to complete maxnet's regularisation path.`,
+    );
+
+  // One coordinate update of feature k; returns its contribution to the convergence measure.
+  const update = (k: number, al1: number): number => {
+    const bk = b[k];
+    const o = k * n;
+    let gk = 0;
+    for (let i = 0; i < n; i++) gk += r[i] * x[o + i];
+    const u = gk + xv[k] * bk;
+    const au = Math.abs(u) - vp[k] * al1;
+    const nb = au <= 0 ? 0 : (Math.sign(u) * au) / xv[k];
+    b[k] = nb;
+    const d = nb - bk;
+    if (d === 0) return 0;
+    for (let i = 0; i < n; i++) r[i] -= d * v[i] * x[o + i];
+    if (!inActive[k]) {
+      inActive[k] = 1;
+      active.push(k);
+    }
+    return xv[k] * d * d;
+  };
+  const interceptStep = (): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += r[i];
+    const d = s / xmz;
+    if (d === 0) return 0;
+    b0 += d;
+    for (let i = 0; i < n; i++) r[i] -= d * v[i];
+    return xmz * d * d;
+  };
+
+  for (let ilm = 0; ilm < lambdas.length; ilm++) {
+    const al0 = al;
+    al = lambdas[ilm];
+    const al1 = al;
+    // Sequential strong rule: features likely to enter at this λ join the working set.
+    const tlam = 2 * al - al0;
+    for (let k = 0; k < ni; k++) if (!ixx[k] && ju[k] && ga[k] > tlam * vp[k]) ixx[k] = 1;
+
+    for (;;) {
+      // Outer (Newton) iteration: a weighted least-squares approximation at the current fit.
+      bs.set(b);
+      const bs0 = b0;
+      for (let j = 0; j < ni; j++) {
+        if (!ixx[j]) continue;
+        const o = j * n;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += v[i] * x[o + i] * x[o + i];
+        xv[j] = s;
+      }
+      for (;;) {
+        passes++;
+        let dlx = 0;
+        for (let k = 0; k < ni; k++) if (ixx[k]) dlx = Math.max(dlx, update(k, al1));
+        dlx = Math.max(dlx, interceptStep());
+        if (dlx < shr) break;
+        if (passes > maxit) throw tooMany();
+        // Iterate over the active set alone until it settles, then sweep the working set again.
+        for (;;) {
+          passes++;
+          let dla = 0;
+          for (let l = 0; l < active.length; l++) dla = Math.max(dla, update(active[l], al1));
+          dla = Math.max(dla, interceptStep());
+          if (dla < shr) break;
+          if (passes > maxit) throw tooMany();
+        }
+      }
+      // New probabilities, weights and working residuals.
+      eta.fill(b0);
+      for (const k of active) {
+        const bk = b[k];
+        if (bk === 0) continue;
+        const o = k * n;
+        for (let i = 0; i < n; i++) eta[i] += bk * x[o + i];
+      }
+      xmz = 0;
+      for (let i = 0; i < n; i++) {
+        const fi = eta[i];
+        const qi = fi < fmin ? 0 : fi > fmax ? 1 : 1 / (1 + Math.exp(-fi));
+        q[i] = qi;
+        v[i] = w[i] * qi * (1 - qi);
+        xmz += v[i];
+        r[i] = w[i] * (y[i] - qi);
+      }
+      if (xmz <= vmin) break;
+      if (xmz * (b0 - bs0) ** 2 >= shr) continue;
+      let moved = false;
+      for (const k of active) {
+        if (xv[k] * (b[k] - bs[k]) ** 2 >= shr) {
+          moved = true;
+          break;
+        }
+      }
+      if (moved) continue;
+      // KKT check on the features outside the working set.
+      let violated = false;
+      for (let k = 0; k < ni; k++) {
+        if (ixx[k] || !ju[k]) continue;
+        ga[k] = Math.abs(dot(k, r));
+        if (ga[k] > al1 * vp[k]) {
+          ixx[k] = 1;
+          violated = true;
+        }
+      }
+      if (!violated) break;
+    }
+  }
+
+  // Coefficients of the uncentred features: the intercept absorbs the centring.
+  let intercept = b0;
+  for (let j = 0; j < ni; j++) intercept -= b[j] * xm[j];
+  return { beta: b, intercept, passes };
+}
