@@ -7,6 +7,7 @@
  * penalty factor rescaled to sum to the number of features (as glmnet rescales it).
  */
 import { ModelInputError } from "./errors";
+import type { SortedDots } from "./sorted-dots";
 
 export type GlmnetInput = {
   /** The features, column after column (n values each). Centred in place. */
@@ -24,6 +25,8 @@ export type GlmnetInput = {
   maxit?: number;
   /** glmnet.control's `pmin`; maxnet sets 1e-8. */
   pmin?: number;
+  /** Fast sums for the features it covers, over the raw (uncentred) features. */
+  sortedDots?: SortedDots;
 };
 
 export type GlmnetFit = {
@@ -107,10 +110,30 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
     for (let i = 0; i < n; i++) s += a[i] * x[o + i];
     return s;
   };
-  for (let j = 0; j < ni; j++) if (ju[j]) ga[j] = Math.abs(dot(j, r));
+  const covers = input.sortedDots?.covers ?? new Uint8Array(ni);
+  const sums = new Float64Array(ni);
+  const squares = new Float64Array(ni);
+  // |Σ r·x| for the features outside the working set (all at first), which join it above `threshold`·vp: the KKT check.
+  const gradients = (threshold: number): boolean => {
+    let sumR = 0;
+    for (let i = 0; i < n; i++) sumR += r[i];
+    input.sortedDots?.compute(r, sums);
+    let violated = false;
+    for (let k = 0; k < ni; k++) {
+      if (ixx[k] || !ju[k]) continue;
+      // Centred column: Σ r·(x − xm) = Σ r·x − xm·Σ r.
+      ga[k] = Math.abs(covers[k] ? sums[k] - xm[k] * sumR : dot(k, r));
+      if (ga[k] > threshold * vp[k]) {
+        ixx[k] = 1;
+        violated = true;
+      }
+    }
+    return violated;
+  };
 
   let passes = 0;
   let al = 0;
+  gradients(Infinity);
   const tooMany = () =>
     new ModelInputError(
       "fit-failed",
@@ -158,8 +181,16 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
       // Outer (Newton) iteration: a weighted least-squares approximation at the current fit.
       bs.set(b);
       const bs0 = b0;
+      let sumV = 0;
+      for (let i = 0; i < n; i++) sumV += v[i];
+      if (input.sortedDots) input.sortedDots.compute(v, sums, squares);
       for (let j = 0; j < ni; j++) {
         if (!ixx[j]) continue;
+        if (covers[j]) {
+          // Σ v·(x − xm)² = Σ v·x² − 2·xm·Σ v·x + xm²·Σ v.
+          xv[j] = squares[j] - 2 * xm[j] * sums[j] + xm[j] * xm[j] * sumV;
+          continue;
+        }
         const o = j * n;
         let s = 0;
         for (let i = 0; i < n; i++) s += v[i] * x[o + i] * x[o + i];
@@ -210,16 +241,7 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
       }
       if (moved) continue;
       // KKT check on the features outside the working set.
-      let violated = false;
-      for (let k = 0; k < ni; k++) {
-        if (ixx[k] || !ju[k]) continue;
-        ga[k] = Math.abs(dot(k, r));
-        if (ga[k] > al1 * vp[k]) {
-          ixx[k] = 1;
-          violated = true;
-        }
-      }
-      if (!violated) break;
+      if (!gradients(al1)) break;
     }
   }
 

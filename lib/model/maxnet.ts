@@ -5,6 +5,7 @@
 import { ModelInputError } from "./errors";
 import { buildFeatures, checkClasses, defaultClasses, featureColumn } from "./features";
 import { glmnetBinomial } from "./glmnet";
+import { sortedDots } from "./sorted-dots";
 import { predictColumns } from "./predict";
 import { regularization } from "./regularization";
 import type { MaxnetModel, ModelSettings } from "./types";
@@ -137,7 +138,7 @@ export function fitMaxnet(
     lambdas[k] = 10 ** exponent * scale;
   }
 
-  const fit = glmnetBinomial({ x, n, y: isPresence, weights, penaltyFactor: reg, lambdas });
+  const fit = glmnetBinomial({ x, n, y: isPresence, weights, penaltyFactor: reg, lambdas, sortedDots: sortedDots(features, columns) });
 
   const kept: number[] = [];
   for (let j = 0; j < nf; j++) if (fit.beta[j] !== 0) kept.push(j);
