@@ -7,3 +7,13 @@ export { ModelInputError, type ModelErrorCode } from "./errors";
 export { fitMaxnet, DEFAULT_MIN_PRESENCES } from "./maxnet";
 export { predict, predictColumns, type PredictOptions } from "./predict";
 export { featureName } from "./features";
+export {
+  evaluate,
+  auc,
+  spatialBlocks,
+  DEFAULT_FOLDS,
+  type EvaluationData,
+  type EvaluationOptions,
+  type ModelEvaluation,
+  type FoldEvaluation,
+} from "./evaluate";
