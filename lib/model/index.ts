@@ -7,6 +7,7 @@ export { ModelInputError, type ModelErrorCode } from "./errors";
 export { fitMaxnet, DEFAULT_MIN_PRESENCES } from "./maxnet";
 export { predict, predictColumns, type PredictOptions } from "./predict";
 export { featureName } from "./features";
+export { parseModel, maxnetModelSchema } from "./schema";
 export {
   evaluate,
   auc,
