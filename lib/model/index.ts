@@ -11,6 +11,7 @@ export { parseModel, maxnetModelSchema } from "./schema";
 export {
   evaluate,
   auc,
+  maxSensSpecThreshold,
   spatialBlocks,
   DEFAULT_FOLDS,
   type EvaluationData,
