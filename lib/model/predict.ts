@@ -3,7 +3,6 @@
  * (the default), predictors are first held to their training range, then features to theirs.
  */
 import { ModelInputError } from "./errors";
-import { featureValue } from "./features";
 import type { MaxnetModel, PredictionType } from "./types";
 
 export type PredictOptions = {
@@ -30,18 +29,93 @@ export function transform(link: number, type: PredictionType, entropy: number): 
   }
 }
 
+const LINEAR = 0;
+const QUADRATIC = 1;
+const PRODUCT = 2;
+const HINGE = 3;
+const THRESHOLD = 4;
+
+/** A model's features as typed arrays: grids call the link millions of times. */
+type Compiled = {
+  kind: Uint8Array;
+  variable: Uint32Array;
+  other: Uint32Array;
+  /** hinge min or threshold knot; hinge 1 / (max − min). */
+  p: Float64Array;
+  scale: Float64Array;
+  beta: Float64Array;
+  fmin: Float64Array;
+  fmax: Float64Array;
+  vmin: Float64Array;
+  vmax: Float64Array;
+};
+const compiledModels = new WeakMap<MaxnetModel, Compiled>();
+
+function compile(model: MaxnetModel): Compiled {
+  let c = compiledModels.get(model);
+  if (c) return c;
+  const nf = model.features.length;
+  c = {
+    kind: new Uint8Array(nf),
+    variable: new Uint32Array(nf),
+    other: new Uint32Array(nf),
+    p: new Float64Array(nf),
+    scale: new Float64Array(nf),
+    beta: Float64Array.from(model.betas),
+    fmin: Float64Array.from(model.featureMins),
+    fmax: Float64Array.from(model.featureMaxs),
+    vmin: Float64Array.from(model.varMin),
+    vmax: Float64Array.from(model.varMax),
+  };
+  model.features.forEach((f, j) => {
+    c.variable[j] = f.variable;
+    if (f.type === "linear") c.kind[j] = LINEAR;
+    else if (f.type === "quadratic") c.kind[j] = QUADRATIC;
+    else if (f.type === "product") {
+      c.kind[j] = PRODUCT;
+      c.other[j] = f.other;
+    } else if (f.type === "hinge") {
+      c.kind[j] = HINGE;
+      c.p[j] = f.min;
+      c.scale[j] = 1 / (f.max - f.min);
+    } else {
+      c.kind[j] = THRESHOLD;
+      c.p[j] = f.knot;
+    }
+  });
+  compiledModels.set(model, c);
+  return c;
+}
+
 /** The link of one row of predictor values (`values`, one per variable), clamped or not. */
-function linkOf(model: MaxnetModel, values: Float64Array, clamp: boolean): number {
-  const { features, betas } = model;
+function linkOf(model: MaxnetModel, c: Compiled, values: Float64Array, clamp: boolean): number {
   if (clamp) {
-    for (let v = 0; v < values.length; v++) values[v] = Math.min(Math.max(values[v], model.varMin[v]), model.varMax[v]);
+    for (let v = 0; v < values.length; v++) values[v] = Math.min(Math.max(values[v], c.vmin[v]), c.vmax[v]);
   }
   let link = model.alpha;
-  for (let j = 0; j < features.length; j++) {
-    const f = features[j];
-    let value = featureValue(f, values[f.variable], f.type === "product" ? values[f.other] : 0);
-    if (clamp) value = Math.min(Math.max(value, model.featureMins[j]), model.featureMaxs[j]);
-    link += betas[j] * value;
+  const { kind, variable, beta } = c;
+  for (let j = 0; j < kind.length; j++) {
+    const x = values[variable[j]];
+    let value: number;
+    switch (kind[j]) {
+      case LINEAR:
+        value = x;
+        break;
+      case QUADRATIC:
+        value = x * x;
+        break;
+      case PRODUCT:
+        value = x * values[c.other[j]];
+        break;
+      case HINGE:
+        // maxnet's hingeval: min(1, max(0, (x − min)/(max − min))).
+        value = Math.min(1, Math.max(0, (x - c.p[j]) * c.scale[j]));
+        break;
+      default:
+        value = x >= c.p[j] ? 1 : 0;
+    }
+    if (clamp) value = Math.min(Math.max(value, c.fmin[j]), c.fmax[j]);
+    link += beta[j] * value;
   }
   return link;
 }
@@ -76,6 +150,7 @@ export function predictColumns(
   const out = options.out ?? new Float64Array(end - start);
   const clamp = options.clamp ?? true;
   const values = new Float64Array(nv);
+  const compiled = compile(model);
   for (let i = start; i < end; i++) {
     let finite = true;
     for (let v = 0; v < nv; v++) {
@@ -83,7 +158,7 @@ export function predictColumns(
       if (!Number.isFinite(x)) finite = false;
       values[v] = x;
     }
-    out[i - start] = finite ? transform(linkOf(model, values, clamp), type, model.entropy) : Number.NaN;
+    out[i - start] = finite ? transform(linkOf(model, compiled, values, clamp), type, model.entropy) : Number.NaN;
   }
   return out;
 }
@@ -99,6 +174,7 @@ export function predict(
   const nv = model.variables.length;
   const out = new Float64Array(rows.length);
   const values = new Float64Array(nv);
+  const compiled = compile(model);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (row.length !== nv) {
@@ -109,7 +185,7 @@ export function predict(
       values[v] = row[v];
       if (!Number.isFinite(row[v])) finite = false;
     }
-    out[i] = finite ? transform(linkOf(model, values, clamp), type, model.entropy) : Number.NaN;
+    out[i] = finite ? transform(linkOf(model, compiled, values, clamp), type, model.entropy) : Number.NaN;
   }
   return out;
 }
