@@ -48,12 +48,17 @@ while (pres.length < presences) {
 }
 
 const memoryBefore = process.memoryUsage().rss;
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return ((u.user + u.system) / 1e6).toFixed(1);
+};
+let cpu = process.cpuUsage();
 let started = performance.now();
 const model = fitMaxnet(pres, bg, VARIABLES);
 const fitMs = performance.now() - started;
 console.log(
   `fit: ${presences} presences, ${background} background, ${VARIABLES.length} variables, features "${model.settings.features}": ` +
-    `${(fitMs / 1000).toFixed(1)} s, ${model.features.length} features kept, rss +${Math.round((process.memoryUsage().rss - memoryBefore) / 2 ** 20)} MiB`,
+    `${(fitMs / 1000).toFixed(1)} s (CPU ${cpuSeconds(cpu)} s), ${model.features.length} features kept, rss +${Math.round((process.memoryUsage().rss - memoryBefore) / 2 ** 20)} MiB`,
 );
 
 // A grid of grid × grid cells, one Float32Array band per variable as a GeoTIFF gives them.
@@ -65,6 +70,7 @@ for (let c = 0; c < cells; c++) {
   for (let v = 0; v < 7; v++) bands[v][c] = row[v];
 }
 const out = new Float64Array(cells);
+cpu = process.cpuUsage();
 started = performance.now();
 const chunk = 1 << 18;
 for (let start = 0; start < cells; start += chunk) {
@@ -72,4 +78,4 @@ for (let start = 0; start < cells; start += chunk) {
   predictColumns(model, bands, "cloglog", { start, end, out: out.subarray(start, end) });
 }
 const projectMs = performance.now() - started;
-console.log(`projection: ${grid} × ${grid} cells, cloglog, clamped: ${(projectMs / 1000).toFixed(2)} s`);
+console.log(`projection: ${grid} × ${grid} cells, cloglog, clamped: ${(projectMs / 1000).toFixed(2)} s (CPU ${cpuSeconds(cpu)} s)`);

@@ -87,37 +87,49 @@ function compile(model: MaxnetModel): Compiled {
   return c;
 }
 
-/** The link of one row of predictor values (`values`, one per variable), clamped or not. */
-function linkOf(model: MaxnetModel, c: Compiled, values: Float64Array, clamp: boolean): number {
+/** Rows per block: the features are applied block by block, each in a tight loop over its rows. */
+const BLOCK = 2048;
+
+/**
+ * Links of `count` rows whose values are in `x` (variable v of row i at v·BLOCK + i), written to
+ * `link`. Values are clamped in place first when asked.
+ */
+function blockLinks(model: MaxnetModel, c: Compiled, x: Float64Array, count: number, clamp: boolean, link: Float64Array): void {
   if (clamp) {
-    for (let v = 0; v < values.length; v++) values[v] = Math.min(Math.max(values[v], c.vmin[v]), c.vmax[v]);
+    for (let v = 0; v < c.vmin.length; v++) {
+      const lo = c.vmin[v];
+      const hi = c.vmax[v];
+      for (let i = v * BLOCK, end = i + count; i < end; i++) x[i] = Math.min(Math.max(x[i], lo), hi);
+    }
   }
-  let link = model.alpha;
-  const { kind, variable, beta } = c;
-  for (let j = 0; j < kind.length; j++) {
-    const x = values[variable[j]];
-    let value: number;
-    switch (kind[j]) {
+  link.fill(model.alpha, 0, count);
+  for (let j = 0; j < c.kind.length; j++) {
+    const o = c.variable[j] * BLOCK;
+    const beta = c.beta[j];
+    const lo = clamp ? c.fmin[j] : -Infinity;
+    const hi = clamp ? c.fmax[j] : Infinity;
+    const p = c.p[j];
+    const scale = c.scale[j];
+    switch (c.kind[j]) {
       case LINEAR:
-        value = x;
+        for (let i = 0; i < count; i++) link[i] += beta * Math.min(Math.max(x[o + i], lo), hi);
         break;
       case QUADRATIC:
-        value = x * x;
+        for (let i = 0; i < count; i++) link[i] += beta * Math.min(Math.max(x[o + i] * x[o + i], lo), hi);
         break;
-      case PRODUCT:
-        value = x * values[c.other[j]];
+      case PRODUCT: {
+        const o2 = c.other[j] * BLOCK;
+        for (let i = 0; i < count; i++) link[i] += beta * Math.min(Math.max(x[o + i] * x[o2 + i], lo), hi);
         break;
+      }
       case HINGE:
         // maxnet's hingeval: min(1, max(0, (x − min)/(max − min))).
-        value = Math.min(1, Math.max(0, (x - c.p[j]) * c.scale[j]));
+        for (let i = 0; i < count; i++) link[i] += beta * Math.min(Math.max(Math.min(1, Math.max(0, (x[o + i] - p) * scale)), lo), hi);
         break;
       default:
-        value = x >= c.p[j] ? 1 : 0;
+        for (let i = 0; i < count; i++) link[i] += beta * Math.min(Math.max(x[o + i] >= p ? 1 : 0, lo), hi);
     }
-    if (clamp) value = Math.min(Math.max(value, c.fmin[j]), c.fmax[j]);
-    link += beta[j] * value;
   }
-  return link;
 }
 
 function checkType(type: PredictionType): void {
@@ -149,16 +161,25 @@ export function predictColumns(
   const end = options.end ?? length;
   const out = options.out ?? new Float64Array(end - start);
   const clamp = options.clamp ?? true;
-  const values = new Float64Array(nv);
   const compiled = compile(model);
-  for (let i = start; i < end; i++) {
-    let finite = true;
+  const x = new Float64Array(nv * BLOCK);
+  const link = new Float64Array(BLOCK);
+  const missing = new Uint8Array(BLOCK);
+  for (let from = start; from < end; from += BLOCK) {
+    const count = Math.min(BLOCK, end - from);
+    missing.fill(0);
     for (let v = 0; v < nv; v++) {
-      const x = columns[v][i];
-      if (!Number.isFinite(x)) finite = false;
-      values[v] = x;
+      const col = columns[v];
+      const o = v * BLOCK;
+      for (let i = 0; i < count; i++) {
+        const value = col[from + i];
+        x[o + i] = value;
+        if (!Number.isFinite(value)) missing[i] = 1;
+      }
     }
-    out[i - start] = finite ? transform(linkOf(model, compiled, values, clamp), type, model.entropy) : Number.NaN;
+    blockLinks(model, compiled, x, count, clamp, link);
+    const o = from - start;
+    for (let i = 0; i < count; i++) out[o + i] = missing[i] ? Number.NaN : transform(link[i], type, model.entropy);
   }
   return out;
 }
@@ -170,22 +191,12 @@ export function predict(
   type: PredictionType,
   clamp = true,
 ): Float64Array {
-  checkType(type);
   const nv = model.variables.length;
-  const out = new Float64Array(rows.length);
-  const values = new Float64Array(nv);
-  const compiled = compile(model);
   for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (row.length !== nv) {
-      throw new ModelInputError("variable-count-mismatch", `Row ${i} has ${row.length} values; the model has ${nv} variables.`);
+    if (rows[i].length !== nv) {
+      throw new ModelInputError("variable-count-mismatch", `Row ${i} has ${rows[i].length} values; the model has ${nv} variables.`);
     }
-    let finite = true;
-    for (let v = 0; v < nv; v++) {
-      values[v] = row[v];
-      if (!Number.isFinite(row[v])) finite = false;
-    }
-    out[i] = finite ? transform(linkOf(model, compiled, values, clamp), type, model.entropy) : Number.NaN;
   }
-  return out;
+  const columns = Array.from({ length: nv }, (_, v) => Float64Array.from({ length: rows.length }, (_, i) => rows[i][v]));
+  return predictColumns(model, columns, type, { clamp });
 }
