@@ -1,5 +1,5 @@
 /**
- * glmnet's binomial lasso path (the Fortran `lognet` → `lognet2n` of glmnet 4.1, alpha = 1, with
+ * glmnet's binomial lasso path (glmnet's `lognet` → `lognet2n`, alpha = 1, with
  * an intercept, "Newton" iterations) as maxnet calls it: no standardisation, per-feature penalty
  * factors, a given λ path with warm starts, the sequential strong rule and KKT checks.
  *
