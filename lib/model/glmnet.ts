@@ -13,8 +13,8 @@ export type GlmnetInput = {
   /** The features, column after column (n values each). Centred in place. */
   x: Float64Array;
   n: number;
-  /** 1 for presence, 0 for background. */
-  y: Uint8Array;
+  /** The response: 1 for presence, 0 for background, or the weighted share of presences of merged rows. */
+  y: Float64Array;
   weights: Float64Array;
   penaltyFactor: Float64Array;
   /** Decreasing; the solution of the last one is returned. */
@@ -95,7 +95,8 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
     q[i] = q0;
   }
   let xmz = vi;
-  // Null deviance (y is 0/1, so glmnet's y·log(y) terms vanish): the scale of the convergence threshold.
+  // Null deviance of 0/1 responses (glmnet's y·log(y) terms vanish), also for merged rows so that
+  // the convergence threshold is the one of the rows maxnet gives glmnet.
   const dev0 = -(bz * q0 + Math.log(1 - q0));
   const shr = thresh * dev0;
 

@@ -86,8 +86,6 @@ export function fitMaxnet(
   const n = rows.length;
   const np = presence.length;
   const nv = variables.length;
-  const isPresence = new Uint8Array(n);
-  isPresence.fill(1, 0, np);
 
   const columns = Array.from({ length: nv }, (_, v) => {
     const c = new Float64Array(n);
@@ -102,32 +100,56 @@ export function fitMaxnet(
     }
   }
 
+  // Rows with equal values are one row to the fit: weights summed, the weighted share of presences
+  // as response. The likelihood is the same term for term, and every presence is also a background
+  // row, so this drops a third or more of the rows.
+  const index = new Map<string, number>();
+  const distinct: number[] = [];
+  const rowOf = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = key(rows[i]);
+    let m = index.get(k);
+    if (m === undefined) {
+      m = distinct.length;
+      index.set(k, m);
+      distinct.push(i);
+    }
+    rowOf[i] = m;
+  }
+  const nm = distinct.length;
+  const weights = new Float64Array(nm);
+  const y = new Float64Array(nm);
+  const presences = new Float64Array(nm);
+  let sumWeights = 0;
+  for (let i = 0; i < n; i++) {
+    const w = i < np ? 1 : BACKGROUND_WEIGHT;
+    weights[rowOf[i]] += w;
+    sumWeights += w;
+    if (i < np) presences[rowOf[i]] += 1;
+  }
+  for (let m = 0; m < nm; m++) y[m] = presences[m] / weights[m];
+  const mergedColumns = columns.map((c) => Float64Array.from(distinct, (i) => c[i]));
+
   const features = buildFeatures(resolved.features, varMin, varMax);
   const nf = features.length;
-  const x = new Float64Array(n * nf);
+  const x = new Float64Array(nm * nf);
   const mins = new Float64Array(nf);
   const maxs = new Float64Array(nf);
   for (let j = 0; j < nf; j++) {
-    const col = x.subarray(j * n, (j + 1) * n);
-    featureColumn(features[j], columns, col);
+    const col = x.subarray(j * nm, (j + 1) * nm);
+    featureColumn(features[j], mergedColumns, col);
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < nm; i++) {
       if (col[i] < lo) lo = col[i];
       if (col[i] > hi) hi = col[i];
     }
     mins[j] = lo;
     maxs[j] = hi;
   }
-  const reg = regularization(features, x, n, isPresence, mins, maxs);
+  const reg = regularization(features, x, nm, presences, mins, maxs);
   for (let j = 0; j < nf; j++) reg[j] *= resolved.regmult;
 
-  const weights = new Float64Array(n);
-  let sumWeights = 0;
-  for (let i = 0; i < n; i++) {
-    weights[i] = isPresence[i] ? 1 : BACKGROUND_WEIGHT;
-    sumWeights += weights[i];
-  }
   let sumReg = 0;
   for (let j = 0; j < nf; j++) sumReg += reg[j];
   const scale = ((sumReg / nf) * np) / sumWeights;
@@ -138,7 +160,7 @@ export function fitMaxnet(
     lambdas[k] = 10 ** exponent * scale;
   }
 
-  const fit = glmnetBinomial({ x, n, y: isPresence, weights, penaltyFactor: reg, lambdas, sortedDots: sortedDots(features, columns) });
+  const fit = glmnetBinomial({ x, n: nm, y, weights, penaltyFactor: reg, lambdas, sortedDots: sortedDots(features, mergedColumns) });
 
   const kept: number[] = [];
   for (let j = 0; j < nf; j++) if (fit.beta[j] !== 0) kept.push(j);

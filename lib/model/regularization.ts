@@ -40,18 +40,19 @@ export function approxRule2([xs, ys]: Table, x: number): number {
 
 /**
  * The penalty of every feature. `x` holds the features' columns over all rows (n each, one after
- * another), `presence` marks the presence rows; `mins`/`maxs` are the columns' ranges over all rows.
+ * another), `presences` how many presences each row stands for (rows with equal values are merged);
+ * `mins`/`maxs` are the columns' ranges over all rows.
  */
 export function regularization(
   features: readonly Feature[],
   x: Float64Array,
   n: number,
-  presence: Uint8Array,
+  presences: Float64Array,
   mins: Float64Array,
   maxs: Float64Array,
 ): Float64Array {
   let np = 0;
-  for (let i = 0; i < n; i++) np += presence[i];
+  for (let i = 0; i < n; i++) np += presences[i];
   // The l/q/p table follows the richest class present: products, else quadratics, else linear.
   const lqp = features.some((f) => f.type === "product")
     ? PRODUCT_TABLE
@@ -64,10 +65,10 @@ export function regularization(
     const f = features[j];
     const col = x.subarray(j * n, (j + 1) * n);
     let sum = 0;
-    for (let i = 0; i < n; i++) if (presence[i]) sum += col[i];
+    for (let i = 0; i < n; i++) sum += presences[i] * col[i];
     const mean = sum / np;
     let ss = 0;
-    for (let i = 0; i < n; i++) if (presence[i]) ss += (col[i] - mean) ** 2;
+    for (let i = 0; i < n; i++) ss += presences[i] * (col[i] - mean) ** 2;
     const sd = Math.sqrt(ss / (np - 1));
     const table = f.type === "hinge" ? HINGE_TABLE : f.type === "threshold" ? THRESHOLD_TABLE : lqp;
     const classReg = approxRule2(table, np) / sqrtNp;
