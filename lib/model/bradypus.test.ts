@@ -33,7 +33,7 @@ type Reference = {
 };
 const reference = JSON.parse(readFileSync(path.join(dir, "bradypus-reference.json"), "utf8")) as {
   variables: string[];
-  models: Record<"default" | "lq", Reference>;
+  models: Record<"default" | "lq" | "lt", Reference>;
 };
 
 function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -58,6 +58,8 @@ function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe.each([
   ["default", undefined, "lqph"],
   ["lq", "lq", "lq"],
+  // Not a default class set: thresholds, checked too.
+  ["lt", "lt", "lt"],
 ] as const)("bradypus, %s features", (name, features, resolved) => {
   const ref = reference.models[name];
   let model: MaxnetModel;
