@@ -65,27 +65,36 @@ export function buildFeatures(classes: string, varMin: ArrayLike<number>, varMax
   return features;
 }
 
-/** One feature's value from its variables' values. */
-export function featureValue(f: Feature, x: number, y: number): number {
+/**
+ * A feature's values over `count` rows, into `out`. `columns[v]` holds variable v's values, from
+ * `offset` on (so blocks of a larger buffer serve too). The one definition of each feature's
+ * formula, for the fit and for predictions; the loop is inside each case, as grids call it per block.
+ */
+export function featureColumn(f: Feature, columns: readonly Float64Array[], out: Float64Array, count = out.length, offset = 0): void {
+  const x = columns[f.variable];
   switch (f.type) {
     case "linear":
-      return x;
+      for (let i = 0; i < count; i++) out[i] = x[offset + i];
+      return;
     case "quadratic":
-      return x * x;
-    case "product":
-      return x * y;
-    case "hinge":
-      return Math.min(1, Math.max(0, (x - f.min) / (f.max - f.min)));
-    case "threshold":
-      return x >= f.knot ? 1 : 0;
+      for (let i = 0; i < count; i++) out[i] = x[offset + i] * x[offset + i];
+      return;
+    case "product": {
+      const y = columns[f.other];
+      for (let i = 0; i < count; i++) out[i] = x[offset + i] * y[offset + i];
+      return;
+    }
+    case "hinge": {
+      const { min, max } = f;
+      for (let i = 0; i < count; i++) out[i] = Math.min(1, Math.max(0, (x[offset + i] - min) / (max - min)));
+      return;
+    }
+    case "threshold": {
+      const { knot } = f;
+      for (let i = 0; i < count; i++) out[i] = x[offset + i] >= knot ? 1 : 0;
+      return;
+    }
   }
-}
-
-/** A feature's values over rows given as one column per variable, into `out`. */
-export function featureColumn(f: Feature, columns: readonly Float64Array[], out: Float64Array): void {
-  const x = columns[f.variable];
-  const y = f.type === "product" ? columns[f.other] : x;
-  for (let i = 0; i < out.length; i++) out[i] = featureValue(f, x[i], y[i]);
 }
 
 /** A readable name in maxnet's notation (`I(x^2)`, `hinge(x):min:max`, `x:y`), for docs and downloads. */
