@@ -8,10 +8,9 @@ import { glmnetBinomial } from "./glmnet";
 import { sortedDots } from "./sorted-dots";
 import { predictColumns } from "./predict";
 import { regularization } from "./regularization";
+import { trainingRows } from "./training-rows";
 import type { MaxnetModel, ModelSettings } from "./types";
 
-/** Background rows weigh 100, presences 1 (maxnet: weights <- p + (1 - p) * 100). */
-export const BACKGROUND_WEIGHT = 100;
 /** Length and span of maxnet's λ path: 10^seq(4, 0, length.out = 200) × mean(reg) × Σp / Σweights. */
 export const LAMBDA_STEPS = 200;
 export const LAMBDA_LOG10_START = 4;
@@ -71,27 +70,10 @@ export function fitMaxnet(
   checkRows(presence, "Presence", variables);
   checkRows(background, "Background", variables);
 
-  // addsamplestobackground: presences whose values are not already a background row join the background, once each.
-  const key = (row: ArrayLike<number>) => Array.prototype.join.call(row, ",");
-  const seen = new Set(background.map(key));
-  const added: ArrayLike<number>[] = [];
-  for (const row of presence) {
-    const k = key(row);
-    if (!seen.has(k)) {
-      seen.add(k);
-      added.push(row);
-    }
-  }
-  const rows = [...presence, ...background, ...added];
-  const n = rows.length;
+  const { columns, n, distinct } = trainingRows(presence, background, variables.length);
   const np = presence.length;
   const nv = variables.length;
-
-  const columns = Array.from({ length: nv }, (_, v) => {
-    const c = new Float64Array(n);
-    for (let i = 0; i < n; i++) c[i] = rows[i][v];
-    return c;
-  });
+  const nm = distinct.weights.length;
   const varMin = columns.map((c) => c.reduce((a, b) => Math.min(a, b), Infinity));
   const varMax = columns.map((c) => c.reduce((a, b) => Math.max(a, b), -Infinity));
   for (let v = 0; v < nv; v++) {
@@ -100,36 +82,6 @@ export function fitMaxnet(
     }
   }
 
-  // Rows with equal values are one row to the fit: weights summed, the weighted share of presences
-  // as response. The likelihood is the same term for term, and every presence is also a background
-  // row, so this drops a third or more of the rows.
-  const index = new Map<string, number>();
-  const distinct: number[] = [];
-  const rowOf = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = key(rows[i]);
-    let m = index.get(k);
-    if (m === undefined) {
-      m = distinct.length;
-      index.set(k, m);
-      distinct.push(i);
-    }
-    rowOf[i] = m;
-  }
-  const nm = distinct.length;
-  const weights = new Float64Array(nm);
-  const y = new Float64Array(nm);
-  const presences = new Float64Array(nm);
-  let sumWeights = 0;
-  for (let i = 0; i < n; i++) {
-    const w = i < np ? 1 : BACKGROUND_WEIGHT;
-    weights[rowOf[i]] += w;
-    sumWeights += w;
-    if (i < np) presences[rowOf[i]] += 1;
-  }
-  for (let m = 0; m < nm; m++) y[m] = presences[m] / weights[m];
-  const mergedColumns = columns.map((c) => Float64Array.from(distinct, (i) => c[i]));
-
   const features = buildFeatures(resolved.features, varMin, varMax);
   const nf = features.length;
   const x = new Float64Array(nm * nf);
@@ -137,7 +89,7 @@ export function fitMaxnet(
   const maxs = new Float64Array(nf);
   for (let j = 0; j < nf; j++) {
     const col = x.subarray(j * nm, (j + 1) * nm);
-    featureColumn(features[j], mergedColumns, col);
+    featureColumn(features[j], distinct.columns, col);
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < nm; i++) {
@@ -147,12 +99,12 @@ export function fitMaxnet(
     mins[j] = lo;
     maxs[j] = hi;
   }
-  const reg = regularization(features, x, nm, presences, mins, maxs);
+  const reg = regularization(features, x, nm, distinct.presences, mins, maxs);
   for (let j = 0; j < nf; j++) reg[j] *= resolved.regmult;
 
   let sumReg = 0;
   for (let j = 0; j < nf; j++) sumReg += reg[j];
-  const scale = ((sumReg / nf) * np) / sumWeights;
+  const scale = ((sumReg / nf) * np) / distinct.sumWeights;
   const lambdas = new Float64Array(LAMBDA_STEPS);
   const step = -LAMBDA_LOG10_START / (LAMBDA_STEPS - 1);
   for (let k = 0; k < LAMBDA_STEPS; k++) {
@@ -160,7 +112,15 @@ export function fitMaxnet(
     lambdas[k] = 10 ** exponent * scale;
   }
 
-  const fit = glmnetBinomial({ x, n: nm, y, weights, penaltyFactor: reg, lambdas, sortedDots: sortedDots(features, mergedColumns) });
+  const fit = glmnetBinomial({
+    x,
+    n: nm,
+    y: distinct.y,
+    weights: distinct.weights,
+    penaltyFactor: reg,
+    lambdas,
+    sortedDots: sortedDots(features, distinct.columns),
+  });
 
   const kept: number[] = [];
   for (let j = 0; j < nf; j++) if (fit.beta[j] !== 0) kept.push(j);
