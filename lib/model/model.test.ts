@@ -122,6 +122,10 @@ describe("predictions", () => {
   it("refuse mismatched rows and models that are not maxnet models", () => {
     expect(refusal(() => predict(model, [Float64Array.from([1, 2])], "cloglog")).code).toBe("variable-count-mismatch");
     expect(refusal(() => predictColumns(model, [new Float64Array(3)], "cloglog")).code).toBe("variable-count-mismatch");
+    const columns = variables.map(() => new Float64Array(10));
+    expect(refusal(() => predictColumns(model, columns, "cloglog", { start: 5, end: 11 })).message).toBe("Rows 5 to 11 are not a range within the 10 rows given.");
+    expect(refusal(() => predictColumns(model, columns, "cloglog", { out: new Float64Array(9) })).code).toBe("invalid-settings");
+    expect(refusal(() => predict(model, [], "probability" as "cloglog")).code).toBe("invalid-settings");
     expect(refusal(() => parseModel({ ...model, betas: model.betas.slice(1) })).code).toBe("invalid-model");
     expect(refusal(() => parseModel({ ...model, alpha: "x" })).message).toMatch(/^This is not a maxnet model: alpha/);
   });

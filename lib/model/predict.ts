@@ -82,7 +82,13 @@ export function predictColumns(
   }
   const start = options.start ?? 0;
   const end = options.end ?? length;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > length || start > end) {
+    throw new ModelInputError("invalid-settings", `Rows ${start} to ${end} are not a range within the ${length} rows given.`);
+  }
   const out = options.out ?? new Float64Array(end - start);
+  if (out.length < end - start) {
+    throw new ModelInputError("invalid-settings", `The output holds ${out.length} values; rows ${start} to ${end} need ${end - start}.`);
+  }
   const clamp = options.clamp ?? true;
   const x = Array.from({ length: nv }, () => new Float64Array(BLOCK));
   const link = new Float64Array(BLOCK);
