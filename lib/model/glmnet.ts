@@ -29,15 +29,11 @@ export type GlmnetInput = {
   sortedDots?: SortedDots;
 };
 
-export type GlmnetFit = {
-  /** Coefficients of the (uncentred) features at the last λ. */
-  beta: Float64Array;
-  intercept: number;
-  /** Coordinate-descent passes made, for the record. */
-  passes: number;
-};
-
-export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
+/**
+ * The features' coefficients at the last λ (the same for centred and uncentred features; maxnet
+ * has no use for glmnet's intercept, its alpha replaces it).
+ */
+export function glmnetBinomial(input: GlmnetInput): Float64Array {
   const { x, n, y, lambdas } = input;
   const thresh = input.thresh ?? 1e-7;
   const maxit = input.maxit ?? 1e5;
@@ -87,12 +83,10 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
   const vi = q0 * (1 - q0);
   const v = new Float64Array(n);
   const r = new Float64Array(n);
-  const q = new Float64Array(n);
   const eta = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     v[i] = vi * w[i];
     r[i] = w[i] * (y[i] - q0);
-    q[i] = q0;
   }
   let xmz = vi;
   // Null deviance of 0/1 responses (glmnet's y·log(y) terms vanish), also for merged rows so that
@@ -226,12 +220,15 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
       for (let i = 0; i < n; i++) {
         const fi = eta[i];
         const qi = fi < fmin ? 0 : fi > fmax ? 1 : 1 / (1 + Math.exp(-fi));
-        q[i] = qi;
         v[i] = w[i] * qi * (1 - qi);
         xmz += v[i];
         r[i] = w[i] * (y[i] - qi);
       }
-      if (xmz <= vmin) break;
+      if (xmz <= vmin) {
+        // glmnet keeps this λ's solution and stops the path: short of the last λ, maxnet then fails for want of its 200.
+        if (ilm === lambdas.length - 1) break;
+        throw new ModelInputError("fit-failed", "The fit separates presences from background completely: glmnet would not complete maxnet's regularisation path.");
+      }
       if (xmz * (b0 - bs0) ** 2 >= shr) continue;
       let moved = false;
       for (const k of active) {
@@ -246,8 +243,5 @@ export function glmnetBinomial(input: GlmnetInput): GlmnetFit {
     }
   }
 
-  // Coefficients of the uncentred features: the intercept absorbs the centring.
-  let intercept = b0;
-  for (let j = 0; j < ni; j++) intercept -= b[j] * xm[j];
-  return { beta: b, intercept, passes };
+  return b;
 }

@@ -112,7 +112,7 @@ export function fitMaxnet(
     lambdas[k] = 10 ** exponent * scale;
   }
 
-  const fit = glmnetBinomial({
+  const beta = glmnetBinomial({
     x,
     n: nm,
     y: distinct.y,
@@ -123,7 +123,7 @@ export function fitMaxnet(
   });
 
   const kept: number[] = [];
-  for (let j = 0; j < nf; j++) if (fit.beta[j] !== 0) kept.push(j);
+  for (let j = 0; j < nf; j++) if (beta[j] !== 0) kept.push(j);
   const sampleMeans = columns.map((c) => {
     let s = 0;
     for (let i = 0; i < np; i++) s += c[i];
@@ -134,7 +134,7 @@ export function fitMaxnet(
     variables: [...variables],
     settings: { features: resolved.features, regmult: resolved.regmult },
     features: kept.map((j) => features[j]),
-    betas: kept.map((j) => fit.beta[j]),
+    betas: kept.map((j) => beta[j]),
     alpha: 0,
     entropy: 0,
     featureMins: kept.map((j) => mins[j]),
