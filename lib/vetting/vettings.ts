@@ -52,7 +52,7 @@ export interface Vetting {
 /** A vetting with what its author's list (/vettings) and the /ws service also show. */
 export interface VettingDetail extends Vetting {
   species: { id: number; scientificName: string; commonName: string | null; status: string };
-  channel: "web" | "ws";
+  channel: "web" | "ws" | "import";
   firstLoadedDate: string;
 }
 
@@ -80,7 +80,7 @@ interface Row {
   range_qualifier: number | null;
   area: Area;
   comment: string | null;
-  channel: "web" | "ws";
+  channel: "web" | "ws" | "import";
   created_at: Date;
   updated_at: Date;
   first_loaded_at: Date;
