@@ -5,6 +5,7 @@ import { startVettingReceiver, type VettingReceiver } from "@/lib/simulator/vett
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { pushDueVettings, pushOverview, pushSettings, pushStatuses, type PushSettings } from "./push";
 import { insertSpecies, insertUser, insertVetting } from "./test-fixtures";
+import { getVetting, listAuthorVettings } from "./vettings";
 
 const API_KEY = "edgar-push-test-key";
 let db: TestDatabase;
@@ -13,6 +14,8 @@ let settings: PushSettings;
 let speciesId: number;
 
 beforeAll(async () => {
+  // Pushing on, for getVetting's alaPush (the process's config is read once, on first use).
+  Object.assign(process.env, { ALA_VETTING_URL: "http://127.0.0.1:9/ws/vettings", ALA_VETTING_API_KEY: API_KEY });
   db = await createTestDatabase();
   speciesId = await insertSpecies(db.pool, "Cacatua galerita");
   await insertUser(db.pool, "ada", "expert");
@@ -167,6 +170,18 @@ describe("pushing vettings to the ALA's vetting service", () => {
     await db.pool.query(`INSERT INTO "user" (id, name, email, role, kind) VALUES ('birdlife', 'BirdLife Australia', 'birdlife@source.invalid', 'expert', 'source')`);
     const imported = await insertVetting(db.pool, speciesId, "birdlife", 1, squarePolygon(140, -30, 141, -29));
     expect(await state(imported)).toBeUndefined();
+  });
+
+  it("shows each vetting's push state in its detail, with the reason of a refusal", async () => {
+    const id = await insertVetting(db.pool, speciesId, "ada", 1, squarePolygon(140, -30, 141, -29));
+    expect((await getVetting(id))!.alaPush).toEqual({ state: "pending", reason: null, sentAt: null });
+    await pushDueVettings(settings);
+    expect((await getVetting(id))!.alaPush).toEqual({ state: "sent", reason: null, sentAt: expect.any(String) });
+    receiver.unknownSpecies.add("Cacatua galerita");
+    await db.pool.query("UPDATE vettings SET comment = 'again' WHERE id = $1", [id]);
+    await pushDueVettings(settings);
+    const mine = (await listAuthorVettings("ada")).find((v) => v.id === id)!;
+    expect(mine.alaPush).toMatchObject({ state: "refused", reason: 'HTTP 400: No species named "Cacatua galerita".' });
   });
 
   it("summarises pending, sent and refused for the admin console", async () => {
