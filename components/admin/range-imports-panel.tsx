@@ -25,7 +25,7 @@ export function RangeImportsPanel() {
           setAnnouncement(r.id === null ? "Nothing was imported." : `Range import ${r.id}: ${r.vettings} vettings.`);
         }}
       />
-      {report && <Report report={report} />}
+      {report && <RangeImportReportView report={report} />}
       <QueryState what="the range imports" isPending={imports.isPending} error={imports.error} />
       {imports.data && imports.data.length > 0 && (
         <DataTable caption="Range imports, newest first" className="mt-4" columns={["Import", "Source", "File", "Imported", { label: "Live vettings", numeric: true }, "Unmatched names", { label: "Actions", hidden: true }]}>
@@ -99,7 +99,7 @@ function UploadForm({ onImported }: { onImported: (report: ReportView) => void }
   );
 }
 
-function Report({ report }: { report: ReportView }) {
+export function RangeImportReportView({ report }: { report: ReportView }) {
   return (
     <div className="mt-3 space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm" data-testid="range-import-report">
       <p className="font-medium">
