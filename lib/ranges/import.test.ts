@@ -150,15 +150,17 @@ describe("importing range polygons as vettings", () => {
   });
 
   it("stores nothing when no polygon can be used, and says why", async () => {
-    const before = (await db.pool.query("SELECT count(*)::int AS n FROM range_imports")).rows[0].n;
+    const counts = async () => (await db.pool.query(`SELECT (SELECT count(*) FROM range_imports)::int AS imports, (SELECT count(*) FROM "user")::int AS users`)).rows[0];
+    const before = await counts();
     const report = await importRanges(await readRangeUpload("x.geojson", collection([feature({ n: "Dodo ineptus", c: "core" }, squarePolygon(57, -21, 58, -20))])), {
-      source: "BirdLife Australia",
+      source: "A source never seen before",
       fileName: "x.geojson",
       nameField: "n",
       classField: "c",
     });
-    expect(report).toMatchObject({ id: null, vettings: 0, unmatchedNames: [{ name: "Dodo ineptus", features: 1 }] });
-    expect((await db.pool.query("SELECT count(*)::int AS n FROM range_imports")).rows[0].n).toBe(before);
+    expect(report).toMatchObject({ id: null, vettings: 0, source: { id: null }, unmatchedNames: [{ name: "Dodo ineptus", features: 1 }] });
+    // Not even the source account is made.
+    expect(await counts()).toEqual(before);
   });
 
   it("reads a shapefile (.shp with its .dbf) and a zipped one, holes included", async () => {

@@ -7,6 +7,7 @@
  * species, and features that cannot be used, are reported, never dropped silently.
  */
 import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import simplify from "@turf/simplify";
 import type { MultiPolygon, Polygon } from "geojson";
 import { pool } from "@/lib/db/pool";
@@ -36,7 +37,8 @@ export interface RangeImportOptions {
 export interface RangeImportReport {
   /** null when nothing could be imported (then nothing was stored). */
   id: number | null;
-  source: { id: string; name: string };
+  /** The source account; its id is null when nothing was stored (the account is made only with an import). */
+  source: { id: string | null; name: string };
   features: number;
   vettings: number;
   species: number;
@@ -106,11 +108,15 @@ function matchSpecies(name: string, byName: Map<string, number>): number | undef
   return byName.get(n) ?? byName.get(n.split(" ").slice(0, 2).join(" "));
 }
 
-/** The source account of that name, made on first use: an expert that can never sign in. */
-export async function sourceAccount(name: string): Promise<{ id: string; name: string }> {
+function sourceName(name: string): string {
   const trimmed = name.trim().replace(/\s+/g, " ");
   if (trimmed === "" || trimmed.length > 200) throw new RangeImportError("the source's name must be 1 to 200 characters");
-  const db = pool();
+  return trimmed;
+}
+
+/** The source account of that name, made on first use: an expert that can never sign in. */
+export async function sourceAccount(name: string, db: Pick<pg.Pool, "query"> = pool()): Promise<{ id: string; name: string }> {
+  const trimmed = sourceName(name);
   const found = await db.query<{ id: string; name: string }>(`SELECT id, name FROM "user" WHERE kind = 'source' AND lower(name) = lower($1)`, [trimmed]);
   if (found.rows[0]) return found.rows[0];
   const slug = trimmed.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "source";
@@ -149,7 +155,7 @@ interface Prepared {
 export async function importRanges(features: RangeFeature[], options: RangeImportOptions): Promise<RangeImportReport> {
   if (features.length === 0) throw new RangeImportError("the file has no features");
   checkFields(features, options);
-  const source = await sourceAccount(options.source);
+  const source = { id: null as string | null, name: sourceName(options.source) };
   const byName = await speciesByName();
   const unmatched = new Map<string, number>();
   const problems: RangeImportReport["problems"] = [];
@@ -195,6 +201,8 @@ export async function importRanges(features: RangeFeature[], options: RangeImpor
   if (prepared.length === 0) return report;
   const comment = options.comment?.trim() || `Range polygon imported from ${source.name} (${options.fileName})`;
   report.id = await transaction(async (client) => {
+    const account = await sourceAccount(source.name, client);
+    Object.assign(source, account);
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO range_imports (source_user_id, file_name, name_field, class_field, qualifier_field, report) VALUES ($1, $2, $3, $4, $5, '{}') RETURNING id`,
       [source.id, options.fileName, options.nameField, options.classField, options.qualifierField ?? null],

@@ -3,6 +3,7 @@
  * them, a GeoJSON and a zipped shapefile uploaded as the body, bad uploads refused with the
  * contract's error and nothing stored, removal as a set.
  */
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { actor, apiRequest, ORIGIN, params, useTestSecret, type Actor, type Credentials } from "@/lib/auth/test-support";
 import { squarePolygon } from "@/lib/geometry/validate-fixtures";
@@ -105,5 +106,35 @@ describe("range imports in the admin console", () => {
     const response = await getPush(new Request(`${ORIGIN}/api/admin/vetting-push`, { headers: { authorization: `Bearer ${admin.key}` } }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ configured: false, url: null, counts: { pending: 0, sent: 0, refused: 0 }, outstanding: [] });
+  });
+});
+
+describe("random uploads (fast-check)", () => {
+  it("any bytes under any accepted file name are refused with a 4xx or import nothing, and change nothing", { timeout: 300_000 }, async () => {
+    const digest = async () =>
+      (
+        await db.pool.query<{ d: string }>(
+          `SELECT (SELECT count(*) FROM range_imports) || ':' || (SELECT count(*) FROM vettings) || ':' || (SELECT count(*) FROM "user") || ':' || (SELECT count(*) FROM vetting_outbox) AS d`,
+        )
+      ).rows[0].d;
+    const before = await digest();
+    const json = fc.jsonValue().map((v) => new TextEncoder().encode(JSON.stringify(v)));
+    const collectionOfJunk = fc
+      .array(fc.record({ type: fc.constant("Feature"), properties: fc.dictionary(fc.constantFrom("SCI_NAME", "RANGE_T", "x"), fc.jsonValue()), geometry: fc.jsonValue() }), { maxLength: 4 })
+      .map((features) => new TextEncoder().encode(JSON.stringify({ type: "FeatureCollection", features })));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("r.geojson", "r.json", "r.zip"), fc.oneof(fc.uint8Array({ maxLength: 2_000 }), json, collectionOfJunk), async (name, body) => {
+        const response = await upload({ bearer: admin.key }, `fileName=${name}&${QUERY}`, body);
+        const text = await response.text();
+        if (response.status === 200) expect(JSON.parse(text)).toMatchObject({ id: null, vettings: 0 });
+        else {
+          expect(response.status, text).toBeGreaterThanOrEqual(400);
+          expect(response.status, text).toBeLessThan(500);
+          expect(JSON.parse(text)).toEqual({ error: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) });
+        }
+        expect(await digest()).toBe(before);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
