@@ -221,5 +221,8 @@ describe("source accounts", () => {
     const { key } = await createApiKey(a.id, "should not work");
     expect(await userForApiKey(key)).toBeNull();
     await expect(sourceAccount("   ")).rejects.toThrow(/1 to 200 characters/);
+    // Two imports naming a new source at once get the one account.
+    const [c, d] = await Promise.all([sourceAccount("Twin Source"), sourceAccount("twin source")]);
+    expect(d.id).toBe(c.id);
   });
 });

@@ -114,17 +114,24 @@ function sourceName(name: string): string {
   return trimmed;
 }
 
-/** The source account of that name, made on first use: an expert that can never sign in. */
+/** The source account of that name (any case), made on first use: an expert that can never sign in. */
 export async function sourceAccount(name: string, db: Pick<pg.Pool, "query"> = pool()): Promise<{ id: string; name: string }> {
   const trimmed = sourceName(name);
-  const found = await db.query<{ id: string; name: string }>(`SELECT id, name FROM "user" WHERE kind = 'source' AND lower(name) = lower($1)`, [trimmed]);
-  if (found.rows[0]) return found.rows[0];
-  const slug = trimmed.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "source";
   const id = randomUUID();
+  const slug = trimmed.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "source";
   // .invalid (RFC 2606): the address is only a unique key; nobody can mail or sign in as it.
-  await db.query(`INSERT INTO "user" (id, name, email, role, kind) VALUES ($1, $2, $3, 'expert', 'source')`, [id, trimmed, `${slug}-${id.slice(0, 8)}@source.invalid`]);
-  log.info({ id, name: trimmed }, "source account created");
-  return { id, name: trimmed };
+  // The unique index on lower(name) of source accounts settles two imports naming a new source at once.
+  const created = await db.query<{ id: string; name: string }>(
+    `INSERT INTO "user" (id, name, email, role, kind) VALUES ($1, $2, $3, 'expert', 'source')
+     ON CONFLICT (lower(name)) WHERE kind = 'source' DO NOTHING RETURNING id, name`,
+    [id, trimmed, `${slug}-${id.slice(0, 8)}@source.invalid`],
+  );
+  if (created.rows[0]) {
+    log.info({ id, name: trimmed }, "source account created");
+    return created.rows[0];
+  }
+  const { rows } = await db.query<{ id: string; name: string }>(`SELECT id, name FROM "user" WHERE kind = 'source' AND lower(name) = lower($1)`, [trimmed]);
+  return rows[0];
 }
 
 function fieldValue(properties: Record<string, unknown>, field: string): unknown {

@@ -3,7 +3,7 @@ import { parseConfig } from "@/lib/config";
 import { squarePolygon } from "@/lib/geometry/validate-fixtures";
 import { startVettingReceiver, type VettingReceiver } from "@/lib/simulator/vetting-receiver";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { pushDueVettings, pushOverview, pushSettings, pushStatuses, type PushSettings } from "./push";
+import { pushDueVettings, pushOverview, pushSettings, pushStatuses, startVettingPusher, type PushSettings } from "./push";
 import { insertSpecies, insertUser, insertVetting } from "./test-fixtures";
 import { getVetting, listAuthorVettings } from "./vettings";
 
@@ -194,6 +194,30 @@ describe("pushing vettings to the ALA's vetting service", () => {
     expect(overview).toMatchObject({ configured: true, url: receiver.url, counts: { pending: 1, sent: 1, refused: 0 } });
     expect(overview.outstanding).toEqual([expect.objectContaining({ vettingId: pending, state: "pending", species: "Cacatua galerita", lastError: expect.stringContaining("503") })]);
     expect(overview.outstanding.some((o) => o.vettingId === sent)).toBe(false);
+  });
+});
+
+describe("the worker's push-vettings job", () => {
+  beforeEach(async () => {
+    receiver = await startVettingReceiver({ apiKey: API_KEY });
+    settings = { url: receiver.url, apiKey: API_KEY, retryBaseMs: 0, retryMaxMs: 0, timeoutMs: 5_000 };
+  });
+  afterEach(() => receiver.close());
+
+  it("keeps sending what falls due, a backlog of more than one batch included, until stopped", async () => {
+    const ids = [];
+    for (let i = 0; i < 60; i++) ids.push(await insertVetting(db.pool, speciesId, "ada", 1, squarePolygon(140, -30, 140.5 + i / 100, -29)));
+    const stop = startVettingPusher(settings, 20);
+    try {
+      await expect.poll(() => ids.every((id) => receiver.vettings.has(id)), { timeout: 20_000 }).toBe(true);
+      const later = await insertVetting(db.pool, speciesId, "ada", 4, squarePolygon(145, -30, 146, -29));
+      await expect.poll(() => receiver.vettings.get(later)?.status, { timeout: 20_000 }).toBe("new");
+    } finally {
+      await stop();
+    }
+    const stopped = await insertVetting(db.pool, speciesId, "ada", 4, squarePolygon(147, -30, 148, -29));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(receiver.vettings.has(stopped)).toBe(false);
   });
 });
 
