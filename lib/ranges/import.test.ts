@@ -184,6 +184,19 @@ describe("importing range polygons as vettings", () => {
     expect(rows[0].area.coordinates).toHaveLength(2); // the hole is kept
   });
 
+  it("reads a UTF-8 .dbf as UTF-8 when its .cpg says so, and as windows-1252 otherwise", async () => {
+    const records = [{ rings: [clockwiseSquare(140, -30, 141, -29)], attributes: { NAME: "Cacatua galerita", NOTE: "Mt Kosciuszko – near Thredbo" } }];
+    const utf8 = await readRangeUpload("r.zip", await zippedShapefile(records, "r", "utf8"));
+    expect(utf8[0].properties.NOTE).toBe("Mt Kosciuszko – near Thredbo");
+    const { shp, dbf, cpg } = shapefile(records, "utf8");
+    await writeFile(path.join(dir, "utf.shp"), shp);
+    await writeFile(path.join(dir, "utf.dbf"), dbf);
+    await writeFile(path.join(dir, "utf.cpg"), cpg!);
+    expect((await readRangeFile(path.join(dir, "utf.shp")))[0].properties.NOTE).toBe("Mt Kosciuszko – near Thredbo");
+    const latin = await readRangeUpload("r.zip", await zippedShapefile([{ ...records[0], attributes: { NAME: "Cacatua galerita", NOTE: "Café" } }]));
+    expect(latin[0].properties.NOTE).toBe("Café");
+  });
+
   it("refuses unreadable files with a clear reason", async () => {
     await expect(readRangeUpload("x.geojson", new TextEncoder().encode("{not json"))).rejects.toThrow(/not JSON/);
     await expect(readRangeUpload("x.geojson", new TextEncoder().encode('{"type":"Polygon"}'))).rejects.toThrow(/FeatureCollection/);

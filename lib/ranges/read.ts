@@ -28,7 +28,8 @@ export async function readRangeFile(file: string): Promise<RangeFeature[]> {
     const [shp, attributes] = await Promise.all([readFile(file), readFile(`${stem}.dbf`).catch(() => readFile(`${stem}.DBF`))]).catch((err: NodeJS.ErrnoException) => {
       throw new RangeFileError(`cannot read ${err.path ?? file}: a shapefile needs its .dbf of attributes beside the .shp (${err.code ?? err.message})`);
     });
-    return readShapefile(shp, attributes);
+    const cpg = await readFile(`${stem}.cpg`).catch(() => undefined);
+    return readShapefile(shp, attributes, cpg);
   }
   return readRangeUpload(path.basename(file), await readFile(file));
 }
@@ -43,7 +44,8 @@ export async function readRangeUpload(name: string, bytes: Uint8Array): Promise<
     if (shp.length !== 1) throw new RangeFileError(`the .zip must hold exactly one .shp shapefile; it holds ${shp.length}`);
     const dbf = [...files.keys()].find((n) => n.toLowerCase() === shp[0].slice(0, -4).toLowerCase() + ".dbf");
     if (!dbf) throw new RangeFileError(`the .zip has ${shp[0]} but not its .dbf of attributes`);
-    return readShapefile(files.get(shp[0])!, files.get(dbf)!);
+    const cpg = [...files.keys()].find((n) => n.toLowerCase() === shp[0].slice(0, -4).toLowerCase() + ".cpg");
+    return readShapefile(files.get(shp[0])!, files.get(dbf)!, cpg ? files.get(cpg) : undefined);
   }
   if (ext === ".shp") throw new RangeFileError("upload a shapefile as a .zip holding its .shp and .dbf");
   throw new RangeFileError(`${name}: expected a .geojson, .json, .shp or .zip file`);
@@ -68,11 +70,22 @@ export function readGeoJson(bytes: Uint8Array): RangeFeature[] {
   });
 }
 
-async function readShapefile(shp: Uint8Array, dbf: Uint8Array): Promise<RangeFeature[]> {
+/**
+ * The .cpg beside a .dbf names its text encoding (ESRI's convention; "UTF-8" from most tools today);
+ * without one the package reads dBase's usual windows-1252.
+ */
+function encodingOf(cpg: Uint8Array | undefined): string | undefined {
+  const name = cpg ? Buffer.from(cpg).toString("latin1").trim().toLowerCase() : "";
+  if (name === "") return undefined;
+  if (name === "utf-8" || name === "utf8" || name === "65001") return "utf-8";
+  return /^\d+$/.test(name) ? `windows-${name}` : name;
+}
+
+async function readShapefile(shp: Uint8Array, dbf: Uint8Array, cpg?: Uint8Array): Promise<RangeFeature[]> {
   const features: RangeFeature[] = [];
   let source;
   try {
-    source = await shapefile.open(toArrayBuffer(shp), toArrayBuffer(dbf));
+    source = await shapefile.open(toArrayBuffer(shp), toArrayBuffer(dbf), { encoding: encodingOf(cpg) });
   } catch (err) {
     throw new RangeFileError(`not a readable shapefile: ${(err as Error).message}`);
   }
@@ -103,7 +116,7 @@ function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
       zip.on("end", () => resolve(files));
       zip.on("entry", (entry: yauzl.Entry) => {
         const name = path.posix.basename(entry.fileName);
-        if (entry.fileName.endsWith("/") || !/\.(shp|dbf)$/i.test(name) || name.startsWith("._")) return zip.readEntry();
+        if (entry.fileName.endsWith("/") || !/\.(shp|dbf|cpg)$/i.test(name) || name.startsWith("._")) return zip.readEntry();
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(new RangeFileError(`cannot read ${name} in the .zip: ${e?.message}`));
           const chunks: Buffer[] = [];

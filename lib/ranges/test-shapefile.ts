@@ -52,9 +52,9 @@ function shp(records: ShapeRecord[]): Buffer {
   return Buffer.concat(parts);
 }
 
-function dbf(records: ShapeRecord[]): Buffer {
+function dbf(records: ShapeRecord[], encoding: "latin1" | "utf8"): Buffer {
   const fields = [...new Set(records.flatMap((r) => Object.keys(r.attributes)))];
-  const widths = fields.map((f) => Math.max(1, ...records.map((r) => Buffer.byteLength(r.attributes[f] ?? ""))));
+  const widths = fields.map((f) => Math.max(1, ...records.map((r) => Buffer.byteLength(r.attributes[f] ?? "", encoding))));
   const headerLength = 32 + 32 * fields.length + 1;
   const recordLength = 1 + widths.reduce((a, b) => a + b, 0);
   const b = Buffer.alloc(headerLength + recordLength * records.length + 1, 0x20);
@@ -76,7 +76,7 @@ function dbf(records: ShapeRecord[]): Buffer {
   records.forEach((r, n) => {
     let at = headerLength + n * recordLength + 1;
     fields.forEach((f, i) => {
-      b.write(r.attributes[f] ?? "", at, "latin1");
+      b.write(r.attributes[f] ?? "", at, encoding);
       at += widths[i];
     });
   });
@@ -84,16 +84,18 @@ function dbf(records: ShapeRecord[]): Buffer {
   return b;
 }
 
-export function shapefile(records: ShapeRecord[]): { shp: Buffer; dbf: Buffer } {
-  return { shp: shp(records), dbf: dbf(records) };
+/** Attributes in windows-1252 (latin1 here) as dBase has them, or in UTF-8 with a .cpg saying so. */
+export function shapefile(records: ShapeRecord[], encoding: "latin1" | "utf8" = "latin1"): { shp: Buffer; dbf: Buffer; cpg?: Buffer } {
+  return { shp: shp(records), dbf: dbf(records, encoding), ...(encoding === "utf8" ? { cpg: Buffer.from("UTF-8\n") } : {}) };
 }
 
 /** The shapefile zipped as range maps are handed out (in a folder, as they often are). */
-export function zippedShapefile(records: ShapeRecord[], name = "ranges"): Promise<Buffer> {
-  const { shp: s, dbf: d } = shapefile(records);
+export function zippedShapefile(records: ShapeRecord[], name = "ranges", encoding: "latin1" | "utf8" = "latin1"): Promise<Buffer> {
+  const { shp: s, dbf: d, cpg } = shapefile(records, encoding);
   const zip = new yazl.ZipFile();
   zip.addBuffer(s, `${name}/${name}.shp`);
   zip.addBuffer(d, `${name}/${name}.dbf`);
+  if (cpg) zip.addBuffer(cpg, `${name}/${name}.cpg`);
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -205,7 +205,7 @@ describe("the worker's push-vettings job", () => {
   afterEach(() => receiver.close());
 
   it("keeps sending what falls due, a backlog of more than one batch included, until stopped", async () => {
-    const ids = [];
+    const ids: number[] = [];
     for (let i = 0; i < 60; i++) ids.push(await insertVetting(db.pool, speciesId, "ada", 1, squarePolygon(140, -30, 140.5 + i / 100, -29)));
     const stop = startVettingPusher(settings, 20);
     try {
