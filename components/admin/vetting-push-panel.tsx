@@ -1,11 +1,14 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { requestJson } from "@/components/auth/request";
 import { formatDateTime } from "@/components/species/format";
+import { useAction } from "@/components/use-action";
 import type { PushOverview } from "@/lib/vetting/push";
 import { ADMIN_QUERY, type Wire } from "./api";
-import { DataTable, Num, QueryState, Section, td } from "./ui";
+import { button, DataTable, Num, QueryState, Section, td } from "./ui";
+
+type Outstanding = Wire<PushOverview>["outstanding"][number];
 
 const POLL_MS = 15_000;
 
@@ -28,25 +31,50 @@ export function VettingPushPanel() {
             <Num>{data.counts.sent}</Num> sent, <Num>{data.counts.pending}</Num> pending, <Num>{data.counts.refused}</Num> refused.
           </p>
           {data.outstanding.length > 0 && (
-            <DataTable caption="Vettings pending or refused, longest waiting first" columns={["Vetting", "Species", "State", "Changed", { label: "Attempts", numeric: true }, "Reason or last error"]}>
+            <DataTable caption="Vettings pending or refused, longest waiting first" columns={["Vetting", "Species", "State", "Changed", { label: "Attempts", numeric: true }, "Reason or last error", { label: "Actions", hidden: true }]}>
               {data.outstanding.map((o) => (
-                <tr key={o.vettingId} className="align-top">
-                  <th scope="row" className={`${td} font-medium`}>
-                    {o.vettingId}
-                  </th>
-                  <td className={`${td} italic`}>{o.species ?? "(erased)"}</td>
-                  <td className={td}>{o.state === "refused" ? "Refused" : `Pending${o.nextAttemptAt ? `, next try ${formatDateTime(o.nextAttemptAt)}` : ""}`}</td>
-                  <td className={`${td} whitespace-nowrap`}>{formatDateTime(o.changedAt)}</td>
-                  <td className={`${td} text-right`}>
-                    <Num>{o.attempts}</Num>
-                  </td>
-                  <td className={td}>{o.refusedReason ?? o.lastError ?? ""}</td>
-                </tr>
+                <OutstandingRow key={o.vettingId} item={o} />
               ))}
             </DataTable>
           )}
         </div>
       )}
     </Section>
+  );
+}
+
+function OutstandingRow({ item: o }: { item: Outstanding }) {
+  const queryClient = useQueryClient();
+  const { busy, error, run } = useAction();
+  const retry = () =>
+    run(async () => {
+      await requestJson("POST", `/api/admin/vetting-push/${o.vettingId}/retry`);
+      await queryClient.invalidateQueries({ queryKey: ADMIN_QUERY.vettingPush });
+    });
+  return (
+    <tr className="align-top">
+      <th scope="row" className={`${td} font-medium`}>
+        {o.vettingId}
+      </th>
+      <td className={`${td} italic`}>{o.species ?? "(erased)"}</td>
+      <td className={td}>{o.state === "refused" ? "Refused" : `Pending${o.nextAttemptAt ? `, next try ${formatDateTime(o.nextAttemptAt)}` : ""}`}</td>
+      <td className={`${td} whitespace-nowrap`}>{formatDateTime(o.changedAt)}</td>
+      <td className={`${td} text-right`}>
+        <Num>{o.attempts}</Num>
+      </td>
+      <td className={td}>{o.refusedReason ?? o.lastError ?? ""}</td>
+      <td className={td}>
+        {o.state === "refused" && (
+          <button type="button" className={button} disabled={busy} aria-label={`Send vetting ${o.vettingId} again`} onClick={() => void retry()}>
+            Send again
+          </button>
+        )}
+        {error && (
+          <p role="alert" className="mt-1 max-w-xs text-xs text-red-800">
+            {error}
+          </p>
+        )}
+      </td>
+    </tr>
   );
 }

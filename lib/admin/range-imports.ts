@@ -3,6 +3,7 @@
  * the import's settings in the query string, list, remove. The CLI does the same without the upload cap.
  */
 import { z } from "zod";
+import { idParamSchema } from "@/lib/http/ids";
 import { HttpError, parseWith, readBytes } from "@/lib/http/respond";
 import { importRanges, RangeImportError, removeRangeImport, type RangeImportReport } from "@/lib/ranges/import";
 import { RangeFileError, readRangeUpload } from "@/lib/ranges/read";
@@ -29,7 +30,7 @@ export const rangeUploadQuerySchema = z.strictObject({
     .transform((v) => v || undefined),
 });
 
-export const rangeImportIdSchema = z.coerce.number().int().positive().max(2_147_483_647);
+export const rangeImportIdSchema = idParamSchema("must be a range import id");
 
 export async function uploadRangeImport(request: Request): Promise<RangeImportReport> {
   const query = parseWith(rangeUploadQuerySchema, Object.fromEntries(new URL(request.url).searchParams), "invalid_query");

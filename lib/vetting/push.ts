@@ -283,6 +283,18 @@ export async function pushOverview(settings: PushSettings | null, limit = 50): P
 }
 
 /**
+ * Sends a refused vetting again (once whatever the service refused has been put right there, such
+ * as a species it did not know). Returns false when the vetting is not refused.
+ */
+export async function retryRefusedPush(vettingId: number): Promise<boolean> {
+  const { rowCount } = await pool().query(
+    `UPDATE vetting_outbox SET state = 'pending', refused_reason = NULL, attempts = 0, next_attempt_at = now() WHERE vetting_id = $1 AND state = 'refused'`,
+    [vettingId],
+  );
+  return rowCount === 1;
+}
+
+/**
  * The worker's push-vettings job: every `intervalMs`, push what is due, one round at a time.
  * Returns a stop function that waits for a round under way.
  */

@@ -11,6 +11,10 @@ import { stopQueue } from "@/lib/jobs/queue";
 import { clockwiseSquare, zippedShapefile } from "@/lib/ranges/test-shapefile";
 import { insertSpecies } from "@/lib/vetting/test-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { startVettingReceiver } from "@/lib/simulator/vetting-receiver";
+import { pushDueVettings } from "@/lib/vetting/push";
+import { insertVetting } from "@/lib/vetting/test-fixtures";
+import { POST as retryPush } from "../vetting-push/[vettingId]/retry/route";
 import { GET as getPush } from "../vetting-push/route";
 import { DELETE as deleteImport } from "./[id]/route";
 import { GET as listImports, POST as postImport } from "./route";
@@ -106,6 +110,32 @@ describe("range imports in the admin console", () => {
     const response = await getPush(new Request(`${ORIGIN}/api/admin/vetting-push`, { headers: { authorization: `Bearer ${admin.key}` } }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ configured: false, url: null, counts: { pending: 0, sent: 0, refused: 0 }, outstanding: [] });
+  });
+});
+
+describe("sending a refused vetting again", () => {
+  it("puts a refused push back to pending for admins; anything else is refused", async () => {
+    const receiver = await startVettingReceiver({ apiKey: "k" });
+    try {
+      const speciesId = (await db.pool.query<{ id: number }>("SELECT id FROM species WHERE scientific_name = 'Cacatua galerita'")).rows[0].id;
+      const id = await insertVetting(db.pool, speciesId, expert.id, 1, squarePolygon(140, -30, 141, -29));
+      receiver.unknownSpecies.add("Cacatua galerita");
+      await pushDueVettings({ url: receiver.url, apiKey: "k", retryBaseMs: 0, retryMaxMs: 0, timeoutMs: 5_000 });
+      const retry = (c: Credentials, vettingId: string) => retryPush(apiRequest("POST", `/api/admin/vetting-push/${vettingId}/retry`, c), params({ vettingId }));
+      await expectError(await retry({ bearer: expert.key }, String(id)), 403, "forbidden");
+      await expectError(await retry({ cookie: admin.cookie }, "0"), 400, "invalid_vetting_id");
+
+      const response = await retry({ cookie: admin.cookie }, String(id));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ vettingId: id, state: "pending" });
+      // Pending again, it goes with the next round, now that the service knows the species.
+      receiver.unknownSpecies.clear();
+      await pushDueVettings({ url: receiver.url, apiKey: "k", retryBaseMs: 0, retryMaxMs: 0, timeoutMs: 5_000 });
+      expect(receiver.vettings.get(id)?.status).toBe("new");
+      await expectError(await retry({ cookie: admin.cookie }, String(id)), 404, "not_refused");
+    } finally {
+      await receiver.close();
+    }
   });
 });
 
