@@ -30,7 +30,8 @@ async function vettings(...args: string[]) {
   return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
 
-describe("npm run vettings", () => {
+// Each case starts tsx child processes (seconds each on a loaded machine), so these get more than the default minute.
+describe("npm run vettings", { timeout: 240_000 }, () => {
   it("refuses bad arguments with exit code 2 and says why", async () => {
     const cases: [string[], RegExp][] = [
       [[], /a command is needed/],
