@@ -13,6 +13,14 @@ const E2E_RECORDS = 20_000;
 const E2E_SEED = 3;
 /** Where tests reach the simulator's control API (e2e/simulator.ts). */
 const SIMULATOR_PORT = process.env.E2E_SIMULATOR_PORT ?? "3211";
+/** Vettings are pushed to a receiver that e2e/range-imports.spec.ts runs there (e2e/vetting-receiver.ts). */
+const VETTING_PUSH = {
+  ALA_VETTING_URL: `http://127.0.0.1:${process.env.E2E_VETTING_PORT ?? "3212"}/ws/vettings`,
+  ALA_VETTING_API_KEY: "e2e-vetting-push-key",
+  VETTING_PUSH_INTERVAL_MS: "300",
+  VETTING_PUSH_RETRY_BASE_MS: "500",
+  VETTING_PUSH_RETRY_MAX_MS: "2000",
+};
 
 const root = path.resolve(import.meta.dirname, "..");
 fs.rmSync(DATA_DIR, { recursive: true, force: true });
@@ -24,7 +32,7 @@ const child = spawn(
   {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, DATA_DIR, PORT: process.env.E2E_PORT ?? "3210", SYNC_CRON: "", DATABASE_URL: "", LOG_LEVEL: "trace" },
+    env: { ...process.env, ...VETTING_PUSH, DATA_DIR, PORT: process.env.E2E_PORT ?? "3210", SYNC_CRON: "", DATABASE_URL: "", LOG_LEVEL: "trace" },
   },
 );
 // Every line goes to the log file (swept by e2e/sensitive-logs.teardown.ts); the console shows what it showed before trace logging (info and up).

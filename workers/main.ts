@@ -18,6 +18,7 @@ import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistribution
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { closePool } from "@/lib/db/pool";
 import { log } from "@/lib/log";
+import { pushSettings, startVettingPusher } from "@/lib/vetting/push";
 
 const ORPHAN_CHECK_MS = 60_000;
 
@@ -64,7 +65,10 @@ checkOrphans();
 const orphanTimer = setInterval(checkOrphans, ORPHAN_CHECK_MS);
 // A sync run from the CLI (`npm run sync`) queues no rebuilds: catch its stale products within a minute.
 const staleTimer = setInterval(() => void queueStaleDistributions(), ORPHAN_CHECK_MS);
-log.info({ schedule: cron || "off" }, "worker started");
+// The push-vettings job (lib/vetting/push.ts): only when the ALA's vetting service is configured.
+const vettingPush = pushSettings(config);
+const stopVettingPush = vettingPush ? startVettingPusher(vettingPush, config.VETTING_PUSH_INTERVAL_MS) : async () => {};
+log.info({ schedule: cron || "off", vettingPush: vettingPush?.url ?? "off" }, "worker started");
 if (!config.ALA_DOWNLOAD_EMAIL) {
   log.warn(
     { biocache: config.ALA_BIOCACHE_URL },
@@ -80,6 +84,7 @@ async function shutdown(signal: string) {
   clearInterval(orphanTimer);
   clearInterval(staleTimer);
   stopping.abort();
+  await stopVettingPush().catch((err: unknown) => log.error({ err }, "vetting push did not stop cleanly"));
   await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
   await resuming;
   await closePool();

@@ -153,6 +153,7 @@ function VettingRow({ vetting, onSaved, onDeleted }: { vetting: VettingDetail; o
       </td>
       <td className="whitespace-nowrap px-3 py-2 text-slate-600">
         <When iso={vetting.updatedAt} />
+        {vetting.alaPush && <AlaPush push={vetting.alaPush} />}
       </td>
       <td className="px-3 py-2">
         <div className="flex flex-wrap justify-end gap-2">
@@ -198,5 +199,21 @@ function VettingRow({ vetting, onSaved, onDeleted }: { vetting: VettingDetail; o
         )}
       </td>
     </tr>
+  );
+}
+
+/** Whether the ALA's vetting service has this version of the vetting (docs/vetting.md). */
+function AlaPush({ push }: { push: NonNullable<VettingDetail["alaPush"]> }) {
+  if (push.state === "refused") {
+    return (
+      <div className="mt-1 whitespace-normal text-xs text-red-800" data-testid="ala-push">
+        Refused by the ALA: {push.reason}
+      </div>
+    );
+  }
+  return (
+    <div className="mt-1 text-xs" data-testid="ala-push">
+      {push.state === "sent" ? "Sent to the ALA" : "Waiting to be sent to the ALA"}
+    </div>
   );
 }

@@ -2,6 +2,8 @@
 
 import { useState } from "react";
 import { ApiKeysPanel } from "./api-keys-panel";
+import { RangeImportsPanel } from "./range-imports-panel";
+import { VettingPushPanel } from "./vetting-push-panel";
 import { CountCheckPanel } from "./count-check";
 import { SchedulePanel } from "./schedule-panel";
 import { SyncPanel } from "./sync-panel";
@@ -13,9 +15,11 @@ const SECTIONS = [
   ["schedule", "Schedule"],
   ["users", "Users"],
   ["api-keys", "API keys"],
+  ["range-imports", "Range imports"],
+  ["vetting-push", "Vettings to the ALA"],
 ] as const;
 
-/** /admin: syncs (live progress, history, count check, schedule), users and API keys. */
+/** /admin: syncs (live progress, history, count check, schedule), users, API keys, range imports and the vetting push. */
 export function AdminConsole({ meId }: { meId: string }) {
   // null: the latest run that checked counts; a run id once the history picks one.
   const [countRun, setCountRun] = useState<number | null>(null);
@@ -42,6 +46,8 @@ export function AdminConsole({ meId }: { meId: string }) {
       <SchedulePanel />
       <UsersPanel meId={meId} />
       <ApiKeysPanel />
+      <RangeImportsPanel />
+      <VettingPushPanel />
     </div>
   );
 }

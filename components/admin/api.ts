@@ -28,6 +28,8 @@ export const ADMIN_QUERY = {
   schedule: ["admin", "schedule"] as const,
   users: ["admin", "users"] as const,
   keys: ["admin", "keys"] as const,
+  rangeImports: ["admin", "range-imports"] as const,
+  vettingPush: ["admin", "vetting-push"] as const,
 };
 
 /** While a run is active the console polls every second (live progress), else now and then for scheduled runs. */

@@ -99,7 +99,7 @@ export async function userForApiKey(key: string): Promise<AuthUser | null> {
   const { rows } = await pool().query<{ id: string; name: string; email: string; role: string }>(
     `UPDATE api_keys k SET last_used_at = now()
        FROM "user" u
-      WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.id = k.user_id AND NOT u.disabled
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.id = k.user_id AND NOT u.disabled AND u.kind = 'person'
       RETURNING u.id, u.name, u.email, u.role`,
     [hashApiKey(key)],
   );

@@ -60,7 +60,8 @@ function build(db: pg.Pool, secure: boolean) {
         create: {
           // Runs after the password was verified, so only its holder learns the account is disabled.
           before: async (session) => {
-            const { rows } = await db.query<{ disabled: boolean }>(`SELECT disabled FROM "user" WHERE id = $1`, [session.userId]);
+            // A source account (docs/range-imports.md) only owns imported vettings; nobody signs in as it.
+            const { rows } = await db.query<{ disabled: boolean }>(`SELECT disabled OR kind = 'source' AS disabled FROM "user" WHERE id = $1`, [session.userId]);
             if (rows[0]?.disabled !== false) {
               throw new APIError("FORBIDDEN", { code: "ACCOUNT_DISABLED", message: "This account is disabled; ask an administrator." });
             }

@@ -83,6 +83,18 @@ export const envSchema = z.object({
   DISTRIBUTION_CELL_KM: decimal(10, 1, 1000),
   /** The alpha hull drops Delaunay edges longer than this many mean edge lengths. */
   DISTRIBUTION_ALPHA: decimal(2, 0.1, 100),
+  // Vettings out to the ALA (lib/vetting/push.ts): pushed only when both of these are set.
+  /** The ALA's vetting service; every new, changed and deleted vetting is POSTed here as JSON. */
+  ALA_VETTING_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Sent as `apiKey` in each pushed vetting's JSON. */
+  ALA_VETTING_API_KEY: optionalString,
+  /** First retry of a failed push after this long, doubling per failure up to the maximum. */
+  VETTING_PUSH_RETRY_BASE_MS: int(30_000, 0, 86_400_000),
+  VETTING_PUSH_RETRY_MAX_MS: int(3_600_000, 0, 7 * 86_400_000),
+  /** One push gives up after this long (then it is retried). */
+  VETTING_PUSH_TIMEOUT_MS: int(20_000, 100, 600_000),
+  /** How often the worker looks for vettings due to be pushed. */
+  VETTING_PUSH_INTERVAL_MS: int(5_000, 10, 3_600_000),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -99,6 +111,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const config = result.data;
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
+  }
+  if ((config.ALA_VETTING_URL === undefined) !== (config.ALA_VETTING_API_KEY === undefined)) {
+    throw new ConfigError("Invalid configuration:\n  ALA_VETTING_URL and ALA_VETTING_API_KEY must be set together");
   }
   return config;
 }

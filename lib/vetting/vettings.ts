@@ -15,7 +15,9 @@ import { GeometryError } from "@/lib/geometry/validate";
 import { MAX_ID } from "@/lib/http/ids";
 import { HttpError } from "@/lib/http/respond";
 import { enqueueApplyVettings } from "@/lib/jobs/queue";
+import { config } from "@/lib/config";
 import { log } from "@/lib/log";
+import { pushSettings, type PushState } from "./push";
 import { vettableSpeciesById } from "./species";
 
 export const VETTING_CLASSIFICATIONS = ["known_valid", "known_invalid"] as const;
@@ -52,8 +54,10 @@ export interface Vetting {
 /** A vetting with what its author's list (/vettings) and the /ws service also show. */
 export interface VettingDetail extends Vetting {
   species: { id: number; scientificName: string; commonName: string | null; status: string };
-  channel: "web" | "ws";
+  channel: "web" | "ws" | "import";
   firstLoadedDate: string;
+  /** Where its push to the ALA's vetting service stands; null when pushing is off or it is not pushed (a source account's). */
+  alaPush: { state: PushState; reason: string | null; sentAt: string | null } | null;
 }
 
 export interface NewVetting {
@@ -80,7 +84,7 @@ interface Row {
   range_qualifier: number | null;
   area: Area;
   comment: string | null;
-  channel: "web" | "ws";
+  channel: "web" | "ws" | "import";
   created_at: Date;
   updated_at: Date;
   first_loaded_at: Date;
@@ -88,13 +92,18 @@ interface Row {
   scientific_name: string;
   common_name: string | null;
   species_status: string;
+  push_state: PushState | null;
+  push_reason: string | null;
+  push_sent_at: Date | null;
 }
 
 const SELECT = `
   SELECT v.id, v.species_id, v.author_id, u.name AS author_name, v.classification, v.range_qualifier, v.area, v.comment, v.channel,
          v.created_at, v.updated_at, v.first_loaded_at, v.deleted_at,
-         s.scientific_name, s.common_name, s.status AS species_status
-    FROM vettings v JOIN "user" u ON u.id = v.author_id JOIN species s ON s.id = v.species_id`;
+         s.scientific_name, s.common_name, s.status AS species_status,
+         o.state AS push_state, o.refused_reason AS push_reason, o.sent_at AS push_sent_at
+    FROM vettings v JOIN "user" u ON u.id = v.author_id JOIN species s ON s.id = v.species_id
+    LEFT JOIN vetting_outbox o ON o.vetting_id = v.id`;
 
 function toVetting(r: Row): Vetting {
   return {
@@ -116,6 +125,10 @@ function toDetail(r: Row): VettingDetail {
     species: { id: r.species_id, scientificName: r.scientific_name, commonName: r.common_name, status: r.species_status },
     channel: r.channel,
     firstLoadedDate: r.first_loaded_at.toISOString(),
+    alaPush:
+      r.push_state && pushSettings(config())
+        ? { state: r.push_state, reason: r.push_state === "refused" ? r.push_reason : null, sentAt: r.push_sent_at?.toISOString() ?? null }
+        : null,
   };
 }
 
