@@ -9,6 +9,7 @@ import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { isHttps } from "@/lib/http/https";
 import { log } from "@/lib/log";
+import { recordSignIn, signInMethod } from "@/lib/accounts/sign-in";
 import { consumeLoginAttempt } from "./login-limit";
 import { authSecret } from "./secret";
 
@@ -64,6 +65,11 @@ function build(db: pg.Pool, secure: boolean) {
             if (rows[0]?.disabled !== false) {
               throw new APIError("FORBIDDEN", { code: "ACCOUNT_DISABLED", message: "This account is disabled; ask an administrator." });
             }
+          },
+          // The accounts audit and OpenID Connect roles (lib/accounts/sign-in.ts).
+          after: async (session, ctx) => {
+            const method = signInMethod(ctx?.path);
+            if (method) await recordSignIn(session.userId, method, config());
           },
         },
       },

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { accountsEnv, checkAccountsConfig } from "./accounts";
 
 /** Empty strings in the environment mean "unset", except where the contract gives them a meaning. */
 const optionalString = z
@@ -83,6 +84,7 @@ export const envSchema = z.object({
   DISTRIBUTION_CELL_KM: decimal(10, 1, 1000),
   /** The alpha hull drops Delaunay edges longer than this many mean edge lengths. */
   DISTRIBUTION_ALPHA: decimal(2, 0.1, 100),
+  ...accountsEnv,
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -100,6 +102,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together");
   }
+  const accountsProblem = checkAccountsConfig(config);
+  if (accountsProblem) throw new ConfigError(`Invalid configuration:\n  ${accountsProblem}`);
   return config;
 }
 
@@ -109,4 +113,9 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** For tests that change the environment between cases: the next config() parses it again. */
+export function reloadConfig(): void {
+  cached = undefined;
 }
