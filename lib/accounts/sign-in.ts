@@ -1,13 +1,14 @@
 /**
  * What happens once better-auth has made a session (its session.create.after hook, which runs
  * after its transaction): the user's last sign-in and its method are recorded, and at an OpenID
- * Connect sign-in the account is raised to the role a pending invitation or the mapped claim gives.
+ * Connect sign-in the account is raised to the role a pending invitation or the mapped claim gives
+ * (never lowered by it: an admin's promotion in the console stands).
  */
-import { z } from "zod";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import type { Config } from "@/lib/config";
 import { prisma } from "@/lib/db/prisma";
 import { acceptInvitationBySignIn } from "./invitations";
+import { signedInProfile } from "./sign-in-context";
 
 export const OIDC_PROVIDER_ID = "oidc";
 
@@ -40,30 +41,17 @@ export function roleFromClaims(claims: Record<string, unknown>, mapping: RoleMap
 /** The higher of two roles (researcher < expert < admin). */
 export const higherRole = (a: Role, b: Role | null): Role => (b && ROLES.indexOf(b) > ROLES.indexOf(a) ? b : a);
 
-const payloadSchema = z.record(z.string(), z.unknown());
-
-/** The claims of an ID token better-auth has already verified (signature, issuer, audience, nonce). */
-export function idTokenClaims(idToken: string | null | undefined): Record<string, unknown> {
-  const payload = idToken?.split(".")[1];
-  if (!payload) return {};
-  try {
-    return payloadSchema.parse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
-  } catch {
-    return {};
-  }
-}
-
 export async function recordSignIn(userId: string, method: SignInMethod, mapping: RoleMapping): Promise<void> {
   const db = prisma();
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { id: true, email: true, role: true, accounts: { where: { providerId: OIDC_PROVIDER_ID }, select: { idToken: true } } },
+    select: { id: true, email: true, role: true },
   });
   if (!user) return;
   let role = user.role as Role;
   if (method === "oidc") {
     role = higherRole(role, await acceptInvitationBySignIn(user));
-    role = higherRole(role, roleFromClaims(idTokenClaims(user.accounts[0]?.idToken), mapping));
+    role = higherRole(role, roleFromClaims(signedInProfile(), mapping));
   }
   await db.user.update({ where: { id: userId }, data: { lastSignInAt: new Date(), lastSignInMethod: method, role } });
 }
