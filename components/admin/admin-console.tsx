@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { ApiKeysPanel } from "./api-keys-panel";
 import { CountCheckPanel } from "./count-check";
+import { InvitationsPanel } from "./invitations-panel";
 import { SchedulePanel } from "./schedule-panel";
 import { SyncPanel } from "./sync-panel";
 import { UsersPanel } from "./users-panel";
@@ -12,6 +13,7 @@ const SECTIONS = [
   ["count-check", "Count check"],
   ["schedule", "Schedule"],
   ["users", "Users"],
+  ["invitations", "Invitations"],
   ["api-keys", "API keys"],
 ] as const;
 
@@ -41,6 +43,7 @@ export function AdminConsole({ meId }: { meId: string }) {
       <CountCheckPanel runId={countRun} onShowLatest={() => showCountCheck(null)} />
       <SchedulePanel />
       <UsersPanel meId={meId} />
+      <InvitationsPanel />
       <ApiKeysPanel />
     </div>
   );
