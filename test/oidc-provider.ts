@@ -30,7 +30,15 @@ export interface TestOidcProvider {
 
 export const TEST_CLIENT = { clientId: "edgar-test", clientSecret: "edgar-test-secret-0123456789abcdef" };
 
-export async function startOidcProvider(options: { port?: number; redirectUris: string[]; issuer?: (port: number) => string }): Promise<TestOidcProvider> {
+/** More /__control endpoints (the e2e mailbox): answers a JSON value, or undefined when the path is not its own. */
+export type ExtraControl = (path: string, query: URLSearchParams) => Promise<unknown>;
+
+export async function startOidcProvider(options: {
+  port?: number;
+  redirectUris: string[];
+  issuer?: (port: number) => string;
+  extraControl?: ExtraControl;
+}): Promise<TestOidcProvider> {
   let account: TestAccount = { email: "someone@example.org" };
   let codeSeconds = 60;
   const accounts = new Map<string, TestAccount>();
@@ -111,15 +119,21 @@ export async function startOidcProvider(options: { port?: number; redirectUris: 
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
-      try {
-        const data = body ? JSON.parse(body) : {};
-        if (url.pathname === "/__control/next-login") account = data as TestAccount;
-        else if (url.pathname === "/__control/code-ttl") codeSeconds = Number(data.seconds);
-        else return res.writeHead(404).end();
-        res.writeHead(204).end();
-      } catch (err) {
-        res.writeHead(400, { "content-type": "text/plain" }).end(String(err));
-      }
+      void (async () => {
+        try {
+          const data = body ? JSON.parse(body) : {};
+          if (url.pathname === "/__control/next-login") account = data as TestAccount;
+          else if (url.pathname === "/__control/code-ttl") codeSeconds = Number(data.seconds);
+          else {
+            const answer = await options.extraControl?.(url.pathname, url.searchParams);
+            if (answer === undefined) return res.writeHead(404).end();
+            return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+          }
+          res.writeHead(204).end();
+        } catch (err) {
+          res.writeHead(400, { "content-type": "text/plain" }).end(String(err));
+        }
+      })();
     });
   }
 
