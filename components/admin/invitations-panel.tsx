@@ -102,7 +102,7 @@ function InviteForm({ onSent }: { onSent: (invitation: NewInvitationView) => voi
 }
 
 /** After inviting: emailed, or the link to pass on and why it was not emailed. */
-function SentNote({ sent }: { sent: NewInvitationView }) {
+export function SentNote({ sent }: { sent: NewInvitationView }) {
   if (sent.emailed) {
     return <p className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-900">Invitation emailed to {sent.email}. The link works once, for 7 days.</p>;
   }
