@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
+import { startOutsideWorld } from "./outside";
 import { DATA_DIR, SYSTEM_LOG } from "./system";
 
 /**
@@ -26,13 +27,16 @@ const root = path.resolve(import.meta.dirname, "..");
 fs.rmSync(DATA_DIR, { recursive: true, force: true });
 fs.mkdirSync(DATA_DIR, { recursive: true });
 
+// The identity provider and mail server Edgar talks to, up before Edgar asks them anything.
+const outside = await startOutsideWorld(`http://127.0.0.1:${process.env.E2E_PORT ?? "3210"}`);
+
 const child = spawn(
   process.execPath,
   ["--import", "tsx", path.join(root, "scripts", "demo.ts"), "--records", String(E2E_RECORDS), "--seed", String(E2E_SEED), "--simulator-port", SIMULATOR_PORT],
   {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...VETTING_PUSH, DATA_DIR, PORT: process.env.E2E_PORT ?? "3210", SYNC_CRON: "", DATABASE_URL: "", LOG_LEVEL: "trace" },
+    env: { ...process.env, ...VETTING_PUSH, ...outside.env, DATA_DIR, PORT: process.env.E2E_PORT ?? "3210", SYNC_CRON: "", DATABASE_URL: "", LOG_LEVEL: "trace" },
   },
 );
 // Every line goes to the log file (swept by e2e/sensitive-logs.teardown.ts); the console shows what it showed before trace logging (info and up).

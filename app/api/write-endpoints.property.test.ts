@@ -15,6 +15,13 @@ import { PUT as putSchedule } from "@/app/api/admin/schedule/route";
 import { POST as postSync } from "@/app/api/admin/sync/route";
 import { PATCH as patchUser } from "@/app/api/admin/users/[id]/route";
 import { POST as authPost } from "@/app/api/auth/[...all]/route";
+import { DELETE as revokeInvitation } from "@/app/api/admin/invitations/[id]/route";
+import { POST as postInvitation } from "@/app/api/admin/invitations/route";
+import { POST as acceptInvitation } from "@/app/api/invitations/accept/route";
+import { POST as confirmReset } from "@/app/api/password-reset/confirm/route";
+import { POST as requestReset } from "@/app/api/password-reset/route";
+import { newInvitationSchema } from "@/lib/accounts/invitations";
+import { resetRequestSchema } from "@/lib/accounts/password-reset";
 import { DELETE as deleteVetting, PATCH as patchVetting } from "@/app/api/vettings/[id]/route";
 import { POST as postCoverage } from "@/app/api/vettings/coverage/route";
 import { POST as postVetting } from "@/app/api/vettings/route";
@@ -289,7 +296,53 @@ const BODY_ENDPOINTS = (): BodyEndpoint[] => [
     // A well-formed sign-in with a wrong password is a refusal too; only the right one is not.
     accepts: (v) => typeof v === "object" && v !== null && (v as { password?: unknown }).password === PASSWORD,
   },
+  {
+    name: "POST /api/admin/invitations",
+    method: "POST",
+    path: "/api/admin/invitations",
+    handler: postInvitation as Handler,
+    auth: "admin",
+    template: () => ({ email: "invitee@example.org", role: "expert" }),
+    fields: { email: "string", role: "string" },
+    strict: true,
+    accepts: schemaAccepts(newInvitationSchema),
+  },
+  {
+    // A well-formed token that names no invitation is a refusal (410) too.
+    name: "POST /api/invitations/accept",
+    method: "POST",
+    path: "/api/invitations/accept",
+    handler: acceptInvitation as Handler,
+    auth: "none",
+    template: () => ({ token: UNKNOWN_TOKEN, password: PASSWORD, name: "Invitee" }),
+    fields: { token: "string", password: "string", name: "string" },
+    strict: true,
+  },
+  {
+    name: "POST /api/password-reset",
+    method: "POST",
+    path: "/api/password-reset",
+    handler: requestReset as Handler,
+    auth: "none",
+    template: () => ({ email: expert.email }),
+    fields: { email: "string" },
+    strict: true,
+    accepts: schemaAccepts(resetRequestSchema),
+  },
+  {
+    name: "POST /api/password-reset/confirm",
+    method: "POST",
+    path: "/api/password-reset/confirm",
+    handler: confirmReset as Handler,
+    auth: "none",
+    template: () => ({ token: UNKNOWN_TOKEN, password: PASSWORD }),
+    fields: { token: "string", password: "string" },
+    strict: true,
+  },
 ];
+
+/** Shaped like an emailed link's token, but no invitation or reset has it. */
+const UNKNOWN_TOKEN = "A".repeat(43);
 
 function send(endpoint: BodyEndpoint, via: "cookie" | "bearer", body: Body, paramsOverride?: Record<string, string>, path = endpoint.path): Promise<Response> {
   const context = params(paramsOverride ?? endpoint.params ?? {});
@@ -309,6 +362,10 @@ const BODY_ENDPOINT_NAMES = [
   "POST /api/admin/sync",
   "PATCH /api/admin/users/{id}",
   "POST /api/auth/sign-in/email",
+  "POST /api/admin/invitations",
+  "POST /api/invitations/accept",
+  "POST /api/password-reset",
+  "POST /api/password-reset/confirm",
 ] as const;
 
 /** The endpoint of that name; a function, as its paths and bodies name rows made in beforeAll. */
@@ -495,6 +552,26 @@ describe("ids that are no id, and targets that cannot be changed", () => {
         await expectRefused("DELETE /api/admin/keys/{id}", response);
       }),
       { numRuns: RUNS.standard },
+    );
+  });
+
+  it("DELETE /api/admin/invitations/{id}", async () => {
+    await fc.assert(
+      fc.asyncProperty(idArb, viaArb, async (id, via) => {
+        const response = await (revokeInvitation as Handler)(request("DELETE", `/api/admin/invitations/${encodeURIComponent(id)}`, credentialsFor("admin", via)), params({ id }));
+        await expectRefused("DELETE /api/admin/invitations/{id}", response);
+      }),
+      { numRuns: RUNS.standard },
+    );
+  });
+
+  it("POST /api/admin/invitations to an address that has an account", async () => {
+    const e = find("POST /api/admin/invitations");
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(expert.email, admin.email, expert.email.toUpperCase()), fc.constantFrom("researcher", "expert", "admin"), viaArb, async (email, role, via) => {
+        await expectRefused(e.name, await send(e, via, JSON.stringify({ email, role })));
+      }),
+      { numRuns: RUNS.standard / 2 },
     );
   });
 

@@ -1,13 +1,13 @@
 "use client";
 
 import { useId, useRef, useState, type FormEvent } from "react";
+import { field as input } from "@/components/accounts/form-ui";
 import { requestJson } from "@/components/auth/request";
-
-const input =
-  "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus-visible:border-sky-700 focus-visible:outline-2 focus-visible:outline-sky-700 aria-[invalid=true]:border-red-600";
+import { useHydrated } from "@/components/use-hydrated";
 
 /** Email + password against better-auth's endpoint; on success a full navigation to `next`, so every page sees the session. */
 export function LoginForm({ next }: { next: string }) {
+  const hydrated = useHydrated();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
@@ -68,7 +68,7 @@ export function LoginForm({ next }: { next: string }) {
       )}
       <button
         type="submit"
-        disabled={pending}
+        disabled={!hydrated || pending}
         className="w-full rounded-md bg-sky-800 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sky-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-700 disabled:opacity-60"
       >
         {pending ? "Signing in…" : "Sign in"}

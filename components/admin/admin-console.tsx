@@ -5,6 +5,7 @@ import { ApiKeysPanel } from "./api-keys-panel";
 import { RangeImportsPanel } from "./range-imports-panel";
 import { VettingPushPanel } from "./vetting-push-panel";
 import { CountCheckPanel } from "./count-check";
+import { InvitationsPanel } from "./invitations-panel";
 import { SchedulePanel } from "./schedule-panel";
 import { SyncPanel } from "./sync-panel";
 import { UsersPanel } from "./users-panel";
@@ -14,6 +15,7 @@ const SECTIONS = [
   ["count-check", "Count check"],
   ["schedule", "Schedule"],
   ["users", "Users"],
+  ["invitations", "Invitations"],
   ["api-keys", "API keys"],
   ["range-imports", "Range imports"],
   ["vetting-push", "Vettings to the ALA"],
@@ -45,6 +47,7 @@ export function AdminConsole({ meId }: { meId: string }) {
       <CountCheckPanel runId={countRun} onShowLatest={() => showCountCheck(null)} />
       <SchedulePanel />
       <UsersPanel meId={meId} />
+      <InvitationsPanel />
       <ApiKeysPanel />
       <RangeImportsPanel />
       <VettingPushPanel />

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { requestJson } from "@/components/auth/request";
 import type { ApiKeySummary, NewApiKey } from "@/lib/auth/api-keys";
-import type { UserSummary } from "@/lib/auth/users";
+import type { UserListEntry } from "@/lib/auth/users";
 import type { CountCheck } from "@/lib/admin/count-check";
 import type { Schedule } from "@/lib/admin/schedule";
 import type { AdminSyncRun, SyncOverview } from "@/lib/admin/sync";
@@ -13,7 +13,7 @@ export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ?
 
 export type SyncRunView = Wire<AdminSyncRun>;
 export type SyncOverviewView = Wire<SyncOverview>;
-export type UserView = Wire<UserSummary>;
+export type UserView = Wire<UserListEntry>;
 export type ApiKeyView = Wire<ApiKeySummary>;
 export type NewApiKeyView = Wire<NewApiKey>;
 export type CountCheckView = Wire<CountCheck>;

@@ -18,14 +18,15 @@ export function UsersPanel({ meId }: { meId: string }) {
     <Section id="users" title="Users">
       <QueryState what="the users" isPending={users.isPending} error={users.error} />
       {users.data && (
-        <DataTable caption="Accounts, by email" columns={["Email", "Name", "Role", "Status", "Created", { label: "Actions", hidden: true }]}>
+        <DataTable caption="Accounts, by email" columns={["Email", "Name", "Role", "Status", "Created", "Invited", "Last sign-in", { label: "Actions", hidden: true }]}>
           {users.data.map((u) => (
             <UserRow key={u.id} user={u} isMe={u.id === meId} onChanged={setAnnouncement} />
           ))}
         </DataTable>
       )}
       <p className="mt-2 text-xs text-slate-600">
-        New accounts are made with <code>npm run user -- create</code>. Disabling an account signs it out everywhere and stops its API keys.
+        New accounts come from <a href="#invitations" className="font-medium text-sky-800 underline">invitations</a> (or{" "}
+        <code>npm run user -- create</code>). Disabling an account signs it out everywhere and stops its API keys.
       </p>
       <p role="status" className="sr-only">
         {announcement}
@@ -43,8 +44,13 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
 
   const change = async (body: { role?: Role; disabled?: boolean }) => {
     await run(async () => {
-      const saved = await requestJson<UserView>("PATCH", `/api/admin/users/${encodeURIComponent(user.id)}`, body);
-      queryClient.setQueryData<UserView[]>(ADMIN_QUERY.users, (all) => all?.map((u) => (u.id === saved.id ? saved : u)));
+      // The answer is the user without the audit columns, which a change leaves as they were.
+      const saved = await requestJson<Omit<UserView, "invitedBy" | "invitedAt" | "lastSignInAt" | "lastSignInMethod">>(
+        "PATCH",
+        `/api/admin/users/${encodeURIComponent(user.id)}`,
+        body,
+      );
+      queryClient.setQueryData<UserView[]>(ADMIN_QUERY.users, (all) => all?.map((u) => (u.id === saved.id ? { ...u, ...saved } : u)));
       void queryClient.invalidateQueries({ queryKey: ADMIN_QUERY.keys });
       onChanged(body.role ? `${saved.email} is now ${saved.role}.` : `${saved.email} is ${saved.disabled ? "disabled" : "enabled"}.`);
       // An admin who stepped down may no longer see this page.
@@ -77,6 +83,8 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
       </td>
       <td className={td}>{user.disabled ? "Disabled" : "Enabled"}</td>
       <td className={`${td} whitespace-nowrap`}>{formatDateTime(user.createdAt)}</td>
+      <td className={`${td} whitespace-nowrap`}>{user.invitedAt ? `${user.invitedBy ?? "an admin since removed"}, ${formatDateTime(user.invitedAt)}` : "—"}</td>
+      <td className={`${td} whitespace-nowrap`}>{user.lastSignInAt ? `${formatDateTime(user.lastSignInAt)} (${user.lastSignInMethod === "oidc" ? "OpenID Connect" : "password"})` : "never"}</td>
       <td className={td}>
         {confirmDisable ? (
           <ConfirmInline

@@ -1,3 +1,4 @@
+import { withSignInContext } from "@/lib/accounts/sign-in-context";
 import { authFor } from "./server";
 
 /**
@@ -5,7 +6,7 @@ import { authFor } from "./server";
  * reshaped into the contract's `{ error, message }`.
  */
 export async function handleAuthRequest(request: Request): Promise<Response> {
-  const response = await authFor(request).handler(request);
+  const response = await withSignInContext(() => authFor(request).handler(request));
   return response.status < 400 ? response : contractError(response);
 }
 

@@ -9,13 +9,16 @@ import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { isHttps } from "@/lib/http/https";
 import { log } from "@/lib/log";
+import { recordSignIn, signInMethod } from "@/lib/accounts/sign-in";
 import { consumeLoginAttempt } from "./login-limit";
+import { assertPinnedIssuer, oidcPlugins } from "./oidc";
 import { authSecret } from "./secret";
 
 export { isHttps };
 
 export const AUTH_BASE_PATH = "/api/auth";
 const SESSION_DAYS = 7;
+const NO_PROVIDER_TOKENS = { accessToken: null, refreshToken: null, idToken: null, accessTokenExpiresAt: null, refreshTokenExpiresAt: null };
 
 function build(db: pg.Pool, secure: boolean) {
   return betterAuth({
@@ -24,8 +27,10 @@ function build(db: pg.Pool, secure: boolean) {
     secret: authSecret(config()),
     database: db,
     telemetry: { enabled: false },
-    // Accounts are made by admins (npm run user, the admin console), not by signing up.
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    // Accounts are made by admins (npm run user, invitations), not by signing up; LOCAL_PASSWORDS=off
+    // leaves only OpenID Connect (whose first sign-in makes a researcher account: lib/auth/oidc.ts).
+    emailAndPassword: { enabled: config().LOCAL_PASSWORDS, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    plugins: oidcPlugins(config()),
     user: {
       additionalFields: {
         role: { type: "string", input: false, required: false, defaultValue: "researcher" },
@@ -43,7 +48,7 @@ function build(db: pg.Pool, secure: boolean) {
       window: 60,
       max: 100,
       // Per client IP; the per-account limit is the hook below.
-      customRules: { "/sign-in/email": { window: 60, max: 30 } },
+      customRules: { "/sign-in/email": { window: 60, max: 30 }, "/sign-in/social": { window: 60, max: 30 } },
     },
     advanced: {
       cookiePrefix: "edgar",
@@ -56,6 +61,11 @@ function build(db: pg.Pool, secure: boolean) {
       disableOriginCheck: false,
     },
     databaseHooks: {
+      // Edgar calls nothing on an OpenID Connect user's behalf, so it keeps none of their tokens.
+      account: {
+        create: { before: async (account) => ({ data: { ...account, ...NO_PROVIDER_TOKENS } }) },
+        update: { before: async (account) => ({ data: { ...account, ...NO_PROVIDER_TOKENS } }) },
+      },
       session: {
         create: {
           // Runs after the password was verified, so only its holder learns the account is disabled.
@@ -66,11 +76,17 @@ function build(db: pg.Pool, secure: boolean) {
               throw new APIError("FORBIDDEN", { code: "ACCOUNT_DISABLED", message: "This account is disabled; ask an administrator." });
             }
           },
+          // The accounts audit and OpenID Connect roles (lib/accounts/sign-in.ts).
+          after: async (session, ctx) => {
+            const method = signInMethod(ctx?.path);
+            if (method) await recordSignIn(session.userId, method, config());
+          },
         },
       },
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/sign-in/social" || ctx.path.startsWith("/callback/")) assertPinnedIssuer(ctx.context.socialProviders, config().OIDC_ISSUER);
         if (ctx.path !== "/sign-in/email") return;
         const email = typeof ctx.body?.email === "string" ? ctx.body.email : "";
         const ip = ctx.request ? getIP(ctx.request, ctx.context.options) : null;

@@ -111,9 +111,24 @@ export async function findUserByEmail(email: string): Promise<UserSummary | null
   return user ? summary(user) : null;
 }
 
-export async function listUsers(): Promise<UserSummary[]> {
-  const users = await prisma().user.findMany({ orderBy: { email: "asc" } });
-  return users.map(summary);
+/** A user as the console lists them, with the accounts audit (docs/accounts.md). */
+export interface UserListEntry extends UserSummary {
+  /** The email of the admin who invited them (null: made by `npm run user` or a first OIDC sign-in, or the inviter is gone). */
+  invitedBy: string | null;
+  invitedAt: Date | null;
+  lastSignInAt: Date | null;
+  lastSignInMethod: string | null;
+}
+
+export async function listUsers(): Promise<UserListEntry[]> {
+  const users = await prisma().user.findMany({ orderBy: { email: "asc" }, include: { invitedBy: { select: { email: true } } } });
+  return users.map((u) => ({
+    ...summary(u),
+    invitedBy: u.invitedBy?.email ?? null,
+    invitedAt: u.invitedAt,
+    lastSignInAt: u.lastSignInAt,
+    lastSignInMethod: u.lastSignInMethod,
+  }));
 }
 
 async function updateUser(userId: string, data: { role?: Role; disabled?: boolean }): Promise<UserSummary> {
@@ -135,4 +150,15 @@ export function setRole(userId: string, role: Role): Promise<UserSummary> {
 /** Disabling signs the user out everywhere and stops their API keys; enabling restores the keys. */
 export function setDisabled(userId: string, disabled: boolean): Promise<UserSummary> {
   return updateUser(userId, { disabled });
+}
+
+/** Replaces the user's password (a reset): every session of theirs ends. */
+export async function setPassword(userId: string, password: string): Promise<void> {
+  const hash = await hashPassword(passwordSchema.parse(password));
+  const db = prisma();
+  await db.$transaction([
+    db.account.deleteMany({ where: { userId, providerId: CREDENTIAL } }),
+    db.account.create({ data: { id: randomUUID(), accountId: userId, providerId: CREDENTIAL, userId, password: hash } }),
+    db.session.deleteMany({ where: { userId } }),
+  ]);
 }

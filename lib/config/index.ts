@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { accountsEnv, checkAccountsConfig } from "./accounts";
 
 /** Empty strings in the environment mean "unset", except where the contract gives them a meaning. */
 const optionalString = z
@@ -95,6 +96,7 @@ export const envSchema = z.object({
   VETTING_PUSH_TIMEOUT_MS: int(20_000, 100, 600_000),
   /** How often the worker looks for vettings due to be pushed. */
   VETTING_PUSH_INTERVAL_MS: int(5_000, 10, 3_600_000),
+  ...accountsEnv,
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -115,6 +117,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if ((config.ALA_VETTING_URL === undefined) !== (config.ALA_VETTING_API_KEY === undefined)) {
     throw new ConfigError("Invalid configuration:\n  ALA_VETTING_URL and ALA_VETTING_API_KEY must be set together");
   }
+  const accountsProblem = checkAccountsConfig(config);
+  if (accountsProblem) throw new ConfigError(`Invalid configuration:\n  ${accountsProblem}`);
   return config;
 }
 
@@ -124,4 +128,9 @@ let cached: Config | undefined;
 export function config(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** For tests that change the environment between cases: the next config() parses it again. */
+export function reloadConfig(): void {
+  cached = undefined;
 }

@@ -430,7 +430,19 @@ describe("users: GET /api/admin/users, PATCH /api/admin/users/{id}", () => {
     expect(response.status).toBe(200);
     const users = await response.json();
     for (const a of [researcher, expert, admin]) {
-      expect(users).toContainEqual({ id: a.id, name: expect.any(String), email: a.email, role: a.role, disabled: false, createdAt: expect.any(String) });
+      expect(users).toContainEqual({
+        id: a.id,
+        name: expect.any(String),
+        email: a.email,
+        role: a.role,
+        disabled: false,
+        createdAt: expect.any(String),
+        // The accounts audit: made by `createOrUpdateUser`, signed in with a password (test-support's actor).
+        invitedBy: null,
+        invitedAt: null,
+        lastSignInAt: expect.any(String),
+        lastSignInMethod: "password",
+      });
     }
   });
 
