@@ -83,6 +83,12 @@ export const envSchema = z.object({
   DISTRIBUTION_CELL_KM: decimal(10, 1, 1000),
   /** The alpha hull drops Delaunay edges longer than this many mean edge lengths. */
   DISTRIBUTION_ALPHA: decimal(2, 0.1, 100),
+  /** Live-update (SSE) streams one web process serves at most; more are told 503 and poll instead. */
+  EVENTS_MAX_STREAMS: int(2000, 1, 1_000_000),
+  /** Live-update streams one client (signed-in user, else address) holds at most; more are told 429. */
+  EVENTS_MAX_PER_CLIENT: int(16, 1, 10_000),
+  /** A live-update stream with no event for this long is ended (the browser reconnects by itself). */
+  EVENTS_IDLE_SECONDS: int(300, 1, 86_400),
 });
 
 export type Config = z.infer<typeof envSchema>;
