@@ -28,6 +28,8 @@ export const edgarEventSchema = z.discriminatedUnion("type", [
     updated: z.number(),
     deleted: z.number(),
     skipped: z.number(),
+    /** What the run is waiting for, if anything (an ALA download being prepared). */
+    message: z.string().nullable(),
   }),
 ]);
 

@@ -57,13 +57,13 @@ CREATE TRIGGER species_distributions_notify AFTER INSERT OR UPDATE ON species_di
 CREATE FUNCTION notify_sync_run() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE'
-     AND (OLD.status, OLD.phase, OLD.done, OLD.total, OLD.added, OLD.updated, OLD.deleted, OLD.skipped, OLD.error)
-         IS NOT DISTINCT FROM (NEW.status, NEW.phase, NEW.done, NEW.total, NEW.added, NEW.updated, NEW.deleted, NEW.skipped, NEW.error) THEN
+     AND (OLD.status, OLD.phase, OLD.done, OLD.total, OLD.added, OLD.updated, OLD.deleted, OLD.skipped, OLD.message, OLD.error)
+         IS NOT DISTINCT FROM (NEW.status, NEW.phase, NEW.done, NEW.total, NEW.added, NEW.updated, NEW.deleted, NEW.skipped, NEW.message, NEW.error) THEN
     RETURN NULL;
   END IF;
   PERFORM notify_edgar_event('sync', jsonb_build_object(
     'runId', NEW.id, 'status', NEW.status, 'phase', NEW.phase, 'done', NEW.done, 'total', NEW.total,
-    'added', NEW.added, 'updated', NEW.updated, 'deleted', NEW.deleted, 'skipped', NEW.skipped));
+    'added', NEW.added, 'updated', NEW.updated, 'deleted', NEW.deleted, 'skipped', NEW.skipped, 'message', NEW.message));
   RETURN NULL;
 END $$;
 CREATE TRIGGER sync_runs_notify AFTER INSERT OR UPDATE ON sync_runs
