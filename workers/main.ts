@@ -16,6 +16,7 @@ import {
 } from "@/lib/jobs/handlers";
 import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
+import { listenForWakes } from "@/lib/jobs/wake";
 import { closePool } from "@/lib/db/pool";
 import { log } from "@/lib/log";
 import { pushSettings, startVettingPusher } from "@/lib/vetting/push";
@@ -39,9 +40,11 @@ await boss.work<SyncJob>(QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 1 
 await boss.work(QUEUES.scheduledSync, { batchSize: 1, pollingIntervalSeconds: 5 }, async () => {
   await handleScheduledSync(stopping.signal);
 });
-await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+// Woken at once by the web process that queued the job (lib/jobs/wake.ts); the poll is the fallback.
+const applyVettingsWorker = await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
   await handleApplyVettings(job.data);
 });
+const wakes = listenForWakes(db.url, boss, { [QUEUES.applyVettings]: applyVettingsWorker });
 
 // One build at a time (a large species' build holds its records in memory), but jobs fetched ten
 // at once: after a sync every species is queued, and the queue is polled only between batches.
@@ -85,6 +88,7 @@ async function shutdown(signal: string) {
   clearInterval(staleTimer);
   stopping.abort();
   await stopVettingPush().catch((err: unknown) => log.error({ err }, "vetting push did not stop cleanly"));
+  await wakes.stop();
   await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
   await resuming;
   await closePool();

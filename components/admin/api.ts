@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { requestJson } from "@/components/auth/request";
+import { useIsLive } from "@/components/live/live-status";
 import type { ApiKeySummary, NewApiKey } from "@/lib/auth/api-keys";
 import type { UserListEntry } from "@/lib/auth/users";
 import type { CountCheck } from "@/lib/admin/count-check";
@@ -37,10 +38,12 @@ const ACTIVE_POLL_MS = 1_000;
 const IDLE_POLL_MS = 15_000;
 
 export function useSyncOverview(limit: number) {
+  // While the admin event stream is open, progress arrives by events (components/live/use-live-sync.ts).
+  const live = useIsLive("admin:sync");
   return useQuery({
     queryKey: ADMIN_QUERY.sync(limit),
     queryFn: () => requestJson<SyncOverviewView>("GET", `/api/admin/sync?limit=${limit}`),
-    refetchInterval: (query) => (query.state.data?.current ? ACTIVE_POLL_MS : IDLE_POLL_MS),
+    refetchInterval: (query) => (live ? false : query.state.data?.current ? ACTIVE_POLL_MS : IDLE_POLL_MS),
     placeholderData: (previous) => previous,
     staleTime: 0,
   });

@@ -9,6 +9,7 @@ import { SyncHistory } from "./sync-history";
 import { SyncProgress } from "./sync-progress";
 import { button, ConfirmInline, ErrorNote, primary, QueryState, Section } from "./ui";
 import { useAction } from "@/components/use-action";
+import { useLiveSync } from "@/components/live/use-live-sync";
 
 const FIRST_PAGE = 10;
 const PAGE = 20;
@@ -30,6 +31,7 @@ function describeChange(before: SyncOverviewView, now: SyncOverviewView): string
 export function SyncPanel({ onShowCountCheck }: { onShowCountCheck: (runId: number) => void }) {
   const [limit, setLimit] = useState(FIRST_PAGE);
   const overview = useSyncOverview(limit);
+  useLiveSync();
   const queryClient = useQueryClient();
   const [confirmFull, setConfirmFull] = useState(false);
   const starting = useAction();

@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useIsLive } from "@/components/live/live-status";
 import { fetchJson } from "@/components/species/api";
 import type { DistributionAnswer } from "@/lib/distribution/store";
 
@@ -26,11 +27,13 @@ export const productUrl = (speciesId: number, product: "range" | "cells", includ
  * page polls the species), and every second while a rebuild is pending.
  */
 export function useDistribution(speciesId: number, includeContentious: boolean, sourceVersion: string | undefined) {
+  // While the species' event stream is open, a rebuilt range is announced (components/live).
+  const live = useIsLive(`species:${speciesId}`);
   return useQuery({
     queryKey: ["distribution", speciesId, includeContentious, sourceVersion],
     queryFn: ({ signal }) => fetchJson<DistributionAnswer>(`/api/species/${speciesId}/distribution${contentiousQuery(includeContentious)}`, signal),
     enabled: sourceVersion !== undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data?.pending ? PENDING_POLL_MS : false),
+    refetchInterval: (query) => (!live && query.state.data?.pending ? PENDING_POLL_MS : false),
   });
 }

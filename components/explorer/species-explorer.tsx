@@ -7,6 +7,7 @@ import { AccountMenu } from "@/components/auth/account-menu";
 import type { DistributionView } from "@/components/distribution/api";
 import { SpeciesMap } from "@/components/map/species-map";
 import { SpeciesSearch } from "@/components/search/species-search";
+import { useLiveSpecies } from "@/components/live/use-live-species";
 import { useSpecies } from "@/components/species/api";
 import { SpeciesIntro } from "@/components/species/species-intro";
 import { SpeciesPanel } from "@/components/species/species-panel";
@@ -36,6 +37,7 @@ export function SpeciesExplorer({ initialSpeciesId, initialView, styleUrl }: Pro
   const [distribution, setDistribution] = useState<DistributionView>({ shown: false, includeContentious: false });
   const mapView = useRef<MapPosition | null>(initialView.map);
   const species = useSpecies(speciesId);
+  useLiveSpecies(speciesId);
 
   const writeUrl = useCallback((mode: "push" | "replace", id: number | null, f: ViewFilters) => {
     // A new species starts a clean entry; within one, other features' parameters are kept.

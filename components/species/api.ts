@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useIsLive } from "@/components/live/live-status";
 import type { OccurrenceDetail } from "@/lib/occurrences/detail";
 import type { Stack } from "@/lib/occurrences/stack";
 import type { SpeciesDetail } from "@/lib/species/detail";
@@ -33,12 +34,14 @@ const VERSION_POLL_MS = 5_000;
 const RECLASSIFYING_POLL_MS = 1_000;
 
 export function useSpecies(id: number | null) {
+  // While the species' event stream is open (components/live) it says when to ask again.
+  const live = useIsLive(id === null ? null : `species:${id}`);
   return useQuery({
     queryKey: ["species", id],
     queryFn: ({ signal }) => fetchJson<SpeciesDetail>(`/api/species/${id}`, signal),
     enabled: id !== null,
     // Polled only while the tab is visible (TanStack pauses intervals in background tabs).
-    refetchInterval: (query) => (query.state.data?.reclassifying ? RECLASSIFYING_POLL_MS : VERSION_POLL_MS),
+    refetchInterval: (query) => (live ? false : query.state.data?.reclassifying ? RECLASSIFYING_POLL_MS : VERSION_POLL_MS),
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
   });
 }

@@ -97,6 +97,12 @@ export const envSchema = z.object({
   /** How often the worker looks for vettings due to be pushed. */
   VETTING_PUSH_INTERVAL_MS: int(5_000, 10, 3_600_000),
   ...accountsEnv,
+  /** Live-update (SSE) streams one web process serves at most; more are told 503 and poll instead. */
+  EVENTS_MAX_STREAMS: int(2000, 1, 1_000_000),
+  /** Live-update streams one client (signed-in user, else address) holds at most; more are told 429. */
+  EVENTS_MAX_PER_CLIENT: int(16, 1, 10_000),
+  /** A live-update stream with no event for this long is ended (the browser reconnects by itself). */
+  EVENTS_IDLE_SECONDS: int(300, 1, 86_400),
 });
 
 export type Config = z.infer<typeof envSchema>;

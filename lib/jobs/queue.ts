@@ -7,6 +7,7 @@
  */
 import PgBoss from "pg-boss";
 import { log } from "@/lib/log";
+import { wakeWorkers } from "./wake";
 
 export const QUEUES = {
   /** `{ runId }`: run (or resume) that queued sync_runs row. */
@@ -79,6 +80,8 @@ export async function enqueueSync(job: SyncJob): Promise<void> {
 /** Asks a worker to re-classify a species (after a vetting was made, changed or deleted). */
 export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void> {
   await (await queue()).send(QUEUES.applyVettings, job, { singletonKey: String(job.speciesId) });
+  // An expert is watching the map: the worker starts now rather than at its next poll.
+  await wakeWorkers(QUEUES.applyVettings);
 }
 
 /**

@@ -1,0 +1,41 @@
+"use client";
+
+/**
+ * Keeps an open species' queries fresh from its event stream: a vetting, the end of a
+ * re-classification or a new data version makes the species be asked for again (its answer moves
+ * the tiles' version and the outlines' vettingsVersion); a rebuilt range makes the range be asked
+ * for again. Nothing is asked while nothing changes.
+ */
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useCallback } from "react";
+import type { SpeciesDetail } from "@/lib/species/detail";
+import { useLiveEvents, type LiveMessage } from "./use-live-events";
+
+export const speciesKey = (id: number) => ["species", id] as const;
+export const distributionKey = (id: number) => ["distribution", id] as const;
+
+/** What one message asks of the cache (exported for its test). */
+export function applySpeciesMessage(queryClient: QueryClient, speciesId: number, message: LiveMessage): void {
+  const cached = queryClient.getQueryData<SpeciesDetail>(speciesKey(speciesId));
+  if (message.kind === "snapshot") {
+    // Whatever happened while the stream was down shows as a version that differs.
+    const s = message.data as Partial<SpeciesDetail>;
+    if (cached && (s.dataVersion !== cached.dataVersion || s.vettingsVersion !== cached.vettingsVersion || s.reclassifying !== cached.reclassifying)) {
+      void queryClient.invalidateQueries({ queryKey: speciesKey(speciesId) });
+      void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
+    }
+    return;
+  }
+  const { event } = message;
+  if (event.type === "distribution") {
+    void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
+  } else if (event.type === "vettings" || (event.type === "species" && (!cached || cached.dataVersion !== event.dataVersion || cached.reclassifying))) {
+    void queryClient.invalidateQueries({ queryKey: speciesKey(speciesId) });
+  }
+}
+
+export function useLiveSpecies(speciesId: number | null): void {
+  const queryClient = useQueryClient();
+  const onMessage = useCallback((m: LiveMessage) => speciesId !== null && applySpeciesMessage(queryClient, speciesId, m), [queryClient, speciesId]);
+  useLiveEvents(speciesId === null ? null : `species:${speciesId}`, onMessage);
+}
