@@ -2,13 +2,15 @@
 import { parseArgs } from "node:util";
 
 export const USAGE = `usage: npm run bench -- [--records 1000000] [--seed 1] [--no-postgis] [--no-docs]
-                       [--tile-passes 3] [--concurrent-seconds 20]
+                       [--tile-passes 3] [--concurrent-seconds 20] [--large-world 5000000]
   --records             records in the simulated ALA (${1_000}..${10_000_000}); default 1 000 000
   --seed                the simulator's seed; default 1
   --no-postgis          skip the PostGIS peer
   --no-docs             do not update docs/performance.md (runs under 1 000 000 records never do)
   --tile-passes         measured passes over the map session's tiles; default 3
-  --concurrent-seconds  length of the 32-client tile load; default 20`;
+  --concurrent-seconds  length of the 32-client tile load; default 20
+  --large-world         the world whose largest species the street-level tile phase copies
+                        (bench/large-species.ts; 5 000 000: 1.2 M records); 0 skips it`;
 
 export interface BenchArgs {
   records: number;
@@ -17,6 +19,8 @@ export interface BenchArgs {
   docs: boolean;
   tilePasses: number;
   concurrentSeconds: number;
+  /** 0: skip the large-species phase. */
+  largeWorld: number;
 }
 
 export class ArgsError extends Error {}
@@ -42,6 +46,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
         "no-docs": { type: "boolean", default: false },
         "tile-passes": { type: "string", default: "3" },
         "concurrent-seconds": { type: "string", default: "20" },
+        "large-world": { type: "string", default: "5000000" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -59,5 +64,6 @@ export function parseBenchArgs(argv: string[]): BenchArgs | null {
     docs: !values["no-docs"] && records >= 1_000_000,
     tilePasses: whole("tile-passes", values["tile-passes"], 1, 100),
     concurrentSeconds: whole("concurrent-seconds", values["concurrent-seconds"], 1, 600),
+    largeWorld: whole("large-world", values["large-world"], 0, 10_000_000),
   };
 }

@@ -22,7 +22,7 @@ function badNumbers(value: unknown, at = "result"): string[] {
 describe("npm run bench", () => {
   it("measures every figure on a tiny world and reports each beside its goal", { timeout: 600_000 }, async () => {
     const lines: string[] = [];
-    const result: BenchResult = await runBench({ records: 20_000, seed: 3, postgis: true, tilePasses: 1, concurrentSeconds: 1, say: (l) => lines.push(l) });
+    const result: BenchResult = await runBench({ records: 20_000, seed: 3, postgis: true, tilePasses: 1, concurrentSeconds: 1, largeWorld: 20_000, say: (l) => lines.push(l) });
 
     expect(badNumbers(result)).toEqual([]);
     expect(result.import.recordsPerSecond).toBeGreaterThan(0);
@@ -44,6 +44,8 @@ describe("npm run bench", () => {
     expect(result.distribution.layerBytes).toBeGreaterThan(0);
     expect(result.incremental.changedAtSource).toBe(200);
     expect(result.incremental.fetched).toBeGreaterThanOrEqual(200);
+    expect(result.largeSpecies?.chunks).toBeGreaterThan(0);
+    expect(result.largeSpecies?.freshSession.count).toBeGreaterThan(0);
     // The peer runs where Debian's PostGIS is installed, and says why not where it is not.
     if (result.postgis.available) expect(result.postgis.warm.count).toBe(result.tiles.sessionTiles);
     else expect(result.postgis.reason).toMatch(/PostGIS/);
@@ -87,7 +89,8 @@ describe("npm run bench", () => {
 
 describe("bench arguments", () => {
   it("defaults to a million records and updates the docs only for runs that large", () => {
-    expect(parseBenchArgs([])).toMatchObject({ records: 1_000_000, seed: 1, postgis: true, docs: true });
+    expect(parseBenchArgs([])).toMatchObject({ records: 1_000_000, seed: 1, postgis: true, docs: true, largeWorld: 5_000_000 });
+    expect(parseBenchArgs(["--large-world", "0"])).toMatchObject({ largeWorld: 0 });
     expect(parseBenchArgs(["--records", "5_000_000", "--no-postgis"])).toMatchObject({ records: 5_000_000, postgis: false, docs: true });
     expect(parseBenchArgs(["--records", "20000"])).toMatchObject({ records: 20_000, docs: false });
     expect(parseBenchArgs(["--help"])).toBeNull();

@@ -9,6 +9,7 @@ import { startBenchDatabase, type BenchDatabase } from "./database";
 import { benchDistribution, type DistributionFigures } from "./distribution";
 import { benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
+import { benchLargeSpecies, type LargeSpeciesFigures } from "./large-species";
 import { LoadTracker, type LoadByPhase } from "./load";
 import { describeMachine, type Machine } from "./machine";
 import { benchPostgis, type PostgisFigures } from "./postgis";
@@ -31,6 +32,8 @@ export interface BenchOptions {
   tilePasses: number;
   /** Length of the 32-client tile load. */
   concurrentSeconds: number;
+  /** The world whose largest species the street-level tile phase copies; 0 skips the phase. */
+  largeWorld: number;
   say: Say;
 }
 
@@ -57,6 +60,8 @@ export interface BenchResult {
   reclassify: ReclassifyFigures;
   distribution: DistributionFigures;
   incremental: IncrementalFigures;
+  /** Street-level tiles of the largest species of a `largeWorld`-record world on a fresh process; null: skipped. */
+  largeSpecies: LargeSpeciesFigures | null;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
@@ -127,6 +132,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       const incremental = await benchIncremental(db, sim, liveRecords, o.say);
       o.say(`  ${incremental.fetched.toLocaleString("en")} records in ${incremental.seconds} s`);
 
+      load.phase("largeSpecies");
+      let largeSpecies: LargeSpeciesFigures | null = null;
+      if (o.largeWorld > 0) {
+        o.say(`street-level tiles of the largest species of ${o.largeWorld.toLocaleString("en")} records on a fresh process, on a third fresh PostgreSQL`);
+        largeSpecies = await onFreshDatabase(db.url, (other) => benchLargeSpecies(other.url, o.largeWorld, o.seed, o.say));
+      }
+
       return {
         date,
         options: { records: o.records, seed: o.seed },
@@ -148,6 +160,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         reclassify,
         distribution,
         incremental,
+        largeSpecies,
       };
     } finally {
       // pg's Pool.end() resolves before its clients' sockets close; the server stopping right

@@ -9,6 +9,7 @@ import { isSyncLockHeld } from "@/lib/sync/lock";
 import { runSync, type SyncResult } from "@/lib/sync/run";
 import { activeRun, insertRun } from "@/lib/sync/runs";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
+import { refreshExactChunks } from "@/lib/tiles/exact-chunks-store";
 import { applyVettings } from "@/lib/vetting/apply";
 import { enqueueDistribution, enqueueSync, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "./queue";
 
@@ -19,6 +20,7 @@ export async function handleSync({ runId }: SyncJob, signal?: AbortSignal): Prom
     if (result.status === "succeeded") {
       await prebuildTileCells();
       await queueStaleDistributions();
+      await prebuildTileChunks();
     }
     return result;
   } catch (err) {
@@ -51,6 +53,7 @@ export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Prom
   if (result.changed > 0) await prebuildTileCells([speciesId]);
   // Even when no category moved: a range qualifier, or which vetting decides a record, may have changed.
   await requestDistribution(speciesId);
+  if (result.changed > 0) await prebuildTileChunks([speciesId]);
   return result;
 }
 
@@ -92,6 +95,20 @@ export async function prebuildTileCells(speciesIds?: number[]): Promise<void> {
     if (refreshed.length > 0) log.info({ species: refreshed.length }, "coarse tile cells prebuilt");
   } catch (err) {
     log.warn({ err }, "coarse tile cells could not be prebuilt; the first tiles of large species will be slower");
+  }
+}
+
+/**
+ * Large species' exact tile band in per-region chunks for their new data versions
+ * (lib/tiles/exact-chunks-store.ts), so a fresh web process answers their street-level tiles at
+ * once. Last, since it takes seconds for the largest species. Only a shortcut: failing it fails nothing else.
+ */
+export async function prebuildTileChunks(speciesIds?: number[]): Promise<void> {
+  try {
+    const refreshed = await refreshExactChunks({ speciesIds });
+    if (refreshed.length > 0) log.info({ species: refreshed.length }, "exact tile band chunks prebuilt");
+  } catch (err) {
+    log.warn({ err }, "exact tile band chunks could not be prebuilt; street-level tiles of large species wait for their index after a restart");
   }
 }
 

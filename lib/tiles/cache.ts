@@ -6,6 +6,8 @@ import { TileBand } from "./packed-index";
 /** A species' cluster index for one data version and filter set: one promise per zoom band. */
 export interface TileIndex {
   bands: Promise<TileBand>[];
+  /** Each band once built, so a request can tell a band it need not wait for. */
+  ready: (TileBand | undefined)[];
   /** Resolves with the index's size in bytes once every band is built. */
   done: Promise<number>;
 }
@@ -48,9 +50,11 @@ export class IndexCache {
       this.dropOlderVersions(indexKey);
     }
     this.builds++;
-    const bands = start(previous).map((p, i) => p.then((band) => new TileBand(band, i)));
+    const ready: TileIndex["ready"] = [];
+    const bands = start(previous).map((p, i) => p.then((band) => (ready[i] = new TileBand(band, i))));
     const index: TileIndex = {
       bands,
+      ready,
       done: Promise.all(bands).then((b) => b.reduce((sum, band) => sum + band.bytes, 0)),
     };
     this.building.set(key, index);

@@ -46,13 +46,26 @@ export class TileBand {
     const bottom = (y + 1 + p) / z2;
     const out: TileFeature[] = [];
     const add = (ids: number[], tx: number) => {
-      for (const s of ids) out.push(this.feature(ref[s], z2, tx, y));
+      for (const s of this.sorted(level, ids)) out.push(this.feature(ref[s], z2, tx, y));
     };
     add(tree.range((x - p) / z2, top, (x + 1 + p) / z2, bottom), x);
     // Points near the antimeridian also show in the tile across it, as in supercluster.
     if (x === 0) add(tree.range(1 - p / z2, top, 1, bottom), z2);
     if (x === z2 - 1) add(tree.range(0, top, p / z2, bottom), -1);
     return out;
+  }
+
+  /**
+   * The items a query found, in the whole band's tree order: the kd-tree's own order depends on
+   * which items it holds, and a chunk of the band (lib/tiles/exact-chunks.ts) holds fewer.
+   */
+  protected sorted(_level: number, ids: number[]): number[] {
+    return ids.sort((a, b) => a - b);
+  }
+
+  /** A point row's number in the whole band (what its cluster id is made of). */
+  protected pointRaw(row: number): number {
+    return row;
   }
 
   /** The tile-wide cluster id of a point of this band (a stack) or of a supercluster cluster id. */
@@ -97,7 +110,7 @@ export class TileBand {
       return { type: 1, geometry, tags };
     }
     // A point holding several records (one position, or one coarse cell) is drawn as a cluster too.
-    const raw = isCluster ? clusters.id[row] : row;
+    const raw = isCluster ? clusters.id[row] : this.pointRaw(row);
     const tags: TileProperties = {
       cluster: true,
       count: counts[at],

@@ -3,9 +3,11 @@ import { HttpError } from "@/lib/http/respond";
 import { buildInWorker } from "./build";
 import { BANDS } from "./build-worker.mjs";
 import { IndexCache, type TileIndex } from "./cache";
+import { ChunkCache, type FeatureSource } from "./chunk-cache";
 import { loadCoarseCells } from "./coarse-cells";
 import { encodeTile } from "./encode";
 import { etagMatches, tileEtag } from "./etag";
+import { loadExactChunk } from "./exact-chunks-store";
 import { canonicalFilters, DEFAULT_FILTERS, type TileFilters } from "./filters";
 import { loadRecords, speciesDataVersion } from "./load";
 import { bandForZoom, splitClusterId } from "./packed-index";
@@ -72,6 +74,7 @@ export class TileService {
   constructor(
     readonly cache: IndexCache,
     readonly versions = new VersionCache(speciesDataVersion),
+    readonly chunks = new ChunkCache(Math.floor(cache.maxBytes / 4), loadExactChunk),
   ) {}
 
   async getTile({ speciesId, z, x, y, filters, ifNoneMatch, versionHint }: TileRequest): Promise<TileResult> {
@@ -81,8 +84,7 @@ export class TileService {
     const etag = tileEtag({ speciesId, dataVersion, filters: canonical, address: `${z}/${x}/${y}` });
     const headers = { etag, "cache-control": CACHE_CONTROL };
     if (etagMatches(ifNoneMatch, etag)) return { status: 304, headers };
-    const band = await this.index(speciesId, dataVersion, filters).bands[bandForZoom(z)];
-    const features = band.features(z, x, y);
+    const features = (await this.band(speciesId, dataVersion, filters, z, x, y)).features(z, x, y);
     if (features.length === 0) return { status: 204, headers };
     return { status: 200, body: encodeTile(features), headers: { ...headers, "content-type": CONTENT_TYPE } };
   }
@@ -107,6 +109,23 @@ export class TileService {
     const dataVersion = await this.versions.get(speciesId, versionHint);
     if (dataVersion === null) throw new HttpError(404, "species_not_found", `There is no species ${speciesId}.`);
     return dataVersion;
+  }
+
+  /**
+   * The band a tile is drawn from. While a species' exact band is still being built (a fresh
+   * process: seconds for a million records), a deep tile is drawn from the worker's prebuilt chunk
+   * of its region for this very data version, which gives the same tile; without one, it waits.
+   */
+  private async band(speciesId: number, dataVersion: number, filters: TileFilters, z: number, x: number, y: number): Promise<FeatureSource> {
+    const index = this.index(speciesId, dataVersion, filters);
+    const i = bandForZoom(z);
+    const ready = index.ready[i];
+    if (ready) return ready;
+    if (i === EXACT_BAND && canonicalFilters(filters) === DEFAULT_CANONICAL) {
+      const chunk = await this.chunks.get(speciesId, dataVersion, z, x, y);
+      if (chunk) return index.ready[i] ?? chunk;
+    }
+    return index.bands[i];
   }
 
   private index(speciesId: number, dataVersion: number, filters: TileFilters): TileIndex {
