@@ -8,7 +8,7 @@ export interface TileFilters {
   yearTo: number | null;
   /** Classification codes, ascending. */
   classifications: number[];
-  /** hide: leave out records the source marks as duplicates ('D'). */
+  /** hide: leave out records the source marks as duplicates ('D') and those another source already holds. */
   duplicates: "hide" | "show";
 }
 
