@@ -169,3 +169,9 @@ export async function removeSource(db: pg.Pool, id: number): Promise<{ deleted: 
     client.release();
   }
 }
+
+/** What anyone may see of the sources: the map's source filter. Never settings or credentials. */
+export async function publicSources(db: pg.Pool): Promise<{ id: number; name: string; kind: SourceKind }[]> {
+  const { rows } = await db.query<{ id: number; name: string; kind: SourceKind }>("SELECT id, name, kind FROM sources WHERE enabled ORDER BY id");
+  return rows;
+}

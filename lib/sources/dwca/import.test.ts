@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { classificationCode } from "@/lib/domain/codes";
 import { upsertRows } from "@/lib/sync/upsert";
-import { filterCondition } from "@/lib/occurrences/filters";
+import Papa from "papaparse";
+import { downloadOccurrences } from "@/lib/downloads/stream";
+import { filterCondition, parseRecordFilters } from "@/lib/occurrences/filters";
 import { DEFAULT_FILTERS } from "@/lib/tiles/filters";
 import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { addSource } from "../registry";
@@ -207,6 +209,19 @@ describe("across sources", () => {
       return (await db.pool.query(`SELECT count(*)::int AS n FROM classified_occurrences o WHERE ${where.sql}`, where.params)).rows[0].n;
     };
     expect([await shown("hide"), await shown("show")]).toEqual([2, 3]);
+    // Downloads name each record's source, and filter by source as the map does.
+    const csv = async (query: string) => {
+      const download = await downloadOccurrences(raven, "csv", parseRecordFilters(new URLSearchParams(query)));
+      return Papa.parse<Record<string, string>>((await new Response(download!.body).text()).trim(), { header: true }).data;
+    };
+    const all = await csv("duplicates=show");
+    expect(all.map((r) => [r.occurrenceID, r.source, r.references !== ""]).sort()).toEqual([
+      ["00000000-0000-4000-8000-000000000001", "ALA", true],
+      ["r-1", "Ravens", false],
+      ["r-2", "Ravens", false],
+    ]);
+    expect((await csv(`sources=${source}`)).map((r) => r.occurrenceID)).toEqual(["r-2"]);
+    expect((await csv("sources=1")).map((r) => r.source)).toEqual(["ALA"]);
     // A second archive sharing an occurrenceID with the first points at the first source's record.
     const later = (await addSource(db.pool, { kind: "dwca", name: "Ravens again", settings: { location: "/y.zip" } })).id;
     const file2 = await writeArchive(path.join(dir, "ravens2.zip"), [
