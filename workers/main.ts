@@ -16,6 +16,7 @@ import {
 } from "@/lib/jobs/handlers";
 import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
+import { startSourceWorker } from "@/lib/sources/jobs";
 import { closePool } from "@/lib/db/pool";
 import { log } from "@/lib/log";
 
@@ -47,6 +48,9 @@ await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingI
 await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
   for (const job of jobs) await handleBuildDistribution(job.data);
 });
+
+// Other sources (docs/sources.md): admins' imports and each source's own schedule.
+await startSourceWorker(boss);
 
 await queueFirstSync();
 // Products missing since an upgrade, or left stale by a worker that died before building them.

@@ -3,6 +3,7 @@
  * credentials are stored encrypted (./secrets.ts) and never listed. Source 1, the ALA, is
  * configured by the environment and cannot be removed.
  */
+import parser from "cron-parser";
 import type pg from "pg";
 import { z } from "zod";
 import { encryptCredentials } from "./secrets";
@@ -15,6 +16,14 @@ const cron = z
   .string()
   .trim()
   .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression like '0 4 * * *'")
+  .refine((v) => {
+    try {
+      parser.parseExpression(v).next();
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid cron expression (like '0 4 * * *')")
   .nullable()
   .default(null);
 
