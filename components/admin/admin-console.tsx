@@ -4,6 +4,7 @@ import { useState } from "react";
 import { ApiKeysPanel } from "./api-keys-panel";
 import { CountCheckPanel } from "./count-check";
 import { SchedulePanel } from "./schedule-panel";
+import { SourcesPanel } from "./sources-panel";
 import { SyncPanel } from "./sync-panel";
 import { UsersPanel } from "./users-panel";
 
@@ -11,11 +12,12 @@ const SECTIONS = [
   ["sync", "Sync"],
   ["count-check", "Count check"],
   ["schedule", "Schedule"],
+  ["sources", "Sources"],
   ["users", "Users"],
   ["api-keys", "API keys"],
 ] as const;
 
-/** /admin: syncs (live progress, history, count check, schedule), users and API keys. */
+/** /admin: syncs (live progress, history, count check, schedule), other sources, users and API keys. */
 export function AdminConsole({ meId }: { meId: string }) {
   // null: the latest run that checked counts; a run id once the history picks one.
   const [countRun, setCountRun] = useState<number | null>(null);
@@ -40,6 +42,7 @@ export function AdminConsole({ meId }: { meId: string }) {
       <SyncPanel onShowCountCheck={showCountCheck} />
       <CountCheckPanel runId={countRun} onShowLatest={() => showCountCheck(null)} />
       <SchedulePanel />
+      <SourcesPanel />
       <UsersPanel meId={meId} />
       <ApiKeysPanel />
     </div>
