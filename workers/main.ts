@@ -17,6 +17,7 @@ import {
 import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { listenForWakes } from "@/lib/jobs/wake";
+import { startSourceWorker } from "@/lib/sources/jobs";
 import { closePool } from "@/lib/db/pool";
 import { log } from "@/lib/log";
 import { pushSettings, startVettingPusher } from "@/lib/vetting/push";
@@ -51,6 +52,9 @@ const wakes = listenForWakes(db.url, boss, { [QUEUES.applyVettings]: applyVettin
 await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10, pollingIntervalSeconds: 0.5 }, async (jobs) => {
   for (const job of jobs) await handleBuildDistribution(job.data);
 });
+
+// Other sources (docs/sources.md): admins' imports and each source's own schedule.
+await startSourceWorker(boss);
 
 await queueFirstSync();
 // Products missing since an upgrade, or left stale by a worker that died before building them.

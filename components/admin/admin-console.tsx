@@ -7,6 +7,7 @@ import { VettingPushPanel } from "./vetting-push-panel";
 import { CountCheckPanel } from "./count-check";
 import { InvitationsPanel } from "./invitations-panel";
 import { SchedulePanel } from "./schedule-panel";
+import { SourcesPanel } from "./sources-panel";
 import { SyncPanel } from "./sync-panel";
 import { UsersPanel } from "./users-panel";
 
@@ -14,6 +15,7 @@ const SECTIONS = [
   ["sync", "Sync"],
   ["count-check", "Count check"],
   ["schedule", "Schedule"],
+  ["sources", "Sources"],
   ["users", "Users"],
   ["invitations", "Invitations"],
   ["api-keys", "API keys"],
@@ -21,7 +23,7 @@ const SECTIONS = [
   ["vetting-push", "Vettings to the ALA"],
 ] as const;
 
-/** /admin: syncs (live progress, history, count check, schedule), users, API keys, range imports and the vetting push. */
+/** /admin: syncs (live progress, history, count check, schedule), other sources, users, API keys, range imports and the vetting push. */
 export function AdminConsole({ meId }: { meId: string }) {
   // null: the latest run that checked counts; a run id once the history picks one.
   const [countRun, setCountRun] = useState<number | null>(null);
@@ -46,6 +48,7 @@ export function AdminConsole({ meId }: { meId: string }) {
       <SyncPanel onShowCountCheck={showCountCheck} />
       <CountCheckPanel runId={countRun} onShowLatest={() => showCountCheck(null)} />
       <SchedulePanel />
+      <SourcesPanel />
       <UsersPanel meId={meId} />
       <InvitationsPanel />
       <ApiKeysPanel />

@@ -71,3 +71,41 @@ describe("FilterControls", () => {
     expect(screen.queryByRole("button", { name: "Reset filters" })).toBeNull();
   });
 });
+
+describe("FilterControls' source filter", () => {
+  const sources = [
+    { id: 1, name: "ALA" },
+    { id: 2, name: "Backyard survey" },
+  ];
+
+  it("is absent with one source", () => {
+    render(<FilterControls filters={DEFAULT_VIEW_FILTERS} onChange={() => undefined} sources={[sources[0]]} />);
+    expect(screen.queryByText("Sources")).toBeNull();
+  });
+
+  it("hides a source when unticked, and goes back to every source when all are ticked again", async () => {
+    const changes: ViewFilters[] = [];
+    function SourcesHarness() {
+      const [filters, setFilters] = useState(DEFAULT_VIEW_FILTERS);
+      return (
+        <FilterControls
+          filters={filters}
+          sources={sources}
+          onChange={(next) => {
+            changes.push(next);
+            setFilters(next);
+          }}
+        />
+      );
+    }
+    render(<SourcesHarness />);
+    const user = userEvent.setup();
+    const survey = screen.getByLabelText("Backyard survey");
+    expect((survey as HTMLInputElement).checked).toBe(true);
+    await user.click(survey);
+    expect(changes.at(-1)?.sources).toEqual([1]);
+    expect((survey as HTMLInputElement).checked).toBe(false);
+    await user.click(survey);
+    expect(changes.at(-1)?.sources).toBeNull();
+  });
+});

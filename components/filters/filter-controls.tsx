@@ -2,15 +2,18 @@
 
 import { useId } from "react";
 import { DEFAULT_VIEW_FILTERS, type ViewFilters } from "@/lib/species/view-state";
+import { SourceFilter, type SourceItem } from "./source-filter";
 import { YearRange } from "./year-range";
 
 interface Props {
   filters: ViewFilters;
   onChange: (filters: ViewFilters) => void;
+  /** The record sources (/api/sources); their filter shows when there are several. */
+  sources?: SourceItem[];
 }
 
-/** Year range, duplicates and a reset; the categories are toggled in the legend. */
-export function FilterControls({ filters, onChange }: Props) {
+/** Year range, duplicates, sources and a reset; the categories are toggled in the legend. */
+export function FilterControls({ filters, onChange, sources = [] }: Props) {
   const id = useId();
   const isDefault = JSON.stringify(filters) === JSON.stringify(DEFAULT_VIEW_FILTERS);
   return (
@@ -26,6 +29,7 @@ export function FilterControls({ filters, onChange }: Props) {
         />
         <label htmlFor={`${id}-dups`}>Hide duplicate records</label>
       </div>
+      <SourceFilter selected={filters.sources} sources={sources} onChange={(next) => onChange({ ...filters, sources: next })} />
       {!isDefault && (
         <button
           type="button"

@@ -82,3 +82,12 @@ export function useStack(speciesId: number, filters: ViewFilters, at: { lon: num
     enabled: at !== null,
   });
 }
+
+/** The record sources, for the source filter. */
+export function useSources() {
+  return useQuery({
+    queryKey: ["sources"],
+    queryFn: ({ signal }) => fetchJson<{ id: number; name: string; kind: string }[]>("/api/sources", signal),
+    staleTime: 60_000,
+  });
+}

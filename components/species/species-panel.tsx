@@ -7,7 +7,7 @@ import { DistributionPanel } from "@/components/distribution/distribution-panel"
 import { FilterControls } from "@/components/filters/filter-controls";
 import { Legend } from "@/components/filters/legend";
 import { VettingList } from "@/components/vetting/vetting-list";
-import { ApiError, useSpecies, useSpeciesSummary } from "./api";
+import { ApiError, useSources, useSpecies, useSpeciesSummary } from "./api";
 import { DownloadLinks } from "./download-links";
 import { formatAgo, formatCount, formatDateTime } from "./format";
 import { YearChart } from "./year-chart";
@@ -25,6 +25,7 @@ const heading = "text-xs font-semibold uppercase tracking-wide text-slate-500";
 export function SpeciesPanel({ speciesId, filters, onFiltersChange, distribution, onDistributionChange }: Props) {
   const species = useSpecies(speciesId);
   const summary = useSpeciesSummary(speciesId, filters, species.data?.dataVersion);
+  const sources = useSources();
 
   if (species.isPending) {
     return (
@@ -109,7 +110,7 @@ export function SpeciesPanel({ speciesId, filters, onFiltersChange, distribution
             )}
           </p>
           <Legend shown={filters.classifications} counts={summary.data?.categories} onToggle={toggle} />
-          <FilterControls filters={filters} onChange={onFiltersChange} />
+          <FilterControls filters={filters} onChange={onFiltersChange} sources={sources.data} />
           <VettingList speciesId={s.id} vettingsVersion={s.vettingsVersion} />
           <DistributionPanel speciesId={s.id} sourceVersion={`${s.dataVersion}/${s.vettingsVersion}`} view={distribution} onViewChange={onDistributionChange} />
           <section aria-labelledby="per-year">

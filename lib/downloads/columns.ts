@@ -1,6 +1,7 @@
 /**
  * The columns of a download: Darwin Core terms (https://dwc.tdwg.org/terms/) where one exists,
- * ALA's `dataProviderName` for the provider, and Edgar's own `classification` and `contentious`.
+ * ALA's `dataProviderName` for the provider, and Edgar's own `classification`, `contentious` and `source`
+ * (the name of the source the record came from, docs/sources.md).
  */
 import { imageOriginalUrl } from "@/lib/ala/images";
 import { config } from "@/lib/config";
@@ -10,6 +11,10 @@ import { ALA_RECORD_URL } from "@/lib/occurrences/detail";
 /** One row as the download query selects it. */
 export interface DownloadRow {
   source_id: string;
+  /** sources.id and name; the source's own occurrenceID where it is not the ALA. */
+  source: number;
+  source_name: string;
+  occurrence_key: string | null;
   lat: number | null;
   lon: number | null;
   event_date: string | null;
@@ -45,7 +50,7 @@ function dwcBasisOfRecord(code: number): string {
 export const SENSITIVE_NOTE = "Coordinates generalised by the data provider: sensitive species";
 
 export const COLUMNS: readonly { name: string; value: (r: DownloadRow, s: DownloadSpecies) => Value }[] = [
-  { name: "occurrenceID", value: (r) => r.source_id },
+  { name: "occurrenceID", value: (r) => r.occurrence_key ?? r.source_id },
   { name: "scientificName", value: (_, s) => s.scientificName },
   { name: "vernacularName", value: (_, s) => s.commonName },
   { name: "taxonID", value: (_, s) => s.guid },
@@ -61,11 +66,13 @@ export const COLUMNS: readonly { name: string; value: (r: DownloadRow, s: Downlo
   { name: "datasetName", value: (r) => r.dataset_name },
   { name: "dataProviderName", value: (r) => r.provider_name },
   { name: "license", value: (r) => r.license },
-  { name: "references", value: (r) => ALA_RECORD_URL + r.source_id },
+  // Only the ALA's records have a page at the ALA.
+  { name: "references", value: (r) => (r.source === 1 ? ALA_RECORD_URL + r.source_id : null) },
   { name: "associatedMedia", value: (r) => (r.image_id === null ? null : imageOriginalUrl(config().ALA_IMAGES_URL, r.image_id)) },
   { name: "duplicateStatus", value: (r) => DUPLICATE_STATUS[r.duplicate_status] || null },
   { name: "classification", value: (r) => classificationName(r.classification) },
   { name: "contentious", value: (r) => r.contentious },
+  { name: "source", value: (r) => r.source_name },
 ];
 
 /**
@@ -74,7 +81,8 @@ export const COLUMNS: readonly { name: string; value: (r: DownloadRow, s: Downlo
  */
 export const DOWNLOAD_FROM = `classified_occurrences o
   LEFT JOIN datasets d ON d.id = o.dataset_id
-  LEFT JOIN occurrence_images i ON i.occurrence_id = o.id AND i.license IS NOT NULL`;
-export const DOWNLOAD_SELECT = `o.source_id, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS event_date, o.year, o.basis_of_record,
+  LEFT JOIN occurrence_images i ON i.occurrence_id = o.id AND i.license IS NOT NULL
+  JOIN sources src ON src.id = o.source`;
+export const DOWNLOAD_SELECT = `o.source_id, o.source, src.name AS source_name, o.occurrence_key, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS event_date, o.year, o.basis_of_record,
   o.uncertainty_m, o.duplicate_status, o.sensitive, o.classification, o.contentious,
   d.uid AS dataset_uid, d.name AS dataset_name, d.provider_name, d.license, i.image_id`;

@@ -49,7 +49,11 @@ export function filterCondition(speciesId: number, f: RecordFilters, first = 1):
     params.push(f.yearTo);
     where.push(`o.year <= $${first + params.length - 1}`);
   }
-  if (f.duplicates === "hide") where.push(`o.duplicate_status <> ${DUPLICATE}`);
+  if (f.duplicates === "hide") where.push(`o.duplicate_status <> ${DUPLICATE}`, "o.duplicate_of IS NULL");
+  if (f.sources !== null) {
+    params.push(f.sources);
+    where.push(`o.source = ANY($${first + params.length - 1}::int2[])`);
+  }
   return { sql: where.join(" AND "), params };
 }
 

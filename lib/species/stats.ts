@@ -15,7 +15,8 @@ export interface RefreshOptions {
 
 /**
  * Recounts occurrences per classification (and contentious ones) of these species from the
- * classified_occurrences view, in one statement. Species without records get zeros.
+ * classified_occurrences view, in one statement. Species without records get zeros. A sighting
+ * another source already holds (duplicate_of, docs/sources.md) is counted once, as its representative.
  */
 export async function refreshSpeciesStats(
   db: pg.Pool | pg.PoolClient | pg.Client,
@@ -45,7 +46,7 @@ export async function refreshSpeciesStats(
               count(*) FILTER (WHERE o.classification = ${c.known_invalid})::int AS known_invalid,
               count(*) FILTER (WHERE o.contentious)::int AS contentious
        FROM unnest($1::int[]) AS ids(id)
-       LEFT JOIN classified_occurrences o ON o.species_id = ids.id
+       LEFT JOIN classified_occurrences o ON o.species_id = ids.id AND o.duplicate_of IS NULL
        GROUP BY ids.id
      ) c
      WHERE s.id = c.id`,

@@ -7,11 +7,11 @@ const parse = (query: string) => parseViewState(new URLSearchParams(query));
 describe("view state in the URL", () => {
   it("round-trips map position and every filter", () => {
     const state: ViewState = {
-      filters: { yearFrom: 1990, yearTo: 2020, classifications: ["known_valid", "assumed_invalid"], duplicates: "show" },
+      filters: { yearFrom: 1990, yearTo: 2020, classifications: ["known_valid", "assumed_invalid"], duplicates: "show", sources: [1, 3] },
       map: { zoom: 6.5, lat: -33.865, lon: 151.209 },
     };
     const query = viewQuery(state);
-    expect(query).toBe("map=6.50/-33.8650/151.2090&years=1990-2020&classifications=known_valid,assumed_invalid&duplicates=show");
+    expect(query).toBe("map=6.50/-33.8650/151.2090&years=1990-2020&classifications=known_valid,assumed_invalid&duplicates=show&sources=1,3");
     expect(parse(query)).toEqual(state);
   });
 
@@ -34,6 +34,12 @@ describe("view state in the URL", () => {
     expect(parse("map=//").map).toBeNull();
   });
 
+  it("reads a source list leniently: bad ids dropped, an empty list kept (nothing shown)", () => {
+    expect(parse("sources=3,x,1,3,-2").filters.sources).toEqual([1, 3]);
+    expect(parse("sources=").filters.sources).toEqual([]);
+    expect(viewQuery({ filters: { ...DEFAULT_VIEW_FILTERS, sources: [] }, map: null })).toBe("sources=");
+  });
+
   it("an empty category list stays empty (nothing shown)", () => {
     const filters = { ...DEFAULT_VIEW_FILTERS, classifications: [] };
     expect(parse(viewQuery({ filters, map: null })).filters.classifications).toEqual([]);
@@ -45,8 +51,8 @@ describe("view state in the URL", () => {
   });
 
   it("writes filter parameters the tiles (and so downloads and summaries) read the same way", () => {
-    const filters = { yearFrom: 1990, yearTo: 2000, classifications: ["assumed_valid" as const], duplicates: "show" as const };
-    expect(parseFilters(filterParams(filters))).toEqual({ yearFrom: 1990, yearTo: 2000, classifications: [2], duplicates: "show" });
+    const filters = { yearFrom: 1990, yearTo: 2000, classifications: ["assumed_valid" as const], duplicates: "show" as const, sources: [2] };
+    expect(parseFilters(filterParams(filters))).toEqual({ yearFrom: 1990, yearTo: 2000, classifications: [2], duplicates: "show", sources: [2] });
     expect(parseFilters(filterParams(DEFAULT_VIEW_FILTERS))).toEqual(parseFilters(new URLSearchParams()));
   });
 });

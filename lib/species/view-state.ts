@@ -13,6 +13,8 @@ export interface ViewFilters {
   /** In legend order. */
   classifications: Classification[];
   duplicates: "hide" | "show";
+  /** Ids of the sources shown (docs/sources.md); null: every source. */
+  sources: number[] | null;
 }
 
 export interface MapPosition {
@@ -26,7 +28,7 @@ export interface ViewState {
   map: MapPosition | null;
 }
 
-export const DEFAULT_VIEW_FILTERS: ViewFilters = { yearFrom: null, yearTo: null, classifications: [...CLASSIFICATIONS], duplicates: "hide" };
+export const DEFAULT_VIEW_FILTERS: ViewFilters = { yearFrom: null, yearTo: null, classifications: [...CLASSIFICATIONS], duplicates: "hide", sources: null };
 
 const isYear = (v: number) => Number.isInteger(v) && v >= 1000 && v <= 9999;
 
@@ -45,7 +47,12 @@ export function parseViewState(params: URLSearchParams): ViewState {
     listed === null ? [...CLASSIFICATIONS] : CLASSIFICATIONS.filter((c) => listed.split(",").map((s) => s.trim()).includes(c));
   const [zoom, lat, lon] = (params.get("map") ?? "").split("/").map((v) => (v.trim() === "" ? NaN : Number(v)));
   const map = zoom >= 0 && zoom <= 22 && lat >= -85.06 && lat <= 85.06 && lon >= -180 && lon <= 180 ? { zoom, lat, lon } : null;
-  return { filters: { yearFrom, yearTo, classifications, duplicates: params.get("duplicates") === "show" ? "show" : "hide" }, map };
+  const listedSources = params.get("sources");
+  const sources =
+    listedSources === null
+      ? null
+      : [...new Set(listedSources.split(",").filter((v) => /^\d{1,5}$/.test(v.trim())).map(Number).filter((n) => n >= 1))].sort((a, b) => a - b);
+  return { filters: { yearFrom, yearTo, classifications, duplicates: params.get("duplicates") === "show" ? "show" : "hide", sources }, map };
 }
 
 /** The filters as tile / summary / download query parameters (defaults left out). */
@@ -56,11 +63,12 @@ export function filterParams(f: ViewFilters): URLSearchParams {
   else if (f.yearTo !== null) params.set("yearTo", String(f.yearTo));
   if (f.classifications.length !== CLASSIFICATIONS.length) params.set("classifications", f.classifications.join(","));
   if (f.duplicates !== "hide") params.set("duplicates", f.duplicates);
+  if (f.sources !== null) params.set("sources", f.sources.join(","));
   return params;
 }
 
 /** The parameters the view owns; others (another feature's, e.g. `vetting=`) are kept as they are. */
-const VIEW_PARAMS = ["map", "years", "yearFrom", "yearTo", "classifications", "duplicates"];
+const VIEW_PARAMS = ["map", "years", "yearFrom", "yearTo", "classifications", "duplicates", "sources"];
 
 /** The page's query string (without "?"): map position, then filters, then `others` not the view's. */
 export function viewQuery({ filters, map }: ViewState, others?: URLSearchParams): string {

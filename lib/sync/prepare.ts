@@ -27,6 +27,8 @@ export interface StagedRow {
   imageId: string | null;
   /** Accurate position of a sensitive record: stored apart, never logged or served. */
   accurate: { lat: number; lon: number } | null;
+  /** The source's own occurrenceID where it differs from sourceId (other sources than the ALA). */
+  occurrenceKey?: string | null;
 }
 
 /** Why records were skipped: invalidRecord (unparsable), invalidUuid, missingSpeciesId, basisOfRecord. */

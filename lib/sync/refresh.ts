@@ -1,11 +1,12 @@
 /**
  * Keeps species counts and data versions in step with the records as the run goes: species
  * touched by committed batches are collected and refreshed at each checkpoint (serially, so two
- * refreshes never lock species rows in different orders). Species with live vettings are
- * re-classified first.
+ * refreshes never lock species rows in different orders). Cross-source duplicates are re-decided
+ * and species with live vettings re-classified first.
  */
 import type pg from "pg";
 import { refreshSpeciesStats } from "@/lib/species/stats";
+import { markCrossSourceDuplicates } from "@/lib/sources/duplicates";
 import { applyVettings } from "@/lib/vetting/apply";
 
 export class SpeciesRefresher {
@@ -24,6 +25,7 @@ export class SpeciesRefresher {
       const ids = [...this.pending];
       this.pending = new Set();
       if (!ids.length) return;
+      await markCrossSourceDuplicates(this.pool, ids);
       await reclassifyVetted(this.pool, ids);
       await refreshSpeciesStats(this.pool, ids, { bumpVersion: true, syncedAt: new Date() });
     });

@@ -17,6 +17,7 @@ import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
 import { pool as sharedPool } from "@/lib/db/pool";
 import { log as rootLog } from "@/lib/log";
+import { SOURCES } from "@/lib/domain/codes";
 import { defaultRules, type Rule } from "@/lib/ratings/rules";
 import { refreshSpeciesStats } from "@/lib/species/stats";
 import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";
@@ -411,12 +412,13 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
   }
 }
 
-/** Local record counts per species (of one species when given; null: a species not stored). */
+/** Local ALA record counts per species (of one species when given; null: a species not stored); other sources' records are not the ALA's to count. */
 async function localCounts(db: pg.Pool, speciesId?: number | null): Promise<{ id: number; guid: string; count: number }[]> {
   if (speciesId === null) return [];
   const { rows } = await db.query<{ id: number; guid: string; count: number }>(
     `SELECT s.id, s.guid, c.n AS count
-     FROM (SELECT species_id, count(*)::int AS n FROM occurrences WHERE ($1::int IS NULL OR species_id = $1) GROUP BY species_id) c
+     FROM (SELECT species_id, count(*)::int AS n FROM occurrences
+           WHERE source = ${SOURCES.ala} AND ($1::int IS NULL OR species_id = $1) GROUP BY species_id) c
      JOIN species s ON s.id = c.species_id`,
     [speciesId ?? null],
   );

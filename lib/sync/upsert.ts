@@ -38,7 +38,8 @@ const STAGE = `CREATE TEMP TABLE IF NOT EXISTS sync_stage (
   source_loaded_at timestamptz(3),
   image_id text,
   accurate_lat double precision,
-  accurate_lon double precision
+  accurate_lon double precision,
+  occurrence_key text
 ) ON COMMIT DELETE ROWS`;
 
 // What vettings decided is kept apart, per species and record id (classification_states), so it
@@ -48,14 +49,14 @@ const MERGE = `
 WITH cur AS (
   SELECT s.*, o.id AS occ_id, o.species_id AS old_species_id,
     (o.species_id, o.dataset_id, o.lat, o.lon, o.uncertainty_m, o.event_date, o.year, o.basis_of_record, o.assertions,
-     o.sensitive, o.duplicate_status, o.rating, i.image_id)
+     o.sensitive, o.duplicate_status, o.rating, i.image_id, o.occurrence_key)
       IS DISTINCT FROM
     (s.species_id, s.dataset_id, s.lat, s.lon, s.uncertainty_m, s.event_date, s.year, s.basis_of_record, s.assertions,
-     s.sensitive, s.duplicate_status, s.rating, s.image_id)
+     s.sensitive, s.duplicate_status, s.rating, s.image_id, s.occurrence_key)
     OR CASE WHEN s.accurate_lat IS NULL THEN NOT s.sensitive AND sc.occurrence_id IS NOT NULL
             ELSE (sc.lat, sc.lon) IS DISTINCT FROM (s.accurate_lat, s.accurate_lon) END AS changed
   FROM sync_stage s
-  LEFT JOIN occurrences o ON o.source = ${SOURCES.ala} AND o.source_id = s.source_id
+  LEFT JOIN occurrences o ON o.source = $1 AND o.source_id = s.source_id
   LEFT JOIN occurrence_images i ON i.occurrence_id = o.id
   LEFT JOIN sensitive_coordinates sc ON sc.occurrence_id = o.id
 ),
@@ -63,16 +64,17 @@ upd AS (
   UPDATE occurrences o SET
     species_id = c.species_id, dataset_id = c.dataset_id, lat = c.lat, lon = c.lon, uncertainty_m = c.uncertainty_m,
     event_date = c.event_date, year = c.year, basis_of_record = c.basis_of_record, assertions = c.assertions,
-    sensitive = c.sensitive, duplicate_status = c.duplicate_status, rating = c.rating, source_loaded_at = c.source_loaded_at
+    sensitive = c.sensitive, duplicate_status = c.duplicate_status, rating = c.rating, source_loaded_at = c.source_loaded_at,
+    occurrence_key = c.occurrence_key
   FROM cur c
   WHERE c.occ_id IS NOT NULL AND c.changed AND o.id = c.occ_id
   RETURNING o.id, c.old_species_id, c.species_id, c.image_id, c.sensitive, c.accurate_lat, c.accurate_lon
 ),
 ins AS (
   INSERT INTO occurrences (source, source_id, species_id, dataset_id, lat, lon, uncertainty_m, event_date, year,
-    basis_of_record, assertions, sensitive, duplicate_status, rating, source_loaded_at)
-  SELECT ${SOURCES.ala}, c.source_id, c.species_id, c.dataset_id, c.lat, c.lon, c.uncertainty_m, c.event_date, c.year,
-    c.basis_of_record, c.assertions, c.sensitive, c.duplicate_status, c.rating, c.source_loaded_at
+    basis_of_record, assertions, sensitive, duplicate_status, rating, source_loaded_at, occurrence_key)
+  SELECT $1, c.source_id, c.species_id, c.dataset_id, c.lat, c.lon, c.uncertainty_m, c.event_date, c.year,
+    c.basis_of_record, c.assertions, c.sensitive, c.duplicate_status, c.rating, c.source_loaded_at, c.occurrence_key
   FROM cur c WHERE c.occ_id IS NULL
   RETURNING id, source_id, species_id
 ),
@@ -121,7 +123,7 @@ function line(r: StagedRow): string {
     `${r.sourceId}\t${r.speciesId}\t${n(r.datasetId)}\t${n(r.lat)}\t${n(r.lon)}\t${n(r.uncertaintyM)}\t${r.eventDate ?? "\\N"}\t${n(r.year)}\t` +
     `${r.basisOfRecord}\t${r.assertions}\t${r.sensitive ? "t" : "f"}\t${r.duplicateStatus}\t${r.rating}\t` +
     `${r.sourceLoadedAt ? r.sourceLoadedAt.toISOString() : "\\N"}\t${r.imageId === null ? "\\N" : text(r.imageId)}\t` +
-    `${n(r.accurate?.lat ?? null)}\t${n(r.accurate?.lon ?? null)}\n`
+    `${n(r.accurate?.lat ?? null)}\t${n(r.accurate?.lon ?? null)}\t${r.occurrenceKey ? text(r.occurrenceKey) : "\\N"}\n`
   );
 }
 
@@ -136,7 +138,7 @@ function* chunks(rows: readonly StagedRow[], size = 500): Generator<string> {
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock, serialization failure
 
 /** Upserts one batch in one transaction (retried on deadlock, which concurrent moves can cause). */
-export async function upsertRows(pool: pg.Pool, input: readonly StagedRow[]): Promise<UpsertResult> {
+export async function upsertRows(pool: pg.Pool, input: readonly StagedRow[], source: number = SOURCES.ala): Promise<UpsertResult> {
   // The same record can come twice in a batch (paging over a changing index): the last one wins.
   const rows = [...new Map(input.map((r) => [r.sourceId, r])).values()];
   const result: UpsertResult = { added: 0, updated: 0, touched: new Set(), moves: new Map() };
@@ -147,7 +149,7 @@ export async function upsertRows(pool: pg.Pool, input: readonly StagedRow[]): Pr
       await client.query("BEGIN");
       await client.query(STAGE);
       await pipeline(Readable.from(chunks(rows)), client.query(copyFrom("COPY sync_stage FROM STDIN")));
-      const { rows: groups } = await client.query<{ from_species: number | null; to_species: number; n: number }>(MERGE);
+      const { rows: groups } = await client.query<{ from_species: number | null; to_species: number; n: number }>(MERGE, [source]);
       const merges: [number, number][] = [];
       for (const g of groups) {
         result.touched.add(g.to_species);
@@ -184,14 +186,18 @@ export async function upsertRows(pool: pg.Pool, input: readonly StagedRow[]): Pr
 }
 
 /** Deletes records by source id; returns how many and which species lost records. */
-export async function deleteBySourceIds(db: pg.Pool | pg.PoolClient, sourceIds: readonly string[]): Promise<{ deleted: number; touched: Set<number> }> {
+export async function deleteBySourceIds(
+  db: pg.Pool | pg.PoolClient,
+  sourceIds: readonly string[],
+  source: number = SOURCES.ala,
+): Promise<{ deleted: number; touched: Set<number> }> {
   const touched = new Set<number>();
   let deleted = 0;
   for (let i = 0; i < sourceIds.length; i += 10_000) {
     const { rows } = await db.query<{ species_id: number; n: number }>(
-      `WITH d AS (DELETE FROM occurrences WHERE source = ${SOURCES.ala} AND source_id = ANY($1::uuid[]) RETURNING species_id)
+      `WITH d AS (DELETE FROM occurrences WHERE source = $2 AND source_id = ANY($1::uuid[]) RETURNING species_id)
        SELECT species_id, count(*)::int AS n FROM d GROUP BY species_id`,
-      [sourceIds.slice(i, i + 10_000)],
+      [sourceIds.slice(i, i + 10_000), source],
     );
     for (const r of rows) {
       touched.add(r.species_id);

@@ -15,6 +15,8 @@ export interface WriterOptions {
   parallel?: number;
   /** A partial batch waits at most this long for more rows. */
   maxWaitMs?: number;
+  /** The source the rows belong to (sources.id); the ALA when left out. */
+  source?: number;
   onCommitted: (result: UpsertResult) => void | Promise<void>;
 }
 
@@ -108,7 +110,7 @@ export class Writer {
   private async run(batch: Batch): Promise<void> {
     try {
       if (this.failure) throw this.failure;
-      const result = await upsertRows(this.pool, batch.rows);
+      const result = await upsertRows(this.pool, batch.rows, this.options.source);
       await this.options.onCommitted(result);
       batch.resolve();
     } catch (err) {

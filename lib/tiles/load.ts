@@ -28,7 +28,8 @@ export function recordsQuery(speciesId: number, f: TileFilters): string {
   if (f.classifications.length < CLASSIFICATIONS.length) where.push(`classification IN (${f.classifications.map(int).join(",") || "NULL"})`);
   if (f.yearFrom !== null) where.push(`year >= ${int(f.yearFrom)}`);
   if (f.yearTo !== null) where.push(`year <= ${int(f.yearTo)}`);
-  if (f.duplicates === "hide") where.push(`duplicate_status <> ${int(DUPLICATE)}`);
+  if (f.duplicates === "hide") where.push(`duplicate_status <> ${int(DUPLICATE)}`, "duplicate_of IS NULL");
+  if (f.sources !== null) where.push(`source IN (${f.sources.map(int).join(",") || "NULL"})`);
   return `SELECT lon, lat, id, ((classification - 1) * 2 + contentious::int)::int2
     FROM classified_occurrences WHERE ${where.join(" AND ")}`;
 }

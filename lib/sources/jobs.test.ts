@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { writeArchive } from "./dwca/test-archive";
+import { handleSourceClock, isDue } from "./jobs";
+import { addSource } from "./registry";
+
+describe("isDue", () => {
+  const since = new Date("2026-12-01T03:30:00Z");
+  it("is due once the cron's next time after the last run has passed", () => {
+    expect(isDue("0 4 * * *", since, new Date("2026-12-01T03:59:00Z"), "UTC")).toBe(false);
+    expect(isDue("0 4 * * *", since, new Date("2026-12-01T04:00:00Z"), "UTC")).toBe(true);
+    expect(isDue("0 4 * * *", since, new Date("2026-12-05T10:00:00Z"), "UTC")).toBe(true);
+  });
+  it("is never due for an expression that does not parse", () => {
+    expect(isDue("not cron", since, new Date("2030-01-01T00:00:00Z"), "UTC")).toBe(false);
+  });
+});
+
+describe("the sources' clock", () => {
+  let db: TestDatabase;
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "edgar-source-clock-"));
+    await db.pool.query("INSERT INTO species (guid, scientific_name) VALUES ('urn:magpie', 'Gymnorhina tibicen')");
+  });
+  afterAll(async () => {
+    await db.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("imports each source on its own schedule, and not again until it is next due", async () => {
+    const file = await writeArchive(path.join(dir, "a.zip"), [
+      { occurrenceID: "c-1", scientificName: "Gymnorhina tibicen", decimalLatitude: "-35", decimalLongitude: "149", eventDate: "2024-01-01" },
+    ]);
+    const hourly = await addSource(db.pool, { kind: "dwca", name: "Hourly", settings: { location: file }, cron: "0 * * * *" });
+    const daily = await addSource(db.pool, { kind: "dwca", name: "Daily", settings: { location: file }, cron: "0 4 * * *" });
+    await addSource(db.pool, { kind: "dwca", name: "Manual", settings: { location: file } });
+    // Made "long ago", so each is due according to its cron.
+    await db.pool.query("UPDATE sources SET created_at = now() - interval '2 days'");
+    expect(await handleSourceClock()).toEqual([hourly.id, daily.id]);
+    expect(await handleSourceClock()).toEqual([]);
+    const inTwoHours = new Date(Date.now() + 2 * 3600_000);
+    const due = await handleSourceClock(inTwoHours);
+    expect(due).toContain(hourly.id);
+    const runs = await db.pool.query("SELECT source_id, status FROM source_runs ORDER BY id");
+    expect(runs.rows.every((r) => r.status === "succeeded")).toBe(true);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Sources on the job queue (pg-boss): an admin's "sync now" or upload is a `source-sync` job, and
+ * each source's own schedule is kept by a one-minute clock that imports, one after another, the
+ * sources whose cron has come due since their last run. Runs take the same cross-process lock as
+ * the ALA sync (lib/sources/run.ts), so only one sync or import runs at a time; a job that finds
+ * it taken is retried, and a due source stays due until it has run.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import parser from "cron-parser";
+import type PgBoss from "pg-boss";
+import { scheduleTimeZone } from "@/lib/jobs/schedule";
+import { config } from "@/lib/config";
+import { pool } from "@/lib/db/pool";
+import { queue } from "@/lib/jobs/queue";
+import { log } from "@/lib/log";
+import { runSource, SourceBusyError } from "./run";
+
+export const SOURCE_QUEUES = { sync: "source-sync", clock: "source-clock" } as const;
+
+export interface SourceSyncJob {
+  sourceId: number;
+  /** An uploaded archive under DATA_DIR/sources/uploads, removed once imported. */
+  file?: string;
+}
+
+export function uploadsDir(): string {
+  return path.join(config().DATA_DIR, "sources", "uploads");
+}
+
+async function ensure(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
+  if (await boss.getQueue(options.name)) await boss.updateQueue(options.name, options);
+  else await boss.createQueue(options.name, options);
+}
+
+async function ensureQueues(boss: PgBoss): Promise<void> {
+  await ensure(boss, { name: SOURCE_QUEUES.sync, policy: "standard", retryLimit: 60, retryDelay: 60, expireInHours: 23 });
+  await ensure(boss, { name: SOURCE_QUEUES.clock, policy: "singleton", retryLimit: 0, expireInHours: 23 });
+}
+
+export async function enqueueSourceSync(job: SourceSyncJob): Promise<void> {
+  const boss = await queue();
+  await ensureQueues(boss);
+  await boss.send(SOURCE_QUEUES.sync, job);
+}
+
+export async function handleSourceSync(job: SourceSyncJob): Promise<void> {
+  try {
+    await runSource(pool(), job.sourceId, { file: job.file });
+  } catch (error) {
+    if (error instanceof SourceBusyError) throw error; // retried by the queue
+    log.error({ err: error, sourceId: job.sourceId }, "source sync job failed");
+  }
+  if (job.file && path.resolve(job.file).startsWith(uploadsDir() + path.sep)) fs.rmSync(job.file, { force: true });
+}
+
+/** Whether a cron has come due after `since` (the last run's start) by `now`. */
+export function isDue(cron: string, since: Date, now: Date, tz = scheduleTimeZone()): boolean {
+  try {
+    return parser.parseExpression(cron, { tz, currentDate: since }).next().toDate() <= now;
+  } catch {
+    return false;
+  }
+}
+
+/** Imports every source whose schedule has come due, one after another. */
+export async function handleSourceClock(now = new Date()): Promise<number[]> {
+  const { rows } = await pool().query<{ id: number; cron: string; since: Date }>(
+    `SELECT s.id, s.cron, coalesce((SELECT max(started_at) FROM source_runs r WHERE r.source_id = s.id), s.created_at) AS since
+     FROM sources s WHERE s.enabled AND s.cron IS NOT NULL AND s.id <> 1 ORDER BY s.id`,
+  );
+  const ran: number[] = [];
+  for (const s of rows) {
+    if (!isDue(s.cron, s.since, now)) continue;
+    try {
+      await runSource(pool(), s.id);
+      ran.push(s.id);
+    } catch (error) {
+      // Busy: it stays due and the next tick tries again.
+      if (!(error instanceof SourceBusyError)) log.error({ err: error, sourceId: s.id }, "scheduled source import failed");
+      break;
+    }
+  }
+  return ran;
+}
+
+/** The worker's part: the queues, the clock's schedule, and handlers for both. */
+export async function startSourceWorker(boss: PgBoss): Promise<void> {
+  await ensureQueues(boss);
+  await boss.schedule(SOURCE_QUEUES.clock, "* * * * *");
+  await boss.work<SourceSyncJob>(SOURCE_QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => handleSourceSync(job.data));
+  await boss.work(SOURCE_QUEUES.clock, { batchSize: 1, pollingIntervalSeconds: 10 }, async () => {
+    await handleSourceClock();
+  });
+}

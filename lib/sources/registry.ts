@@ -1,0 +1,189 @@
+/**
+ * The sources table (docs/sources.md): add, list, remove. Settings are checked per kind with zod;
+ * credentials are stored encrypted (./secrets.ts) and never listed. Source 1, the ALA, is
+ * configured by the environment and cannot be removed.
+ */
+import parser from "cron-parser";
+import type pg from "pg";
+import { z } from "zod";
+import { encryptCredentials } from "./secrets";
+
+export const SOURCE_KINDS = ["living_atlas", "dwca", "gbif"] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export const ALA_SOURCE_ID = 1;
+
+const cron = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression like '0 4 * * *'")
+  .refine((v) => {
+    try {
+      parser.parseExpression(v).next();
+      return true;
+    } catch {
+      return false;
+    }
+  }, "is not a valid cron expression (like '0 4 * * *')")
+  .nullable()
+  .default(null);
+
+export const settingsSchemas = {
+  dwca: z.object({ location: z.string().trim().min(1, "give the archive's path or http(s) URL") }).strict(),
+  living_atlas: z
+    .object({
+      biocacheUrl: z.url({ protocol: /^https?$/ }),
+      imagesUrl: z.url({ protocol: /^https?$/ }).optional(),
+      email: z.email().optional(),
+      fieldStyle: z.enum(["current", "legacy"]).default("current"),
+    })
+    .strict(),
+  gbif: z
+    .object({
+      apiUrl: z.url({ protocol: /^https?$/ }).default("https://api.gbif.org/v1"),
+      /** An occurrence download predicate beyond the birds filter (GBIF's JSON predicate). */
+      predicate: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+} satisfies Record<SourceKind, z.ZodType>;
+
+export const newSourceSchema = z.object({
+  kind: z.enum(SOURCE_KINDS),
+  name: z.string().trim().min(1).max(100),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  credentials: z.record(z.string(), z.string()).optional(),
+  cron,
+});
+export type NewSource = z.input<typeof newSourceSchema>;
+
+export interface Source {
+  id: number;
+  kind: SourceKind;
+  name: string;
+  settings: Record<string, unknown>;
+  hasCredentials: boolean;
+  cron: string | null;
+  enabled: boolean;
+  lastImportAt: Date | null;
+  records: number;
+  lastRun: { id: number; status: string; startedAt: Date; finishedAt: Date | null; added: number; updated: number; deleted: number; skipped: number; error: string | null } | null;
+}
+
+export class SourceError extends Error {
+  constructor(
+    readonly code: "invalid_source" | "source_exists" | "unknown_source" | "source_protected",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function addSource(db: pg.Pool, input: NewSource): Promise<Source> {
+  const parsed = newSourceSchema.safeParse(input);
+  if (!parsed.success) throw new SourceError("invalid_source", parsed.error.issues.map((i) => `${i.path.join(".") || "source"}: ${i.message}`).join("; "));
+  const { kind, name, credentials, cron: schedule } = parsed.data;
+  const settings = settingsSchemas[kind].safeParse(parsed.data.settings);
+  if (!settings.success) throw new SourceError("invalid_source", settings.error.issues.map((i) => `settings.${i.path.join(".")}: ${i.message}`).join("; "));
+  try {
+    const { rows } = await db.query<{ id: number }>(
+      "INSERT INTO sources (kind, name, settings, credentials, cron) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+      [kind, name, settings.data, credentials ? encryptCredentials(credentials) : null, schedule],
+    );
+    return (await getSource(db, rows[0].id))!;
+  } catch (error) {
+    if ((error as { code?: string }).code === "23505") throw new SourceError("source_exists", `A source named "${name}" exists already.`);
+    throw error;
+  }
+}
+
+const SELECT = `
+SELECT s.id, s.kind, s.name, s.settings, s.credentials IS NOT NULL AS has_credentials, s.cron, s.enabled, s.last_import_at,
+       -- The ALA's tens of millions are not recounted on every look: its last successful run's count.
+       coalesce(CASE WHEN s.id = 1
+         THEN (SELECT local_total::int FROM sync_runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1)
+         ELSE (SELECT count(*)::int FROM occurrences o WHERE o.source = s.id) END, 0) AS records,
+       r.id AS run_id, r.status, r.started_at, r.finished_at, r.added, r.updated, r.deleted, r.skipped, r.error
+FROM sources s
+LEFT JOIN LATERAL (SELECT * FROM source_runs WHERE source_id = s.id ORDER BY id DESC LIMIT 1) r ON true`;
+
+type Row = {
+  id: number;
+  kind: SourceKind;
+  name: string;
+  settings: Record<string, unknown>;
+  has_credentials: boolean;
+  cron: string | null;
+  enabled: boolean;
+  last_import_at: Date | null;
+  records: number;
+  run_id: number | null;
+  status: string;
+  started_at: Date;
+  finished_at: Date | null;
+  added: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  error: string | null;
+};
+
+function toSource(r: Row): Source {
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    settings: r.settings,
+    hasCredentials: r.has_credentials,
+    cron: r.cron,
+    enabled: r.enabled,
+    lastImportAt: r.last_import_at,
+    records: r.records,
+    lastRun:
+      r.run_id === null
+        ? null
+        : { id: r.run_id, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at, added: r.added, updated: r.updated, deleted: r.deleted, skipped: r.skipped, error: r.error },
+  };
+}
+
+export async function listSources(db: pg.Pool): Promise<Source[]> {
+  const { rows } = await db.query<Row>(`${SELECT} ORDER BY s.id`);
+  return rows.map(toSource);
+}
+
+export async function getSource(db: pg.Pool, id: number): Promise<Source | null> {
+  const { rows } = await db.query<Row>(`${SELECT} WHERE s.id = $1`, [id]);
+  return rows[0] ? toSource(rows[0]) : null;
+}
+
+export async function findSource(db: pg.Pool, idOrName: string): Promise<Source | null> {
+  const { rows } = await db.query<{ id: number }>("SELECT id FROM sources WHERE name = $1 OR id::text = $1 ORDER BY name = $1 DESC LIMIT 1", [idOrName]);
+  return rows[0] ? getSource(db, rows[0].id) : null;
+}
+
+/** Removes a source and every record of it; returns the species that lost records. */
+export async function removeSource(db: pg.Pool, id: number): Promise<{ deleted: number; species: number[] }> {
+  if (id === ALA_SOURCE_ID) throw new SourceError("source_protected", "The ALA is configured by the environment (ALA_BIOCACHE_URL) and cannot be removed.");
+  const client = await db.connect();
+  try {
+    await client.query("BEGIN");
+    const found = await client.query("SELECT 1 FROM sources WHERE id = $1 FOR UPDATE", [id]);
+    if (!found.rowCount) throw new SourceError("unknown_source", `There is no source ${id}.`);
+    const { rows } = await client.query<{ species_id: number; n: number }>(
+      `WITH d AS (DELETE FROM occurrences WHERE source = $1 RETURNING species_id) SELECT species_id, count(*)::int AS n FROM d GROUP BY species_id`,
+      [id],
+    );
+    await client.query("DELETE FROM sources WHERE id = $1", [id]);
+    await client.query("COMMIT");
+    return { deleted: rows.reduce((a, r) => a + r.n, 0), species: rows.map((r) => r.species_id) };
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** What anyone may see of the sources: the map's source filter. Never settings or credentials. */
+export async function publicSources(db: pg.Pool): Promise<{ id: number; name: string; kind: SourceKind }[]> {
+  const { rows } = await db.query<{ id: number; name: string; kind: SourceKind }>("SELECT id, name, kind FROM sources WHERE enabled ORDER BY id");
+  return rows;
+}

@@ -1,0 +1,128 @@
+/**
+ * `npm run source -- add --kind dwca|living_atlas|gbif --name N [--location L] [--biocache-url U]
+ *     [--images-url U] [--email E] [--field-style current|legacy] [--cron "0 4 * * *"]`
+ *   adds a source (GBIF_PASSWORD / SOURCE_PASSWORD in the environment become its encrypted credentials).
+ * `npm run source -- list`              every source with its records and last run.
+ * `npm run source -- remove <id|name>`  removes a source and its records (not the ALA).
+ * `npm run source -- sync <id|name> [--file archive.zip]`  imports it now, in the foreground.
+ *
+ * Works on DATABASE_URL, or beside a running `npm start`. Exit codes: 0 done · 1 failed · 2 bad arguments.
+ */
+import { parseArgs } from "node:util";
+
+const USAGE = `usage:
+  npm run source -- add --kind dwca --name N --location <path or URL> [--cron "0 4 * * *"]
+  npm run source -- add --kind living_atlas --name N --biocache-url U [--images-url U] [--email E] [--field-style current|legacy] [--cron C]
+  npm run source -- add --kind gbif --name N [--username U] [--cron C]   (password from GBIF_PASSWORD)
+  npm run source -- list
+  npm run source -- remove <id or name>
+  npm run source -- sync <id or name> [--file archive.zip]`;
+
+function usage(problem: string): never {
+  console.error(`${problem}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      kind: { type: "string" },
+      name: { type: "string" },
+      location: { type: "string" },
+      "biocache-url": { type: "string" },
+      "images-url": { type: "string" },
+      email: { type: "string" },
+      "field-style": { type: "string" },
+      username: { type: "string" },
+      cron: { type: "string" },
+      file: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+} catch (err) {
+  usage((err as Error).message);
+}
+const { values, positionals } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const [command, target, ...extra] = positionals;
+if (!["add", "list", "remove", "sync"].includes(command ?? "")) usage(command ? `unknown command "${command}"` : "a command is needed: add, list, remove or sync");
+if (extra.length || (command === "add" || command === "list" ? target !== undefined : target === undefined)) {
+  usage(command === "remove" || command === "sync" ? `${command} needs one source id or name` : `unexpected argument "${target ?? extra[0]}"`);
+}
+
+process.env.LOG_LEVEL ??= "warn";
+const { newSourceSchema, settingsSchemas } = await import("@/lib/sources/registry");
+
+let input: import("@/lib/sources/registry").NewSource | undefined;
+if (command === "add") {
+  const kind = values.kind;
+  const settings: Record<string, unknown> =
+    kind === "dwca"
+      ? { location: values.location }
+      : kind === "living_atlas"
+        ? { biocacheUrl: values["biocache-url"], imagesUrl: values["images-url"], email: values.email, fieldStyle: values["field-style"] }
+        : {};
+  for (const k of Object.keys(settings)) if (settings[k] === undefined) delete settings[k];
+  const password = process.env.GBIF_PASSWORD ?? process.env.SOURCE_PASSWORD;
+  const credentials = values.username || password ? { ...(values.username ? { username: values.username } : {}), ...(password ? { password } : {}) } : undefined;
+  const result = newSourceSchema.safeParse({ kind, name: values.name, settings, credentials, cron: values.cron ?? null });
+  if (!result.success) usage(result.error.issues.map((i) => `--${i.path.join(".") || "source"}: ${i.message}`).join("\n"));
+  const checked = settingsSchemas[result.data.kind].safeParse(settings);
+  if (!checked.success) usage(checked.error.issues.map((i) => `${String(i.path[0] ?? "settings")}: ${i.message}`).join("\n"));
+  input = result.data;
+}
+
+const { loadConfig, openDatabase } = await import("./runtime");
+const { closePool, pool } = await import("@/lib/db/pool");
+const { disconnectPrisma } = await import("@/lib/db/prisma");
+const { addSource, findSource, listSources, SourceError } = await import("@/lib/sources/registry");
+const { runSource, removeSourceAndRecords, SourceBusyError } = await import("@/lib/sources/run");
+
+const db = await openDatabase(loadConfig(), { attach: true });
+process.env.DATABASE_URL = db.url;
+let code = 0;
+try {
+  if (command === "add") {
+    const s = await addSource(pool(), input!);
+    console.log(`Added source ${s.id}: ${s.name} (${s.kind})${s.cron ? `, scheduled ${s.cron}` : ""}.`);
+  } else if (command === "list") {
+    for (const s of await listSources(pool())) {
+      const run = s.lastRun ? `last run ${s.lastRun.status} ${s.lastRun.startedAt.toISOString()} (+${s.lastRun.added} ~${s.lastRun.updated} -${s.lastRun.deleted}, ${s.lastRun.skipped} skipped)` : "never run";
+      console.log(`${s.id}\t${s.kind}\t${s.name}\t${s.records} records\t${s.cron ?? "no schedule"}\t${run}`);
+    }
+  } else {
+    const s = await findSource(pool(), target!);
+    if (!s) {
+      console.error(`There is no source "${target}". npm run source -- list shows them.`);
+      code = 1;
+    } else if (command === "remove") {
+      const { deleted } = await removeSourceAndRecords(pool(), s.id);
+      console.log(`Removed source ${s.id} (${s.name}) and its ${deleted} records.`);
+    } else {
+      const r = await runSource(pool(), s.id, { file: values.file });
+      if (r.status === "succeeded") {
+        const reasons = Object.entries(r.skippedByReason).map(([k, v]) => `${k} ${v}`).join(", ");
+        console.log(`Imported ${s.name}: ${r.added} added, ${r.updated} updated, ${r.deleted} deleted, ${r.skipped} skipped${reasons ? ` (${reasons})` : ""}.`);
+      } else {
+        console.error(r.error);
+        for (const p of r.problems) console.error(`  line ${p.line}: ${p.message}`);
+        code = 1;
+      }
+    }
+  }
+} catch (err) {
+  if (err instanceof SourceError || err instanceof SourceBusyError) console.error(err.message);
+  else console.error(`npm run source failed: ${(err as Error).message}`);
+  code = 1;
+} finally {
+  await disconnectPrisma();
+  await closePool();
+  await db.embedded?.stop();
+}
+process.exit(code);
