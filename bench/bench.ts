@@ -9,6 +9,7 @@ import { startBenchDatabase, type BenchDatabase } from "./database";
 import { benchDistribution, type DistributionFigures } from "./distribution";
 import { benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
+import { benchLive, type LiveFigures } from "./live";
 import { LoadTracker, type LoadByPhase } from "./load";
 import { describeMachine, type Machine } from "./machine";
 import { benchPostgis, type PostgisFigures } from "./postgis";
@@ -57,6 +58,8 @@ export interface BenchResult {
   reclassify: ReclassifyFigures;
   distribution: DistributionFigures;
   incremental: IncrementalFigures;
+  /** 500 live-update subscribers of the largest species (bench/live.ts). */
+  live: LiveFigures;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
@@ -122,6 +125,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       o.say("range products (EOO, AOO, alpha hull, cells)");
       const distribution = await benchDistribution(db.pool, speciesId, o.say);
 
+      load.phase("live");
+      o.say("live updates: 500 SSE subscribers of one species");
+      const live = await benchLive(db.url, speciesId, o.say);
+      o.say(`  event to all in ${live.fanOutMs.p50} ms (p50), ${(live.bytesPerStream.rss / 1024).toFixed(0)} kB RSS per stream`);
+
       load.phase("incremental");
       o.say("incremental sync of 1 % changed records");
       const incremental = await benchIncremental(db, sim, liveRecords, o.say);
@@ -148,6 +156,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         reclassify,
         distribution,
         incremental,
+        live,
       };
     } finally {
       // pg's Pool.end() resolves before its clients' sockets close; the server stopping right
