@@ -46,6 +46,8 @@ describe("npm run bench", () => {
     expect(result.incremental.fetched).toBeGreaterThanOrEqual(200);
     expect(result.largeSpecies?.chunks).toBeGreaterThan(0);
     expect(result.largeSpecies?.freshSession.count).toBeGreaterThan(0);
+    expect(result.live).toMatchObject({ subscribers: 500, errors: 0 });
+    expect(result.live.fanOutMs.p50).toBeGreaterThan(0);
     // The peer runs where Debian's PostGIS is installed, and says why not where it is not.
     if (result.postgis.available) expect(result.postgis.warm.count).toBe(result.tiles.sessionTiles);
     else expect(result.postgis.reason).toMatch(/PostGIS/);

@@ -10,6 +10,7 @@ import { benchDistribution, type DistributionFigures } from "./distribution";
 import { benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
 import { benchLargeSpecies, type LargeSpeciesFigures } from "./large-species";
+import { benchLive, type LiveFigures } from "./live";
 import { LoadTracker, type LoadByPhase } from "./load";
 import { describeMachine, type Machine } from "./machine";
 import { benchPostgis, type PostgisFigures } from "./postgis";
@@ -62,6 +63,8 @@ export interface BenchResult {
   incremental: IncrementalFigures;
   /** Street-level tiles of the largest species of a `largeWorld`-record world on a fresh process; null: skipped. */
   largeSpecies: LargeSpeciesFigures | null;
+  /** 500 live-update subscribers of the largest species (bench/live.ts). */
+  live: LiveFigures;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
@@ -127,6 +130,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       o.say("range products (EOO, AOO, alpha hull, cells)");
       const distribution = await benchDistribution(db.pool, speciesId, o.say);
 
+      load.phase("live");
+      o.say("live updates: 500 SSE subscribers of one species");
+      const live = await benchLive(db.url, speciesId, o.say);
+      o.say(`  event to all in ${live.fanOutMs.p50} ms (p50), ${(live.bytesPerStream.rss / 1024).toFixed(0)} kB RSS per stream`);
+
       load.phase("incremental");
       o.say("incremental sync of 1 % changed records");
       const incremental = await benchIncremental(db, sim, liveRecords, o.say);
@@ -161,6 +169,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         distribution,
         incremental,
         largeSpecies,
+        live,
       };
     } finally {
       // pg's Pool.end() resolves before its clients' sockets close; the server stopping right

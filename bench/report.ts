@@ -183,6 +183,18 @@ export function goals(r: BenchResult): Goal[] {
       goal: "",
       met: null,
     },
+    {
+      measure: `Live updates: one event to all of ${n(r.live.subscribers)} SSE subscribers of one web process (p50 of ${r.live.fanOutMs.rounds}; max ${ms(r.live.fanOutMs.max)}; ${r.live.errors} errors; ${(r.live.bytesPerStream.rss / 1024).toFixed(0)} kB RSS per stream, both ends in one process)`,
+      value: ms(r.live.fanOutMs.p50),
+      goal: "500 without errors",
+      met: r.live.errors === 0,
+    },
+    {
+      measure: `Live updates: database transactions per idle subscribed page per minute (${r.live.idleSeconds} s idle with the streams: ${r.live.idleTransactions.with}, without: ${r.live.idleTransactions.without})`,
+      value: String(r.live.dbRequestsPerIdleStreamPerMinute),
+      goal: "≈ 0 (was ~60 polling)",
+      met: r.live.dbRequestsPerIdleStreamPerMinute < 1,
+    },
   ];
 }
 

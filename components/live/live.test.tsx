@@ -74,6 +74,13 @@ describe("a species event", () => {
     applySpeciesMessage(missed.client, 5, { kind: "snapshot", data: { dataVersion: 3, vettingsVersion: "def", reclassifying: false } });
     expect(missed.invalidated()).toEqual({ species: true, distribution: true });
   });
+
+  it("a snapshot asks once more for a range the page holds as pending: it may have been built before the stream opened", () => {
+    const { client, invalidated } = cache();
+    client.setQueryData([...distributionKey(5), false, "3/abc"], { pending: true });
+    applySpeciesMessage(client, 5, { kind: "snapshot", data: { dataVersion: 3, vettingsVersion: "abc", reclassifying: false } });
+    expect(invalidated()).toEqual({ species: false, distribution: true });
+  });
 });
 
 describe("a sync event", () => {

@@ -23,7 +23,12 @@ export function applySpeciesMessage(queryClient: QueryClient, speciesId: number,
     if (cached && (s.dataVersion !== cached.dataVersion || s.vettingsVersion !== cached.vettingsVersion || s.reclassifying !== cached.reclassifying)) {
       void queryClient.invalidateQueries({ queryKey: speciesKey(speciesId) });
       void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
+      return;
     }
+    // A range the page holds as pending may have been built before the stream opened (its event
+    // then went to nobody), and no later event will tell: ask once more.
+    const pending = queryClient.getQueriesData<{ pending?: boolean }>({ queryKey: distributionKey(speciesId) }).some(([, d]) => d?.pending);
+    if (pending) void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
     return;
   }
   const { event } = message;

@@ -119,7 +119,7 @@ export async function eventStream(o: StreamOptions): Promise<Response> {
     start(c) {
       controller = c;
       for (const chunk of queued.splice(0)) c.enqueue(chunk);
-      if (finished) c.close();
+      if (finished) return c.close();
       heartbeat = setInterval(() => write(encoder.encode(": ping\n\n")), o.heartbeatMs);
     },
     cancel: () => finish(),
