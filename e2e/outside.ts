@@ -20,7 +20,8 @@ export async function startOutsideWorld(publicUrl: string) {
         to: (Array.isArray(mail.to) ? mail.to[0] : mail.to)?.text ?? "",
         messageId: mail.messageId ?? "",
         date: mail.date?.toISOString() ?? "",
-        contentType: String(mail.headers.get("content-type") && (mail.headers.get("content-type") as { value?: string }).value),
+        // mailparser gives structured headers as { value, params }.
+        contentType: (mail.headers.get("content-type") as { value?: string } | undefined)?.value ?? "",
         text: mail.text ?? "",
         html: typeof mail.html === "string" ? mail.html : "",
       };

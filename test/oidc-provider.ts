@@ -98,8 +98,6 @@ export async function startOidcProvider(options: {
       };
     },
   });
-  // Loopback http is fine for a test provider; oidc-provider otherwise insists on https issuers' cookies.
-  provider.proxy = true;
 
   const callback = provider.callback();
   server.on("request", (req, res) => {
