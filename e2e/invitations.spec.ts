@@ -32,7 +32,7 @@ test("an admin invites an expert, who sets a password from the email and makes a
   await panel.getByLabel("Email to invite").fill(invitee);
   await panel.getByLabel("Role").selectOption("expert");
   await panel.getByRole("button", { name: "Send invitation" }).click();
-  await expect(panel.getByText(`Invitation emailed to ${invitee}.`)).toBeVisible();
+  await expect(panel.getByText(`Invitation emailed to ${invitee}. The link works once, for 7 days.`)).toBeVisible();
   await expect(panel.getByRole("row").filter({ hasText: invitee })).toContainText(ADMIN);
 
   // The email as a mail client reads it.
@@ -117,7 +117,7 @@ test("a forgotten password is reset by email; the answer is the same for an unkn
   await page.getByLabel("New password", { exact: true }).fill("the new password 1");
   await page.getByLabel("New password again").fill("the new password 1");
   await page.getByRole("button", { name: "Set the new password" }).click();
-  await expect(page.getByRole("status")).toContainText(`The password of ${email} is changed`);
+  await expect(page.getByText(`The password of ${email} is changed, and every session of it was signed out.`)).toBeVisible();
 
   await page.goto("/login?next=/vettings");
   await signIn(page, email, PASSWORD);

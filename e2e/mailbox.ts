@@ -1,6 +1,6 @@
 // The e2e SMTP server's mailbox (e2e/outside.ts), read over HTTP: the next message to an address.
 import { expect, type APIRequestContext } from "@playwright/test";
-import { OIDC_URL, type ReceivedMail } from "./outside";
+import { OIDC_URL, type ReceivedMail } from "./outside-ports";
 
 export async function nextMail(request: APIRequestContext, to: string): Promise<ReceivedMail> {
   const response = await request.get(`${OIDC_URL}/__control/mail?to=${encodeURIComponent(to)}`, { timeout: 20_000 });

@@ -4,7 +4,7 @@
 // sent to it: lib/auth/oidc-issuer.test.ts, as Edgar is started with one provider here.)
 import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
-import { OIDC_NAME, OIDC_URL } from "./outside";
+import { OIDC_NAME, OIDC_URL } from "./outside-ports";
 import { withSystemDb } from "./system";
 
 const run = randomBytes(3).toString("hex");
@@ -17,10 +17,14 @@ async function codeTtl(page: Page, seconds: number) {
   expect((await page.request.post(`${OIDC_URL}/__control/code-ttl`, { data: { seconds } })).status()).toBe(204);
 }
 
-const callbackRoute = "**/api/auth/callback/oidc?**";
+/** The provider spoils its next redirect back to Edgar (a browser lets no test touch a redirect). */
+async function tweakNextCallback(page: Page, tweak: { tamperState?: boolean; delayMs?: number }) {
+  expect((await page.request.post(`${OIDC_URL}/__control/tweak-next-callback`, { data: tweak })).status()).toBe(204);
+}
 
 test.afterEach(async ({ page }) => {
   await codeTtl(page, 60);
+  await tweakNextCallback(page, {});
 });
 
 test("a first sign-in makes a researcher account; the role claim makes an expert; sign-out ends the session", async ({ page }) => {
@@ -35,7 +39,8 @@ test("a first sign-in makes a researcher account; the role claim makes an expert
 
   await menu.click();
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect.poll(async () => (await (await page.request.get("/api/me")).json()).user).toBeNull();
+  await expect(page.getByRole("button", { name: /account menu$/ })).toHaveCount(0);
+  expect((await (await page.request.get("/api/me")).json()).user).toBeNull();
 
   const vetter = `e2e-oidc-vetter-${run}@example.org`;
   await nextLogin(page, { email: vetter, groups: ["bird-vetters"] });
@@ -48,11 +53,7 @@ test("a first sign-in makes a researcher account; the role claim makes an expert
 test("a tampered state is refused, and nobody is signed in", async ({ page }) => {
   const email = `e2e-oidc-tamper-${run}@example.org`;
   await nextLogin(page, { email });
-  await page.route(callbackRoute, async (route) => {
-    const url = new URL(route.request().url());
-    url.searchParams.set("state", `x${url.searchParams.get("state")}`);
-    await route.continue({ url: url.href });
-  });
+  await tweakNextCallback(page, { tamperState: true });
   await page.goto("/login?next=/");
   await page.getByRole("button", { name: OIDC_NAME }).click();
   await expect(page).toHaveURL(/\/login\?.*error=/);
@@ -63,10 +64,7 @@ test("a tampered state is refused, and nobody is signed in", async ({ page }) =>
 test("an expired code is refused", async ({ page }) => {
   await nextLogin(page, { email: `e2e-oidc-slow-${run}@example.org` });
   await codeTtl(page, 1);
-  await page.route(callbackRoute, async (route) => {
-    await new Promise((r) => setTimeout(r, 2_500));
-    await route.continue();
-  });
+  await tweakNextCallback(page, { delayMs: 2_500 });
   await page.goto("/login?next=/");
   await page.getByRole("button", { name: OIDC_NAME }).click();
   await expect(page).toHaveURL(/\/login\?.*error=/);

@@ -4,24 +4,7 @@
 // in another process.
 import { startOidcProvider } from "../test/oidc-provider";
 import { startSmtpReceiver } from "../test/smtp-receiver";
-
-export const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 3212);
-export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 3213);
-export const OIDC_URL = `http://127.0.0.1:${OIDC_PORT}`;
-/** The sign-in button's label in e2e ("Sign in with …" would clash with the password form's "Sign in" button). */
-export const OIDC_NAME = "Continue with Test ID";
-
-/** A received email as the mailbox answers it. */
-export interface ReceivedMail {
-  subject: string;
-  from: string;
-  to: string;
-  messageId: string;
-  date: string;
-  contentType: string;
-  text: string;
-  html: string;
-}
+import { OIDC_NAME, OIDC_PORT, SMTP_PORT, type ReceivedMail } from "./outside-ports";
 
 export async function startOutsideWorld(publicUrl: string) {
   const smtp = await startSmtpReceiver(SMTP_PORT);
@@ -37,7 +20,8 @@ export async function startOutsideWorld(publicUrl: string) {
         to: (Array.isArray(mail.to) ? mail.to[0] : mail.to)?.text ?? "",
         messageId: mail.messageId ?? "",
         date: mail.date?.toISOString() ?? "",
-        contentType: String(mail.headers.get("content-type") && (mail.headers.get("content-type") as { value?: string }).value),
+        // mailparser gives structured headers as { value, params }.
+        contentType: (mail.headers.get("content-type") as { value?: string } | undefined)?.value ?? "",
         text: mail.text ?? "",
         html: typeof mail.html === "string" ? mail.html : "",
       };

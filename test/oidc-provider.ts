@@ -25,7 +25,18 @@ export interface TestOidcProvider {
   nextLogin(account: TestAccount): void;
   /** Authorization codes issued from now on live this many seconds (default 60). */
   codeTtl(seconds: number): void;
+  /** The next redirect back to the client: with its state changed, and/or held this long. */
+  tweakNextCallback(tweak: CallbackTweak): void;
   close(): Promise<void>;
+}
+
+/**
+ * How the next redirect to the client's callback is spoiled: a browser follows redirects without
+ * letting a test touch them, so the provider does it (as a hostile network or page would).
+ */
+export interface CallbackTweak {
+  tamperState?: boolean;
+  delayMs?: number;
 }
 
 export const TEST_CLIENT = { clientId: "edgar-test", clientSecret: "edgar-test-secret-0123456789abcdef" };
@@ -41,6 +52,7 @@ export async function startOidcProvider(options: {
 }): Promise<TestOidcProvider> {
   let account: TestAccount = { email: "someone@example.org" };
   let codeSeconds = 60;
+  let callbackTweak: CallbackTweak | null = null;
   const accounts = new Map<string, TestAccount>();
 
   const server = http.createServer();
@@ -86,8 +98,6 @@ export async function startOidcProvider(options: {
       };
     },
   });
-  // Loopback http is fine for a test provider; oidc-provider otherwise insists on https issuers' cookies.
-  provider.proxy = true;
 
   const callback = provider.callback();
   server.on("request", (req, res) => {
@@ -96,12 +106,36 @@ export async function startOidcProvider(options: {
         const url = new URL(req.url ?? "/", issuer);
         if (url.pathname.startsWith("/__control/")) return control(req, res, url);
         if (url.pathname.startsWith("/interaction/")) return await interact(req, res);
+        if (callbackTweak) spoilCallbackRedirect(res);
         callback(req, res);
       } catch (err) {
         res.writeHead(500, { "content-type": "text/plain" }).end(String(err));
       }
     })();
   });
+
+  /** Applies the pending tweak to this answer if it is the redirect back to the client. */
+  function spoilCallbackRedirect(res: http.ServerResponse) {
+    const setHeader = res.setHeader.bind(res);
+    const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
+    let delayMs = 0;
+    res.setHeader = (name: string, value: number | string | readonly string[]) => {
+      const tweak = callbackTweak;
+      if (tweak && name.toLowerCase() === "location" && typeof value === "string" && options.redirectUris.some((u) => value.startsWith(u))) {
+        callbackTweak = null;
+        const location = new URL(value);
+        if (tweak.tamperState) location.searchParams.set("state", `x${location.searchParams.get("state")}`);
+        delayMs = tweak.delayMs ?? 0;
+        return setHeader(name, location.href);
+      }
+      return setHeader(name, value);
+    };
+    res.end = ((...args: unknown[]) => {
+      if (delayMs === 0) return end(...args);
+      setTimeout(() => end(...args), delayMs);
+      return res;
+    }) as typeof res.end;
+  }
 
   async function interact(req: http.IncomingMessage, res: http.ServerResponse) {
     const details = await provider.interactionDetails(req, res);
@@ -124,6 +158,7 @@ export async function startOidcProvider(options: {
           const data = body ? JSON.parse(body) : {};
           if (url.pathname === "/__control/next-login") account = data as TestAccount;
           else if (url.pathname === "/__control/code-ttl") codeSeconds = Number(data.seconds);
+          else if (url.pathname === "/__control/tweak-next-callback") callbackTweak = data.tamperState || data.delayMs ? (data as CallbackTweak) : null;
           else {
             const answer = await options.extraControl?.(url.pathname, url.searchParams);
             if (answer === undefined) return res.writeHead(404).end();
@@ -143,6 +178,7 @@ export async function startOidcProvider(options: {
     ...TEST_CLIENT,
     nextLogin: (a) => (account = a),
     codeTtl: (s) => (codeSeconds = s),
+    tweakNextCallback: (t) => (callbackTweak = t),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -174,7 +174,7 @@ describe("OpenID Connect sign-in", () => {
     flow.callbackUrl.searchParams.set("state", "tampered" + flow.callbackUrl.searchParams.get("state"));
     const refused = await callback(flow);
     expect(refused.cookie).toBeNull();
-    expect(refused.location).toMatch(/error=/);
+    expect(refused.location).toBe("/login?error=state_mismatch");
     expect(await findUserByEmail("tamper@example.org")).toBeNull();
   });
 

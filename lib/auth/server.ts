@@ -101,6 +101,8 @@ function build(db: pg.Pool, secure: boolean) {
       }),
     },
     onAPIError: {
+      // Where a failed OpenID Connect callback goes when its state (which names the page) is unknown.
+      errorURL: "/login",
       // Refusals (wrong password, rate limit, bad origin) are answers, not faults.
       onError(error) {
         const status = (error as { statusCode?: number }).statusCode;
