@@ -12,7 +12,8 @@ import { mostRecorded } from "./helpers";
 import { PASSWORD, signIn, userCli } from "./users";
 
 const ADMIN = "e2e-sources-admin@example.org";
-const NAME = "Backyard survey";
+// Unique per attempt: a retry runs against the same system, where the first attempt's source remains.
+const NAME = `Backyard survey ${Date.now().toString(36)}`;
 
 test.beforeAll(() => {
   userCli("create", "--email", ADMIN, "--password", PASSWORD, "--role", "admin", "--name", "E2E Sources Admin");
@@ -26,6 +27,8 @@ interface SourceView {
 }
 
 test("an admin adds a Darwin Core Archive source, uploads it, and the map and downloads show each record's source", async ({ page, request }) => {
+  // Two imports through the worker's queue, then the map: more than the default minute on a busy machine.
+  test.setTimeout(240_000);
   const species = await mostRecorded(request);
   const detail = await (await request.get(`/api/species/${species.id}`)).json();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edgar-e2e-sources-"));

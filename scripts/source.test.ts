@@ -29,7 +29,8 @@ async function source(args: string[], env: Record<string, string> = {}) {
 }
 
 describe("npm run source", () => {
-  it("refuses bad arguments with exit code 2 and says why", async () => {
+  // Each case is a child process starting tsx: generous budgets, the machine may be busy.
+  it("refuses bad arguments with exit code 2 and says why", { timeout: 180_000 }, async () => {
     const cases: [string[], RegExp][] = [
       [[], /a command is needed/],
       [["drop"], /unknown command "drop"/],
@@ -46,7 +47,7 @@ describe("npm run source", () => {
     }
   });
 
-  it("adds, lists, syncs (and reports a refused archive line by line), then removes a source and its records", async () => {
+  it("adds, lists, syncs (and reports a refused archive line by line), then removes a source and its records", { timeout: 180_000 }, async () => {
     const good = await writeArchive(path.join(dataDir, "good.zip"), [
       { occurrenceID: "a", scientificName: "Gymnorhina tibicen Latham", decimalLatitude: "-35", decimalLongitude: "149", eventDate: "2024-01-01" },
       { occurrenceID: "b", scientificName: "Vombatus ursinus", class: "Mammalia", decimalLatitude: "-35", decimalLongitude: "149" },
