@@ -12,12 +12,16 @@
  * `npm run bench` runs it as its last phase; `npx tsx bench/large-species.ts [--world N]` alone.
  */
 import "./env";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { from as copyFrom } from "pg-copy-streams";
 import { closePool, pool } from "@/lib/db/pool";
 import { World } from "@/lib/simulator/world";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { refreshExactChunks } from "@/lib/tiles/exact-chunks-store";
+import { ROOT } from "./child";
 import { startBenchDatabase } from "./database";
 import { tileClient } from "./http-client";
 import { summarise, timed, type Latency } from "./latency";
@@ -152,7 +156,7 @@ export async function benchLargeSpecies(databaseUrl: string, worldRecords: numbe
   };
 }
 
-/** Standalone: a fresh database of its own, the figures as JSON on stdout. */
+/** Standalone: a fresh database of its own, the figures as JSON on stdout and in bench/results/large-species-<date>.json. */
 async function main(): Promise<void> {
   const at = process.argv.indexOf("--world");
   const worldRecords = at > 0 ? Number(process.argv[at + 1]) : 5_000_000;
@@ -161,7 +165,11 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = db.url;
   try {
     const figures = await benchLargeSpecies(db.url, worldRecords, 1, (line) => console.error(line));
-    console.log(JSON.stringify(figures, null, 2));
+    const json = JSON.stringify({ date: new Date().toISOString(), loadAverage: os.loadavg(), ...figures }, null, 2) + "\n";
+    const dir = path.join(ROOT, "bench", "results");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `large-species-${new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`), json);
+    console.log(json);
   } finally {
     pool().on("error", () => undefined);
     await closePool();

@@ -66,14 +66,36 @@ export function occupiedCells(xy: Float64Array, origin: [number, number], size: 
 
 export const CELL_KEY = 2 ** 26;
 
-/** occupiedCells().size by sorting the keys in a typed array: several times faster than a Set over a million positions. */
+/**
+ * occupiedCells().size with an open-addressing table of (column, row) pairs in typed arrays: over
+ * a million positions several times faster than a Set, and than sorting the keys (profiled).
+ * Columns and rows are ≥ 2 (the grid starts two cells before the smallest position) and far below 2^31.
+ */
 function countCells(xy: Float64Array, origin: [number, number], size: number, share: number): number {
   const x0 = origin[0] - share * size - 2 * size;
   const y0 = origin[1] - share * size - 2 * size;
-  const keys = new Float64Array(xy.length / 2);
-  for (let i = 0; i < keys.length; i++) keys[i] = Math.floor((xy[2 * i] - x0) / size) * CELL_KEY + Math.floor((xy[2 * i + 1] - y0) / size);
-  keys.sort();
-  let n = keys.length > 0 ? 1 : 0;
-  for (let i = 1; i < keys.length; i++) if (keys[i] !== keys[i - 1]) n++;
-  return n;
+  const n = xy.length / 2;
+  let tableSize = 2;
+  while (tableSize < n * 2) tableSize <<= 1;
+  const mask = tableSize - 1;
+  // A stored pair is (col + 1, row); col + 1 is never 0, so 0 marks an empty slot.
+  const cols = new Int32Array(tableSize);
+  const rows = new Int32Array(tableSize);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const col = Math.floor((xy[2 * i] - x0) / size) + 1;
+    const row = Math.floor((xy[2 * i + 1] - y0) / size);
+    let h = (Math.imul(col ^ Math.imul(row, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
+    for (;;) {
+      if (cols[h] === 0) {
+        cols[h] = col;
+        rows[h] = row;
+        count++;
+        break;
+      }
+      if (cols[h] === col && rows[h] === row) break;
+      h = (h + 1) & mask;
+    }
+  }
+  return count;
 }

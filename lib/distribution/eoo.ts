@@ -92,24 +92,39 @@ export function convexHull(xy: Float64Array): [number, number][] {
 
 function candidates(xy: Float64Array): [number, number][] {
   const n = xy.length / 2;
-  const extreme = [0, 0, 0, 0]; // min x, min y, max x, max y
+  // The extreme points in eight directions (x, x + y, y, y - x, …), counter-clockwise: those
+  // strictly inside their octagon cannot be on the hull. A quadrilateral of four left most of a
+  // continent's dense coasts to sort (profiled); the octagon cuts them.
+  const dirs = [[-1, 0], [-1, -1], [0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1]];
+  const best = dirs.map(() => 0);
   for (let i = 1; i < n; i++) {
-    if (xy[2 * i] < xy[2 * extreme[0]]) extreme[0] = i;
-    if (xy[2 * i + 1] < xy[2 * extreme[1] + 1]) extreme[1] = i;
-    if (xy[2 * i] > xy[2 * extreme[2]]) extreme[2] = i;
-    if (xy[2 * i + 1] > xy[2 * extreme[3] + 1]) extreme[3] = i;
+    for (let k = 0; k < 8; k++) {
+      const [dx, dy] = dirs[k];
+      const j = best[k];
+      if (dx * xy[2 * i] + dy * xy[2 * i + 1] > dx * xy[2 * j] + dy * xy[2 * j + 1]) best[k] = i;
+    }
   }
-  // Counter-clockwise: left, bottom, right, top.
-  const quad = extreme.map((i) => [xy[2 * i], xy[2 * i + 1]]);
+  const poly = best.map((i) => [xy[2 * i], xy[2 * i + 1]]);
+  const ex = new Float64Array(8);
+  const ey = new Float64Array(8);
+  const ax = new Float64Array(8);
+  const ay = new Float64Array(8);
+  for (let k = 0; k < 8; k++) {
+    const [x0, y0] = poly[k];
+    const [x1, y1] = poly[(k + 1) % 8];
+    ax[k] = x0;
+    ay[k] = y0;
+    ex[k] = x1 - x0;
+    ey[k] = y1 - y0;
+  }
   const out: [number, number][] = [];
   for (let i = 0; i < n; i++) {
     const x = xy[2 * i];
     const y = xy[2 * i + 1];
     let strictlyInside = true;
-    for (let k = 0; k < 4 && strictlyInside; k++) {
-      const [ax, ay] = quad[k];
-      const [bx, by] = quad[(k + 1) % 4];
-      if ((bx - ax) * (y - ay) - (by - ay) * (x - ax) <= 0) strictlyInside = false;
+    for (let k = 0; k < 8 && strictlyInside; k++) {
+      // A point extreme in two directions gives a zero edge, which bounds nothing: skipped.
+      if ((ex[k] !== 0 || ey[k] !== 0) && ex[k] * (y - ay[k]) - ey[k] * (x - ax[k]) <= 0) strictlyInside = false;
     }
     if (!strictlyInside) out.push([x, y]);
   }
