@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { ApiKeysPanel } from "./api-keys-panel";
 import { CountCheckPanel } from "./count-check";
+import { LayerSetsPanel } from "./layer-sets-panel";
 import { SchedulePanel } from "./schedule-panel";
 import { SyncPanel } from "./sync-panel";
 import { UsersPanel } from "./users-panel";
@@ -13,6 +14,7 @@ const SECTIONS = [
   ["schedule", "Schedule"],
   ["users", "Users"],
   ["api-keys", "API keys"],
+  ["layer-sets", "Climate layers"],
 ] as const;
 
 /** /admin: syncs (live progress, history, count check, schedule), users and API keys. */
@@ -42,6 +44,7 @@ export function AdminConsole({ meId }: { meId: string }) {
       <SchedulePanel />
       <UsersPanel meId={meId} />
       <ApiKeysPanel />
+      <LayerSetsPanel />
     </div>
   );
 }
