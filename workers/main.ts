@@ -17,6 +17,7 @@ import {
 import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { closePool } from "@/lib/db/pool";
+import { registerLayerSetsDir } from "@/lib/layers/directory";
 import { log } from "@/lib/log";
 
 const ORPHAN_CHECK_MS = 60_000;
@@ -49,6 +50,8 @@ await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10,
 });
 
 await queueFirstSync();
+// Layer sets dropped into LAYER_SETS_DIR (the demo's simulated climate); refusals are logged.
+if (config.LAYER_SETS_DIR) await registerLayerSetsDir(config.LAYER_SETS_DIR).catch((err: unknown) => log.error({ err }, "could not register the layer sets of LAYER_SETS_DIR"));
 // Products missing since an upgrade, or left stale by a worker that died before building them.
 void queueStaleDistributions();
 // Cells missing since an upgrade, or left stale by a worker that died before prebuilding them.

@@ -83,6 +83,8 @@ export const envSchema = z.object({
   DISTRIBUTION_CELL_KM: decimal(10, 1, 1000),
   /** The alpha hull drops Delaunay edges longer than this many mean edge lengths. */
   DISTRIBUTION_ALPHA: decimal(2, 0.1, 100),
+  /** Directory of layer sets (one subdirectory with a layer-set.json each) the worker registers at start. */
+  LAYER_SETS_DIR: optionalString.transform((v) => (v === undefined ? undefined : path.resolve(v))),
 });
 
 export type Config = z.infer<typeof envSchema>;
