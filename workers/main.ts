@@ -18,6 +18,7 @@ import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistribution
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { closePool } from "@/lib/db/pool";
 import { registerLayerSetsDir } from "@/lib/layers/directory";
+import { startModelWork } from "@/lib/suitability/worker";
 import { log } from "@/lib/log";
 
 const ORPHAN_CHECK_MS = 60_000;
@@ -52,6 +53,8 @@ await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10,
 await queueFirstSync();
 // Layer sets dropped into LAYER_SETS_DIR (the demo's simulated climate); refusals are logged.
 if (config.LAYER_SETS_DIR) await registerLayerSetsDir(config.LAYER_SETS_DIR).catch((err: unknown) => log.error({ err }, "could not register the layer sets of LAYER_SETS_DIR"));
+// Suitability models: one fit at a time, in a worker thread; fits left by a dead worker requeued.
+const modelWork = await startModelWork(boss);
 // Products missing since an upgrade, or left stale by a worker that died before building them.
 void queueStaleDistributions();
 // Cells missing since an upgrade, or left stale by a worker that died before prebuilding them.
@@ -82,6 +85,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, "worker stopping; a running sync stops at its next safe point and resumes later");
   clearInterval(orphanTimer);
   clearInterval(staleTimer);
+  modelWork.stop();
   stopping.abort();
   await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
   await resuming;
