@@ -9,7 +9,6 @@ import os from "node:os";
 import path from "node:path";
 import type { Polygon } from "geojson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeGeoTiff, type Grid } from "@/lib/layers/geotiff";
 import { addLayerSet } from "@/lib/layers/store";
 import { stopQueue } from "@/lib/jobs/queue";
 import { parseModel, predict } from "@/lib/model";
@@ -17,10 +16,10 @@ import { applyVettings } from "@/lib/vetting/apply";
 import { insertRecords, insertSpecies, insertUser, insertVetting } from "@/lib/vetting/test-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { handleFitModel } from "./job";
+import { northWest, writeTestLayers } from "./test-fixtures";
 import { modelState, requeueOrphanedFits, requestModel, storedModel } from "./store";
 
-const AV = 2, KI = 4;
-const GRID: Grid = { width: 60, height: 40, west: 140, north: -20, resX: 0.1, resY: 0.1, crs: 4326 };
+const KI = 4;
 const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
 
 let db: TestDatabase;
@@ -31,19 +30,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   await insertUser(db.pool, "alice", "expert");
   root = await fs.mkdtemp(path.join(os.tmpdir(), "edgar-fit-"));
-  // Warm in the west, wet in the north, with some roughness; the south-east corner is sea (nodata).
-  const n = GRID.width * GRID.height;
-  const temp = new Float32Array(n);
-  const rain = new Float32Array(n);
-  for (let y = 0; y < GRID.height; y++)
-    for (let x = 0; x < GRID.width; x++) {
-      const i = y * GRID.width + x;
-      const sea = x > 50 && y > 30;
-      temp[i] = sea ? NaN : 30 - x * 0.2 + Math.sin(i) * 0.3;
-      rain[i] = sea ? NaN : 2000 - y * 30 + Math.cos(i * 1.7) * 40;
-    }
-  await fs.writeFile(path.join(root, "temp.tif"), encodeGeoTiff(temp, GRID));
-  await fs.writeFile(path.join(root, "rain.tif"), encodeGeoTiff(rain, GRID));
+  await writeTestLayers(root);
   await addLayerSet({ name: "Current", scenario: "current", year: null, dir: root });
 });
 afterAll(async () => {
@@ -51,13 +38,6 @@ afterAll(async () => {
   await db.drop();
   await fs.rm(root, { recursive: true, force: true });
 });
-
-/** Records on a lattice in the warm, wet north-west: one per 0.1° cell, at cell centres. */
-function northWest(cols: number, rows: number) {
-  const out: { lon: number; lat: number; rating: number }[] = [];
-  for (let i = 0; i < cols; i++) for (let j = 0; j < rows; j++) out.push({ lon: 140.05 + i * 0.1, lat: -20.05 - j * 0.1, rating: AV });
-  return out;
-}
 
 describe("fit-model job", () => {
   it("fits a species with enough locations, stores a model that re-predicts, and skips an unchanged one", async () => {
