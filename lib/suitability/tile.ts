@@ -4,17 +4,12 @@
  */
 import { PNG } from "pngjs";
 import type { Projection } from "./projection";
+import { RAMP } from "./ramp";
+
+export { RAMP };
 
 export const TILE_SIZE = 256;
 
-/** The ramp's stops (viridis-like, reversed to read light → dark), suitability 0 → 1 above the threshold. */
-export const RAMP: readonly [number, number, number][] = [
-  [253, 231, 37],
-  [94, 201, 98],
-  [33, 145, 140],
-  [59, 82, 139],
-  [68, 1, 84],
-];
 const ALPHA = 200;
 
 function colour(t: number): [number, number, number] {
