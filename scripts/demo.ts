@@ -53,6 +53,9 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scrip
     ...process.env,
     DATA_DIR: dataDir,
     LAYER_SETS_DIR: layerSetsDir,
+    // Models only for the species someone opens, on a small background: the demo stays light.
+    MODEL_FIT_ALL: process.env.MODEL_FIT_ALL || "false",
+    MODEL_BACKGROUND: process.env.MODEL_BACKGROUND || "1000",
     ALA_BIOCACHE_URL: sim.url,
     ALA_IMAGES_URL: sim.url,
     // The simulator answers at once: retry it quickly rather than with the ALA's 10 s back-off.
