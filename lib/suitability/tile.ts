@@ -2,6 +2,7 @@
  * PNG tiles (pngjs) of a projection in web mercator: cells at or above the model's threshold on a
  * ramp from least (pale yellow) to most suitable (dark purple), the rest transparent.
  */
+import { LRUCache } from "lru-cache";
 import { PNG } from "pngjs";
 import type { Projection } from "./projection";
 import { RAMP } from "./ramp";
@@ -48,4 +49,17 @@ export function renderTile(projection: Projection, threshold: number, z: number,
     }
   }
   return PNG.sync.write(png);
+}
+
+/** Rendered tiles, keyed by model version and set: a warm tile is a lookup, and a refit's new version never meets an old tile. */
+const rendered = new LRUCache<string, Buffer>({ maxSize: 64 * 1024 * 1024, sizeCalculation: (b) => b.length });
+
+export function cachedTile(key: string, projection: Projection, threshold: number, z: number, x: number, y: number): Buffer {
+  const id = `${key}/${z}/${x}/${y}`;
+  let png = rendered.get(id);
+  if (!png) {
+    png = renderTile(projection, threshold, z, x, y);
+    rendered.set(id, png);
+  }
+  return png;
 }

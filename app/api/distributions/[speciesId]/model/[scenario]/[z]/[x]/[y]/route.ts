@@ -1,6 +1,6 @@
 import { HttpError, handle } from "@/lib/http/respond";
 import { parseScenarioId, projectionFor } from "@/lib/suitability/api";
-import { renderTile } from "@/lib/suitability/tile";
+import { cachedTile } from "@/lib/suitability/tile";
 import { parseSpeciesId } from "@/lib/tiles/service";
 
 export const runtime = "nodejs";
@@ -26,5 +26,5 @@ export const GET = handle(async (request: Request, { params }: Context) => {
   const pinned = new URL(request.url).searchParams.get("v") === String(version);
   const headers = { "content-type": "image/png", etag, "cache-control": pinned ? "public, max-age=31536000, immutable" : "public, max-age=0, must-revalidate" };
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(new Uint8Array(renderTile(projection, threshold, z, x, y)), { headers });
+  return new Response(new Uint8Array(cachedTile(etag, projection, threshold, z, x, y)), { headers });
 });
