@@ -17,7 +17,7 @@ import { insertRecords, insertSpecies, insertUser, insertVetting } from "@/lib/v
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { handleFitModel } from "./job";
 import { northWest, writeTestLayers } from "./test-fixtures";
-import { modelState, requeueOrphanedFits, requestModel, storedModel } from "./store";
+import { modelState, requeueOrphanedFits, requeueWaiting, requestModel, storedModel } from "./store";
 
 const KI = 4;
 const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
@@ -114,5 +114,15 @@ describe("fit-model job", () => {
     expect((await modelState(alive))!.status).toBe("fitting");
     const jobs = await db.pool.query("SELECT data FROM pgboss.job WHERE name = 'fit-model'");
     expect(jobs.rows.map((r) => r.data.speciesId)).toEqual(expect.arrayContaining([dead, silent]));
+  });
+
+  it("gives a species left queued without a job one at worker start, without doubling a waiting one", async () => {
+    const waiting = await insertSpecies(db.pool, "Modelus exspectans");
+    await db.pool.query("INSERT INTO species_models (species_id, status) VALUES ($1, 1)", [waiting]);
+    const count = async () => Number((await db.pool.query("SELECT count(*) FROM pgboss.job WHERE name = 'fit-model' AND state = 'created' AND data->>'speciesId' = $1", [String(waiting)])).rows[0].count);
+    expect(await count()).toBe(0);
+    expect(await requeueWaiting()).toBeGreaterThanOrEqual(1);
+    await requeueWaiting();
+    expect(await count()).toBe(1);
   });
 });

@@ -196,3 +196,17 @@ export async function requeueOrphanedFits(): Promise<number[]> {
   if (orphans.length) log.warn({ species: orphans }, "model fits left by a dead worker queued again");
   return orphans;
 }
+
+/**
+ * Species left queued without a job (a job that found no current layer set yet, or a queue
+ * cleared by hand) get one: run at worker start, after LAYER_SETS_DIR is registered. The queue
+ * keeps one waiting job per species, so this never doubles one.
+ */
+export async function requeueWaiting(): Promise<number> {
+  const { rows } = await pool().query<{ species_id: number }>(
+    "SELECT species_id FROM species_models WHERE status = $1",
+    [modelStatusCode.queued],
+  );
+  for (const r of rows) await enqueueFitModel({ speciesId: r.species_id, requested: true });
+  return rows.length;
+}

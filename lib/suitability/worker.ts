@@ -6,7 +6,7 @@ import type PgBoss from "pg-boss";
 import { QUEUES, type FitModelJob } from "@/lib/jobs/queue";
 import { log } from "@/lib/log";
 import { handleFitModel } from "./job";
-import { requeueOrphanedFits } from "./store";
+import { requeueOrphanedFits, requeueWaiting } from "./store";
 
 const SWEEP_MS = 60_000;
 
@@ -17,6 +17,7 @@ export async function startModelWork(boss: PgBoss): Promise<{ stop(): void }> {
   });
   const sweep = () => void requeueOrphanedFits().catch((err: unknown) => log.error({ err }, "could not requeue orphaned model fits"));
   sweep();
+  await requeueWaiting().catch((err: unknown) => log.error({ err }, "could not queue the species waiting for a model"));
   const timer = setInterval(sweep, SWEEP_MS);
   return { stop: () => clearInterval(timer) };
 }
