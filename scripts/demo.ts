@@ -6,11 +6,13 @@
  * demo's ALA addresses stay the same.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { log } from "@/lib/log";
 import { startSimulator } from "@/lib/simulator";
 import { startOnRememberedPort } from "@/lib/simulator/remembered-port";
+import { writeClimateLayers } from "@/lib/simulator/climate";
 
 const { values } = parseArgs({
   options: {
@@ -36,12 +38,24 @@ const asked = Number(values["simulator-port"]);
 const sim = asked !== 0 ? await startSimulator({ ...options, port: asked }) : await startOnRememberedPort(path.join(dataDir, "simulator-port"), options);
 log.info({ url: sim.url, records: sim.world.liveCount }, "ALA simulator started for the demo");
 
+// The simulator's synthetic climate (current and SSP2-4.5 2050, 2070), registered by the worker, so
+// the suitability models work offline. Written once per data directory.
+const layerSetsDir = process.env.LAYER_SETS_DIR || path.join(dataDir, "layers");
+if (!existsSync(path.join(layerSetsDir, "ssp245-2070", "layer-set.json"))) {
+  await writeClimateLayers(layerSetsDir);
+  log.info({ dir: layerSetsDir }, "simulated climate layers written");
+}
+
 const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], {
   cwd: root,
   stdio: "inherit",
   env: {
     ...process.env,
     DATA_DIR: dataDir,
+    LAYER_SETS_DIR: layerSetsDir,
+    // Models only for the species someone opens, on a small background: the demo stays light.
+    MODEL_FIT_ALL: process.env.MODEL_FIT_ALL || "false",
+    MODEL_BACKGROUND: process.env.MODEL_BACKGROUND || "1000",
     ALA_BIOCACHE_URL: sim.url,
     ALA_IMAGES_URL: sim.url,
     // The simulator answers at once: retry it quickly rather than with the ALA's 10 s back-off.

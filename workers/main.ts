@@ -19,6 +19,8 @@ import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { listenForWakes } from "@/lib/jobs/wake";
 import { startSourceWorker } from "@/lib/sources/jobs";
 import { closePool } from "@/lib/db/pool";
+import { registerLayerSetsDir } from "@/lib/layers/directory";
+import { startModelWork } from "@/lib/suitability/worker";
 import { log } from "@/lib/log";
 import { pushSettings, startVettingPusher } from "@/lib/vetting/push";
 
@@ -57,6 +59,10 @@ await boss.work<BuildDistributionJob>(QUEUES.buildDistribution, { batchSize: 10,
 await startSourceWorker(boss);
 
 await queueFirstSync();
+// Layer sets dropped into LAYER_SETS_DIR (the demo's simulated climate); refusals are logged.
+if (config.LAYER_SETS_DIR) await registerLayerSetsDir(config.LAYER_SETS_DIR).catch((err: unknown) => log.error({ err }, "could not register the layer sets of LAYER_SETS_DIR"));
+// Suitability models: one fit at a time, in a worker thread; fits left by a dead worker requeued.
+const modelWork = await startModelWork(boss);
 // Products missing since an upgrade, or left stale by a worker that died before building them.
 void queueStaleDistributions();
 // Cells missing since an upgrade, or left stale by a worker that died before prebuilding them.
@@ -90,6 +96,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, "worker stopping; a running sync stops at its next safe point and resumes later");
   clearInterval(orphanTimer);
   clearInterval(staleTimer);
+  modelWork.stop();
   stopping.abort();
   await stopVettingPush().catch((err: unknown) => log.error({ err }, "vetting push did not stop cleanly"));
   await wakes.stop();

@@ -6,6 +6,7 @@ import { RangeImportsPanel } from "./range-imports-panel";
 import { VettingPushPanel } from "./vetting-push-panel";
 import { CountCheckPanel } from "./count-check";
 import { InvitationsPanel } from "./invitations-panel";
+import { LayerSetsPanel } from "./layer-sets-panel";
 import { SchedulePanel } from "./schedule-panel";
 import { SourcesPanel } from "./sources-panel";
 import { SyncPanel } from "./sync-panel";
@@ -21,6 +22,7 @@ const SECTIONS = [
   ["api-keys", "API keys"],
   ["range-imports", "Range imports"],
   ["vetting-push", "Vettings to the ALA"],
+  ["layer-sets", "Climate layers"],
 ] as const;
 
 /** /admin: syncs (live progress, history, count check, schedule), other sources, users, API keys, range imports and the vetting push. */
@@ -54,6 +56,7 @@ export function AdminConsole({ meId }: { meId: string }) {
       <ApiKeysPanel />
       <RangeImportsPanel />
       <VettingPushPanel />
+      <LayerSetsPanel />
     </div>
   );
 }

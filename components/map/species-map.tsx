@@ -6,6 +6,7 @@ import { createPortal } from "react-dom";
 import { filterParams, type MapPosition, type ViewFilters } from "@/lib/species/view-state";
 import type { DistributionView } from "@/components/distribution/api";
 import { DistributionControl } from "@/components/distribution/distribution-control";
+import { ModelControl } from "@/components/model/model-control";
 import { VettingOverlay } from "@/components/vetting/vetting-overlay";
 import { MapView } from "./map-view";
 import { CLUSTER_LAYER, RECORD_LAYER, SOURCE, hideOccurrences, showOccurrences, tileUrl } from "./occurrence-layers";
@@ -142,6 +143,7 @@ export function SpeciesMap({ speciesId, dataVersion, vettingsVersion, filters, d
           beneath={RECORD_LAYER}
         />
       )}
+      {map && speciesId !== null && <ModelControl key={`model-${speciesId}`} map={map} speciesId={speciesId} beneath={RECORD_LAYER} />}
       {map && speciesId !== null && <VettingOverlay key={speciesId} map={map} speciesId={speciesId} vettingsVersion={vettingsVersion} beneath={RECORD_LAYER} onActiveChange={onVettingActive} />}
       {popup &&
         popupNode &&

@@ -4,6 +4,7 @@ import { CLASSIFICATIONS, type Classification } from "@/lib/domain/codes";
 import type { ViewFilters } from "@/lib/species/view-state";
 import type { DistributionView } from "@/components/distribution/api";
 import { DistributionPanel } from "@/components/distribution/distribution-panel";
+import { ModelPanel } from "@/components/model/model-panel";
 import { FilterControls } from "@/components/filters/filter-controls";
 import { Legend } from "@/components/filters/legend";
 import { VettingList } from "@/components/vetting/vetting-list";
@@ -113,6 +114,7 @@ export function SpeciesPanel({ speciesId, filters, onFiltersChange, distribution
           <FilterControls filters={filters} onChange={onFiltersChange} sources={sources.data} />
           <VettingList speciesId={s.id} vettingsVersion={s.vettingsVersion} />
           <DistributionPanel speciesId={s.id} sourceVersion={`${s.dataVersion}/${s.vettingsVersion}`} view={distribution} onViewChange={onDistributionChange} />
+          <ModelPanel speciesId={s.id} />
           <section aria-labelledby="per-year">
             <h3 id="per-year" className={`${heading} mb-1`}>
               Records per year

@@ -103,6 +103,19 @@ export const envSchema = z.object({
   EVENTS_MAX_PER_CLIENT: int(16, 1, 10_000),
   /** A live-update stream with no event for this long is ended (the browser reconnects by itself). */
   EVENTS_IDLE_SECONDS: int(300, 1, 86_400),
+  /** Directory of layer sets (one subdirectory with a layer-set.json each) the worker registers at start. */
+  LAYER_SETS_DIR: optionalString.transform((v) => (v === undefined ? undefined : path.resolve(v))),
+  /** Suitability models (lib/suitability): background cells drawn from the current layer set. */
+  MODEL_BACKGROUND: int(10_000, 100, 1_000_000),
+  /** A species is modelled only with more distinct locations (at 0.05°) than this. */
+  MODEL_MIN_LOCATIONS: int(20, 2, 100_000),
+  /** A model is refitted when at least this percentage of its records that count changed. */
+  MODEL_REFIT_PERCENT: decimal(2, 0, 100),
+  /** "false": fit only species someone looked at or asked for (the demo), not every species whose records changed. */
+  MODEL_FIT_ALL: z
+    .enum(["true", "false", ""])
+    .optional()
+    .transform((v) => v !== "false"),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -22,6 +22,8 @@ export interface CountedRecords {
   publicLat: Float64Array;
   /** 1 where lon/lat is an accurate sensitive coordinate. */
   accurate: Uint8Array;
+  /** The records' ids (countedRecords gives them): how many changed decides a model refit (lib/suitability). */
+  ids?: Float64Array;
 }
 
 export interface DistributionSettings {

@@ -21,8 +21,8 @@ const KNOWN_VALID = classificationCode.known_valid;
 
 export async function countedRecords(db: pg.Pool | pg.PoolClient, speciesId: number, options: RecordOptions): Promise<CountedRecords> {
   const excluded = await excludingVettings(db, speciesId, options.excludedQualifiers);
-  const { rows } = await db.query<[number, number, number, number | null, number | null]>({
-    text: `SELECT o.lon, o.lat, o.classification, sc.lon, sc.lat
+  const { rows } = await db.query<[number, number, number, number | null, number | null, number | string]>({
+    text: `SELECT o.lon, o.lat, o.classification, sc.lon, sc.lat, o.id
              FROM classified_occurrences o
              LEFT JOIN sensitive_coordinates sc ON o.sensitive AND sc.occurrence_id = o.id
             WHERE o.species_id = $1 AND o.lat IS NOT NULL AND o.lon IS NOT NULL
@@ -35,9 +35,10 @@ export async function countedRecords(db: pg.Pool | pg.PoolClient, speciesId: num
   const publicLon = new Float64Array(rows.length);
   const publicLat = new Float64Array(rows.length);
   const accurate = new Uint8Array(rows.length);
+  const ids = new Float64Array(rows.length);
   const covering: number[] = [];
   let n = 0;
-  for (const [pLon, pLat, classification, aLon, aLat] of rows) {
+  for (const [pLon, pLat, classification, aLon, aLat, id] of rows) {
     if (excluded && classification === KNOWN_VALID && excluded.leavesOut(pLon, pLat, covering)) continue;
     publicLon[n] = pLon;
     publicLat[n] = pLat;
@@ -45,9 +46,10 @@ export async function countedRecords(db: pg.Pool | pg.PoolClient, speciesId: num
     lon[n] = held ? aLon : pLon;
     lat[n] = held ? aLat : pLat;
     accurate[n] = held ? 1 : 0;
+    ids[n] = Number(id);
     n++;
   }
-  return { lon: lon.subarray(0, n), lat: lat.subarray(0, n), publicLon: publicLon.subarray(0, n), publicLat: publicLat.subarray(0, n), accurate: accurate.subarray(0, n) };
+  return { lon: lon.subarray(0, n), lat: lat.subarray(0, n), publicLon: publicLon.subarray(0, n), publicLat: publicLat.subarray(0, n), accurate: accurate.subarray(0, n), ids: ids.subarray(0, n) };
 }
 
 /**

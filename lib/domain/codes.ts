@@ -89,3 +89,13 @@ export function rangeQualifierName(code: number | null): RangeQualifier | null {
   if (!name) throw new Error(`unknown range qualifier code ${code}`);
   return name;
 }
+
+/** A species' suitability model in the fit queue (species_models.status, lib/suitability). */
+export const MODEL_STATUSES = ["queued", "fitting", "ready", "failed", "not_enough_records"] as const;
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
+export const modelStatusCode: Record<ModelStatus, number> = { queued: 1, fitting: 2, ready: 3, failed: 4, not_enough_records: 5 };
+export function modelStatusName(code: number): ModelStatus {
+  const name = MODEL_STATUSES[code - 1];
+  if (!name) throw new Error(`unknown model status code ${code}`);
+  return name;
+}

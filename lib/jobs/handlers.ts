@@ -4,6 +4,7 @@
 import { pool } from "@/lib/db/pool";
 import { rebuildDistribution, staleDistributions } from "@/lib/distribution/store";
 import { log } from "@/lib/log";
+import { checkModelAfterChange } from "@/lib/suitability/on-change";
 import { SyncAlreadyRunning } from "@/lib/sync/errors";
 import { isSyncLockHeld } from "@/lib/sync/lock";
 import { runSync, type SyncResult } from "@/lib/sync/run";
@@ -60,6 +61,8 @@ export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Prom
 export async function handleBuildDistribution({ speciesId }: BuildDistributionJob): Promise<{ built: boolean; ms: number }> {
   const result = await rebuildDistribution(speciesId);
   if (result.built) log.info({ speciesId, ms: result.ms }, "distribution rebuilt");
+  // The records that count changed: the suitability model may need a refit (lib/suitability).
+  if (result.built) await checkModelAfterChange(speciesId);
   return result;
 }
 

@@ -18,6 +18,8 @@ export const QUEUES = {
   applyVettings: "apply-vettings",
   /** `{ speciesId }`: rebuild a species' range products (lib/distribution) if its records changed. */
   buildDistribution: "build-distribution",
+  /** `{ speciesId, requested }`: fit a species' suitability model (lib/suitability) if its records changed enough, or was asked. */
+  fitModel: "fit-model",
 } as const;
 
 export interface SyncJob {
@@ -28,6 +30,11 @@ export interface ApplyVettingsJob {
 }
 export interface BuildDistributionJob {
   speciesId: number;
+}
+export interface FitModelJob {
+  speciesId: number;
+  /** An expert asked (or the species had no model yet): fit even if little changed. */
+  requested?: boolean;
 }
 
 /**
@@ -52,6 +59,8 @@ export function queue({ worker = false } = {}): Promise<PgBoss> {
     // stately: per species at most one waiting job; a vetting made while one runs queues exactly one more.
     await ensureQueue(boss, { name: QUEUES.applyVettings, policy: "stately", retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInMinutes: 30 });
     await ensureQueue(boss, { name: QUEUES.buildDistribution, policy: "stately", retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInMinutes: 30 });
+    // A fit of a large species takes minutes; its species_models row, not the job, says whether it is alive.
+    await ensureQueue(boss, { name: QUEUES.fitModel, policy: "stately", retryLimit: 2, retryDelay: 30, expireInHours: 2 });
     return boss;
   });
   shared = { url, boss: started };
@@ -90,4 +99,9 @@ export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void>
  */
 export async function enqueueDistribution(job: BuildDistributionJob, { urgent = false } = {}): Promise<void> {
   await (await queue()).send(QUEUES.buildDistribution, job, { singletonKey: String(job.speciesId), startAfter: DISTRIBUTION_DEBOUNCE_SECONDS, priority: urgent ? 1 : 0 });
+}
+
+/** Asks a worker to fit a species' model. Requests (an expert asked) go before the backlog of changes. */
+export async function enqueueFitModel(job: FitModelJob): Promise<void> {
+  await (await queue()).send(QUEUES.fitModel, job, { singletonKey: String(job.speciesId), priority: job.requested ? 10 : 0 });
 }
