@@ -100,7 +100,10 @@ test("a vetting in one browser recolours the other's map and draws its outline, 
   await expect(other.page.getByTestId("vetting-list").getByTestId("vetting-item")).toHaveCount(1);
   expect(await other.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   const firstNew = other.tiles.find((t) => versionOf(t.url) > versionBefore)!;
-  console.info(`live: submit → first tile of the new version on the other page: ${firstNew.at - vetting.at} ms (under e2e load)`);
+  const asked = other.speciesAsks.filter((t) => t >= vetting.at).map((t) => t - vetting.at);
+  console.info(
+    `live: submit (at ${vetting.at}) → first tile of the new version on the other page: ${firstNew.at - vetting.at} ms; the other page asked the species at +${asked.join(", +")} ms (under e2e load)`,
+  );
 
   // Deleted in one, gone in the other.
   await remove(expert, vetting.id);

@@ -55,6 +55,8 @@ describe("a species event", () => {
     const newer = cache();
     applySpeciesMessage(newer.client, 5, event({ type: "species", speciesId: 5, dataVersion: 4 }));
     expect(newer.invalidated().species).toBe(true);
+    // The tiles need not wait for the species' answer: the version is in the cache at once.
+    expect(newer.client.getQueryData<SpeciesDetail>(speciesKey(5))?.dataVersion).toBe(4);
     const finishing = cache(species({ reclassifying: true }));
     applySpeciesMessage(finishing.client, 5, event({ type: "species", speciesId: 5, dataVersion: 3 }));
     expect(finishing.invalidated().species).toBe(true);

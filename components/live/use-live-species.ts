@@ -35,6 +35,11 @@ export function applySpeciesMessage(queryClient: QueryClient, speciesId: number,
   if (event.type === "distribution") {
     void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
   } else if (event.type === "vettings" || (event.type === "species" && (!cached || cached.dataVersion !== event.dataVersion || cached.reclassifying))) {
+    // The new version goes to the tiles at once (their URLs carry it); the counts and the
+    // reclassifying flag follow with the species' answer.
+    if (event.type === "species" && cached && event.dataVersion > cached.dataVersion) {
+      queryClient.setQueryData<SpeciesDetail>(speciesKey(speciesId), { ...cached, dataVersion: event.dataVersion });
+    }
     void queryClient.invalidateQueries({ queryKey: speciesKey(speciesId) });
   }
 }
