@@ -4,6 +4,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { startVettingReceiver, type VettingReceiver } from "../lib/simulator/vetting-receiver";
 import type { SpeciesMatch } from "./helpers";
+import { VETTING_PORT } from "./outside-ports";
 import { PASSWORD, signIn, userCli } from "./users";
 
 const ADMIN = "ranges-admin@example.org";
@@ -18,7 +19,7 @@ test.beforeAll(async ({ request }) => {
   userCli("create", "--email", ADMIN, "--password", PASSWORD, "--role", "admin", "--name", "Ranges Admin");
   userCli("create", "--email", EXPERT, "--password", PASSWORD, "--role", "expert", "--name", "Ranges Expert");
   expertKey = userCli("apikey", "--email", EXPERT);
-  receiver = await startVettingReceiver({ apiKey: PUSH_KEY, port: Number(process.env.E2E_VETTING_PORT ?? 3212) });
+  receiver = await startVettingReceiver({ apiKey: PUSH_KEY, port: VETTING_PORT });
   // A species other specs leave alone; everything made here is removed again.
   const res = await request.get("/api/species?q=&limit=5");
   expect(res.status()).toBe(200);

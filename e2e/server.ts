@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import { startOutsideWorld } from "./outside";
+import { VETTING_PORT } from "./outside-ports";
 import { DATA_DIR, SYSTEM_LOG } from "./system";
 
 /**
@@ -14,9 +15,9 @@ const E2E_RECORDS = 20_000;
 const E2E_SEED = 3;
 /** Where tests reach the simulator's control API (e2e/simulator.ts). */
 const SIMULATOR_PORT = process.env.E2E_SIMULATOR_PORT ?? "3211";
-/** Vettings are pushed to a receiver that e2e/range-imports.spec.ts runs there (e2e/vetting-receiver.ts). */
+/** Vettings are pushed to a receiver that e2e/range-imports.spec.ts runs there (lib/simulator/vetting-receiver.ts), on its own port apart from the identity provider. */
 const VETTING_PUSH = {
-  ALA_VETTING_URL: `http://127.0.0.1:${process.env.E2E_VETTING_PORT ?? "3212"}/ws/vettings`,
+  ALA_VETTING_URL: `http://127.0.0.1:${VETTING_PORT}/ws/vettings`,
   ALA_VETTING_API_KEY: "e2e-vetting-push-key",
   VETTING_PUSH_INTERVAL_MS: "300",
   VETTING_PUSH_RETRY_BASE_MS: "500",
