@@ -8,7 +8,7 @@
  * Exit codes: 0 done · 1 refused or failed (the message names the file and the problem) · 2 bad arguments.
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { badUsage, commandLine } from "./command-line";
 
 const USAGE = `usage:
   npm run layers -- add --name N --scenario current --dir DIR
@@ -17,31 +17,15 @@ const USAGE = `usage:
   npm run layers -- remove --name N`;
 
 function usage(problem: string): never {
-  console.error(`${problem}\n${USAGE}`);
-  process.exit(2);
+  badUsage(USAGE, problem);
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      name: { type: "string" },
-      scenario: { type: "string" },
-      year: { type: "string" },
-      dir: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-} catch (err) {
-  usage((err as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, positionals } = commandLine(USAGE, {
+  name: { type: "string" },
+  scenario: { type: "string" },
+  year: { type: "string" },
+  dir: { type: "string" },
+});
 const [command, ...extra] = positionals;
 if (command !== "add" && command !== "list" && command !== "remove") usage(command ? `unknown command "${command}"` : "a command is needed: add, list or remove");
 if (extra.length) usage(`unexpected argument "${extra[0]}"`);

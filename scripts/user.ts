@@ -7,39 +7,23 @@
  * Works on DATABASE_URL, or beside a running `npm start` (attaches to its embedded PostgreSQL).
  * Exit codes: 0 done · 1 failed (e.g. no such user) · 2 bad arguments.
  */
-import { parseArgs } from "node:util";
 import { z } from "zod";
+import { badUsage, commandLine } from "./command-line";
 
 const USAGE = `usage:
   npm run user -- create --email E --password P --role researcher|expert|admin [--name "Full Name"]
   npm run user -- apikey --email E [--name "what the key is for"]`;
 
 function usage(problem: string): never {
-  console.error(`${problem}\n${USAGE}`);
-  process.exit(2);
+  badUsage(USAGE, problem);
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      email: { type: "string" },
-      password: { type: "string" },
-      role: { type: "string" },
-      name: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-} catch (err) {
-  usage((err as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, positionals } = commandLine(USAGE, {
+  email: { type: "string" },
+  password: { type: "string" },
+  role: { type: "string" },
+  name: { type: "string" },
+});
 const [command, ...extra] = positionals;
 if (command !== "create" && command !== "apikey") usage(command ? `unknown command "${command}"` : "a command is needed: create or apikey");
 if (extra.length) usage(`unexpected argument "${extra[0]}"`);

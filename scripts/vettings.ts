@@ -9,7 +9,7 @@
  * Works on DATABASE_URL, or beside a running `npm start` (attaches to its embedded PostgreSQL).
  * Exit codes: 0 done · 1 failed (unreadable file, nothing importable, unknown import) · 2 bad arguments.
  */
-import { parseArgs } from "node:util";
+import { badUsage, commandLine } from "./command-line";
 
 const USAGE = `usage:
   npm run vettings -- import <file.geojson|file.shp|file.zip> --source "BirdLife Australia" --name-field SCI_NAME --class-field RANGE_T [--qualifier-field F] [--comment "…"] [--json]
@@ -17,33 +17,17 @@ const USAGE = `usage:
   npm run vettings -- remove-import <id>`;
 
 function usage(problem: string): never {
-  console.error(`${problem}\n${USAGE}`);
-  process.exit(2);
+  badUsage(USAGE, problem);
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      source: { type: "string" },
-      "name-field": { type: "string" },
-      "class-field": { type: "string" },
-      "qualifier-field": { type: "string" },
-      comment: { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-} catch (err) {
-  usage((err as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, positionals } = commandLine(USAGE, {
+  source: { type: "string" },
+  "name-field": { type: "string" },
+  "class-field": { type: "string" },
+  "qualifier-field": { type: "string" },
+  comment: { type: "string" },
+  json: { type: "boolean", default: false },
+});
 const [command, ...rest] = positionals;
 if (command === "import") {
   if (rest.length !== 1) usage("import needs exactly one file");

@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { pool } from "@/lib/db/pool";
+import { transaction } from "@/lib/db/transaction";
 import { log } from "@/lib/log";
 import { buildInWorker } from "./build";
 import { BANDS, type PackedBand } from "./build-worker.mjs";
@@ -80,9 +81,7 @@ export async function refreshExactChunks({ speciesIds, minRecords = MIN_RECORDS 
     const built = performance.now();
     const chunks = sliceExactBand(band);
     const bytes = chunks.reduce((sum, c) => sum + c.bytes.length, 0);
-    const client = await db.connect();
-    try {
-      await client.query("BEGIN");
+    await transaction(async (client) => {
       await client.query("DELETE FROM tile_chunks WHERE species_id = $1", [id]);
       for (const c of chunks) {
         await client.query("INSERT INTO tile_chunks (species_id, data_version, grp, rx, ry, chunk) VALUES ($1, $2, $3, $4, $5, $6)", [id, data_version, c.group, c.rx, c.ry, c.bytes]);
@@ -92,13 +91,7 @@ export async function refreshExactChunks({ speciesIds, minRecords = MIN_RECORDS 
          ON CONFLICT (species_id) DO UPDATE SET data_version = $2, chunks = $3, bytes = $4, built_at = now()`,
         [id, data_version, chunks.length, bytes],
       );
-      await client.query("COMMIT");
-    } catch (err) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    }, db);
     log.debug(
       { speciesId: id, dataVersion: data_version, chunks: chunks.length, bytes, buildMs: Math.round(built - started), ms: Math.round(performance.now() - started) },
       "exact tile band chunks prebuilt",
