@@ -9,7 +9,7 @@ import { useHydrated } from "@/components/use-hydrated";
 import type { InvitationSummary, NewInvitation } from "@/lib/accounts/invitations";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { ADMIN_QUERY, type Wire } from "./api";
-import { button, ConfirmInline, DataTable, ErrorNote, input, primary, QueryState, Section, td } from "./ui";
+import { button, ConfirmInline, DataTable, ErrorNote, input, primary, QueryState, RowError, Section, td } from "./ui";
 
 type InvitationView = Wire<InvitationSummary>;
 type NewInvitationView = Wire<NewInvitation>;
@@ -142,11 +142,7 @@ function InvitationRow({ invitation, onRevoked }: { invitation: InvitationView; 
             Revoke
           </button>
         )}
-        {error && (
-          <p role="alert" className="mt-1 max-w-xs text-xs text-red-800">
-            {error}
-          </p>
-        )}
+        <RowError error={error} />
       </td>
     </tr>
   );

@@ -7,7 +7,7 @@ import { formatDateTime } from "@/components/species/format";
 import { useAction } from "@/components/use-action";
 import type { RangeImportReport, RangeImportSummary } from "@/lib/ranges/import";
 import { ADMIN_QUERY, type Wire } from "./api";
-import { button, ConfirmInline, DataTable, input, Num, primary, QueryState, Section, td } from "./ui";
+import { button, ConfirmInline, DataTable, input, Num, primary, QueryState, RowError, Section, td } from "./ui";
 
 type ImportView = Wire<RangeImportSummary>;
 type ReportView = Wire<RangeImportReport>;
@@ -179,11 +179,7 @@ function ImportRow({ item, onRemoved }: { item: ImportView; onRemoved: (announce
             Remove
           </button>
         )}
-        {error && (
-          <p role="alert" className="mt-1 max-w-xs text-xs text-red-800">
-            {error}
-          </p>
-        )}
+        <RowError error={error} />
       </td>
     </tr>
   );

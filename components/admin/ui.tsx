@@ -44,6 +44,16 @@ export function ErrorNote({ children }: { children: ReactNode }) {
   );
 }
 
+/** A table row's own refusal (a failed action on that row), under its buttons. */
+export function RowError({ error }: { error: string | null | undefined }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="mt-1 max-w-xs text-xs text-red-800">
+      {error}
+    </p>
+  );
+}
+
 /**
  * "Are you sure?" in place: focus moves to the confirming button; Cancel (or Escape) puts it back
  * where the caller wants it.

@@ -7,7 +7,7 @@ import { requestJson } from "@/components/auth/request";
 import { formatDateTime } from "@/components/species/format";
 import { ROLES, type Role } from "@/lib/auth/roles";
 import { ADMIN_QUERY, useUsers, type UserView } from "./api";
-import { button, ConfirmInline, DataTable, input, QueryState, Section, td } from "./ui";
+import { button, ConfirmInline, DataTable, input, QueryState, RowError, Section, td } from "./ui";
 import { useAction } from "@/components/use-action";
 
 /** Every account: change its role, disable or enable it. */
@@ -109,11 +109,7 @@ function UserRow({ user, isMe, onChanged }: { user: UserView; isMe: boolean; onC
             {user.disabled ? "Enable" : "Disable"}
           </button>
         )}
-        {error && (
-          <p role="alert" className="mt-1 max-w-xs text-xs text-red-800">
-            {error}
-          </p>
-        )}
+        <RowError error={error} />
       </td>
     </tr>
   );

@@ -6,7 +6,7 @@ import { formatDateTime } from "@/components/species/format";
 import { useAction } from "@/components/use-action";
 import type { PushOverview } from "@/lib/vetting/push";
 import { ADMIN_QUERY, type Wire } from "./api";
-import { button, DataTable, Num, QueryState, Section, td } from "./ui";
+import { button, DataTable, Num, QueryState, RowError, Section, td } from "./ui";
 
 type Outstanding = Wire<PushOverview>["outstanding"][number];
 
@@ -69,11 +69,7 @@ function OutstandingRow({ item: o }: { item: Outstanding }) {
             Send again
           </button>
         )}
-        {error && (
-          <p role="alert" className="mt-1 max-w-xs text-xs text-red-800">
-            {error}
-          </p>
-        )}
+        <RowError error={error} />
       </td>
     </tr>
   );
