@@ -10,8 +10,9 @@ import { PASSWORD, userCli } from "./users";
  * worker logs, at LOG_LEVEL=trace, hold no sensitive species' accurate coordinate
  * (e2e/sensitive-coordinates.setup.ts gave every sensitive record one). Before searching, the
  * system is made to handle those records on purpose: every one's details, stacks at its public and
- * accurate positions, its tiles, its species' summary and downloads through the web process, and a
- * vetting around the accurate positions that the worker applies.
+ * accurate positions, its tiles, its species' summary and downloads, range products and suitability
+ * model (which the worker fits from the accurate positions: JSON, GeoTIFF, tiles) through the web
+ * process, and a vetting around the accurate positions that the worker applies.
  */
 const EXPERT = "e2e-sensitive-logs@example.org";
 
@@ -56,6 +57,34 @@ teardown("the web and worker logs of the e2e run hold no accurate coordinate of 
       for (const z of [4, 10, 16]) {
         const { x, y } = tileOf(lon, lat, z);
         await ok(`/api/tiles/${r.speciesId}/${z}/${x}/${y}.pbf?duplicates=show`);
+      }
+    }
+  }
+
+  // Range products, and a suitability model the worker fits from the accurate positions (the demo
+  // fits only species someone looked at: this look queues it), its JSON, GeoTIFF and tiles where
+  // one was fitted.
+  for (const s of species) {
+    for (const path of ["", "/range?download=1", "/cells?download=1&contentious=include"]) await ok(`/api/species/${s.speciesId}/distribution${path}`);
+    await ok(`/api/distributions/${s.speciesId}/model`);
+  }
+  const modelled: { speciesId: number; scenarios: { id: number }[] }[] = [];
+  for (const s of species) {
+    let answer: { status: string; scenarios: { id: number }[] } = { status: "queued", scenarios: [] };
+    await expect
+      .poll(async () => (answer = await (await request.get(`/api/distributions/${s.speciesId}/model`)).json()).status, { timeout: 120_000 })
+      .toMatch(/^(ready|not_enough_records|failed)$/);
+    if (answer.status === "ready") modelled.push({ speciesId: s.speciesId, scenarios: answer.scenarios });
+  }
+  // The e2e world's sensitive species mostly have too few locations for a model; the worker's fit
+  // jobs still read their records (accurate positions included) and logged what they decided.
+  for (const m of modelled) {
+    await ok(`/api/distributions/${m.speciesId}/model?download=1`);
+    for (const { id } of m.scenarios) {
+      await ok(`/api/distributions/${m.speciesId}/model/${id}/download`);
+      for (const r of records.filter((x) => x.speciesId === m.speciesId).slice(0, 3)) {
+        const { x, y } = tileOf(r.accurateLon, r.accurateLat, 8);
+        await ok(`/api/distributions/${m.speciesId}/model/${id}/8/${x}/${y}.png`);
       }
     }
   }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { ConfigError, parseConfig, type Config } from "@/lib/config";
 import { runningEmbeddedUrl, startEmbeddedDatabase, type EmbeddedDatabase } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
@@ -97,9 +98,18 @@ export async function openDatabase(config: Config, { attach = false } = {}): Pro
   return { url, embedded };
 }
 
+/**
+ * The web process's command line: `next start` on PORT, with the peer-address hook preloaded
+ * unless a trusted proxy sets X-Forwarded-For (TRUST_PROXY, docs/security.md).
+ */
+export function webArgs(config: Config): string[] {
+  const preload = config.TRUST_PROXY ? [] : ["--import", pathToFileURL(path.join(ROOT, "scripts", "web-peer-address.mjs")).href];
+  return [...preload, NEXT_BIN, "start", "-p", String(config.PORT)];
+}
+
 /** Starts `next start` on PORT with the database this process opened. */
 export function startWeb(config: Config, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [NEXT_BIN, "start", "-p", String(config.PORT)], {
+  return spawn(process.execPath, webArgs(config), {
     cwd: ROOT,
     env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
     stdio: "inherit",

@@ -7,8 +7,14 @@
  * `{ error, message }` or a correct answer (unknown parameters change nothing), never a 5xx.
  * The caller is an admin (API key), so the input is what is judged, not the role. Addresses that
  * do not decode never reach a handler (proxy.ts); e2e/bad-input.spec.ts sends those, and odd
- * values to every page, over HTTP.
+ * values to every page, over HTTP. The world has a fitted suitability model (real layers, the real
+ * fit), so the model's status, tiles and downloads are reached with valid values beside odd ones;
+ * an answer that is a live-update stream (`/api/events`) is read to its first message (the
+ * snapshot) and closed, so no request waits on an endless body.
  */
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as postVetting } from "@/app/api/vettings/route";
@@ -16,6 +22,12 @@ import { actor, ORIGIN, params, useTestSecret, type Actor } from "@/lib/auth/tes
 import { oddNumber, oddText, oddValue, VALID_RING } from "@/lib/http/bad-input";
 import { stopQueue } from "@/lib/jobs/queue";
 import { addDataset, addManyRecords, addRecord, addSpecies } from "@/lib/occurrences/test-support";
+import { eventHub } from "@/lib/events";
+import { SseReader } from "@/lib/events/sse-reader";
+import { addLayerSet } from "@/lib/layers/store";
+import { handleFitModel } from "@/lib/suitability/job";
+import { northWest, writeTestLayers } from "@/lib/suitability/test-fixtures";
+import { insertRecords } from "@/lib/vetting/test-fixtures";
 import { appRouteFiles, fillPattern, type AppEntry } from "@/test/app-routes";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 
@@ -27,6 +39,8 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 
 let db: TestDatabase;
 let admin: Actor;
+/** Layer files of the fitted model's set. */
+let layersDir: string;
 /** Valid values of path segments and query parameters, so odd ones are tried beside real rows. */
 let valid: { segments: Record<string, Record<string, string>>; query: Record<string, string[]> };
 
@@ -47,6 +61,11 @@ const QUERY: Record<string, string[]> = {
   "/api/tiles/{speciesId}/expansion": ["clusterId", ...FILTERS, "v"],
   "/api/vettings": ["speciesId"],
   "/ws/vettings/{id}": ["apiKey"],
+  "/api/events": ["species", "admin"],
+  "/api/species/{id}/distribution": ["contentious"],
+  "/api/species/{id}/distribution/{product}": ["contentious", "download"],
+  "/api/distributions/{speciesId}/model": ["download"],
+  "/api/distributions/{speciesId}/model/{scenario}/{z}/{x}/{y}": ["v"],
 };
 
 const routes: { entry: AppEntry; get: Handler }[] = [];
@@ -68,6 +87,15 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   const vettingId = ((await created.json()) as { id: number }).id;
   const s = String(species);
+  // A species with a fitted model (a small background keeps the fit short).
+  process.env.MODEL_BACKGROUND = "600";
+  layersDir = await fs.mkdtemp(path.join(os.tmpdir(), "edgar-read-layers-"));
+  await writeTestLayers(layersDir);
+  const layerSet = await addLayerSet({ name: "Current", scenario: "current", year: null, dir: layersDir });
+  const modelled = await addSpecies(db.pool, "Modelus readensis", "Read-side model");
+  await insertRecords(db.pool, modelled, northWest(8, 8));
+  expect(await handleFitModel({ speciesId: modelled })).toBe("fitted");
+  const m = String(modelled);
   valid = {
     segments: {
       "/api/occurrences/{id}": { id: String(record) },
@@ -77,6 +105,11 @@ beforeAll(async () => {
       "/api/basemap/{layer}": { layer: "countries.geojson" },
       "/api/auth/{...all}": { all: "get-session" },
       "/api/tiles/{speciesId}/{z}/{x}/{y}": { speciesId: s, z: "3", x: "7", y: "4.pbf" },
+      "/api/species/{id}/distribution/{product}": { id: s, product: "range" },
+      "/api/distributions/{speciesId}/model": { speciesId: m },
+      // The tile over the test layers at zoom 5 (lib/suitability/test-fixtures.ts).
+      "/api/distributions/{speciesId}/model/{scenario}/{z}/{x}/{y}": { speciesId: m, scenario: String(layerSet.id), z: "5", x: "28", y: "17.png" },
+      "/api/distributions/{speciesId}/model/{scenario}/download": { speciesId: m, scenario: String(layerSet.id) },
       // Any other segment: the species (most routes take one), else "1".
       "*": { id: s, speciesId: s },
     },
@@ -99,6 +132,10 @@ beforeAll(async () => {
       clusterId: ["1"],
       speciesId: [s],
       apiKey: [admin.key],
+      species: [s, m],
+      admin: ["sync"],
+      contentious: ["include", "exclude"],
+      download: ["1"],
     },
   };
   for (const entry of appRouteFiles()) {
@@ -110,8 +147,10 @@ beforeAll(async () => {
 afterAll(async () => {
   const total = [...tried.values()].reduce((a, b) => a + b, 0);
   console.info(`reliability: read-side requests tried: ${total}\n${[...tried].map(([name, n]) => `  GET ${name}: ${n}`).join("\n")}`);
+  await eventHub().stop();
   await stopQueue();
   await db?.drop();
+  if (layersDir) await fs.rm(layersDir, { recursive: true, force: true });
 });
 
 const validSegment = (entry: AppEntry, name: string) => valid.segments[entry.pattern]?.[name] ?? valid.segments["*"][name] ?? "1";
@@ -147,7 +186,7 @@ function request(entry: AppEntry, c: Case, withUnknown = true): Request {
 /** The property: a 4xx with the contract's `{ error, message }`, or an answer; never a 5xx. */
 async function expectAnswered(entry: AppEntry, response: Response): Promise<{ status: number; body: string }> {
   tried.set(entry.pattern, (tried.get(entry.pattern) ?? 0) + 1);
-  const body = await response.text();
+  const body = await boundedText(response);
   const what = `GET ${entry.pattern} answered ${response.status}: ${body.slice(0, 300)}`;
   expect(response.status, what).toBeLessThan(500);
   if (response.status >= 400) {
@@ -161,6 +200,22 @@ async function expectAnswered(entry: AppEntry, response: Response): Promise<{ st
   return { status: response.status, body };
 }
 
+/**
+ * The body; of a live-update stream, its first message (the snapshot, or what was missed), after
+ * which the stream is closed as a browser tab closes it: the stream itself never ends.
+ */
+async function boundedText(response: Response): Promise<string> {
+  if (!response.headers.get("content-type")?.startsWith("text/event-stream")) return response.text();
+  const reader = new SseReader(response.body!);
+  try {
+    const first = await reader.next();
+    expect(first, "a live-update stream opened with no message").not.toBeNull();
+    return `event: ${first!.event}\ndata: ${first!.data}`;
+  } finally {
+    await reader.cancel();
+  }
+}
+
 /** Answers that legitimately differ between two identical requests (times, fresh ids). */
 const stable = (body: string) => body.replace(/"(generatedAt|now|checkedAt|expiresAt|updatedAt|nextRunAt)":"[^"]*"/g, "");
 
@@ -168,6 +223,23 @@ describe("every GET route refuses odd input with a 4xx, or answers it; never a 5
   it("the routes were found on disk", () => {
     const patterns = routes.map((r) => r.entry.pattern);
     expect(patterns).toEqual(expect.arrayContaining(["/api/species", "/api/tiles/{speciesId}/{z}/{x}/{y}", "/api/occurrences/{id}", "/api/basemap/{layer}"]));
+  });
+
+  it("the valid values reach real answers: a model tile, both model downloads, a live-update stream's snapshot", async () => {
+    const answer = async (pattern: string, query = "") => {
+      const route = routes.find((r) => r.entry.pattern === pattern)!;
+      const segments = Object.fromEntries(route.entry.segments.map((name) => [name, validSegment(route.entry, name)]));
+      const response = await route.get(request(route.entry, { segments, known: [...new URLSearchParams(query)], unknown: [] }), params(segments));
+      return { type: response.headers.get("content-type"), ...(await expectAnswered(route.entry, response)) };
+    };
+    expect(await answer("/api/distributions/{speciesId}/model/{scenario}/{z}/{x}/{y}")).toMatchObject({ status: 200, type: "image/png" });
+    expect(await answer("/api/distributions/{speciesId}/model/{scenario}/download")).toMatchObject({ status: 200, type: "image/tiff" });
+    expect(JSON.parse((await answer("/api/distributions/{speciesId}/model", "download=1")).body)).toMatchObject({ version: 1, model: expect.any(Object) });
+    for (const query of [`species=${valid.query.species[1]}`, "admin=sync"]) {
+      const stream = await answer("/api/events", query);
+      expect(stream, query).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/event-stream/) });
+      expect(stream.body, query).toMatch(/^event: snapshot\n/);
+    }
   });
 
   it("odd path segments and query values; repeated, conflicting and unknown parameters change nothing unknown", { timeout: 600_000 }, async () => {

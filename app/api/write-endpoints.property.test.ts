@@ -6,6 +6,9 @@
  * a 4xx with the contract's `{ error, message }`, and the database must be exactly as before.
  * The routes are called as Next.js calls them, with real Requests, on a real PostgreSQL.
  */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -52,6 +55,20 @@ import { coverageBodySchema } from "@/lib/vetting/coverage";
 import { newVettingBodySchema, vettingChangeBodySchema } from "@/lib/vetting/vettings";
 import { insertSpecies } from "@/lib/vetting/test-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { POST as postLayerSet } from "@/app/api/admin/layer-sets/route";
+import { DELETE as deleteRangeImport } from "@/app/api/admin/range-imports/[id]/route";
+import { DELETE as deleteSource } from "@/app/api/admin/sources/[id]/route";
+import { POST as syncSource } from "@/app/api/admin/sources/[id]/sync/route";
+import { POST as mapSourceName } from "@/app/api/admin/sources/names/route";
+import { POST as postSource } from "@/app/api/admin/sources/route";
+import { POST as retryPush } from "@/app/api/admin/vetting-push/[vettingId]/retry/route";
+import { POST as requestModel } from "@/app/api/distributions/[speciesId]/model/route";
+import { layerSetInputSchema } from "@/lib/layers/store";
+import { mapNameSchema } from "@/lib/sources/admin";
+import { writeArchive, writeZip, metaXml } from "@/lib/sources/dwca/test-archive";
+import { uploadsDir } from "@/lib/sources/jobs";
+import { addSource, newSourceSchema } from "@/lib/sources/registry";
+import { dbDigest, type DbDigest } from "@/test/db-digest";
 
 useTestSecret();
 
@@ -68,7 +85,9 @@ let speciesName: string;
 let speciesId: number;
 let liveVettingId: number;
 let deletedVettingId: number;
-let digestQuery: string;
+/** A Darwin Core Archive source, which takes uploads. */
+let dwcaSourceId: number;
+let digest: DbDigest;
 let baseline: string;
 
 /** What each endpoint was sent, for the figures in docs/reliability.md. */
@@ -87,8 +106,9 @@ beforeAll(async () => {
   liveVettingId = await make();
   deletedVettingId = await make();
   expect((await deleteVetting(request("DELETE", `/api/vettings/${deletedVettingId}`, { bearer: expert.key }), params({ id: String(deletedVettingId) }))).status).toBe(204);
-  digestQuery = await buildDigestQuery();
-  baseline = await digest();
+  dwcaSourceId = (await addSource(db.pool, { kind: "dwca", name: "A survey", settings: { location: "/nonexistent/survey.zip" } })).id;
+  digest = await dbDigest(db.pool);
+  baseline = await digest.take();
 });
 
 afterAll(async () => {
@@ -97,29 +117,6 @@ afterAll(async () => {
   await stopQueue();
   await db?.drop();
 });
-
-/**
- * One digest over every table a write could touch (all of public and pg-boss's schema), leaving
- * out what reading a request legitimately updates: sign-in attempt counts (rate_limit) and when a
- * key or session was last used.
- */
-async function buildDigestQuery(): Promise<string> {
-  const { rows } = await db.pool.query<{ schema: string; name: string }>(
-    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
-      WHERE table_type = 'BASE TABLE' AND table_schema IN ('public', 'pgboss') AND table_name NOT IN ('rate_limit', '_prisma_migrations')
-      ORDER BY 1, 2`,
-  );
-  const volatile = `ARRAY['last_used_at', 'updated_at', 'expires_at', 'lastUsedAt', 'updatedAt', 'expiresAt']`;
-  const parts = rows.map(
-    ({ schema, name }) =>
-      `(SELECT '${schema}.${name}:' || count(*) || ':' || md5(coalesce(string_agg((to_jsonb(t) - ${volatile})::text, ',' ORDER BY (to_jsonb(t) - ${volatile})::text), '')) FROM "${schema}"."${name}" t)`,
-  );
-  return `SELECT concat_ws('|', ${parts.join(", ")}) AS digest`;
-}
-
-async function digest(): Promise<string> {
-  return (await db.pool.query<{ digest: string }>(digestQuery)).rows[0].digest;
-}
 
 const vettingBody = (): Record<string, unknown> => ({ speciesId, classification: "known_invalid", area: { type: "Polygon", coordinates: [VALID_RING] }, comment: "escapees" });
 
@@ -156,8 +153,7 @@ async function expectRefused(name: string, response: Response): Promise<void> {
   const json = JSON.parse(text);
   expect(json).toEqual({ error: expect.stringMatching(/^[a-z_]+$/), message: expect.any(String) });
   expect(json.message.trim()).not.toBe("");
-  const now = await digest();
-  const changed = now.split("|").filter((table) => !baseline.split("|").includes(table));
+  const changed = await digest.changedSince(baseline);
   expect(changed, `${name} changed the database: ${changed.join(", ")}`).toEqual([]);
 }
 
@@ -339,6 +335,41 @@ const BODY_ENDPOINTS = (): BodyEndpoint[] => [
     fields: { token: "string", password: "string" },
     strict: true,
   },
+  {
+    // A directory that holds no layers: a body the schema takes is refused by the files (422).
+    name: "POST /api/admin/layer-sets",
+    method: "POST",
+    path: "/api/admin/layer-sets",
+    handler: postLayerSet as Handler,
+    auth: "admin",
+    template: () => ({ name: "Future", scenario: "SSP2-4.5", year: 2050, dir: "/nonexistent/layers" }),
+    fields: { name: "string", scenario: "string", year: "number", dir: "string" },
+    strict: false,
+    accepts: schemaAccepts(layerSetInputSchema),
+  },
+  {
+    name: "POST /api/admin/sources",
+    method: "POST",
+    path: "/api/admin/sources",
+    handler: postSource as Handler,
+    auth: "admin",
+    template: () => ({ kind: "dwca", name: "Another survey", settings: { location: "/data/another.zip" }, cron: "0 4 * * *" }),
+    fields: { kind: "string", name: "string", settings: "object", cron: "string" },
+    nullable: ["cron"],
+    strict: false,
+    accepts: schemaAccepts(newSourceSchema),
+  },
+  {
+    name: "POST /api/admin/sources/names",
+    method: "POST",
+    path: "/api/admin/sources/names",
+    handler: mapSourceName as Handler,
+    auth: "admin",
+    template: () => ({ name: "Cacatua galerita alba", speciesId }),
+    fields: { name: "string", speciesId: "number" },
+    strict: true,
+    accepts: schemaAccepts(mapNameSchema),
+  },
 ];
 
 /** Shaped like an emailed link's token, but no invitation or reset has it. */
@@ -366,6 +397,9 @@ const BODY_ENDPOINT_NAMES = [
   "POST /api/invitations/accept",
   "POST /api/password-reset",
   "POST /api/password-reset/confirm",
+  "POST /api/admin/layer-sets",
+  "POST /api/admin/sources",
+  "POST /api/admin/sources/names",
 ] as const;
 
 /** The endpoint of that name; a function, as its paths and bodies name rows made in beforeAll. */
@@ -603,5 +637,68 @@ describe("ids that are no id, and targets that cannot be changed", () => {
       }),
       { numRuns: RUNS.standard },
     );
+  });
+});
+
+describe("ids that are no id, on the routes of sources, range imports, vetting pushes and models", () => {
+  const idArb = fc.oneof(badPathId, fc.integer({ min: 1_000_000, max: 2_147_483_647 }).map(String));
+  const routes: { name: string; segment: string; path: (id: string) => string; handler: Handler; method: string; auth: Auth }[] = [
+    { name: "DELETE /api/admin/range-imports/{id}", segment: "id", path: (id) => `/api/admin/range-imports/${id}`, handler: deleteRangeImport as Handler, method: "DELETE", auth: "admin" },
+    { name: "DELETE /api/admin/sources/{id}", segment: "id", path: (id) => `/api/admin/sources/${id}`, handler: deleteSource as Handler, method: "DELETE", auth: "admin" },
+    { name: "POST /api/admin/sources/{id}/sync", segment: "id", path: (id) => `/api/admin/sources/${id}/sync`, handler: syncSource as Handler, method: "POST", auth: "admin" },
+    { name: "POST /api/admin/vetting-push/{vettingId}/retry", segment: "vettingId", path: (id) => `/api/admin/vetting-push/${id}/retry`, handler: retryPush as Handler, method: "POST", auth: "admin" },
+    { name: "POST /api/distributions/{speciesId}/model", segment: "speciesId", path: (id) => `/api/distributions/${id}/model`, handler: requestModel as Handler, method: "POST", auth: "vetter" },
+  ];
+
+  it.each(routes.map((r) => [r.name, r] as const))("%s", async (name, r) => {
+    await fc.assert(
+      fc.asyncProperty(idArb, viaArb, async (id, via) => {
+        const response = await r.handler(request(r.method, r.path(encodeURIComponent(id)), credentialsFor(r.auth, via)), params({ [r.segment]: id }));
+        await expectRefused(name, response);
+      }),
+      { numRuns: RUNS.standard / 2 },
+    );
+  });
+
+  it("the ALA source cannot be removed or synced here, and a source with no archive cannot sync without an upload", async () => {
+    for (const via of ["cookie", "bearer"] as const) {
+      await expectRefused("DELETE /api/admin/sources/{id}", await (deleteSource as Handler)(request("DELETE", "/api/admin/sources/1", credentialsFor("admin", via)), params({ id: "1" })));
+      await expectRefused("POST /api/admin/sources/{id}/sync", await (syncSource as Handler)(request("POST", "/api/admin/sources/1/sync", credentialsFor("admin", via)), params({ id: "1" })));
+    }
+  });
+});
+
+describe("Darwin Core Archive uploads (POST /api/admin/sources/{id}/sync, Content-Type: application/zip)", () => {
+  const name = "POST /api/admin/sources/{id}/sync";
+  const upload = (bytes: Uint8Array, via: "cookie" | "bearer") => {
+    const r = request("POST", `/api/admin/sources/${dwcaSourceId}/sync`, credentialsFor("admin", via), new Blob([bytes as Uint8Array<ArrayBuffer>]) as unknown as Body);
+    r.headers.set("content-type", "application/zip");
+    return (syncSource as Handler)(r, params({ id: String(dwcaSourceId) }));
+  };
+  const uploadsLeft = () => (fs.existsSync(uploadsDir()) ? fs.readdirSync(uploadsDir()).length : 0);
+
+  it("refuses bytes that are no archive, zips that are no Darwin Core Archive and cut-off archives, keeping no file", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "edgar-dwca-bad-"));
+    try {
+      const archive = fs.readFileSync(await writeArchive(path.join(dir, "good.zip"), [{ occurrenceID: "x-1", scientificName: speciesName, decimalLatitude: "-30", decimalLongitude: "140" }]));
+      const noMeta = fs.readFileSync(await writeZip(path.join(dir, "no-meta.zip"), { "occurrence.txt": "id\n1\n" }));
+      const noCore = fs.readFileSync(await writeZip(path.join(dir, "no-core.zip"), { "meta.xml": metaXml({ location: "missing.txt" }) }));
+      const badMeta = fs.readFileSync(await writeZip(path.join(dir, "bad-meta.zip"), { "meta.xml": "<archive><core" }));
+      const before = uploadsLeft();
+      const bytes = fc.oneof(
+        fc.uint8Array({ minLength: 1, maxLength: 2048 }),
+        fc.constantFrom(new Uint8Array(noMeta), new Uint8Array(noCore), new Uint8Array(badMeta)),
+        fc.integer({ min: 1, max: archive.length - 1 }).map((n) => new Uint8Array(archive.subarray(0, n))),
+      );
+      await fc.assert(
+        fc.asyncProperty(bytes, viaArb, async (b, via) => {
+          await expectRefused(name, await upload(b, via));
+          expect(uploadsLeft()).toBe(before);
+        }),
+        { numRuns: RUNS.standard },
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

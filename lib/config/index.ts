@@ -116,6 +116,15 @@ export const envSchema = z.object({
     .enum(["true", "false", ""])
     .optional()
     .transform((v) => v !== "false"),
+  /**
+   * "true": a reverse proxy in front sets X-Forwarded-For, and Edgar believes it. Off (the
+   * default), the web process puts each request's socket address there instead
+   * (lib/http/peer-address-hook.mjs), so a client cannot pick its own address for per-client limits.
+   */
+  TRUST_PROXY: z
+    .enum(["true", "false", ""])
+    .optional()
+    .transform((v) => v === "true"),
 });
 
 export type Config = z.infer<typeof envSchema>;

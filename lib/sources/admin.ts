@@ -10,6 +10,8 @@ import { Readable } from "node:stream";
 import { z } from "zod";
 import { pool } from "@/lib/db/pool";
 import { HttpError } from "@/lib/http/respond";
+import { openArchive } from "./dwca/archive";
+import { ArchiveError } from "./dwca/meta";
 import { enqueueSourceSync, uploadsDir } from "./jobs";
 import { addSource, getSource, listSources, SourceError, type NewSource, type Source } from "./registry";
 import { removeSourceAndRecords } from "./run";
@@ -70,10 +72,25 @@ export async function syncSource(id: number, body: ReadableStream<Uint8Array> | 
       fs.rmSync(file);
       throw new HttpError(400, "invalid_upload", "The upload is empty: send the archive (a .zip) as the request body.");
     }
+    await refuseUnreadableArchive(file);
   } else if (source.kind !== "dwca" || !source.settings.location) {
     throw new HttpError(400, "invalid_upload", `${source.name} has no archive location: upload one.`);
   }
   await enqueueSourceSync({ sourceId: id, file });
+}
+
+/**
+ * An upload that is no Darwin Core Archive (not a zip, no meta.xml, no core file) is refused now,
+ * with the reason, and nothing is queued or kept: it could never be imported.
+ */
+async function refuseUnreadableArchive(file: string): Promise<void> {
+  try {
+    (await openArchive(file)).close();
+  } catch (error) {
+    fs.rmSync(file, { force: true });
+    if (error instanceof ArchiveError) throw new HttpError(400, "invalid_upload", `The upload is not a Darwin Core Archive: ${error.message}.`);
+    throw error;
+  }
 }
 
 export async function mapUnmatchedName(input: z.infer<typeof mapNameSchema>): Promise<void> {

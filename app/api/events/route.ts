@@ -4,6 +4,7 @@ import { config } from "@/lib/config";
 import { eventHub } from "@/lib/events";
 import { speciesSnapshot, syncSnapshot } from "@/lib/events/snapshot";
 import { eventStream } from "@/lib/events/stream";
+import { clientIp } from "@/lib/http/client-ip";
 import { handle, parseWith } from "@/lib/http/respond";
 import { idParamSchema } from "@/lib/http/ids";
 
@@ -39,9 +40,9 @@ export const GET = handle(async (request: Request) => {
     const user = await requireRole(request, ["admin"]);
     return eventStream({ ...(await common()), topic: "admin:sync", clientKey: `user:${user.id}`, snapshot: syncSnapshot });
   }
-  // Public events need no account; the cap counts per address (Next.js sets x-forwarded-for to
-  // the peer when no proxy did).
-  const address = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+  // Public events need no account; the cap counts per address: the socket's, or the trusted
+  // proxy's word for it (TRUST_PROXY, lib/http/client-ip.ts).
+  const address = clientIp(request.headers) ?? "unknown";
   const species = query.species;
   return eventStream({ ...(await common()), topic: `species:${species}`, clientKey: `address:${address}`, snapshot: () => speciesSnapshot(species) });
 });
