@@ -2,12 +2,17 @@
  * The model plumbing's speed (lib/suitability), beyond the core (bench/model-fit.ts): a fit
  * through the worker thread, the chunked projection of a model onto a 2 000 × 2 000 grid of 7
  * Float32 layers (issue 18's goal: ≤ 3 s per scenario), writing it as a GeoTIFF, and rendering
- * PNG tiles from the projection (goal: warm tile p95 ≤ 10 ms). Standalone, no database:
+ * PNG tiles from the projection (goal: warm tile p95 ≤ 10 ms). The fit's goal (issue 18): ≤ 60 s
+ * for 2 000 presences + 10 000 background, evaluation included. Standalone, no database:
  *   npx tsx bench/suitability.ts [--grid 2000] [--presences 2000] [--background 10000]
+ * (figures also in bench/results/suitability-<date>.json; MODEL_FIT_THREADS sets the fit's threads)
  */
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
-import { encodeGeoTiff, type Grid } from "@/lib/layers/geotiff";
+import { config } from "@/lib/config";
+import { encodeGeoTiff, encodeGeoTiffSlowly, type Grid } from "@/lib/layers/geotiff";
 import { Rng } from "@/lib/simulator/prng";
 import { runFit } from "@/lib/suitability/fit";
 import type { LoadedLayers } from "@/lib/suitability/layers";
@@ -62,23 +67,34 @@ const cpuS = (since: NodeJS.CpuUsage) => {
   return ((u.user + u.system) / 1e6).toFixed(2);
 };
 console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+const seconds = (ms: number) => Math.round(ms) / 1000;
+const figures: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, loadAverageAtStart: loadavg(), grid: size, threads: config().MODEL_FIT_THREADS };
 
 let t = performance.now();
+let cpu = process.cpuUsage();
 const fitted = await runFit({ variables, presence: p.rows, background: b.rows, presencePositions: p.positions, backgroundPositions: b.positions, settings: {}, folds: 4, seed: 1 });
 if (!fitted.ok) throw new Error(fitted.message);
+figures.fit = { presences: pCells.length, background: Number(values.background), features: fitted.model.features.length, fitSeconds: seconds(fitted.fitMs), evaluationMoreSeconds: seconds(fitted.evaluateMs), wallSeconds: seconds(performance.now() - t), cpuSeconds: Number(cpuS(cpu)) };
 console.log(
-  `fit in a worker thread: ${pCells.length} presences, ${values.background} background: fit ${(fitted.fitMs / 1000).toFixed(1)} s, evaluation (4 CV refits) ${(fitted.evaluateMs / 1000).toFixed(1)} s, wall ${((performance.now() - t) / 1000).toFixed(1)} s, ${fitted.model.features.length} features`,
+  `fit in a worker thread: ${pCells.length} presences, ${values.background} background: fit ${(fitted.fitMs / 1000).toFixed(1)} s, evaluation (4 CV refits) ${(fitted.evaluateMs / 1000).toFixed(1)} s more, wall ${((performance.now() - t) / 1000).toFixed(1)} s in all on ${config().MODEL_FIT_THREADS} threads (${cpuS(cpu)} s CPU, threads' start included), ${fitted.model.features.length} features`,
 );
 
-let cpu = process.cpuUsage();
+cpu = process.cpuUsage();
 t = performance.now();
 const projection = project(fitted.model, layers);
+figures.projection = { wallSeconds: seconds(performance.now() - t), cpuSeconds: Number(cpuS(cpu)) };
 console.log(`projection onto ${size} × ${size}: ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${cpuS(cpu)} s CPU`);
 
 cpu = process.cpuUsage();
 t = performance.now();
 const tif = encodeGeoTiff(projection.values, grid);
+figures.geotiff = { bytes: tif.length, wallSeconds: seconds(performance.now() - t), cpuSeconds: Number(cpuS(cpu)) };
 console.log(`GeoTIFF written (${(tif.length / 1e6).toFixed(1)} MB): ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${cpuS(cpu)} s CPU`);
+cpu = process.cpuUsage();
+t = performance.now();
+const slow = encodeGeoTiffSlowly(projection.values, grid);
+figures.geotiffValueByValue = { wallSeconds: seconds(performance.now() - t), cpuSeconds: Number(cpuS(cpu)), sameBytes: slow.equals(tif) };
+console.log(`  geotiff.js's value-by-value writer, for comparison: ${((performance.now() - t) / 1000).toFixed(2)} s wall, ${cpuS(cpu)} s CPU; same bytes: ${slow.equals(tif)}`);
 
 // Tiles over the grid at zoom 6 (a species page's view): rendered cold, then asked again (warm: the route's cache).
 const threshold = fitted.evaluation.threshold;
@@ -97,4 +113,10 @@ for (let x = 51; x <= 59; x++)
 const coldCpu = cpuS(cpu);
 const q = (times: number[], f: number) => [...times].sort((a, c) => a - c)[Math.min(times.length - 1, Math.floor(f * times.length))].toFixed(2);
 console.log(`tiles (256², zoom 6, ${cold.length}): cold median ${q(cold, 0.5)} ms, p95 ${q(cold, 0.95)} ms (${coldCpu} s CPU for all); warm median ${q(warm, 0.5)} ms, p95 ${q(warm, 0.95)} ms`);
-
+figures.tiles = { count: cold.length, coldMedianMs: Number(q(cold, 0.5)), coldP95Ms: Number(q(cold, 0.95)), coldCpuSeconds: Number(coldCpu), warmMedianMs: Number(q(warm, 0.5)), warmP95Ms: Number(q(warm, 0.95)) };
+figures.loadAverageAtEnd = loadavg();
+const dir = path.join(process.cwd(), "bench", "results");
+mkdirSync(dir, { recursive: true });
+const file = path.join(dir, `suitability-${new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`);
+writeFileSync(file, JSON.stringify(figures, null, 2) + "\n");
+console.log(`figures written to ${path.relative(process.cwd(), file)}`);

@@ -125,6 +125,8 @@ export const envSchema = z.object({
     .enum(["true", "false", ""])
     .optional()
     .transform((v) => v === "true"),
+  /** Threads one model fit spreads its main fit and cross-validation folds over (lib/suitability/fit.ts). */
+  MODEL_FIT_THREADS: int(2, 1, 64),
 });
 
 export type Config = z.infer<typeof envSchema>;

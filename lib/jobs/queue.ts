@@ -101,7 +101,22 @@ export async function enqueueDistribution(job: BuildDistributionJob, { urgent = 
   await (await queue()).send(QUEUES.buildDistribution, job, { singletonKey: String(job.speciesId), startAfter: DISTRIBUTION_DEBOUNCE_SECONDS, priority: urgent ? 1 : 0 });
 }
 
+/** Priority of a requested fit (an expert asked) over the backlog of changes (0). */
+export const FIT_REQUEST_PRIORITY = 10;
+
 /** Asks a worker to fit a species' model. Requests (an expert asked) go before the backlog of changes. */
 export async function enqueueFitModel(job: FitModelJob): Promise<void> {
-  await (await queue()).send(QUEUES.fitModel, job, { singletonKey: String(job.speciesId), priority: job.requested ? 10 : 0 });
+  const boss = await queue();
+  const id = await boss.send(QUEUES.fitModel, job, { singletonKey: String(job.speciesId), priority: job.requested ? FIT_REQUEST_PRIORITY : 0 });
+  if (id !== null || !job.requested) return;
+  // stately: a job already waiting for this species was kept and this one dropped. A request
+  // joining it must not wait behind the backlog as the change it joined would: it takes the
+  // request's priority and flag (never lowering them).
+  await boss
+    .getDb()
+    .executeSql(
+      `UPDATE pgboss.job SET priority = greatest(priority, $3), data = data || '{"requested": true}'::jsonb
+        WHERE name = $1 AND singleton_key = $2 AND state = 'created'`,
+      [QUEUES.fitModel, String(job.speciesId), FIT_REQUEST_PRIORITY],
+    );
 }

@@ -129,13 +129,19 @@ function columnsOf(rows: readonly ArrayLike<number>[], nv: number): Float64Array
   return Array.from({ length: nv }, (_, v) => Float64Array.from(rows, (row) => row[v]));
 }
 
-export function evaluate(model: MaxnetModel, data: EvaluationData, options: EvaluationOptions = {}): ModelEvaluation {
-  const folds = options.folds ?? DEFAULT_FOLDS;
-  const nv = model.variables.length;
-  const { presence, background } = data;
-  if (data.presencePositions.length !== 2 * presence.length || data.backgroundPositions.length !== 2 * background.length) {
+function checkPositions(data: EvaluationData): void {
+  if (data.presencePositions.length !== 2 * data.presence.length || data.backgroundPositions.length !== 2 * data.background.length) {
     throw new ModelInputError("variable-count-mismatch", "Positions must give a longitude and a latitude for every presence and background row.");
   }
+}
+
+/** What is measured on the model's own training rows: everything but the cross-validation. */
+export type TrainingEvaluation = Omit<ModelEvaluation, "testAuc" | "folds">;
+
+export function trainingEvaluation(model: MaxnetModel, data: EvaluationData, seed = 1): TrainingEvaluation {
+  checkPositions(data);
+  const nv = model.variables.length;
+  const { presence, background } = data;
   const pCols = columnsOf(presence, nv);
   const bCols = columnsOf(background, nv);
   const pPred = predictColumns(model, pCols, "cloglog");
@@ -143,31 +149,8 @@ export function evaluate(model: MaxnetModel, data: EvaluationData, options: Eval
   const trainingAuc = auc(pPred, bPred);
   const { threshold, sensitivity, specificity } = maxSensSpecThreshold(pPred, bPred);
 
-  // Test AUC: each block's presences against the whole background, by a model fitted without the block.
-  const { presenceFold, backgroundFold } = spatialBlocks(data.presencePositions, data.backgroundPositions, folds);
-  const foldResults: FoldEvaluation[] = [];
-  for (let k = 0; k < folds; k++) {
-    const trainP = presence.filter((_, i) => presenceFold[i] !== k);
-    const trainB = background.filter((_, i) => backgroundFold[i] !== k);
-    const testP = presence.filter((_, i) => presenceFold[i] === k);
-    if (testP.length === 0) {
-      foldResults.push({ testPresences: 0, auc: null, error: "No presences fall in this block." });
-      continue;
-    }
-    try {
-      const foldModel = fitMaxnet(trainP, trainB, model.variables, { ...model.settings, minPresences: 2 });
-      const testPred = predictColumns(foldModel, columnsOf(testP, nv), "cloglog");
-      foldResults.push({ testPresences: testP.length, auc: auc(testPred, predictColumns(foldModel, bCols, "cloglog")) });
-    } catch (error) {
-      if (!(error instanceof ModelInputError)) throw error;
-      foldResults.push({ testPresences: testP.length, auc: null, error: error.message });
-    }
-  }
-  const fitted = foldResults.filter((f) => f.auc !== null);
-  const testAuc = fitted.length ? fitted.reduce((s, f) => s + (f.auc ?? 0), 0) / fitted.length : null;
-
   // Permutation importance: one variable's values shuffled across presences and background together.
-  const rng = new Rng(options.seed ?? 1);
+  const rng = new Rng(seed);
   const drops = model.variables.map((_, v) => {
     const pooled = new Float64Array(presence.length + background.length);
     pooled.set(pCols[v]);
@@ -188,15 +171,52 @@ export function evaluate(model: MaxnetModel, data: EvaluationData, options: Eval
     percent: totalDrop > 0 ? (100 * drops[v]) / totalDrop : 0,
   }));
 
-  return {
-    presenceCount: presence.length,
-    backgroundCount: background.length,
-    trainingAuc,
-    testAuc,
-    folds: foldResults,
-    threshold,
-    sensitivity,
-    specificity,
-    contributions,
-  };
+  return { presenceCount: presence.length, backgroundCount: background.length, trainingAuc, threshold, sensitivity, specificity, contributions };
+}
+
+/**
+ * Fold k of `folds` spatial blocks: a model fitted without the block (the main model's variables,
+ * feature classes and regmult: `settings` as the main model resolved them), and its test AUC, the
+ * block's presences against the whole background. Folds are independent, so they may run anywhere.
+ */
+export function evaluateFold(
+  variables: readonly string[],
+  settings: MaxnetModel["settings"],
+  data: EvaluationData,
+  folds: number,
+  k: number,
+): FoldEvaluation {
+  checkPositions(data);
+  const nv = variables.length;
+  const { presence, background } = data;
+  const { presenceFold, backgroundFold } = spatialBlocks(data.presencePositions, data.backgroundPositions, folds);
+  const trainP = presence.filter((_, i) => presenceFold[i] !== k);
+  const trainB = background.filter((_, i) => backgroundFold[i] !== k);
+  const testP = presence.filter((_, i) => presenceFold[i] === k);
+  if (testP.length === 0) return { testPresences: 0, auc: null, error: "No presences fall in this block." };
+  try {
+    const foldModel = fitMaxnet(trainP, trainB, variables, { ...settings, minPresences: 2 });
+    const testPred = predictColumns(foldModel, columnsOf(testP, nv), "cloglog");
+    return { testPresences: testP.length, auc: auc(testPred, predictColumns(foldModel, columnsOf(background, nv), "cloglog")) };
+  } catch (error) {
+    if (!(error instanceof ModelInputError)) throw error;
+    return { testPresences: testP.length, auc: null, error: error.message };
+  }
+}
+
+/** The evaluation shown with a model: its training measures and its folds' (in fold order). */
+export function combineEvaluation(training: TrainingEvaluation, folds: FoldEvaluation[]): ModelEvaluation {
+  const fitted = folds.filter((f) => f.auc !== null);
+  const testAuc = fitted.length ? fitted.reduce((s, f) => s + (f.auc ?? 0), 0) / fitted.length : null;
+  return { ...training, testAuc, folds };
+}
+
+/** The whole evaluation in this thread; lib/suitability/fit.ts spreads the same parts over threads. */
+export function evaluate(model: MaxnetModel, data: EvaluationData, options: EvaluationOptions = {}): ModelEvaluation {
+  const folds = options.folds ?? DEFAULT_FOLDS;
+  const training = trainingEvaluation(model, data, options.seed ?? 1);
+  // Checked before any fold is fitted.
+  spatialBlocks(data.presencePositions, data.backgroundPositions, folds);
+  const results = Array.from({ length: folds }, (_, k) => evaluateFold(model.variables, model.settings, data, folds, k));
+  return combineEvaluation(training, results);
 }

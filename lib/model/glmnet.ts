@@ -135,19 +135,36 @@ export function glmnetBinomial(input: GlmnetInput): Float64Array {
       `The fit did not converge within ${maxit} coordinate-descent passes: glmnet would fail to complete maxnet's regularisation path.`,
     );
 
+  // A coordinate's change reaches the residuals lazily, fused into the loop of the next update's
+  // (or the intercept's, which ends every pass) sum: one pass over the rows instead of two, with
+  // the same arithmetic in the same order, so the same result to the bit.
+  let pendingAt = -1;
+  let pendingD = 0;
   // One coordinate update of feature k; returns its contribution to the convergence measure.
   const update = (k: number, al1: number): number => {
     const bk = b[k];
     const o = k * n;
     let gk = 0;
-    for (let i = 0; i < n; i++) gk += r[i] * x[o + i];
+    if (pendingAt >= 0) {
+      const d = pendingD;
+      const po = pendingAt;
+      for (let i = 0; i < n; i++) {
+        const ri = r[i] - d * v[i] * x[po + i];
+        r[i] = ri;
+        gk += ri * x[o + i];
+      }
+      pendingAt = -1;
+    } else {
+      for (let i = 0; i < n; i++) gk += r[i] * x[o + i];
+    }
     const u = gk + xv[k] * bk;
     const au = Math.abs(u) - vp[k] * al1;
     const nb = au <= 0 ? 0 : (Math.sign(u) * au) / xv[k];
     b[k] = nb;
     const d = nb - bk;
     if (d === 0) return 0;
-    for (let i = 0; i < n; i++) r[i] -= d * v[i] * x[o + i];
+    pendingAt = o;
+    pendingD = d;
     if (!inActive[k]) {
       inActive[k] = 1;
       active.push(k);
@@ -156,7 +173,18 @@ export function glmnetBinomial(input: GlmnetInput): Float64Array {
   };
   const interceptStep = (): number => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += r[i];
+    if (pendingAt >= 0) {
+      const d = pendingD;
+      const po = pendingAt;
+      for (let i = 0; i < n; i++) {
+        const ri = r[i] - d * v[i] * x[po + i];
+        r[i] = ri;
+        s += ri;
+      }
+      pendingAt = -1;
+    } else {
+      for (let i = 0; i < n; i++) s += r[i];
+    }
     const d = s / xmz;
     if (d === 0) return 0;
     b0 += d;

@@ -4,12 +4,15 @@
  */
 export type { Feature, MaxnetModel, ModelSettings, PredictionType } from "./types";
 export { ModelInputError, type ModelErrorCode } from "./errors";
-export { fitMaxnet, DEFAULT_MIN_PRESENCES } from "./maxnet";
+export { fitMaxnet, resolveSettings, DEFAULT_MIN_PRESENCES } from "./maxnet";
 export { predict, predictColumns, type PredictOptions } from "./predict";
 export { featureName } from "./features";
 export { parseModel, maxnetModelSchema } from "./schema";
 export {
   evaluate,
+  evaluateFold,
+  trainingEvaluation,
+  combineEvaluation,
   auc,
   maxSensSpecThreshold,
   spatialBlocks,
@@ -18,4 +21,5 @@ export {
   type EvaluationOptions,
   type ModelEvaluation,
   type FoldEvaluation,
+  type TrainingEvaluation,
 } from "./evaluate";

@@ -34,7 +34,8 @@ function checkRows(rows: readonly ArrayLike<number>[], what: string, variables: 
   }
 }
 
-function resolveSettings(settings: ModelSettings, presenceCount: number) {
+/** The settings a fit on this many presences uses (the `settings` of its model, with the minimum); throws on invalid ones. */
+export function resolveSettings(settings: ModelSettings, presenceCount: number) {
   const regmult = settings.regmult ?? 1;
   if (!Number.isFinite(regmult) || regmult <= 0) {
     throw new ModelInputError("invalid-settings", `regmult must be a positive number, not ${regmult}.`);

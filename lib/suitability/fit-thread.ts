@@ -1,10 +1,11 @@
 /**
- * The fit and its evaluation, off the worker's event loop (a large species takes minutes of CPU):
- * rows arrive as flat arrays, the model and evaluation go back as plain JSON.
+ * One fit thread (runFit, fit.ts): it answers tasks on the rows it was started with, one at a time,
+ * off the worker's event loop (a large species takes minutes of CPU). Task "model": the main fit
+ * and its training measures; task k ≥ 0: cross-validation fold k. Results go back as plain JSON.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { evaluate, fitMaxnet, ModelInputError } from "@/lib/model";
-import type { FitInput, FitOutcome } from "./fit";
+import { evaluateFold, fitMaxnet, ModelInputError, resolveSettings, trainingEvaluation, type EvaluationData } from "@/lib/model";
+import type { FitInput, FitTask, TaskResult } from "./fit";
 
 function rowsOf(flat: Float64Array, nv: number): Float64Array[] {
   const rows: Float64Array[] = [];
@@ -13,17 +14,29 @@ function rowsOf(flat: Float64Array, nv: number): Float64Array[] {
 }
 
 const input = workerData as FitInput;
-let outcome: FitOutcome;
-try {
-  const nv = input.variables.length;
-  const presence = rowsOf(input.presence, nv);
-  const background = rowsOf(input.background, nv);
+const nv = input.variables.length;
+const data: EvaluationData = {
+  presence: rowsOf(input.presence, nv),
+  background: rowsOf(input.background, nv),
+  presencePositions: input.presencePositions,
+  backgroundPositions: input.backgroundPositions,
+};
+
+function run(task: FitTask): TaskResult {
   const started = performance.now();
-  const model = fitMaxnet(presence, background, input.variables, input.settings);
-  const fitMs = performance.now() - started;
-  const evaluation = evaluate(model, { presence, background, presencePositions: input.presencePositions, backgroundPositions: input.backgroundPositions }, { folds: input.folds, seed: input.seed });
-  outcome = { ok: true, model, evaluation, fitMs, evaluateMs: performance.now() - started - fitMs };
-} catch (err) {
-  outcome = err instanceof ModelInputError ? { ok: false, code: err.code, message: err.message } : { ok: false, code: "internal", message: err instanceof Error ? err.message : String(err) };
+  try {
+    if (task === "model") {
+      const model = fitMaxnet(data.presence, data.background, input.variables, input.settings);
+      const fitMs = performance.now() - started;
+      return { task, ok: true, model, training: trainingEvaluation(model, data, input.seed), fitMs };
+    }
+    // The fold's settings are those the main fit resolves, known before it ends.
+    const { features, regmult } = resolveSettings(input.settings, data.presence.length);
+    return { task, ok: true, fold: evaluateFold(input.variables, { features, regmult }, data, input.folds, task) };
+  } catch (err) {
+    if (err instanceof ModelInputError) return { task, ok: false, code: err.code, message: err.message };
+    return { task, ok: false, code: "internal", message: err instanceof Error ? err.message : String(err) };
+  }
 }
-parentPort!.postMessage(outcome);
+
+parentPort!.on("message", (task: FitTask) => parentPort!.postMessage(run(task)));
