@@ -3,6 +3,7 @@
  * alpha-hull range and the occupancy cells, with the published geometry made safe (publish.ts).
  * Pure: the worker's job (store.ts) reads the records and stores what this returns.
  */
+import Delaunator from "delaunator";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import type { RangeQualifier } from "@/lib/domain/codes";
 import { alphaHull, DEFAULT_ALPHA } from "./alpha-hull";
@@ -82,9 +83,11 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     };
   }
   const points = projectPoints(records.lon, records.lat);
-  const extent = eoo(points);
+  // One triangulation serves the alpha hull and the convex hull (it holds that too).
+  const triangulation = triangulate(points);
+  const extent = eoo(points, triangulation);
   const occupancy = aoo(points, settings.aoo);
-  const hull = alphaHull(points, settings.alpha);
+  const hull = alphaHull(points, settings.alpha, triangulation);
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
 
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
@@ -101,8 +104,9 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     cells = snapped.cells;
     displayCell = { degrees: snapped.degrees };
   }
-  const shownExtent = shown === points ? extent : eoo(shown);
-  const shownHull = shown === points ? hull : alphaHull(shown, settings.alpha);
+  const shownTriangulation = shown === points ? triangulation : triangulate(shown);
+  const shownExtent = shown === points ? extent : eoo(shown, shownTriangulation);
+  const shownHull = shown === points ? hull : alphaHull(shown, settings.alpha, shownTriangulation);
 
   const features: Feature<MultiPolygon | Polygon>[] = [];
   if (shownHull.polygons.length > 0) {
@@ -133,6 +137,11 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     snappedToDegrees: grid,
     displayCell,
   };
+}
+
+/** delaunator's triangulation of the distinct positions; none below 3. */
+function triangulate(points: ProjectedPoints): Delaunator<Float64Array> | undefined {
+  return points.xy.length >= 6 ? new Delaunator(points.xy) : undefined;
 }
 
 function share(part: number, whole: number): number {
