@@ -3,7 +3,6 @@
  * alpha-hull range and the occupancy cells, with the published geometry made safe (publish.ts).
  * Pure: the worker's job (store.ts) reads the records and stores what this returns.
  */
-import Delaunator from "delaunator";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import type { RangeQualifier } from "@/lib/domain/codes";
 import { alphaHull, DEFAULT_ALPHA } from "./alpha-hull";
@@ -12,6 +11,7 @@ import { eoo } from "./eoo";
 import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
 import { projectPoints, type ProjectedPoints } from "./points";
 import { cellCorners, degreeCells, snapGrid } from "./publish";
+import { triangulate } from "./triangulation";
 
 /** The records that count, column-wise. */
 export interface CountedRecords {
@@ -85,9 +85,9 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
   const points = projectPoints(records.lon, records.lat);
   // One triangulation serves the alpha hull and the convex hull (it holds that too).
   const triangulation = triangulate(points);
-  const extent = eoo(points, triangulation);
+  const extent = eoo(triangulation?.points ?? points, triangulation?.delaunay);
   const occupancy = aoo(points, settings.aoo);
-  const hull = alphaHull(points, settings.alpha, triangulation);
+  const hull = alphaHull(triangulation?.points ?? points, settings.alpha, triangulation?.delaunay);
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
 
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
@@ -105,8 +105,8 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     displayCell = { degrees: snapped.degrees };
   }
   const shownTriangulation = shown === points ? triangulation : triangulate(shown);
-  const shownExtent = shown === points ? extent : eoo(shown, shownTriangulation);
-  const shownHull = shown === points ? hull : alphaHull(shown, settings.alpha, shownTriangulation);
+  const shownExtent = shown === points ? extent : eoo(shownTriangulation?.points ?? shown, shownTriangulation?.delaunay);
+  const shownHull = shown === points ? hull : alphaHull(shownTriangulation?.points ?? shown, settings.alpha, shownTriangulation?.delaunay);
 
   const features: Feature<MultiPolygon | Polygon>[] = [];
   if (shownHull.polygons.length > 0) {
@@ -137,11 +137,6 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     snappedToDegrees: grid,
     displayCell,
   };
-}
-
-/** delaunator's triangulation of the distinct positions; none below 3. */
-function triangulate(points: ProjectedPoints): Delaunator<Float64Array> | undefined {
-  return points.xy.length >= 6 ? new Delaunator(points.xy) : undefined;
 }
 
 function share(part: number, whole: number): number {
