@@ -41,11 +41,11 @@ export async function distributionFile(
 const EMPTY = JSON.stringify({ type: "FeatureCollection", features: [] });
 
 /**
- * The map layer's bare answer (no figures), as text: the stored collection as PostgreSQL writes
- * it out, not parsed into objects and written again. For the 1.2 M-record species the two answers
- * are about 11 MB, and parsing them (the range twice: the cells' answer read it too) was most of
- * the server's part of the layer's first paint. Null when there is no such species; a species not
- * built yet gives an empty collection.
+ * The map layer's bare answer (no figures), as text: the stored collection as it was written
+ * (a json column keeps its text), not parsed into objects and written again. For the 1.2 M-record
+ * species the two answers are about 11 MB; parsing them (the range twice: the cells' answer read
+ * it too) and PostgreSQL writing jsonb out again were most of the layer's first paint. Null when
+ * there is no such species; a species not built yet gives an empty collection.
  */
 export async function layerText(speciesId: number, product: DistributionProduct, includeContentious: boolean): Promise<string | null> {
   // The column is one of two fixed names, never from the request.
