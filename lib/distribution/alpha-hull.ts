@@ -199,8 +199,8 @@ const inBox = ([x0, y0, x1, y1]: [number, number, number, number], x: number, y:
 
 type Box = [number, number, number, number];
 
-/** Grid cells this many to a side: enough that each cell lists a few boxes, few enough to build in no time. */
-const BOX_GRID = 256;
+/** At most this many grid cells to a side: enough that each cell lists a few boxes, few enough to build in no time. */
+const MAX_BOX_GRID = 256;
 
 /**
  * The boxes containing a point, in ascending order, as a scan over all boxes would give them, but
@@ -211,9 +211,12 @@ class BoxIndex {
   private readonly y0: number;
   private readonly w: number;
   private readonly h: number;
+  private readonly side: number;
   private readonly cells: number[][] = [];
 
   constructor(private readonly boxes: Box[]) {
+    // About one box per cell: a small species' few rings get a small grid.
+    this.side = Math.max(1, Math.min(MAX_BOX_GRID, Math.ceil(Math.sqrt(boxes.length))));
     let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
     for (const b of boxes) {
       x0 = Math.min(x0, b[0]);
@@ -223,27 +226,27 @@ class BoxIndex {
     }
     this.x0 = x0;
     this.y0 = y0;
-    this.w = (x1 - x0) / BOX_GRID || 1;
-    this.h = (y1 - y0) / BOX_GRID || 1;
-    for (let c = 0; c < BOX_GRID * BOX_GRID; c++) this.cells.push([]);
+    this.w = (x1 - x0) / this.side || 1;
+    this.h = (y1 - y0) / this.side || 1;
+    for (let c = 0; c < this.side * this.side; c++) this.cells.push([]);
     boxes.forEach((b, i) => {
       const [c0, r0] = [this.col(b[0]), this.row(b[1])];
       const [c1, r1] = [this.col(b[2]), this.row(b[3])];
-      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * BOX_GRID + c].push(i);
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * this.side + c].push(i);
     });
   }
 
   private col(x: number): number {
-    return Math.max(0, Math.min(BOX_GRID - 1, Math.floor((x - this.x0) / this.w)));
+    return Math.max(0, Math.min(this.side - 1, Math.floor((x - this.x0) / this.w)));
   }
 
   private row(y: number): number {
-    return Math.max(0, Math.min(BOX_GRID - 1, Math.floor((y - this.y0) / this.h)));
+    return Math.max(0, Math.min(this.side - 1, Math.floor((y - this.y0) / this.h)));
   }
 
   /** (Cell bounds are monotone in x and y, so a box containing the point is listed in the point's cell.) */
   containing(x: number, y: number): number[] {
-    return this.cells[this.row(y) * BOX_GRID + this.col(x)].filter((i) => inBox(this.boxes[i], x, y));
+    return this.cells[this.row(y) * this.side + this.col(x)].filter((i) => inBox(this.boxes[i], x, y));
   }
 }
 
