@@ -128,7 +128,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
 
       load.phase("distribution");
       o.say("range products (EOO, AOO, alpha hull, cells)");
-      const distribution = await benchDistribution(db.pool, speciesId, o.say);
+      const distribution = await benchDistribution(db.pool, speciesId, o.say, () => db.processes.cpu());
 
       load.phase("live");
       o.say("live updates: 500 SSE subscribers of one species");

@@ -3,15 +3,30 @@
  * the rebuild after one vetting (re-classified first, as the worker does), and the warm answers the
  * map's Distribution layer asks for on its first paint (the cells and the range, in the route
  * handlers: the browser's drawing is not measured here).
+ *
+ * `npm run bench` runs it on its largest species after the re-classification phase. Alone,
+ * `npx tsx bench/distribution.ts [--world N]` copies the largest species of an N-record world
+ * (default 5 000 000: Gymnorhina tibicen, 1.2 M records) into a fresh database, applies the same 30
+ * realistic vettings first, and measures the same figures, without the quarter-hour import.
  */
+import "./env";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type pg from "pg";
 import { GET as getProduct } from "@/app/api/species/[id]/distribution/[product]/route";
 import { rebuildDistribution } from "@/lib/distribution/store";
 import { classificationCode } from "@/lib/domain/codes";
+import { closePool, pool } from "@/lib/db/pool";
+import { World } from "@/lib/simulator/world";
 import { applyVettings } from "@/lib/vetting/apply";
+import { ROOT } from "./child";
+import { startBenchDatabase } from "./database";
+import { copyLargestSpecies } from "./large-species";
 import type { Say } from "./progress";
 import { centre } from "./reclassify";
-import { addExperts, addVetting, drawnPolygon, EXPERTS } from "./vettings";
+import { addExperts, addRealisticVettings, addVetting, drawnPolygon, EXPERTS } from "./vettings";
 
 export interface DistributionFigures {
   records: number;
@@ -21,22 +36,38 @@ export interface DistributionFigures {
   /** Cells + range answers, second asking (warm). */
   layerWarmMs: number;
   layerBytes: number;
+  /**
+   * CPU seconds of this process (the build runs in it, one thread) and, when the caller can see its
+   * processes, of PostgreSQL, for the full build and the rebuild after the vetting: on a shared
+   * machine wall times say more about the load than about the build.
+   */
+  cpu?: { fullBuild: { edgar: number; database: number | null }; afterVetting: { edgar: number; database: number | null } };
 }
 
-export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say): Promise<DistributionFigures> {
+/** CPU seconds used by `run`: this process's, and the database's when `databaseCpu` sees it. */
+async function withCpu<T>(run: () => Promise<T>, databaseCpu?: () => number | null): Promise<{ result: T; edgar: number; database: number | null }> {
+  const own = process.cpuUsage();
+  const db0 = databaseCpu?.() ?? null;
+  const result = await run();
+  const used = process.cpuUsage(own);
+  const db1 = databaseCpu?.() ?? null;
+  return { result, edgar: Math.round((used.user + used.system) / 1e4) / 100, database: db0 === null || db1 === null ? null : Math.round((db1 - db0) * 100) / 100 };
+}
+
+export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say, databaseCpu?: () => number | null): Promise<DistributionFigures> {
   let started = performance.now();
-  await rebuildDistribution(speciesId, { force: true });
+  const full = await withCpu(() => rebuildDistribution(speciesId, { force: true }), databaseCpu);
   const fullBuildMs = Math.round(performance.now() - started);
-  say(`  every product: ${fullBuildMs} ms`);
+  say(`  every product: ${fullBuildMs} ms (CPU: ${full.edgar} s here, ${full.database ?? "?"} s PostgreSQL)`);
 
   await addExperts(db);
   await addVetting(db, speciesId, EXPERTS[1], classificationCode.known_invalid, drawnPolygon(...(await centre(db, speciesId)), 0.3, 60, 11));
   await applyVettings(db, speciesId);
   started = performance.now();
-  const rebuilt = await rebuildDistribution(speciesId);
+  const after = await withCpu(() => rebuildDistribution(speciesId), databaseCpu);
   const afterVettingMs = Math.round(performance.now() - started);
-  if (!rebuilt.built) throw new Error("the vetting did not make the distribution stale");
-  say(`  rebuilt after one vetting: ${afterVettingMs} ms`);
+  if (!after.result.built) throw new Error("the vetting did not make the distribution stale");
+  say(`  rebuilt after one vetting: ${afterVettingMs} ms (CPU: ${after.edgar} s here, ${after.database ?? "?"} s PostgreSQL)`);
 
   const layer = async () => {
     let bytes = 0;
@@ -57,5 +88,59 @@ export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say
             (SELECT records_used FROM species_distributions WHERE species_id = $1 AND NOT include_contentious) AS used`,
     [speciesId],
   );
-  return { records: rows[0].n, recordsUsed: rows[0].used, fullBuildMs, afterVettingMs, layerWarmMs, layerBytes };
+  const cpu = { fullBuild: { edgar: full.edgar, database: full.database }, afterVetting: { edgar: after.edgar, database: after.database } };
+  return { records: rows[0].n, recordsUsed: rows[0].used, fullBuildMs, afterVettingMs, layerWarmMs, layerBytes, cpu };
+}
+
+/** Standalone: a fresh database of its own, the figures as JSON on stdout and in bench/results/distribution-<date>.json. */
+async function main(): Promise<void> {
+  const at = process.argv.indexOf("--world");
+  const worldRecords = at > 0 ? Number(process.argv[at + 1]) : 5_000_000;
+  if (!Number.isSafeInteger(worldRecords) || worldRecords < 1000) throw new Error("--world must be a whole number of at least 1000");
+  const say = (line: string) => console.error(line);
+  const db = await startBenchDatabase();
+  process.env.DATABASE_URL = db.url;
+  try {
+    say(`generating a ${worldRecords.toLocaleString("en")}-record world for its largest species`);
+    const { speciesId, name, records } = await copyLargestSpecies(await World.create({ records: worldRecords, seed: 1 }));
+    await addExperts(db.pool);
+    const { count } = await addRealisticVettings(db.pool, speciesId);
+    await applyVettings(db.pool, speciesId);
+    const { rows } = await db.pool.query<{ contentious: number }>("SELECT contentious_count AS contentious FROM species WHERE id = $1", [speciesId]);
+    say(`${name}: ${records.toLocaleString("en")} records, ${count} vettings applied, ${rows[0].contentious.toLocaleString("en")} contentious`);
+    const loadBefore = os.loadavg();
+    const figures = await benchDistribution(db.pool, speciesId, say, () => db.processes.cpu());
+    const json =
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          worldRecords,
+          scientificName: name,
+          vettings: count,
+          contentious: rows[0].contentious,
+          loadAverage: { before: loadBefore, after: os.loadavg() },
+          ...figures,
+        },
+        null,
+        2,
+      ) + "\n";
+    const dir = path.join(ROOT, "bench", "results");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `distribution-${new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`), json);
+    console.log(json);
+  } finally {
+    pool().on("error", () => undefined);
+    await closePool();
+    await db.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -51,7 +51,7 @@ export interface LargeSpeciesFigures {
 }
 
 /** Copies the world's largest live species into the database; returns its id, name and record count. */
-async function copyLargestSpecies(world: World): Promise<{ speciesId: number; name: string; records: number }> {
+export async function copyLargestSpecies(world: World): Promise<{ speciesId: number; name: string; records: number }> {
   const c = world.cols;
   const counts = new Int32Array(world.species.length);
   for (let i = 0; i < world.count; i++) if (world.isLive(i)) counts[c.species[i]]++;

@@ -20,37 +20,41 @@ export interface AlphaHull {
   records: number;
 }
 
-export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA): AlphaHull {
+export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, triangulation?: Delaunator<Float64Array>): AlphaHull {
   const records = points.weight.reduce((a, b) => a + b, 0);
   const n = points.xy.length / 2;
   const empty = { alpha, polygons: [], recordsInside: 0, records };
   if (n < 3) return empty;
-  const d = new Delaunator(points.xy);
+  const d = triangulation ?? new Delaunator(points.xy);
   const { triangles, halfedges } = d;
   const t = triangles.length / 3;
   if (t === 0) return empty;
-  const len = (e: number) => {
-    const a = triangles[e];
-    const b = triangles[e % 3 === 2 ? e - 2 : e + 1];
-    const dx = points.xy[2 * a] - points.xy[2 * b];
-    const dy = points.xy[2 * a + 1] - points.xy[2 * b + 1];
-    // Not Math.hypot: several times slower in V8, over millions of edges (profiled).
-    return Math.sqrt(dx * dx + dy * dy);
-  };
+  const xy = points.xy;
+  // Each half-edge's length, computed once (its twin gets the same value): not Math.hypot,
+  // several times slower in V8 over millions of edges (profiled).
+  const len = new Float64Array(triangles.length);
   // Mean over distinct edges: a shared edge is counted from its lower half-edge only.
   let sum = 0;
   let edges = 0;
   for (let e = 0; e < triangles.length; e++) {
-    if (halfedges[e] === -1 || halfedges[e] > e) {
-      sum += len(e);
-      edges++;
+    const o = halfedges[e];
+    if (o !== -1 && o < e) {
+      len[e] = len[o];
+      continue;
     }
+    const a = triangles[e];
+    const b = triangles[e % 3 === 2 ? e - 2 : e + 1];
+    const dx = xy[2 * a] - xy[2 * b];
+    const dy = xy[2 * a + 1] - xy[2 * b + 1];
+    len[e] = Math.sqrt(dx * dx + dy * dy);
+    sum += len[e];
+    edges++;
   }
   const limit = alpha * (sum / edges);
   const kept = new Uint8Array(t);
   const onKept = new Uint8Array(n);
   for (let i = 0; i < t; i++) {
-    if (len(3 * i) <= limit && len(3 * i + 1) <= limit && len(3 * i + 2) <= limit) {
+    if (len[3 * i] <= limit && len[3 * i + 1] <= limit && len[3 * i + 2] <= limit) {
       kept[i] = 1;
       onKept[triangles[3 * i]] = onKept[triangles[3 * i + 1]] = onKept[triangles[3 * i + 2]] = 1;
     }
@@ -58,59 +62,83 @@ export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA): Alpha
   let recordsInside = 0;
   for (let i = 0; i < n; i++) if (onKept[i]) recordsInside += points.weight[i];
   const component = components(halfedges, kept);
-  const rings = traceRings(triangles, halfedges, kept, points.xy).map((r) => ({ ring: r.ring, component: component[r.triangle] }));
+  const rings = traceRings(triangles, halfedges, kept, xy).map((r) => ({ ring: r.ring, component: component[r.triangle] }));
   return { alpha, polygons: assemble(rings), recordsInside, records };
 }
 
 /**
- * Kept triangles joined through shared edges (union-find): triangles sharing an edge lie in one
- * polygon of the hull, so a hole bordering a component belongs to that component's outer ring.
+ * Kept triangles joined through shared edges, labelled by a flood fill over the half-edges:
+ * triangles sharing an edge lie in one polygon of the hull, so a hole bordering a component
+ * belongs to that component's outer ring. (Labels only group; their values mean nothing.)
  */
 function components(halfedges: Int32Array, kept: Uint8Array): Int32Array {
-  const parent = Int32Array.from(kept, (_, i) => i);
-  const find = (i: number) => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  for (let e = 0; e < halfedges.length; e++) {
-    const o = halfedges[e];
-    if (o < e) continue; // each edge once, boundary edges (-1) never
-    const a = Math.floor(e / 3);
-    const b = Math.floor(o / 3);
-    if (kept[a] && kept[b]) parent[find(a)] = find(b);
+  const label = new Int32Array(kept.length).fill(-1);
+  const stack = new Int32Array(kept.length);
+  for (let s = 0; s < kept.length; s++) {
+    if (!kept[s] || label[s] !== -1) continue;
+    label[s] = s;
+    let top = 0;
+    stack[top++] = s;
+    while (top > 0) {
+      const tri = stack[--top];
+      for (let e = 3 * tri; e < 3 * tri + 3; e++) {
+        const o = halfedges[e];
+        if (o === -1) continue;
+        const other = (o / 3) | 0;
+        if (kept[other] && label[other] === -1) {
+          label[other] = s;
+          stack[top++] = other;
+        }
+      }
+    }
   }
-  for (let i = 0; i < parent.length; i++) parent[i] = find(i);
-  return parent;
+  return label;
 }
 
-/** Closed walks along the boundary half-edges of the kept triangles, each with the triangle it starts on. */
+/**
+ * Closed walks along the boundary half-edges of the kept triangles, each with the triangle it
+ * starts on. The boundary half-edges are listed per start vertex (a vertex where two parts touch
+ * has several) in flat arrays; vertices are visited in the order their first boundary half-edge
+ * appears and each list is taken from its end, so the rings come out as they always have.
+ */
 function traceRings(triangles: Uint32Array, halfedges: Int32Array, kept: Uint8Array, xy: Float64Array): { ring: [number, number][]; triangle: number }[] {
   const next = (e: number) => (e % 3 === 2 ? e - 2 : e + 1);
-  // Boundary half-edges by their start vertex; a vertex where two parts touch has several.
-  const from = new Map<number, number[]>();
-  for (let e = 0; e < triangles.length; e++) {
-    if (!kept[Math.floor(e / 3)]) continue;
+  const n = xy.length / 2;
+  const isBoundary = (e: number) => {
+    if (!kept[(e / 3) | 0]) return false;
     const o = halfedges[e];
-    if (o !== -1 && kept[Math.floor(o / 3)]) continue;
-    const list = from.get(triangles[e]);
-    if (list) list.push(e);
-    else from.set(triangles[e], [e]);
+    return o === -1 || !kept[(o / 3) | 0];
+  };
+  const count = new Int32Array(n);
+  const order: number[] = [];
+  for (let e = 0; e < triangles.length; e++) {
+    if (!isBoundary(e)) continue;
+    if (count[triangles[e]]++ === 0) order.push(triangles[e]);
   }
+  const start = new Int32Array(n + 1);
+  for (let v = 0; v < n; v++) start[v + 1] = start[v] + count[v];
+  const list = new Int32Array(start[n]);
+  const left = new Int32Array(n);
+  for (let e = 0; e < triangles.length; e++) {
+    if (!isBoundary(e)) continue;
+    const v = triangles[e];
+    list[start[v] + left[v]++] = e;
+  }
+  const pop = (v: number) => list[start[v] + --left[v]];
   const rings: { ring: [number, number][]; triangle: number }[] = [];
-  for (const [, list] of from) {
-    while (list.length > 0) {
-      const start = list.pop()!;
+  for (const vertex of order) {
+    while (left[vertex] > 0) {
+      const first = pop(vertex);
       const ring: [number, number][] = [];
-      let e = start;
+      let e = first;
       for (;;) {
         const v = triangles[e];
         ring.push([xy[2 * v], xy[2 * v + 1]]);
         const end = triangles[next(e)];
-        if (end === triangles[start]) break;
-        const outgoing = from.get(end)!;
-        e = outgoing.pop()!;
+        if (end === triangles[first]) break;
+        e = pop(end);
       }
-      rings.push({ ring, triangle: Math.floor(start / 3) });
+      rings.push({ ring, triangle: (first / 3) | 0 });
     }
   }
   return rings;
@@ -130,6 +158,13 @@ function assemble(rings: { ring: [number, number][]; component: number }[]): [nu
     if (list) list.push(i);
     else byComponent.set(o.component, [i]);
   });
+  const boxes = new BoxIndex(outers.map((o) => o.box));
+  const rayIndex = new Map<number, RingIndex>();
+  const insideOuter = (p: [number, number], i: number) => {
+    let index = rayIndex.get(i);
+    if (!index) rayIndex.set(i, (index = new RingIndex(outers[i].ring)));
+    return index.inside(p);
+  };
   for (const h of signed) {
     if (Math.sign(h.area) === outerSign) continue;
     // Holes turn clockwise, as GeoJSON (RFC 7946) asks.
@@ -138,11 +173,12 @@ function assemble(rings: { ring: [number, number][]; component: number }[]): [nu
     // that component owns it. Only where rings pinch at a vertex (a component with several outer
     // rings, or none) are rings walked: a hole's vertices are record positions on its owner's
     // triangles, so an owner always exists. Scattered records leave tens of thousands of small
-    // holes in one large part; walking its ring for each was most of the hull's time.
+    // holes in one large part; walking its ring for each was most of the hull's time, so outer
+    // rings are found through an index of their boxes and walked through an index of their edges.
     const [x, y] = h.ring[0];
     const same = (byComponent.get(h.component) ?? []).filter((i) => inBox(outers[i].box, x, y));
-    const candidates = same.length > 0 ? same : outers.map((o, i) => i).filter((i) => inBox(outers[i].box, x, y));
-    const owner = candidates.length === 1 ? candidates[0] : candidates.find((i) => h.ring.some((p) => inside(p, outers[i].ring)));
+    const candidates = same.length > 0 ? same : boxes.containing(x, y);
+    const owner = candidates.length === 1 ? candidates[0] : candidates.find((i) => h.ring.some((p) => insideOuter(p, i)));
     polygons[owner ?? 0].push(hole);
   }
   return polygons;
@@ -161,13 +197,118 @@ function boxOf(ring: [number, number][]): [number, number, number, number] {
 
 const inBox = ([x0, y0, x1, y1]: [number, number, number, number], x: number, y: number) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
 
-/** Ray casting; points on the boundary count either way, which the caller tolerates. */
-function inside([x, y]: [number, number], ring: [number, number][]): boolean {
-  let c = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i];
-    const [xj, yj] = ring[j];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+type Box = [number, number, number, number];
+
+/** At most this many grid cells to a side: enough that each cell lists a few boxes, few enough to build in no time. */
+const MAX_BOX_GRID = 256;
+
+/**
+ * The boxes containing a point, in ascending order, as a scan over all boxes would give them, but
+ * from a uniform grid over their extent (each box listed in every cell it touches).
+ */
+class BoxIndex {
+  private readonly x0: number;
+  private readonly y0: number;
+  private readonly w: number;
+  private readonly h: number;
+  private readonly side: number;
+  private readonly cells: number[][] = [];
+
+  constructor(private readonly boxes: Box[]) {
+    // About one box per cell: a small species' few rings get a small grid.
+    this.side = Math.max(1, Math.min(MAX_BOX_GRID, Math.ceil(Math.sqrt(boxes.length))));
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const b of boxes) {
+      x0 = Math.min(x0, b[0]);
+      y0 = Math.min(y0, b[1]);
+      x1 = Math.max(x1, b[2]);
+      y1 = Math.max(y1, b[3]);
+    }
+    this.x0 = x0;
+    this.y0 = y0;
+    this.w = (x1 - x0) / this.side || 1;
+    this.h = (y1 - y0) / this.side || 1;
+    for (let c = 0; c < this.side * this.side; c++) this.cells.push([]);
+    boxes.forEach((b, i) => {
+      const [c0, r0] = [this.col(b[0]), this.row(b[1])];
+      const [c1, r1] = [this.col(b[2]), this.row(b[3])];
+      for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) this.cells[r * this.side + c].push(i);
+    });
   }
-  return c;
+
+  private col(x: number): number {
+    return Math.max(0, Math.min(this.side - 1, Math.floor((x - this.x0) / this.w)));
+  }
+
+  private row(y: number): number {
+    return Math.max(0, Math.min(this.side - 1, Math.floor((y - this.y0) / this.h)));
+  }
+
+  /** (Cell bounds are monotone in x and y, so a box containing the point is listed in the point's cell.) */
+  containing(x: number, y: number): number[] {
+    return this.cells[this.row(y) * this.side + this.col(x)].filter((i) => inBox(this.boxes[i], x, y));
+  }
+}
+
+/** Horizontal bands of a ring's y extent, this many vertices to a band on average. */
+const VERTICES_PER_BAND = 8;
+
+/**
+ * Ray casting against one ring through bands of its y extent: each edge is listed in every band
+ * its y range touches, so only the edges a horizontal line can cross are tested, with the same
+ * test as a walk of the whole ring (the crossings' parity does not depend on their order).
+ */
+class RingIndex {
+  private readonly y0: number;
+  private readonly h: number;
+  private readonly bands: number;
+  private readonly start: Int32Array;
+  private readonly edges: Int32Array;
+
+  constructor(private readonly ring: [number, number][]) {
+    let [y0, y1] = [Infinity, -Infinity];
+    for (const [, y] of ring) {
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+    this.bands = Math.max(1, Math.ceil(ring.length / VERTICES_PER_BAND));
+    this.y0 = y0;
+    this.h = (y1 - y0) / this.bands || 1;
+    const count = new Int32Array(this.bands + 1);
+    const span = (i: number): [number, number] => {
+      const a = ring[i][1];
+      const b = ring[i === 0 ? ring.length - 1 : i - 1][1];
+      return [this.band(Math.min(a, b)), this.band(Math.max(a, b))];
+    };
+    for (let i = 0; i < ring.length; i++) {
+      const [b0, b1] = span(i);
+      for (let b = b0; b <= b1; b++) count[b + 1]++;
+    }
+    for (let b = 0; b < this.bands; b++) count[b + 1] += count[b];
+    this.start = count.slice();
+    this.edges = new Int32Array(count[this.bands]);
+    for (let i = 0; i < ring.length; i++) {
+      const [b0, b1] = span(i);
+      for (let b = b0; b <= b1; b++) this.edges[count[b]++] = i;
+    }
+  }
+
+  private band(y: number): number {
+    return Math.max(0, Math.min(this.bands - 1, Math.floor((y - this.y0) / this.h)));
+  }
+
+  /** Points on the boundary count either way, which the caller tolerates. */
+  inside([x, y]: [number, number]): boolean {
+    const ring = this.ring;
+    const b = this.band(y);
+    let c = false;
+    for (let k = this.start[b]; k < this.start[b + 1]; k++) {
+      const i = this.edges[k];
+      const j = i === 0 ? ring.length - 1 : i - 1;
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) c = !c;
+    }
+    return c;
+  }
 }

@@ -11,6 +11,7 @@ import { eoo } from "./eoo";
 import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
 import { projectPoints, type ProjectedPoints } from "./points";
 import { cellCorners, degreeCells, snapGrid } from "./publish";
+import { triangulate } from "./triangulation";
 
 /** The records that count, column-wise. */
 export interface CountedRecords {
@@ -82,9 +83,11 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     };
   }
   const points = projectPoints(records.lon, records.lat);
-  const extent = eoo(points);
+  // One triangulation serves the alpha hull and the convex hull (it holds that too).
+  const triangulation = triangulate(points);
+  const extent = eoo(triangulation?.points ?? points, triangulation?.delaunay);
   const occupancy = aoo(points, settings.aoo);
-  const hull = alphaHull(points, settings.alpha);
+  const hull = alphaHull(triangulation?.points ?? points, settings.alpha, triangulation?.delaunay);
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
 
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
@@ -101,8 +104,9 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
     cells = snapped.cells;
     displayCell = { degrees: snapped.degrees };
   }
-  const shownExtent = shown === points ? extent : eoo(shown);
-  const shownHull = shown === points ? hull : alphaHull(shown, settings.alpha);
+  const shownTriangulation = shown === points ? triangulation : triangulate(shown);
+  const shownExtent = shown === points ? extent : eoo(shownTriangulation?.points ?? shown, shownTriangulation?.delaunay);
+  const shownHull = shown === points ? hull : alphaHull(shownTriangulation?.points ?? shown, settings.alpha, shownTriangulation?.delaunay);
 
   const features: Feature<MultiPolygon | Polygon>[] = [];
   if (shownHull.polygons.length > 0) {

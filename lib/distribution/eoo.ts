@@ -6,6 +6,7 @@
  * projection after dividing each edge into short great-circle steps. Straight projected edges
  * alone would overstate a continent-wide hull by a percent or more.
  */
+import type Delaunator from "delaunator";
 import type { ProjectedPoints } from "./points";
 import type { Projection } from "./projection";
 
@@ -19,12 +20,13 @@ export type EooResult =
  */
 const FLAT = 1e-9;
 
-export function eoo(points: ProjectedPoints): EooResult {
+/** `triangulation`, delaunator's of the same points when the caller has it, gives the hull's candidates for free. */
+export function eoo(points: ProjectedPoints, triangulation?: Delaunator<Float64Array>): EooResult {
   const n = points.xy.length / 2;
   if (n < 3) {
     return { computable: false, reason: `EOO needs at least 3 distinct positions; the records that count have ${n}.` };
   }
-  const hull = convexHull(points.xy);
+  const hull = convexHull(points.xy, triangulation);
   const extent = hullDiameter(hull);
   if (hull.length < 3 || Math.abs(ringArea(hull)) <= FLAT * extent * extent) {
     return { computable: false, reason: `EOO is not computable: the ${n} distinct positions lie on one straight line.` };
@@ -67,12 +69,13 @@ function unit([lon, lat]: [number, number]): [number, number, number] {
 }
 
 /**
- * Andrew's monotone chain; counter-clockwise, not closed, no collinear vertices. Points strictly
- * inside the quadrilateral of the four extreme points cannot be on the hull and are dropped first
- * (Akl–Toussaint), which leaves a few thousand of a million scattered records to sort.
+ * Andrew's monotone chain; counter-clockwise, not closed, no collinear vertices, over candidates
+ * that include every hull vertex: the hull of a Delaunay triangulation of the same points when
+ * given (it has the hull already, so a million points cost nothing more), else the points outside
+ * the octagon of eight extreme points (Akl–Toussaint), a few thousand of a million scattered records.
  */
-export function convexHull(xy: Float64Array): [number, number][] {
-  const pts = candidates(xy);
+export function convexHull(xy: Float64Array, triangulation?: Delaunator<Float64Array>): [number, number][] {
+  const pts = triangulation && triangulation.triangles.length > 0 ? Array.from(triangulation.hull, (i): [number, number] => [xy[2 * i], xy[2 * i + 1]]) : candidates(xy);
   pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   if (pts.length < 3) return pts;
   const cross = (o: number[], a: number[], b: number[]) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);

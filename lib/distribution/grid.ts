@@ -5,7 +5,7 @@
  * (publish.ts).
  */
 import type { Polygon } from "geojson";
-import { CELL_KEY, occupiedCells } from "./aoo";
+import { occupiedCells } from "./aoo";
 import type { ProjectedPoints } from "./points";
 
 export const DEFAULT_DISPLAY_CELL_KM = 10;
@@ -14,12 +14,12 @@ export const DEFAULT_DISPLAY_CELL_KM = 10;
 export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon[] {
   const size = cellKm * 1000;
   // Anchored at the origin (the share −2 undoes occupiedCells' two-cell margin), so the grid stays put as records come and go.
-  const keys = occupiedCells(points.xy, [0, 0], size, -2);
+  const { cols, rows } = occupiedCells(points.xy, [0, 0], size, -2);
   const out: Polygon[] = [];
-  for (const key of keys) {
-    // Rows may be negative here (south of the centre); |row| < 2^25 rounds back exactly.
-    const col = Math.round(key / CELL_KEY);
-    const row = key - col * CELL_KEY;
+  for (let c = 0; c < cols.length; c++) {
+    // Rows and columns may be negative here (south and west of the centre).
+    const col = cols[c];
+    const row = rows[c];
     const x0 = col * size;
     const y0 = row * size;
     const corners: [number, number][] = [

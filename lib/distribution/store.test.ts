@@ -156,6 +156,19 @@ describe("the distribution endpoints", () => {
     const bare = await layer.json();
     expect(bare.features.map((f: { geometry: unknown }) => f.geometry)).toEqual(cells.features.map((f: { geometry: unknown }) => f.geometry));
     expect(bare.features[0].properties).toEqual({});
+    const bareRange = await (await product("range")).json();
+    const range2 = await (await product("range", "?download=1")).json();
+    expect(bareRange.features.map((f: { geometry: unknown }) => f.geometry)).toEqual(range2.features.map((f: { geometry: unknown }) => f.geometry));
+  });
+
+  it("give the layer an empty collection before the first build, and 404 for no such species", async () => {
+    const unbuilt = await insertSpecies(db.pool, "Nondum aedificata");
+    const empty = await getProduct(new Request(`${ORIGIN}/api/species/${unbuilt}/distribution/cells`), params({ id: String(unbuilt), product: "cells" }));
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({ type: "FeatureCollection", features: [] });
+    const none = await getProduct(new Request(`${ORIGIN}/api/species/999999/distribution/range`), params({ id: "999999", product: "range" }));
+    expect(none.status).toBe(404);
+    expect(await none.json()).toEqual({ error: "species_not_found", message: expect.any(String) });
   });
 
   it("answer bad parameters with a JSON 4xx naming the problem", async () => {

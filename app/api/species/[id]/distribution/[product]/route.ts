@@ -1,4 +1,4 @@
-import { distributionFile } from "@/lib/distribution/downloads";
+import { distributionFile, layerText } from "@/lib/distribution/downloads";
 import { distributionProduct, includeContentiousParam } from "@/lib/distribution/params";
 import { HttpError, handle } from "@/lib/http/respond";
 import { parseSpeciesId } from "@/lib/tiles/service";
@@ -17,9 +17,16 @@ export const GET = handle(async (request: Request, { params }: { params: Promise
   const product = distributionProduct(rawProduct);
   const search = new URL(request.url).searchParams;
   const download = search.has("download");
-  const file = await distributionFile(id, product, includeContentiousParam(search), { figures: download });
-  if (!file) throw new HttpError(404, "species_not_found", `There is no species ${id}.`);
+  const includeContentious = includeContentiousParam(search);
   const headers: Record<string, string> = { "content-type": "application/geo+json; charset=utf-8", "cache-control": "no-store" };
-  if (download) headers["content-disposition"] = `attachment; filename="${file.filename}"`;
+  if (!download) {
+    // The map's layer: the stored geometry as it is.
+    const body = await layerText(id, product, includeContentious);
+    if (body === null) throw new HttpError(404, "species_not_found", `There is no species ${id}.`);
+    return new Response(body, { headers });
+  }
+  const file = await distributionFile(id, product, includeContentious);
+  if (!file) throw new HttpError(404, "species_not_found", `There is no species ${id}.`);
+  headers["content-disposition"] = `attachment; filename="${file.filename}"`;
   return new Response(JSON.stringify(file.body), { headers });
 });
