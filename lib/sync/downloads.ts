@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import type { AlaClient } from "@/lib/ala/client";
 import { downloadFields, type DownloadColumn } from "@/lib/ala/download-columns";
-import { DownloadFileError, readDownload, type RecordBatch } from "@/lib/ala/download-zip";
+import { DownloadFileError } from "@/lib/ala/download-zip";
 import type { DownloadStatus } from "@/lib/ala/schemas";
 import { log } from "@/lib/log";
 import { SyncAborted, throwIfAborted } from "./errors";
@@ -110,13 +110,14 @@ export class Downloads {
 
   /**
    * Works every download of this purpose (and species, when given) to its end: asked, ready,
-   * read by `consume` (one at a time, in order of readiness), marked imported. `done` is called
-   * with the download's species once its records are consumed.
+   * read by `consume` (one at a time, in order of readiness; it reads the zip at `file`, and
+   * throws DownloadFileError when it will not read), marked imported. `done` is called with the
+   * download's species once its records are consumed.
    */
   async run(
     purpose: Purpose,
     columns: readonly DownloadColumn[],
-    consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>,
+    consume: (file: string) => Promise<void>,
     o: { guids?: readonly string[]; done?: (guids: string[]) => Promise<void> } = {},
   ): Promise<void> {
     const { client, settings } = this.d;
@@ -129,7 +130,7 @@ export class Downloads {
       for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
       const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
       if (ready) {
-        if (await this.read(ready, columns, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
+        if (await this.read(ready, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
         continue;
       }
       await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
@@ -276,7 +277,7 @@ export class Downloads {
    * false when it must be asked for again. A zip that will not read is fetched once more from the
    * same URL first: a transfer cut short without an error looks complete until it is opened.
    */
-  private async read(r: Row, columns: readonly DownloadColumn[], consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>): Promise<boolean> {
+  private async read(r: Row, consume: (file: string) => Promise<void>): Promise<boolean> {
     const file = this.file(r);
     for (let fetches = 0; ; fetches++) {
       if (!(await this.fetchZip(r))) {
@@ -284,7 +285,7 @@ export class Downloads {
         return false;
       }
       try {
-        await consume(readDownload(file, { columns }));
+        await consume(file);
         break;
       } catch (error) {
         if (!(error instanceof DownloadFileError)) throw error;
