@@ -15,6 +15,7 @@ import { DownloadFileError } from "@/lib/ala/download-zip";
 import type { DownloadStatus } from "@/lib/ala/schemas";
 import { log } from "@/lib/log";
 import { SyncAborted, throwIfAborted } from "./errors";
+import { clearRemoteIds } from "./remote-ids";
 import { groupForDownload, ofAnySpecies, splitUnit, yearFilter, type SpeciesCount, type Unit } from "./plan";
 
 export type Purpose = "records" | "ids";
@@ -161,9 +162,10 @@ export class Downloads {
     return this.d.client.fetchFile(r.download_url!, file);
   }
 
-  /** Deletes this run's zips (after the run, or when it failed for good). */
+  /** Deletes this run's zips and the id lists read from them (after the run, or when it failed for good). */
   async cleanUp(): Promise<void> {
     await rm(this.runDir(), { recursive: true, force: true });
+    await clearRemoteIds(this.d.db, this.d.runId);
   }
 
   private runDir(): string {

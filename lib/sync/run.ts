@@ -11,8 +11,7 @@ import type pg from "pg";
 import path from "node:path";
 import { AlaRequestError, type AlaClient, type SpeciesInfo } from "@/lib/ala/client";
 import { ID_COLUMNS, RECORD_COLUMNS } from "@/lib/ala/download-columns";
-import { readDownload } from "@/lib/ala/download-zip";
-import { normaliseSpeciesGuid, normaliseUuid } from "@/lib/ala/normalise";
+import { normaliseUuid } from "@/lib/ala/normalise";
 import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
 import { pool as sharedPool } from "@/lib/db/pool";
@@ -36,6 +35,7 @@ import { prepareRecords, type Prepared, type SkipCounts } from "./prepare";
 import { Progress, type ProgressSnapshot } from "./progress";
 import { reconcileSpecies, type ReconcileDeps } from "./reconcile";
 import { reclassifyVetted, SpeciesRefresher } from "./refresh";
+import { clearRemoteIds, storeRemoteIds } from "./remote-ids";
 import {
   activeRun,
   failRun,
@@ -316,27 +316,20 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     progress.totals({ remoteTotal: all.reduce((n, c) => n + c.remote, 0) });
     log.info({ species: all.length, differing: differing.length }, "comparing counts");
 
-    /** Relevant record ids per species, through offline downloads (`fields=id,speciesID`). */
+    /** Relevant record ids of these species into sync_remote_ids, through offline downloads (`fields=id,speciesID`). */
     const readIdLists = async (species: readonly SpeciesCount[]) => {
-      const lists = new Map(species.map((s) => [s.guid, new Set<string>()]));
+      const guids = species.map((s) => s.guid);
+      await clearRemoteIds(db, runId, guids);
       await downloads.plan("ids", species, [relevantOnly(fields)], ID_DOWNLOAD_RECORDS);
-      await downloads.run(
-        "ids",
-        ID_COLUMNS,
-        async (file) => {
-          for await (const batch of readDownload(file, { columns: ID_COLUMNS })) {
-            for (const r of batch.records) lists.get(normaliseSpeciesGuid(r.speciesID ?? r.speciesGuid) ?? "")?.add(normaliseUuid(r.uuid) ?? r.uuid);
-          }
-        },
-        { guids: species.map((s) => s.guid) },
-      );
+      await downloads.run("ids", ID_COLUMNS, (file) => storeRemoteIds(db, runId, file, new Set(guids)), { guids });
       progress.message(null);
-      return lists;
+      return new Set(guids);
     };
     let idLists: ReturnType<typeof readIdLists> | null = null;
     const deps: ReconcileDeps = {
       client,
       pool: db,
+      runId,
       concurrency,
       signal: o.signal,
       importPage: async (page) => {
@@ -350,7 +343,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
         // Every differing species past the depth at once, on the first need: one download for
         // many species rather than one queued at the ALA per species.
         idLists ??= readIdLists(differing.filter((c) => c.remote > pageDepthMax).map((c) => ({ guid: c.guid, count: c.remote })));
-        return (await idLists).get(guid) ?? (await readIdLists([{ guid, count: remoteCounts.get(guid) ?? 0 }])).get(guid)!;
+        if (!(await idLists).has(guid)) await readIdLists([{ guid, count: remoteCounts.get(guid) ?? 0 }]);
       },
       deleteIds,
     };
