@@ -140,10 +140,13 @@ const LIST_KEYS = RECORD_KEYS.filter((k) => RECORD_FIELDS[k] === readStringList)
 // are built without growing their property store key by key (a download holds millions).
 const BLANK = Object.fromEntries(RECORD_KEYS.map((k) => [k, undefined])) as Record<string, unknown>;
 
+// Lists a record does not have share one frozen empty array: five fewer objects per record, and
+// nothing writes to a record's lists.
+const NONE: readonly string[] = Object.freeze([]);
+for (const key of LIST_KEYS) BLANK[key] = NONE;
+
 function blankRecord(uuid: string): Record<string, unknown> {
-  const record: Record<string, unknown> = { ...BLANK, uuid };
-  for (const key of LIST_KEYS) record[key] = [];
-  return record;
+  return { ...BLANK, uuid };
 }
 
 /** Parses one record leniently: the record or the reason it is unusable. */

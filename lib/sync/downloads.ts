@@ -11,10 +11,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
 import type { AlaClient } from "@/lib/ala/client";
 import { downloadFields, type DownloadColumn } from "@/lib/ala/download-columns";
-import { DownloadFileError, readDownload, type RecordBatch } from "@/lib/ala/download-zip";
+import { DownloadFileError } from "@/lib/ala/download-zip";
 import type { DownloadStatus } from "@/lib/ala/schemas";
 import { log } from "@/lib/log";
 import { SyncAborted, throwIfAborted } from "./errors";
+import { clearRemoteIds } from "./remote-ids";
 import { groupForDownload, ofAnySpecies, splitUnit, yearFilter, type SpeciesCount, type Unit } from "./plan";
 
 export type Purpose = "records" | "ids";
@@ -110,13 +111,14 @@ export class Downloads {
 
   /**
    * Works every download of this purpose (and species, when given) to its end: asked, ready,
-   * read by `consume` (one at a time, in order of readiness), marked imported. `done` is called
-   * with the download's species once its records are consumed.
+   * read by `consume` (one at a time, in order of readiness; it reads the zip at `file`, and
+   * throws DownloadFileError when it will not read), marked imported. `done` is called with the
+   * download's species once its records are consumed.
    */
   async run(
     purpose: Purpose,
     columns: readonly DownloadColumn[],
-    consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>,
+    consume: (file: string) => Promise<void>,
     o: { guids?: readonly string[]; done?: (guids: string[]) => Promise<void> } = {},
   ): Promise<void> {
     const { client, settings } = this.d;
@@ -129,7 +131,7 @@ export class Downloads {
       for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
       const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
       if (ready) {
-        if (await this.read(ready, columns, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
+        if (await this.read(ready, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
         continue;
       }
       await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
@@ -160,9 +162,10 @@ export class Downloads {
     return this.d.client.fetchFile(r.download_url!, file);
   }
 
-  /** Deletes this run's zips (after the run, or when it failed for good). */
+  /** Deletes this run's zips and the id lists read from them (after the run, or when it failed for good). */
   async cleanUp(): Promise<void> {
     await rm(this.runDir(), { recursive: true, force: true });
+    await clearRemoteIds(this.d.db, this.d.runId);
   }
 
   private runDir(): string {
@@ -276,7 +279,7 @@ export class Downloads {
    * false when it must be asked for again. A zip that will not read is fetched once more from the
    * same URL first: a transfer cut short without an error looks complete until it is opened.
    */
-  private async read(r: Row, columns: readonly DownloadColumn[], consume: (batches: AsyncIterable<RecordBatch>) => Promise<void>): Promise<boolean> {
+  private async read(r: Row, consume: (file: string) => Promise<void>): Promise<boolean> {
     const file = this.file(r);
     for (let fetches = 0; ; fetches++) {
       if (!(await this.fetchZip(r))) {
@@ -284,7 +287,7 @@ export class Downloads {
         return false;
       }
       try {
-        await consume(readDownload(file, { columns }));
+        await consume(file);
         break;
       } catch (error) {
         if (!(error instanceof DownloadFileError)) throw error;

@@ -5,9 +5,12 @@
 import { normaliseRecord, normaliseSpeciesGuid, type ImportRow } from "@/lib/ala/normalise";
 import type { AlaRecord, InvalidRecord } from "@/lib/ala/schemas";
 import { basisOfRecordCode, classificationCode } from "@/lib/domain/codes";
-import { isRelevant, rate, type Rule } from "@/lib/ratings/rules";
+import { isRelevant, type Rule } from "@/lib/ratings/rules";
 import type { DatasetIds } from "./datasets";
 import type { SpeciesIds } from "./species";
+
+const ASSUMED_VALID = classificationCode.assumed_valid;
+const ASSUMED_INVALID = classificationCode.assumed_invalid;
 
 export interface StagedRow {
   sourceId: string;
@@ -47,51 +50,65 @@ export interface Prepared {
   malformed: { guid: string; id: string }[];
 }
 
+/**
+ * One record → its import row, or null with the reason counted in `skipped` (and, for a record
+ * of a known species that cannot be read, its id in `malformed`). Shared by search pages and the
+ * download thread (lib/sync/download-thread.ts).
+ */
+export function keepRecord(record: AlaRecord, skipped: SkipCounts, malformed: Prepared["malformed"]): ImportRow | null {
+  const result = normaliseRecord(record);
+  if (!result.ok) {
+    skipped[result.reason] = (skipped[result.reason] ?? 0) + 1;
+    const guid = normaliseSpeciesGuid(record.speciesGuid ?? record.speciesID);
+    if (result.reason === "invalidUuid" && guid) malformed.push({ guid, id: record.uuid });
+    return null;
+  }
+  const relevance = isRelevant(result.row);
+  if (!relevance.relevant) {
+    skipped[relevance.reason] = (skipped[relevance.reason] ?? 0) + 1;
+    return null;
+  }
+  return result.row;
+}
+
+/** A kept row with its species and dataset ids → the row the upsert stages, rated. */
+export function stageRow(r: ImportRow, speciesId: number, datasetId: number | null, rules: readonly Rule[]): StagedRow {
+  return {
+    sourceId: r.sourceId,
+    speciesId,
+    datasetId,
+    lat: r.lat,
+    lon: r.lon,
+    uncertaintyM: r.uncertaintyM,
+    eventDate: r.eventDate,
+    year: r.year,
+    basisOfRecord: basisOfRecordCode(r.basisOfRecord),
+    assertions: r.assertions,
+    sensitive: r.sensitive,
+    duplicateStatus: r.duplicateStatus,
+    // rate()'s verdict without listing the rules that fired: this runs once per imported record.
+    rating: rules.some((rule) => rule.fires(r)) ? ASSUMED_INVALID : ASSUMED_VALID,
+    sourceLoadedAt: r.sourceLoadedAt,
+    imageId: r.image?.imageId ?? null,
+    accurate: r.sensitive ? r.accurate : null,
+  };
+}
+
 export async function prepareRecords(records: readonly AlaRecord[], invalid: readonly InvalidRecord[], ctx: PrepareContext): Promise<Prepared> {
   const skipped: SkipCounts = {};
-  const skip = (reason: string) => (skipped[reason] = (skipped[reason] ?? 0) + 1);
-  for (let i = 0; i < invalid.length; i++) skip("invalidRecord");
-
-  const kept: ImportRow[] = [];
+  if (invalid.length) skipped.invalidRecord = invalid.length;
   const malformed: Prepared["malformed"] = [];
+  const kept: ImportRow[] = [];
   for (const record of records) {
-    const result = normaliseRecord(record);
-    if (!result.ok) {
-      skip(result.reason);
-      const guid = normaliseSpeciesGuid(record.speciesGuid ?? record.speciesID);
-      if (result.reason === "invalidUuid" && guid) malformed.push({ guid, id: record.uuid });
-      continue;
-    }
-    const relevance = isRelevant(result.row);
-    if (!relevance.relevant) {
-      skip(relevance.reason);
-      continue;
-    }
-    kept.push(result.row);
+    const row = keepRecord(record, skipped, malformed);
+    if (row) kept.push(row);
   }
 
   await ctx.datasets.resolve(kept.flatMap((r) => (r.dataset ? [r.dataset] : [])));
   const rows: StagedRow[] = [];
   for (const r of kept) {
     const speciesId = ctx.species.get(r.speciesGuid) ?? (await ctx.species.resolve(r.speciesGuid, r));
-    rows.push({
-      sourceId: r.sourceId,
-      speciesId,
-      datasetId: r.dataset ? ctx.datasets.get(r.dataset.uid)! : null,
-      lat: r.lat,
-      lon: r.lon,
-      uncertaintyM: r.uncertaintyM,
-      eventDate: r.eventDate,
-      year: r.year,
-      basisOfRecord: basisOfRecordCode(r.basisOfRecord),
-      assertions: r.assertions,
-      sensitive: r.sensitive,
-      duplicateStatus: r.duplicateStatus,
-      rating: classificationCode[rate(r, ctx.rules).rating],
-      sourceLoadedAt: r.sourceLoadedAt,
-      imageId: r.image?.imageId ?? null,
-      accurate: r.sensitive ? r.accurate : null,
-    });
+    rows.push(stageRow(r, speciesId, r.dataset ? ctx.datasets.get(r.dataset.uid)! : null, ctx.rules));
   }
   return { rows, skipped, malformed };
 }

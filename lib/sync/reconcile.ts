@@ -4,7 +4,8 @@
  * the local ones. Records missing locally are fetched; local ones the species no longer has are
  * looked up by id first (they may have moved to another species, or stopped being relevant)
  * and deleted only when the source no longer has them as relevant records. A species past the
- * search's page depth has its id list read through an offline download instead of search.
+ * search's page depth has its id list read through an offline download instead of search, into
+ * `sync_remote_ids`, and compared with the local ids there: only the ids that differ come out.
  */
 import type pg from "pg";
 import type { AlaClient } from "@/lib/ala/client";
@@ -25,8 +26,10 @@ export interface ReconcileDeps {
   refetchSpecies: (guid: string) => Promise<void>;
   /** Search reaches this many records of a query; past it ids come from `downloadIds`. */
   pageDepthMax: number;
-  /** Every relevant record id of a species, through an offline download (`fields=id`). */
-  downloadIds: (guid: string) => Promise<Set<string>>;
+  /** The run, whose `sync_remote_ids` rows downloadIds fills. */
+  runId: number;
+  /** Puts every relevant record id of a species, read through an offline download (`fields=id`), in `sync_remote_ids`. */
+  downloadIds: (guid: string) => Promise<void>;
   deleteIds: (sourceIds: string[]) => Promise<number>;
 }
 
@@ -38,6 +41,8 @@ export interface ReconcileResult {
 
 const PAGE = 1000;
 const LOOKUP_BATCH = 100;
+/** More missing records than this (or a fifth of the species) are fetched by reading the species again, not by id. */
+const REFETCH_FROM = LOOKUP_BATCH * 10;
 
 /** Runs `task` over `items` with at most `limit` at once, in order of start. */
 async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
@@ -48,12 +53,19 @@ async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** A species' relevant record ids at the source: held (read by search), or in `sync_remote_ids` (read by download). */
+export type RemoteIds = { ids: Set<string> } | { table: true };
+
 /**
  * Every relevant record id of a species at the source, paged by id (fl=id keeps pages small), or
  * by download when the species holds more than search can reach.
  */
-export async function remoteIds(deps: ReconcileDeps, guid: string, count: number): Promise<Set<string>> {
-  if (count > deps.pageDepthMax) return deps.downloadIds(guid);
+export async function remoteIds(deps: ReconcileDeps, guid: string, count: number): Promise<RemoteIds> {
+  const downloaded = async (): Promise<RemoteIds> => {
+    await deps.downloadIds(guid);
+    return { table: true };
+  };
+  if (count > deps.pageDepthMax) return downloaded();
   const { client } = deps;
   const fq = [client.fields.birdFilter, ofSpecies(client.fields, guid), relevantOnly(client.fields)];
   const page = (startIndex: number) =>
@@ -67,7 +79,7 @@ export async function remoteIds(deps: ReconcileDeps, guid: string, count: number
   };
   const first = await page(0);
   // It grew past the depth since it was counted: search cannot list it whole.
-  if (first.totalRecords > deps.pageDepthMax) return deps.downloadIds(guid);
+  if (first.totalRecords > deps.pageDepthMax) return downloaded();
   add(first);
   const starts: number[] = [];
   for (let s = PAGE; s < first.totalRecords; s += PAGE) starts.push(s);
@@ -75,7 +87,7 @@ export async function remoteIds(deps: ReconcileDeps, guid: string, count: number
     throwIfAborted(deps.signal);
     add(await page(s));
   });
-  return ids;
+  return { ids };
 }
 
 async function localIds(pool: pg.Pool, speciesId: number): Promise<Set<string>> {
@@ -84,6 +96,25 @@ async function localIds(pool: pg.Pool, speciesId: number): Promise<Set<string>> 
     [speciesId],
   );
   return new Set(rows.map((r) => r.source_id));
+}
+
+/** What differs between the remote ids and the local ones: held ones compared here, downloaded ones in SQL. */
+async function compare(deps: ReconcileDeps, remote: RemoteIds, guid: string, speciesId: number): Promise<{ remote: number; missing: string[]; gone: string[] }> {
+  if ("ids" in remote) {
+    const local = await localIds(deps.pool, speciesId);
+    return { remote: remote.ids.size, missing: [...remote.ids].filter((id) => !local.has(id)), gone: [...local].filter((id) => !remote.ids.has(id)) };
+  }
+  const { rows } = await deps.pool.query<{ remote: number; missing: string[]; gone: string[] }>(
+    `WITH r AS (SELECT source_id FROM sync_remote_ids WHERE run_id = $1 AND species_guid = $2),
+          l AS (SELECT source_id FROM occurrences WHERE species_id = $3 AND source = ${SOURCES.ala})
+     SELECT (SELECT count(*)::int FROM r) AS remote,
+       -- Past the refetch threshold (below) the ids are not needed: the species is read again whole.
+       ARRAY(SELECT r.source_id::text FROM r WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.source_id = r.source_id)
+             LIMIT (SELECT greatest($4, count(*) / 5) + 1 FROM r)) AS missing,
+       ARRAY(SELECT l.source_id::text FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.source_id = l.source_id)) AS gone`,
+    [deps.runId, guid, speciesId, REFETCH_FROM],
+  );
+  return rows[0];
 }
 
 /** Fetches records by id (any species), imports them; returns the ids now stored. */
@@ -109,13 +140,11 @@ export async function reconcileSpecies(
   deps: ReconcileDeps,
   species: { guid: string; speciesId: number; remoteCount: number },
 ): Promise<ReconcileResult> {
-  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid, species.remoteCount) : new Set<string>();
+  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid, species.remoteCount) : { ids: new Set<string>() };
   throwIfAborted(deps.signal);
-  const local = await localIds(deps.pool, species.speciesId);
-  const missing = [...remote].filter((id) => !local.has(id));
-  const gone = [...local].filter((id) => !remote.has(id));
+  const { remote: remoteSize, missing, gone } = await compare(deps, remote, species.guid, species.speciesId);
 
-  if (missing.length > Math.max(LOOKUP_BATCH * 10, remote.size / 5)) await deps.refetchSpecies(species.guid);
+  if (missing.length > Math.max(REFETCH_FROM, remoteSize / 5)) await deps.refetchSpecies(species.guid);
   else if (missing.length) await lookUp(deps, missing, true);
 
   let deleted = 0;

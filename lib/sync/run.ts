@@ -11,18 +11,18 @@ import type pg from "pg";
 import path from "node:path";
 import { AlaRequestError, type AlaClient, type SpeciesInfo } from "@/lib/ala/client";
 import { ID_COLUMNS, RECORD_COLUMNS } from "@/lib/ala/download-columns";
-import type { RecordBatch } from "@/lib/ala/download-zip";
-import { normaliseSpeciesGuid, normaliseUuid } from "@/lib/ala/normalise";
+import { normaliseUuid } from "@/lib/ala/normalise";
 import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
 import { pool as sharedPool } from "@/lib/db/pool";
 import { log as rootLog } from "@/lib/log";
 import { SOURCES } from "@/lib/domain/codes";
-import { defaultRules, type Rule } from "@/lib/ratings/rules";
+import { createRules, type RatingConfig } from "@/lib/ratings/rules";
 import { refreshSpeciesStats } from "@/lib/species/stats";
 import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";
 import { createSyncClient } from "./client";
 import { DatasetIds } from "./datasets";
+import { importDownload } from "./download-import";
 import { describeQueue, DownloadUnavailable, Downloads, type DownloadSettings } from "./downloads";
 import { countCheck } from "./count-check";
 import { CountsDiffer, SyncAborted, SyncAlreadyRunning, throwIfAborted } from "./errors";
@@ -31,10 +31,11 @@ import { changedSince, ofSpecies, relevantOnly, SINCE_OVERLAP_MS } from "./filte
 import { fetchImageMetadata } from "./images";
 import { tryAcquireSyncLock } from "./lock";
 import { groupForDownload, splitBySize, type SpeciesCount } from "./plan";
-import { prepareRecords } from "./prepare";
+import { prepareRecords, type Prepared, type SkipCounts } from "./prepare";
 import { Progress, type ProgressSnapshot } from "./progress";
 import { reconcileSpecies, type ReconcileDeps } from "./reconcile";
 import { reclassifyVetted, SpeciesRefresher } from "./refresh";
+import { clearRemoteIds, storeRemoteIds } from "./remote-ids";
 import {
   activeRun,
   failRun,
@@ -69,7 +70,8 @@ export interface RunSyncOptions {
   client?: AlaClient;
   /** Default: SYNC_CONCURRENCY. */
   concurrency?: number;
-  rules?: readonly Rule[];
+  /** The rating rules' configuration (docs/ratings.md); default: the default rules. */
+  ratings?: RatingConfig;
   onProgress?: (progress: ProgressSnapshot) => void;
   /** Default: from the configuration (ALA_DOWNLOAD_*, SYNC_DOWNLOAD_*, DATA_DIR/downloads). */
   downloads?: Partial<DownloadSettings>;
@@ -197,22 +199,30 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     if (!o.species) await applySpeciesList(db, remote);
     const speciesIds = await SpeciesIds.load(db);
     for (const s of remote) await speciesIds.resolve(s.guid, s);
-    const ctx = { species: speciesIds, datasets: new DatasetIds(db), rules: o.rules ?? defaultRules };
+    const ctx = { species: speciesIds, datasets: new DatasetIds(db), rules: createRules(o.ratings) };
 
     /** Prepares and queues one page (of a search or a download); returns its commit and the ids it stores. */
+    /** Counts records read: skipped ones by reason, malformed ones by species. */
+    const countRead = (read: { received: number; skipped: SkipCounts; malformed: Prepared["malformed"] }) => {
+      progress.skip(read.skipped);
+      for (const m of read.malformed) (malformed.get(m.guid) ?? malformed.set(m.guid, new Set()).get(m.guid)!).add(m.id);
+      progress.advance(read.received);
+    };
     const importPage = async (page: Pick<SearchPage, "records" | "invalid" | "received">) => {
       const prepared = await prepareRecords(page.records, page.invalid, ctx);
-      progress.skip(prepared.skipped);
-      for (const m of prepared.malformed) (malformed.get(m.guid) ?? malformed.set(m.guid, new Set()).get(m.guid)!).add(m.id);
-      progress.advance(page.received);
+      countRead({ ...prepared, received: page.received });
       return { ...(await writer.add(prepared.rows)), ids: prepared.rows.map((r) => r.sourceId) };
     };
-    /** Imports a download's records, committed before it returns. */
-    const consume = async (batches: AsyncIterable<RecordBatch>) => {
-      const commits: Promise<void>[] = [];
-      for await (const batch of batches) commits.push((await importPage(batch)).committed);
-      await Promise.all(commits);
-    };
+    /** Imports a download's records (in the download thread), committed before it returns. */
+    const consume = (file: string) =>
+      importDownload(file, RECORD_COLUMNS, {
+        writer,
+        species: speciesIds,
+        datasets: ctx.datasets,
+        ratings: o.ratings,
+        signal: o.signal,
+        onBatch: countRead,
+      });
     /**
      * Reads these species' records (changed since `since`, when given): search while a species
      * fits within the page depth and the run is not a bulk read, offline downloads otherwise.
@@ -306,27 +316,20 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     progress.totals({ remoteTotal: all.reduce((n, c) => n + c.remote, 0) });
     log.info({ species: all.length, differing: differing.length }, "comparing counts");
 
-    /** Relevant record ids per species, through offline downloads (`fields=id,speciesID`). */
+    /** Relevant record ids of these species into sync_remote_ids, through offline downloads (`fields=id,speciesID`). */
     const readIdLists = async (species: readonly SpeciesCount[]) => {
-      const lists = new Map(species.map((s) => [s.guid, new Set<string>()]));
+      const guids = species.map((s) => s.guid);
+      await clearRemoteIds(db, runId, guids);
       await downloads.plan("ids", species, [relevantOnly(fields)], ID_DOWNLOAD_RECORDS);
-      await downloads.run(
-        "ids",
-        ID_COLUMNS,
-        async (batches) => {
-          for await (const batch of batches) {
-            for (const r of batch.records) lists.get(normaliseSpeciesGuid(r.speciesID ?? r.speciesGuid) ?? "")?.add(normaliseUuid(r.uuid) ?? r.uuid);
-          }
-        },
-        { guids: species.map((s) => s.guid) },
-      );
+      await downloads.run("ids", ID_COLUMNS, (file) => storeRemoteIds(db, runId, file, new Set(guids)), { guids });
       progress.message(null);
-      return lists;
+      return new Set(guids);
     };
     let idLists: ReturnType<typeof readIdLists> | null = null;
     const deps: ReconcileDeps = {
       client,
       pool: db,
+      runId,
       concurrency,
       signal: o.signal,
       importPage: async (page) => {
@@ -340,7 +343,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
         // Every differing species past the depth at once, on the first need: one download for
         // many species rather than one queued at the ALA per species.
         idLists ??= readIdLists(differing.filter((c) => c.remote > pageDepthMax).map((c) => ({ guid: c.guid, count: c.remote })));
-        return (await idLists).get(guid) ?? (await readIdLists([{ guid, count: remoteCounts.get(guid) ?? 0 }])).get(guid)!;
+        if (!(await idLists).has(guid)) await readIdLists([{ guid, count: remoteCounts.get(guid) ?? 0 }]);
       },
       deleteIds,
     };

@@ -118,7 +118,8 @@ function text(value: string): string {
 const n = (v: number | null) => (v === null ? "\\N" : String(v));
 
 // One template rather than an array joined: this runs once per imported record.
-function line(r: StagedRow): string {
+/** One staged row as a line of `COPY sync_stage` text (also built in the download thread). */
+export function copyLine(r: StagedRow): string {
   return (
     `${r.sourceId}\t${r.speciesId}\t${n(r.datasetId)}\t${n(r.lat)}\t${n(r.lon)}\t${n(r.uncertaintyM)}\t${r.eventDate ?? "\\N"}\t${n(r.year)}\t` +
     `${r.basisOfRecord}\t${r.assertions}\t${r.sensitive ? "t" : "f"}\t${r.duplicateStatus}\t${r.rating}\t` +
@@ -130,7 +131,7 @@ function line(r: StagedRow): string {
 function* chunks(rows: readonly StagedRow[], size = 500): Generator<string> {
   for (let i = 0; i < rows.length; i += size) {
     let out = "";
-    for (let j = i; j < Math.min(rows.length, i + size); j++) out += line(rows[j]);
+    for (let j = i; j < Math.min(rows.length, i + size); j++) out += copyLine(rows[j]);
     yield out;
   }
 }
@@ -141,14 +142,27 @@ const RETRYABLE = new Set(["40P01", "40001"]); // deadlock, serialization failur
 export async function upsertRows(pool: pg.Pool, input: readonly StagedRow[], source: number = SOURCES.ala): Promise<UpsertResult> {
   // The same record can come twice in a batch (paging over a changing index): the last one wins.
   const rows = [...new Map(input.map((r) => [r.sourceId, r])).values()];
+  if (rows.length === 0) return { added: 0, updated: 0, touched: new Set(), moves: new Map() };
+  return applyStaged(pool, () => Readable.from(chunks(rows)), source);
+}
+
+/**
+ * Upserts one batch already written as COPY text (copyLine per row, each record once: the
+ * download thread drops repeats), in one transaction like upsertRows.
+ */
+export async function upsertCopy(pool: pg.Pool, copy: Uint8Array, source: number = SOURCES.ala): Promise<UpsertResult> {
+  if (copy.length === 0) return { added: 0, updated: 0, touched: new Set(), moves: new Map() };
+  return applyStaged(pool, () => Readable.from([Buffer.from(copy.buffer, copy.byteOffset, copy.length)]), source);
+}
+
+async function applyStaged(pool: pg.Pool, stage: () => Readable, source: number): Promise<UpsertResult> {
   const result: UpsertResult = { added: 0, updated: 0, touched: new Set(), moves: new Map() };
-  if (rows.length === 0) return result;
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
       await client.query("BEGIN");
       await client.query(STAGE);
-      await pipeline(Readable.from(chunks(rows)), client.query(copyFrom("COPY sync_stage FROM STDIN")));
+      await pipeline(stage(), client.query(copyFrom("COPY sync_stage FROM STDIN")));
       const { rows: groups } = await client.query<{ from_species: number | null; to_species: number; n: number }>(MERGE, [source]);
       const merges: [number, number][] = [];
       for (const g of groups) {

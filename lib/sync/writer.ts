@@ -6,7 +6,7 @@
  */
 import type pg from "pg";
 import type { StagedRow } from "./prepare";
-import { upsertRows, type UpsertResult } from "./upsert";
+import { upsertCopy, upsertRows, type UpsertResult } from "./upsert";
 
 export interface WriterOptions {
   /** Rows per upsert transaction. */
@@ -22,6 +22,8 @@ export interface WriterOptions {
 
 interface Batch {
   rows: StagedRow[];
+  /** A batch the download thread wrote as COPY text already (addCopy): upserted on its own. */
+  copy: Uint8Array | null;
   committed: Promise<void>;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -35,7 +37,7 @@ function newBatch(): Batch {
     reject = rej;
   });
   committed.catch(() => undefined); // callers that stop listening must not cause unhandled rejections
-  return { rows: [], committed, resolve, reject };
+  return { rows: [], copy: null, committed, resolve, reject };
 }
 
 export class Writer {
@@ -79,6 +81,19 @@ export class Writer {
     return { committed: batch.committed };
   }
 
+  /**
+   * Queues one batch of COPY text (lib/sync/download-thread.ts) as an upsert of its own, with the
+   * same slots and back-pressure as add().
+   */
+  async addCopy(copy: Uint8Array): Promise<{ committed: Promise<void> }> {
+    if (this.failure) throw this.failure;
+    const batch = newBatch();
+    batch.copy = copy;
+    await this.start(batch);
+    if (this.failure) throw this.failure;
+    return { committed: batch.committed };
+  }
+
   /** Commits everything queued so far. */
   async flush(): Promise<void> {
     const committed = this.current.rows.length ? this.current.committed : Promise.resolve();
@@ -100,6 +115,10 @@ export class Writer {
     const batch = this.current;
     if (batch.rows.length === 0) return;
     this.current = newBatch();
+    await this.start(batch);
+  }
+
+  private async start(batch: Batch): Promise<void> {
     this.waiting++;
     while (this.inFlight >= this.parallel) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     this.waiting--;
@@ -110,7 +129,7 @@ export class Writer {
   private async run(batch: Batch): Promise<void> {
     try {
       if (this.failure) throw this.failure;
-      const result = await upsertRows(this.pool, batch.rows, this.options.source);
+      const result = batch.copy ? await upsertCopy(this.pool, batch.copy, this.options.source) : await upsertRows(this.pool, batch.rows, this.options.source);
       await this.options.onCommitted(result);
       batch.resolve();
     } catch (err) {

@@ -1,0 +1,176 @@
+/**
+ * Imports one offline download's zip through the download thread (lib/sync/download-thread.ts):
+ * the thread reads, normalises, rates and writes COPY text; this side gives it species and
+ * dataset ids, hands each batch to the writer (one upsert each) and counts what was read.
+ *
+ * The thread has its own heap, bounded by `resourceLimits`: the import's garbage (a few objects
+ * per record) is then collected within a small heap instead of growing the process's, which kept
+ * the importer's peak RSS proportional to nothing but V8's appetite (docs/performance.md).
+ */
+import { Worker } from "node:worker_threads";
+import type { DownloadColumn } from "@/lib/ala/download-columns";
+import { DownloadFileError } from "@/lib/ala/download-zip";
+import type { ImportRow } from "@/lib/ala/normalise";
+import type { RatingConfig } from "@/lib/ratings/rules";
+import type { DatasetIds } from "./datasets";
+import { SyncAborted } from "./errors";
+import type { Prepared, SkipCounts } from "./prepare";
+import type { SpeciesIds } from "./species";
+import type { Writer } from "./writer";
+
+type Dataset = NonNullable<ImportRow["dataset"]>;
+
+/** One zip to read (main → thread). */
+export interface ReadJob {
+  type: "read";
+  file: string;
+  /** Forget the ids of earlier reads: they were another run's (test databases number alike). */
+  reset: boolean;
+  columns: readonly DownloadColumn[];
+  ratings: RatingConfig | undefined;
+  /** Rows per batch (one upsert each). */
+  batchRows: number;
+  /** Batches written but not yet acknowledged, at most. */
+  window: number;
+}
+
+/** What the thread says. */
+export type ThreadMessage =
+  | { type: "resolve"; species: { guid: string; scientificName: string | null; commonName: string | null }[]; datasets: Dataset[] }
+  | { type: "batch"; copy: Uint8Array; rows: number; received: number; skipped: SkipCounts; malformed: Prepared["malformed"] }
+  | { type: "end" }
+  | { type: "error"; fileError: boolean; message: string };
+
+/** The ids the thread asked for. */
+export interface IdsReply {
+  type: "ids";
+  species: [string, number][];
+  datasets: [string, number][];
+}
+
+export interface DownloadImportDeps {
+  writer: Writer;
+  species: SpeciesIds;
+  datasets: DatasetIds;
+  ratings?: RatingConfig;
+  signal?: AbortSignal;
+  /** Each batch's rows read, skipped and malformed, as it is queued. */
+  onBatch: (batch: { received: number; skipped: SkipCounts; malformed: Prepared["malformed"] }) => void;
+}
+
+const ENTRY = new URL("./download-thread.mjs", import.meta.url);
+
+/**
+ * The thread's heap: a batch's COPY text is off-heap and its ids a few MB; the rest is garbage
+ * that should die young. Left to itself, a worker with a small old generation gets a small young
+ * one too, records outlive it and are promoted, and 100 000 records took 88 full collections
+ * (90 µs of CPU a record, against 50 µs with the young generation set; docs/performance.md).
+ */
+const RESOURCE_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 48 };
+
+/**
+ * One thread serves every read of the process, one at a time (runs are one at a time too), so
+ * its start (a second or two: it loads its TypeScript) is paid once. It does not keep the process
+ * alive, and ends after a minute without work.
+ */
+let thread: { worker: Worker; owner: object | null; idle: NodeJS.Timeout | undefined } | null = null;
+const IDLE_MS = 60_000;
+
+function takeThread(): NonNullable<typeof thread> {
+  if (!thread) {
+    const worker = new Worker(ENTRY, { resourceLimits: RESOURCE_LIMITS });
+    worker.unref();
+    const t = { worker, owner: null, idle: undefined };
+    worker.once("exit", () => {
+      if (thread === t) thread = null;
+    });
+    thread = t;
+  }
+  clearTimeout(thread.idle);
+  // Kept alive while it reads: the run may be waiting on nothing else.
+  thread.worker.ref();
+  return thread;
+}
+
+function releaseThread(t: NonNullable<typeof thread>, healthy: boolean): void {
+  if (!healthy) {
+    if (thread === t) thread = null;
+    void t.worker.terminate();
+    return;
+  }
+  t.worker.unref();
+  t.idle = setTimeout(() => releaseThread(t, false), IDLE_MS);
+  t.idle.unref();
+}
+
+/**
+ * Reads the zip's `columns` into the writer; resolves once every row is committed. Throws
+ * DownloadFileError for a zip that will not read (before any row is queued: the thread checks the
+ * zip whole first), SyncAborted when the signal stops the run between batches.
+ */
+export async function importDownload(file: string, columns: readonly DownloadColumn[], deps: DownloadImportDeps): Promise<void> {
+  const t = takeThread();
+  const { worker } = t;
+  // The species ids object is the run's: another one means another run, maybe of another database.
+  const job: ReadJob = { type: "read", file, reset: t.owner !== deps.species, columns, ratings: deps.ratings, batchRows: 20_000, window: 2 };
+  t.owner = deps.species;
+  const commits: Promise<void>[] = [];
+  let healthy = false;
+  let onMessage: (m: ThreadMessage) => void = () => undefined;
+  let onError: (error: Error) => void = () => undefined;
+  let onExit: (code: number) => void = () => undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(error);
+      };
+      // Messages are handled one after another, in the order they came.
+      let queue = Promise.resolve();
+      const handle = async (m: ThreadMessage) => {
+        switch (m.type) {
+          case "resolve": {
+            await deps.datasets.resolve(m.datasets);
+            const reply: IdsReply = { type: "ids", species: [], datasets: [] };
+            for (const s of m.species) reply.species.push([s.guid, deps.species.get(s.guid) ?? (await deps.species.resolve(s.guid, s))]);
+            for (const d of m.datasets) reply.datasets.push([d.uid, deps.datasets.get(d.uid)!]);
+            worker.postMessage(reply);
+            return;
+          }
+          case "batch": {
+            if (deps.signal?.aborted) throw new SyncAborted();
+            deps.onBatch(m);
+            commits.push((await deps.writer.addCopy(m.copy)).committed);
+            worker.postMessage({ type: "ack" });
+            return;
+          }
+          case "end":
+            settled = healthy = true;
+            resolve();
+            return;
+          case "error":
+            // A zip that will not read leaves the thread ready for the next one.
+            healthy = m.fileError;
+            throw m.fileError ? new DownloadFileError(m.message) : new Error(`the download thread failed: ${m.message}`);
+        }
+      };
+      onMessage = (m) => {
+        queue = queue.then(() => (settled ? undefined : handle(m))).catch(fail);
+      };
+      onError = (error) => fail(new Error(`the download thread failed: ${error.message}`));
+      onExit = (code) => void queue.then(() => fail(new Error(`the download thread exited with code ${code} before the end of the file`)));
+      worker.on("message", onMessage);
+      worker.on("error", onError);
+      worker.on("exit", onExit);
+      worker.postMessage(job);
+    });
+  } finally {
+    worker.off("message", onMessage);
+    worker.off("error", onError);
+    worker.off("exit", onExit);
+    releaseThread(t, healthy);
+  }
+  await Promise.all(commits);
+}

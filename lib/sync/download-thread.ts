@@ -1,0 +1,162 @@
+/**
+ * The download thread (started by lib/sync/download-import.ts): reads offline downloads' zips, one
+ * at a time as it is asked (checked whole first, lib/ala/download-zip), and turns their rows into
+ * `COPY sync_stage` text, off
+ * the main thread and within its own bounded heap. Everything a record leaves behind (cells, the
+ * record, its import row, its line) is garbage within one batch, so a small heap collected often
+ * holds the import's memory flat, and the parsing runs on a core of its own.
+ *
+ * Species and dataset ids live in the database, which only the main thread touches: rows of a
+ * species or dataset the thread has no id for yet wait until the end of their batch, when one
+ * message asks the main thread for all of them.
+ */
+import { parentPort } from "node:worker_threads";
+import { DownloadFileError, readDownload } from "@/lib/ala/download-zip";
+import type { ImportRow } from "@/lib/ala/normalise";
+import { createRules, type Rule } from "@/lib/ratings/rules";
+import type { IdsReply, ReadJob, ThreadMessage } from "./download-import";
+import { keepRecord, stageRow, type Prepared, type SkipCounts } from "./prepare";
+import { copyLine } from "./upsert";
+
+const port = parentPort!;
+const encoder = new TextEncoder();
+/** Ids known to this thread, for the run that asked (`reset` by a read for another run). */
+const species = new Map<string, number>();
+const datasets = new Map<string, number>();
+let rules: readonly Rule[] = [];
+
+/** Batches the main thread may hold unacknowledged: the thread parses the next while those are written. */
+let credits = 0;
+let wake: (() => void) | null = null;
+let answer: ((reply: IdsReply) => void) | null = null;
+port.on("message", (m: { type: "ack" } | IdsReply | ReadJob) => {
+  if (m.type === "ack") {
+    credits++;
+    wake?.();
+    wake = null;
+  } else if (m.type === "ids") {
+    answer?.(m);
+    answer = null;
+  } else void read(m);
+});
+
+const post = (m: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+const known = (r: ImportRow) => species.has(r.speciesGuid) && (!r.dataset || datasets.has(r.dataset.uid));
+
+/**
+ * The batch's COPY text, encoded line by line as it is made: a line is a tree of a few dozen
+ * string pieces until it is flattened, which held 2–4 kB a row when a batch's lines were joined
+ * at its end (80 MB of heap at 20 000 rows).
+ */
+let out = new Uint8Array(1 << 22);
+let used = 0;
+let rows = 0;
+/** Where each record's line is: a record the file holds twice is written once, the last wins. */
+let index = new Map<string, number>();
+/** Lines replaced by a later copy of their record (start, end), cut out before the batch is sent. */
+let dead: [number, number][] = [];
+let pending: ImportRow[] = [];
+let skipped: SkipCounts = {};
+let malformed: Prepared["malformed"] = [];
+let received = 0;
+
+function write(line: string): void {
+  // A UTF-16 unit takes at most 3 bytes of UTF-8.
+  if (out.length - used < line.length * 3) {
+    const bigger = new Uint8Array(Math.max(out.length * 2, used + line.length * 3));
+    bigger.set(out.subarray(0, used));
+    out = bigger;
+  }
+  used += encoder.encodeInto(line, out.subarray(used)).written;
+}
+
+function put(r: ImportRow): void {
+  const at = index.get(r.sourceId);
+  if (at !== undefined) dead.push([at, out.indexOf(10, at) + 1]);
+  else rows++;
+  index.set(r.sourceId, used);
+  write(copyLine(stageRow(r, species.get(r.speciesGuid)!, r.dataset ? datasets.get(r.dataset.uid)! : null, rules)));
+}
+
+/** The batch's text without the lines later copies replaced. */
+function liveText(): Uint8Array {
+  if (!dead.length) return out.slice(0, used);
+  dead.sort((a, b) => a[0] - b[0]);
+  const live = new Uint8Array(used);
+  let n = 0;
+  let from = 0;
+  for (const [start, end] of dead) {
+    live.set(out.subarray(from, start), n);
+    n += start - from;
+    from = end;
+  }
+  live.set(out.subarray(from, used), n);
+  return live.slice(0, n + used - from);
+}
+
+async function resolvePending(): Promise<void> {
+  const wantSpecies = new Map<string, { guid: string; scientificName: string | null; commonName: string | null }>();
+  const wantDatasets = new Map<string, NonNullable<ImportRow["dataset"]>>();
+  for (const r of pending) {
+    if (!species.has(r.speciesGuid)) wantSpecies.set(r.speciesGuid, { guid: r.speciesGuid, scientificName: r.scientificName, commonName: r.commonName });
+    if (r.dataset && !datasets.has(r.dataset.uid)) wantDatasets.set(r.dataset.uid, r.dataset);
+  }
+  const reply = await new Promise<IdsReply>((resolve) => {
+    answer = resolve;
+    post({ type: "resolve", species: [...wantSpecies.values()], datasets: [...wantDatasets.values()] });
+  });
+  for (const [guid, id] of reply.species) species.set(guid, id);
+  for (const [uid, id] of reply.datasets) datasets.set(uid, id);
+  for (const r of pending) put(r);
+  pending = [];
+}
+
+async function send(): Promise<void> {
+  if (pending.length) await resolvePending();
+  if (received === 0) return;
+  const copy = liveText();
+  while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+  credits--;
+  post({ type: "batch", copy, rows, received, skipped, malformed }, [copy.buffer as ArrayBuffer]);
+  used = 0;
+  rows = 0;
+  index = new Map();
+  dead = [];
+  skipped = {};
+  malformed = [];
+  received = 0;
+}
+
+async function read(job: ReadJob): Promise<void> {
+  if (job.reset) {
+    species.clear();
+    datasets.clear();
+  }
+  rules = createRules(job.ratings);
+  credits = job.window;
+  used = rows = received = 0;
+  index = new Map();
+  dead = [];
+  pending = [];
+  skipped = {};
+  malformed = [];
+  try {
+    // Small batches: records handed on at once die young, instead of surviving into the old generation.
+    for await (const batch of readDownload(job.file, { columns: job.columns, batchSize: 200 })) {
+      received += batch.received;
+      if (batch.invalid.length) skipped.invalidRecord = (skipped.invalidRecord ?? 0) + batch.invalid.length;
+      for (const record of batch.records) {
+        const r = keepRecord(record, skipped, malformed);
+        if (!r) continue;
+        if (known(r)) put(r);
+        else pending.push(r);
+      }
+      if (rows + pending.length >= job.batchRows) await send();
+    }
+    await send();
+    post({ type: "end" });
+  } catch (error) {
+    post({ type: "error", fileError: error instanceof DownloadFileError, message: error instanceof Error ? error.message : String(error) });
+  }
+}
