@@ -7,7 +7,6 @@ import type { AlaRecord, InvalidRecord } from "@/lib/ala/schemas";
 import { basisOfRecordCode, classificationCode } from "@/lib/domain/codes";
 import { isRelevant, rate, type Rule } from "@/lib/ratings/rules";
 import type { DatasetIds } from "./datasets";
-import type { SpeciesIds } from "./species";
 
 export interface StagedRow {
   sourceId: string;
@@ -34,10 +33,22 @@ export interface StagedRow {
 /** Why records were skipped: invalidRecord (unparsable), invalidUuid, missingSpeciesId, basisOfRecord. */
 export type SkipCounts = Record<string, number>;
 
+/**
+ * Species of records by their species id. The ALA's (SpeciesIds) creates a species on first
+ * sight; another atlas's (lib/sources/living-atlas/species.ts) matches one or none: null, and the
+ * record is skipped and counted (`unmatchedName`).
+ */
+export interface RecordSpecies {
+  get(guid: string): number | null | undefined;
+  resolve(guid: string, names: { scientificName: string | null; commonName: string | null }): Promise<number | null>;
+}
+
 export interface PrepareContext {
-  species: SpeciesIds;
+  species: RecordSpecies;
   datasets: DatasetIds;
   rules: readonly Rule[];
+  /** Keep the records' image ids (the ALA's only: image URLs are built on ALA_IMAGES_URL). Default true. */
+  images?: boolean;
 }
 
 export interface Prepared {
@@ -72,8 +83,13 @@ export async function prepareRecords(records: readonly AlaRecord[], invalid: rea
 
   await ctx.datasets.resolve(kept.flatMap((r) => (r.dataset ? [r.dataset] : [])));
   const rows: StagedRow[] = [];
+  const images = ctx.images ?? true;
   for (const r of kept) {
     const speciesId = ctx.species.get(r.speciesGuid) ?? (await ctx.species.resolve(r.speciesGuid, r));
+    if (speciesId === null) {
+      skip("unmatchedName");
+      continue;
+    }
     rows.push({
       sourceId: r.sourceId,
       speciesId,
@@ -89,7 +105,7 @@ export async function prepareRecords(records: readonly AlaRecord[], invalid: rea
       duplicateStatus: r.duplicateStatus,
       rating: classificationCode[rate(r, ctx.rules).rating],
       sourceLoadedAt: r.sourceLoadedAt,
-      imageId: r.image?.imageId ?? null,
+      imageId: images ? (r.image?.imageId ?? null) : null,
       accurate: r.sensitive ? r.accurate : null,
     });
   }

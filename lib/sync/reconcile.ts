@@ -10,7 +10,6 @@ import type pg from "pg";
 import type { AlaClient } from "@/lib/ala/client";
 import { normaliseUuid } from "@/lib/ala/normalise";
 import type { SearchPage } from "@/lib/ala/schemas";
-import { SOURCES } from "@/lib/domain/codes";
 import { throwIfAborted } from "./errors";
 import { ofSpecies, relevantOnly, withIds } from "./filters";
 
@@ -28,6 +27,8 @@ export interface ReconcileDeps {
   /** Every relevant record id of a species, through an offline download (`fields=id`). */
   downloadIds: (guid: string) => Promise<Set<string>>;
   deleteIds: (sourceIds: string[]) => Promise<number>;
+  /** The source whose records are compared (sources.id). */
+  source: number;
 }
 
 export interface ReconcileResult {
@@ -78,11 +79,8 @@ export async function remoteIds(deps: ReconcileDeps, guid: string, count: number
   return ids;
 }
 
-async function localIds(pool: pg.Pool, speciesId: number): Promise<Set<string>> {
-  const { rows } = await pool.query<{ source_id: string }>(
-    `SELECT source_id FROM occurrences WHERE species_id = $1 AND source = ${SOURCES.ala}`,
-    [speciesId],
-  );
+async function localIds(pool: pg.Pool, source: number, speciesId: number): Promise<Set<string>> {
+  const { rows } = await pool.query<{ source_id: string }>("SELECT source_id FROM occurrences WHERE species_id = $1 AND source = $2", [speciesId, source]);
   return new Set(rows.map((r) => r.source_id));
 }
 
@@ -107,15 +105,18 @@ async function lookUp(deps: ReconcileDeps, ids: readonly string[], relevant: boo
  */
 export async function reconcileSpecies(
   deps: ReconcileDeps,
-  species: { guid: string; speciesId: number; remoteCount: number },
+  species: { guid: string; speciesId: number; remoteCount: number; parts?: readonly { guid: string; count: number }[] },
 ): Promise<ReconcileResult> {
-  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid, species.remoteCount) : new Set<string>();
+  // Another atlas may hold one Edgar species under several of its species ids: its parts.
+  const parts = species.parts ?? [{ guid: species.guid, count: species.remoteCount }];
+  const remote = new Set<string>();
+  for (const p of parts) if (p.count > 0) for (const id of await remoteIds(deps, p.guid, p.count)) remote.add(id);
   throwIfAborted(deps.signal);
-  const local = await localIds(deps.pool, species.speciesId);
+  const local = await localIds(deps.pool, deps.source, species.speciesId);
   const missing = [...remote].filter((id) => !local.has(id));
   const gone = [...local].filter((id) => !remote.has(id));
 
-  if (missing.length > Math.max(LOOKUP_BATCH * 10, remote.size / 5)) await deps.refetchSpecies(species.guid);
+  if (missing.length > Math.max(LOOKUP_BATCH * 10, remote.size / 5)) for (const p of parts) await deps.refetchSpecies(p.guid);
   else if (missing.length) await lookUp(deps, missing, true);
 
   let deleted = 0;
