@@ -4,6 +4,10 @@
  * same sync code, then an incremental run after changes at the second atlas, then its outage.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as postSource } from "@/app/api/admin/sources/route";
+import { POST as syncNow } from "@/app/api/admin/sources/[id]/sync/route";
+import { actor, apiRequest, params, useTestSecret } from "@/lib/auth/test-support";
+import { queue, stopQueue } from "@/lib/jobs/queue";
 import type { Simulator } from "@/lib/simulator";
 import { searchRecord } from "@/lib/simulator/record";
 import { runSync } from "@/lib/sync/run";
@@ -11,8 +15,11 @@ import { lastImportAt } from "@/lib/sync/runs";
 import { changeWorld, configureAlaFor, expectedCopy, simulator, TEST_DOWNLOAD_EMAIL, type ExpectedRecord } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { binomialKey, nameKey } from "../names";
+import { handleSourceSync, SOURCE_QUEUES, type SourceSyncJob } from "../jobs";
 import { addSource, getSource, type Source } from "../registry";
 import { runSource } from "../run";
+
+useTestSecret();
 
 let db: TestDatabase;
 let ala: Simulator;
@@ -27,6 +34,7 @@ beforeAll(async () => {
   configureAlaFor(ala);
 });
 afterAll(async () => {
+  await stopQueue();
   await ala?.close();
   await atlas?.close();
   await db?.drop();
@@ -67,7 +75,7 @@ async function localOf(sourceId: number): Promise<Map<string, Local>> {
  * knows (in Edgar's guid), without image ids, with datasets under the source's own prefix; and the
  * records of species it does not know, which are skipped.
  */
-async function expectedAtlas(): Promise<{ records: Map<string, ExpectedRecord>; unmatched: Map<string, number> }> {
+async function expectedAtlas(sourceId = source.id): Promise<{ records: Map<string, ExpectedRecord>; unmatched: Map<string, number> }> {
   const { rows } = await db.pool.query<{ guid: string; scientific_name: string }>("SELECT guid, scientific_name FROM species");
   const byKey = new Map(rows.map((r) => [nameKey(r.scientific_name)!, r.guid]));
   // As docs/sources.md says: the name without authorship, and a trinomial by its binomial.
@@ -76,7 +84,7 @@ async function expectedAtlas(): Promise<{ records: Map<string, ExpectedRecord>; 
   const records = new Map<string, ExpectedRecord>();
   for (const [id, r] of expectedCopy(atlas).records) {
     const guid = edgarGuid.get(names.get(r.guid)!);
-    if (guid) records.set(id, { ...r, guid, imageId: null, dataset: r.dataset && `source${source.id}:${r.dataset}` });
+    if (guid) records.set(id, { ...r, guid, imageId: null, dataset: r.dataset && `source${sourceId}:${r.dataset}` });
   }
   const unmatched = new Map(
     atlas.world
@@ -229,5 +237,36 @@ describe("a second Living Atlas", () => {
     const again = await runSource(db.pool, source.id);
     expect(again.status).toBe("succeeded");
     expect(differences(await localOf(source.id), (await expectedAtlas()).records)).toEqual([]);
+  });
+
+  it("several at once: another atlas source added and synced from the admin API (the Sources panel), in the legacy field style", async () => {
+    const [researcher, admin] = await Promise.all([actor("researcher"), actor("admin")]);
+    const body = { kind: "living_atlas", name: "Legacy atlas", settings: { biocacheUrl: atlas.url, email: TEST_DOWNLOAD_EMAIL, fieldStyle: "legacy" }, cron: "0 5 * * *" };
+    const added = await postSource(apiRequest("POST", "/api/admin/sources", admin, body));
+    expect(added.status).toBe(201);
+    const legacy = (await added.json()) as { id: number };
+    const sync = (who: { cookie: string }) => syncNow(apiRequest("POST", `/api/admin/sources/${legacy.id}/sync`, who), params({ id: String(legacy.id) }));
+    expect((await sync(researcher)).status).toBe(403);
+    expect((await sync(admin)).status).toBe(202);
+
+    // The worker's handler runs the queued job.
+    const [job] = await (await queue()).fetch<SourceSyncJob>(SOURCE_QUEUES.sync);
+    expect(job.data).toEqual({ sourceId: legacy.id });
+    await handleSourceSync(job.data);
+    const after = (await getSource(db.pool, legacy.id))!;
+    expect(after.lastRun).toMatchObject({ status: "succeeded", error: null });
+    expect(after.cron).toBe("0 5 * * *");
+
+    const local = await localOf(legacy.id);
+    expect(differences(local, (await expectedAtlas(legacy.id)).records)).toEqual([]);
+    // The same sightings as the first atlas source's: each with a day and a place is a duplicate of an earlier source's record.
+    const { rows } = await db.pool.query(
+      "SELECT count(*)::int AS n FROM occurrences WHERE source = $1 AND event_date IS NOT NULL AND lat IS NOT NULL AND duplicate_of IS NULL",
+      [legacy.id],
+    );
+    expect(rows[0].n).toBe(0);
+    expect(await countsAddUp()).toEqual([]);
+    // Each source keeps its own count.
+    expect((await getSource(db.pool, source.id))!.records).toBe(local.size);
   });
 });
