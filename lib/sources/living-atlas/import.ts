@@ -22,12 +22,17 @@ export interface AtlasImportOptions {
 }
 
 export async function importLivingAtlas(db: pg.Pool, source: Source, sourceRunId: number, lock: SyncLock, o: AtlasImportOptions = {}): Promise<AtlasImportResult> {
+  // Under the lock nothing else imports: a row of this source still `running` is an import whose process died.
+  await db.query(
+    "UPDATE source_runs SET status = 'failed', finished_at = now(), error = 'Interrupted (its process stopped); the next sync resumed its run.' WHERE source_id = $1 AND status = 'running' AND id <> $2",
+    [source.id, sourceRunId],
+  );
   const result = await runSync({ lock, source: source.id, kind: o.kind ?? "incremental", trigger: o.trigger ?? "cli", signal: o.signal });
   await db.query("UPDATE source_runs SET sync_run_id = $2 WHERE id = $1", [sourceRunId, result.runId]);
   const run = result.run;
   // An interrupted run of another source is finished first, whoever asks (lib/sync/run.ts).
   if (run && run.sourceId !== source.id) {
-    return { ok: false, error: `An interrupted sync of another source (run ${result.runId}) was finished first; sync "${source.name}" again.`, problems: [] };
+    return { ok: false, error: `Another source's queued or interrupted sync (run ${result.runId}) was finished first; sync "${source.name}" again.`, problems: [] };
   }
   if (result.status === "stopped") return { ok: false, error: "The sync was stopped; the next sync of this source resumes it.", problems: [] };
   if (result.status === "failed" || !run) return { ok: false, error: result.error ?? "The sync failed.", problems: [] };
