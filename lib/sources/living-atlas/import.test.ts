@@ -15,7 +15,7 @@ import { lastImportAt } from "@/lib/sync/runs";
 import { changeWorld, configureAlaFor, expectedCopy, simulator, TEST_DOWNLOAD_EMAIL, type ExpectedRecord } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { binomialKey, nameKey } from "../names";
-import { handleSourceSync, SOURCE_QUEUES, type SourceSyncJob } from "../jobs";
+import { handleSourceClock, handleSourceSync, SOURCE_QUEUES, type SourceSyncJob } from "../jobs";
 import { addSource, getSource, type Source } from "../registry";
 import { runSource } from "../run";
 
@@ -268,5 +268,11 @@ describe("a second Living Atlas", () => {
     expect(await countsAddUp()).toEqual([]);
     // Each source keeps its own count.
     expect((await getSource(db.pool, source.id))!.records).toBe(local.size);
+
+    // Its own schedule: once its cron comes due, the sources' clock syncs it (and not the unscheduled one), incrementally.
+    expect(await handleSourceClock(new Date(Date.now() + 2 * 86_400_000))).toEqual([legacy.id]);
+    const scheduled = (await getSource(db.pool, legacy.id))!;
+    expect(scheduled.lastRun).toMatchObject({ status: "succeeded", added: 0, updated: 0, deleted: 0 });
+    expect(scheduled.lastImportAt!.getTime()).toBeGreaterThan(after.lastImportAt!.getTime());
   });
 });
