@@ -70,8 +70,6 @@ export interface SyncRun {
   skippedByReason: Record<string, number>;
   errorDetail: unknown;
   warnings: CountWarning[];
-  /** The source synced (sources.id; 1, the ALA). */
-  sourceId?: number;
 }
 
 type Db = pg.Pool | pg.PoolClient | pg.Client;
@@ -97,7 +95,6 @@ export function toSyncRun(row: SyncRunRow): SyncRun {
     skippedByReason: row.skipped_by_reason,
     errorDetail: row.error_detail,
     warnings: row.warnings,
-    sourceId: row.source_id,
   };
 }
 

@@ -31,7 +31,8 @@ export async function importLivingAtlas(db: pg.Pool, source: Source, sourceRunId
   await db.query("UPDATE source_runs SET sync_run_id = $2 WHERE id = $1", [sourceRunId, result.runId]);
   const run = result.run;
   // An interrupted run of another source is finished first, whoever asks (lib/sync/run.ts).
-  if (run && run.sourceId !== source.id) {
+  const ran = await db.query<{ source_id: number }>("SELECT source_id FROM sync_runs WHERE id = $1", [result.runId]);
+  if (ran.rows[0]?.source_id !== source.id) {
     return { ok: false, error: `Another source's queued or interrupted sync (run ${result.runId}) was finished first; sync "${source.name}" again.`, problems: [] };
   }
   if (result.status === "stopped") return { ok: false, error: "The sync was stopped; the next sync of this source resumes it.", problems: [] };
