@@ -17,7 +17,6 @@ import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
 import { pool as sharedPool } from "@/lib/db/pool";
 import { log as rootLog } from "@/lib/log";
-import { SOURCES } from "@/lib/domain/codes";
 import { defaultRules, type Rule } from "@/lib/ratings/rules";
 import { refreshSpeciesStats } from "@/lib/species/stats";
 import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";

@@ -275,4 +275,15 @@ describe("a second Living Atlas", () => {
     expect(scheduled.lastRun).toMatchObject({ status: "succeeded", added: 0, updated: 0, deleted: 0 });
     expect(scheduled.lastImportAt!.getTime()).toBeGreaterThan(after.lastImportAt!.getTime());
   });
+
+  it("without a download email, a first import that needs the atlas's download service fails saying so, storing nothing", async () => {
+    const bare = await addSource(db.pool, { kind: "living_atlas", name: "No account", settings: { biocacheUrl: atlas.url } });
+    const result = await runSource(db.pool, bare.id);
+    expect(result.status).toBe("failed");
+    expect(result.error).toMatch(/"No account" has no download email/);
+    expect(result.error).not.toContain("ALA_DOWNLOAD_EMAIL");
+    expect((await localOf(bare.id)).size).toBe(0);
+    expect((await getSource(db.pool, bare.id))!.lastImportAt).toBeNull();
+  });
 });
+
