@@ -1,9 +1,10 @@
 /**
- * `npm run demo [-- --records N --seed S --simulator-port P]`: Edgar exactly as `npm start` runs it, fed by the
+ * `npm run demo [-- --records N --seed S --simulator-port P --second-atlas]`: Edgar exactly as `npm start` runs it, fed by the
  * bundled ALA simulator instead of the real ALA, on its own data directory (./.data-demo unless
  * DATA_DIR is set). The worker's first sync fills the map within a minute, with no internet.
  * The simulator keeps its port across restarts (remembered in the data directory), so the
- * demo's ALA addresses stay the same.
+ * demo's ALA addresses stay the same. `--second-atlas` starts a second simulator beside it, with
+ * other record and taxon ids, to add as a Living Atlas source (docs/sources.md).
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     /** 0 (default): the port the last demo on this data directory used, else any free one. A fixed one lets tests drive the simulator's control API. */
     "simulator-port": { type: "string", default: "0" },
+    "second-atlas": { type: "boolean", default: false },
   },
   strict: true,
 });
@@ -37,6 +39,18 @@ const options = { records: Number(values.records), seed: Number(values.seed) };
 const asked = Number(values["simulator-port"]);
 const sim = asked !== 0 ? await startSimulator({ ...options, port: asked }) : await startOnRememberedPort(path.join(dataDir, "simulator-port"), options);
 log.info({ url: sim.url, records: sim.world.liveCount }, "ALA simulator started for the demo");
+
+// Another atlas (its own record ids, NBN-style taxon ids, a fifth of the records), on its own remembered port.
+const second = values["second-atlas"]
+  ? await startOnRememberedPort(path.join(dataDir, "second-atlas-port"), { records: Math.ceil(options.records / 5), seed: options.seed + 1, taxonIdPrefix: "NBNSYS" })
+  : null;
+if (second) {
+  log.info({ url: second.url, records: second.world.liveCount }, "second atlas simulator started for the demo");
+  console.log(
+    `Second atlas at ${second.url}: add it in /admin → Sources (Living Atlas, that URL, any email), or\n` +
+      `  DATA_DIR=${dataDir} npm run source -- add --kind living_atlas --name "Second atlas" --biocache-url ${second.url} --email demo@example.org`,
+  );
+}
 
 // The simulator's synthetic climate (current and SSP2-4.5 2050, 2070), registered by the worker, so
 // the suitability models work offline. Written once per data directory.
@@ -67,5 +81,5 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scrip
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => {
-  void sim.close().finally(() => process.exit(code ?? 1));
+  void Promise.all([sim.close(), second?.close()]).finally(() => process.exit(code ?? 1));
 });

@@ -21,6 +21,7 @@ const { values } = parseArgs({
     "page-depth-max": { type: "string" },
     "download-queue-ms": { type: "string" },
     "download-max-records": { type: "string" },
+    "taxon-id-prefix": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -30,7 +31,7 @@ if (values.help) {
   console.log(`usage: npm run simulator -- [--port 0] [--host 127.0.0.1] [--records 50000] [--seed 1]
   [--snapshot 2025-06-01T00:00:00Z] [--faults mode:rate[@path],...] [--fault-delay-ms 2000]
   [--retry-after 1] [--deleted-service] [--threads N] [--page-depth-max 5000]
-  [--download-queue-ms 200] [--download-max-records 100000000]
+  [--download-queue-ms 200] [--download-max-records 100000000] [--taxon-id-prefix NBNSYS]
 fault modes: 500 502 503 429 slow hang truncate invalidJson shortPage`);
   process.exit(0);
 }
@@ -62,6 +63,7 @@ const sim = await startSimulator({
   deletedService: values["deleted-service"],
   threads: wholeNumber("threads", values.threads),
   pageDepthMax: wholeNumber("page-depth-max", values["page-depth-max"]),
+  taxonIdPrefix: values["taxon-id-prefix"],
   downloads: {
     ...(values["download-queue-ms"] !== undefined ? { queueMs: wholeNumber("download-queue-ms", values["download-queue-ms"]) } : {}),
     ...(values["download-max-records"] !== undefined ? { maxRecords: wholeNumber("download-max-records", values["download-max-records"]) } : {}),

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeArchive, writeZip } from "@/lib/sources/dwca/test-archive";
-import { spawnTs } from "@/lib/sync/test-support";
+import { simulator, spawnTs, TEST_DOWNLOAD_EMAIL } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 
 let db: TestDatabase;
@@ -75,5 +75,32 @@ describe("npm run source", () => {
     expect(removed).toMatchObject({ code: 0, stdout: expect.stringMatching(/Removed source 2 \(Survey\) and its 1 records/) });
     const left = await db.pool.query("SELECT count(*)::int AS n FROM occurrences");
     expect(left.rows[0].n).toBe(0);
+  });
+
+  it("syncs a Living Atlas source with the ALA's sync, and fails its run with the reason when the atlas answers 500s", { timeout: 300_000 }, async () => {
+    const atlas = await simulator({ records: 400, seed: 5, taxonIdPrefix: "NBNSYS" });
+    const env = { SYNC_RETRY_BASE_MS: "1", SYNC_RETRIES: "1", SYNC_DOWNLOAD_POLL_MS: "20" };
+    try {
+      const added = await source(["add", "--kind", "living_atlas", "--name", "NBN", "--biocache-url", atlas.url, "--email", TEST_DOWNLOAD_EMAIL]);
+      expect(added).toMatchObject({ code: 0, stdout: expect.stringMatching(/Added source \d+: NBN \(living_atlas\)/) });
+      // Only the magpie is a species here: the atlas's magpies join it by name, the rest are counted and listed.
+      const magpies = atlas.world.speciesList().find((s) => s.scientificName === "Gymnorhina tibicen")!.count;
+      const synced = await source(["sync", "NBN", "--full"], env);
+      expect(synced.stderr).toBe("");
+      expect(synced.code).toBe(0);
+      expect(synced.stdout).toMatch(/Imported NBN: \d+ added, 0 updated, 0 deleted, \d+ skipped \(.*unmatchedName \d+/);
+      const stored = await db.pool.query("SELECT count(*)::int AS n, count(DISTINCT species_id)::int AS species FROM occurrences o JOIN sources s ON s.id = o.source WHERE s.name = 'NBN'");
+      expect(stored.rows[0].species).toBe(1);
+      expect(stored.rows[0].n).toBeGreaterThan(0);
+      expect(stored.rows[0].n).toBeLessThanOrEqual(magpies);
+
+      atlas.faults.set({ rules: [{ mode: "500", rate: 1 }] });
+      const failed = await source(["sync", "NBN"], env);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/500/);
+      expect((await db.pool.query("SELECT count(*)::int AS n FROM occurrences o JOIN sources s ON s.id = o.source WHERE s.name = 'NBN'")).rows[0].n).toBe(stored.rows[0].n);
+    } finally {
+      await atlas.close();
+    }
   });
 });

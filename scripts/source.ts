@@ -4,7 +4,8 @@
  *   adds a source (GBIF_PASSWORD / SOURCE_PASSWORD in the environment become its encrypted credentials).
  * `npm run source -- list`              every source with its records and last run.
  * `npm run source -- remove <id|name>`  removes a source and its records (not the ALA).
- * `npm run source -- sync <id|name> [--file archive.zip]`  imports it now, in the foreground.
+ * `npm run source -- sync <id|name> [--file archive.zip] [--full]`  imports it now, in the foreground
+ *   (a Living Atlas: its changes since its last import, or everything again with --full).
  *
  * Works on DATABASE_URL, or beside a running `npm start`. Exit codes: 0 done · 1 failed · 2 bad arguments.
  */
@@ -16,7 +17,7 @@ const USAGE = `usage:
   npm run source -- add --kind gbif --name N [--username U] [--cron C]   (password from GBIF_PASSWORD)
   npm run source -- list
   npm run source -- remove <id or name>
-  npm run source -- sync <id or name> [--file archive.zip]`;
+  npm run source -- sync <id or name> [--file archive.zip] [--full]`;
 
 function usage(problem: string): never {
   console.error(`${problem}\n${USAGE}`);
@@ -37,6 +38,7 @@ try {
       username: { type: "string" },
       cron: { type: "string" },
       file: { type: "string" },
+      full: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -105,7 +107,7 @@ try {
       const { deleted } = await removeSourceAndRecords(pool(), s.id);
       console.log(`Removed source ${s.id} (${s.name}) and its ${deleted} records.`);
     } else {
-      const r = await runSource(pool(), s.id, { file: values.file });
+      const r = await runSource(pool(), s.id, { file: values.file, kind: values.full ? "full" : "incremental" });
       if (r.status === "succeeded") {
         const reasons = Object.entries(r.skippedByReason).map(([k, v]) => `${k} ${v}`).join(", ");
         console.log(`Imported ${s.name}: ${r.added} added, ${r.updated} updated, ${r.deleted} deleted, ${r.skipped} skipped${reasons ? ` (${reasons})` : ""}.`);

@@ -7,6 +7,7 @@ import { formatDateTime } from "@/components/species/format";
 import { useAction } from "@/components/use-action";
 import type { SourcesView } from "@/lib/sources/admin";
 import type { Wire } from "./api";
+import { sourceSettings } from "./source-settings";
 import { button, danger, DataTable, ErrorNote, input, primary, QueryState, Section, td } from "./ui";
 
 type View = Wire<SourcesView>;
@@ -158,15 +159,18 @@ function AddSource({ onAdded }: { onAdded: (announcement: string) => void }) {
   const [name, setName] = useState("");
   const [where, setWhere] = useState("");
   const [cron, setCron] = useState("");
+  const [email, setEmail] = useState("");
+  const [fieldStyle, setFieldStyle] = useState<"current" | "legacy">("current");
   const { busy, error, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      const settings = kind === "dwca" ? { location: where } : kind === "living_atlas" ? { biocacheUrl: where } : where ? { apiUrl: where } : {};
+      const settings = sourceSettings(kind, { where, email, fieldStyle });
       await requestJson("POST", "/api/admin/sources", { kind, name, settings, cron: cron.trim() || null });
       setName("");
       setWhere("");
       setCron("");
+      setEmail("");
       onAdded(`Source ${name} added.`);
     });
   };
@@ -192,6 +196,21 @@ function AddSource({ onAdded }: { onAdded: (announcement: string) => void }) {
         {whereLabel}
         <input id={`${id}-where`} className={`${input} w-72`} value={where} onChange={(e) => setWhere(e.target.value)} />
       </label>
+      {kind === "living_atlas" && (
+        <>
+          <label className="flex flex-col gap-1" htmlFor={`${id}-email`}>
+            Download email
+            <input id={`${id}-email`} type="email" className={`${input} w-56`} value={email} onChange={(e) => setEmail(e.target.value)} />
+          </label>
+          <label className="flex flex-col gap-1" htmlFor={`${id}-style`}>
+            Field style
+            <select id={`${id}-style`} className={input} value={fieldStyle} onChange={(e) => setFieldStyle(e.target.value === "legacy" ? "legacy" : "current")}>
+              <option value="current">current (pipelines)</option>
+              <option value="legacy">legacy (biocache-store)</option>
+            </select>
+          </label>
+        </>
+      )}
       <label className="flex flex-col gap-1" htmlFor={`${id}-cron`}>
         Schedule (cron, optional)
         <input id={`${id}-cron`} className={`${input} w-40 font-mono`} value={cron} onChange={(e) => setCron(e.target.value)} placeholder="0 4 * * *" />

@@ -40,7 +40,7 @@ export interface CountCheck {
 async function latestCheckedRunId(): Promise<number | null> {
   const { rows } = await pool().query<{ id: number }>(
     `SELECT r.id FROM sync_runs r
-      WHERE r.status IN ('succeeded', 'failed')
+      WHERE r.status IN ('succeeded', 'failed') AND r.source_id = 1
         AND EXISTS (SELECT 1 FROM sync_run_species c WHERE c.run_id = r.id AND c.state = 'reconciled')
       ORDER BY r.id DESC LIMIT 1`,
   );

@@ -74,7 +74,8 @@ export async function syncOverview(query: HistoryQuery = {}): Promise<SyncOvervi
   const { limit, before } = historyQuerySchema.parse(query);
   const [current, history] = await Promise.all([
     selectRuns("r.status IN ('queued', 'running')", [], 1),
-    selectRuns("r.status IN ('succeeded', 'failed') AND ($1::int IS NULL OR r.id < $1)", [before ?? null], limit),
+    // The ALA's history; a Living Atlas source's runs are its own (the Sources panel). The current run may be either.
+    selectRuns("r.status IN ('succeeded', 'failed') AND r.source_id = 1 AND ($1::int IS NULL OR r.id < $1)", [before ?? null], limit),
   ]);
   return { current: current[0] ?? null, history };
 }

@@ -10,7 +10,8 @@ export interface Health {
 export async function health(): Promise<Health> {
   try {
     const { rows } = await pool().query<{ status: string; finished_at: Date | null }>(
-      `SELECT status, finished_at FROM sync_runs ORDER BY id DESC LIMIT 1`,
+      // The ALA's sync; other sources' runs are in GET /api/admin/sources.
+      `SELECT status, finished_at FROM sync_runs WHERE source_id = 1 ORDER BY id DESC LIMIT 1`,
     );
     const last = rows[0];
     return {

@@ -121,7 +121,8 @@ export async function prebuildTileChunks(speciesIds?: number[]): Promise<void> {
  */
 export async function queueFirstSync(): Promise<number | null> {
   const db = pool();
-  const { rows } = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM sync_runs) AS any");
+  // The ALA's runs: another Living Atlas synced first does not make the ALA synced (docs/sources.md).
+  const { rows } = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM sync_runs WHERE source_id = 1) AS any");
   if (rows[0].any) return null;
   try {
     const runId = await insertRun(db, { kind: "full", trigger: "startup" });

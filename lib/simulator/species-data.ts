@@ -614,7 +614,9 @@ export const SPECIES: readonly SpeciesInfo[] = parse();
  * The AFD taxon guid of a name. Most are AFD URLs (the current form); about one in twenty keeps the
  * older LSID form, as some ALA records still do, so the sync has to treat guids as opaque strings.
  */
-export function taxonGuid(name: string): string {
+export function taxonGuid(name: string, prefix?: string): string {
+  // Another atlas's own taxon ids (a second simulator playing, say, the NBN Atlas): prefix + a uuid of its own.
+  if (prefix) return `${prefix}${nameUuid(`${prefix}:${name}`)}`;
   const id = nameUuid(`afd:${name}`);
   return hashString(name, 99) % 20 === 0
     ? `urn:lsid:biodiversity.org.au:afd.taxon:${id}`

@@ -35,12 +35,13 @@ function range(info: SpeciesInfo): Pick<Species, "blobs" | "hotspots"> {
   return { blobs, hotspots };
 }
 
-export function makeSpecies(info: SpeciesInfo, index: number, guid = taxonGuid(info.scientificName)): Species {
-  return { ...info, index, guid, genusGuid: taxonGuid(info.genus), retired: false, ...range(info) };
+export function makeSpecies(info: SpeciesInfo, index: number, guid = taxonGuid(info.scientificName), prefix?: string): Species {
+  return { ...info, index, guid, genusGuid: taxonGuid(info.genus, prefix), retired: false, ...range(info) };
 }
 
-export function initialSpecies(): Species[] {
-  return SPECIES.map((info, i) => makeSpecies(info, i));
+/** `prefix`: the world's taxon ids are another atlas's (taxonGuid), not the ALA's. */
+export function initialSpecies(prefix?: string): Species[] {
+  return SPECIES.map((info, i) => makeSpecies(info, i, taxonGuid(info.scientificName, prefix), prefix));
 }
 
 /**

@@ -20,6 +20,11 @@ export interface WorldOptions {
   deletedService?: boolean;
   /** Threads World.create generates with (same world either way). Default: the cores, from four million records. */
   threads?: number;
+  /**
+   * Taxon ids of another atlas (e.g. `NBNSYS`): species ids are this prefix and a uuid of the
+   * name instead of the ALA's AFD ids, so a second simulator plays an atlas with ids of its own.
+   */
+  taxonIdPrefix?: string;
 }
 
 /** Raised for bad control requests (unknown species or record...); `status` is the HTTP answer. */
@@ -130,6 +135,7 @@ export class World {
   readonly species: Species[];
   readonly clock = new Clock();
   readonly snapshotMs: number;
+  readonly taxonIdPrefix: string | undefined;
   /** Record slots used (live and deleted). */
   count: number;
   version = 0;
@@ -150,7 +156,8 @@ export class World {
     this.snapshotMs = snapshotOf(options);
     this.deletedService = options.deletedService ?? false;
     this.ids = new IdCodec(this.seed);
-    this.species = initialSpecies();
+    this.taxonIdPrefix = options.taxonIdPrefix;
+    this.species = initialSpecies(options.taxonIdPrefix);
     this.cols = filled ?? new Columns(capacityFor(records));
     this.generator = new Generator(this.seed, this.species, this.snapshotMs, records);
     if (filled) for (let i = 0; i < records; i++) this.generator.link(this.cols, i);
@@ -295,12 +302,13 @@ export class World {
     const threshold = lons.length ? lons[Math.min(lons.length - 1, Math.floor(lons.length * fraction))] : 0;
     const epithet = from.scientificName.split(" ")[1];
     const scientificName = options.scientificName ?? `${from.genus} ${epithet}-occidentalis`;
-    const guid = options.newGuid ?? taxonGuid(scientificName);
+    const guid = options.newGuid ?? taxonGuid(scientificName, this.taxonIdPrefix);
     if (this.species.some((s) => s.guid === guid && !s.retired)) throw new WorldError(400, `species ${guid} already exists`);
     const created = makeSpecies(
       { ...from, scientificName, vernacularName: options.vernacularName ?? `Western ${from.vernacularName}` },
       this.species.length,
       guid,
+      this.taxonIdPrefix,
     );
     const west = from.blobs.filter((b) => b.lon < threshold);
     if (west.length) {

@@ -11,10 +11,12 @@ import type pg from "pg";
 import { config } from "@/lib/config";
 import { log } from "@/lib/log";
 import { refreshSpeciesStats } from "@/lib/species/stats";
-import { tryAcquireSyncLock } from "@/lib/sync/lock";
+import { tryAcquireSyncLock, type SyncLock } from "@/lib/sync/lock";
+import type { SyncKind } from "@/lib/sync/runs";
 import { ArchiveError } from "./dwca/meta";
 import { importArchive, type Problem } from "./dwca/import";
 import { markCrossSourceDuplicates } from "./duplicates";
+import { importLivingAtlas } from "./living-atlas/import";
 import { getSource, removeSource, SourceError, settingsSchemas, type Source } from "./registry";
 
 export class SourceBusyError extends Error {
@@ -36,6 +38,8 @@ export interface SourceRunResult {
 export interface RunSourceOptions {
   /** An uploaded archive on disk, instead of the source's configured location. */
   file?: string;
+  /** A Living Atlas: `full` reads everything again (default: changes since its last import). */
+  kind?: SyncKind;
 }
 
 async function fetchArchive(url: string, to: string): Promise<void> {
@@ -52,14 +56,16 @@ export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptio
   const { rows } = await db.query<{ id: number }>("INSERT INTO source_runs (source_id) VALUES ($1) RETURNING id", [sourceId]);
   const runId = rows[0].id;
   try {
-    const outcome = await runKind(db, source, runId, o);
+    const outcome = await runKind(db, source, runId, lock, o);
     if (outcome.ok) {
+      // A Living Atlas's sync stored its own start as the last import time already.
+      const setImportTime = !("importTimeSet" in outcome);
       await db.query(
         `WITH r AS (
            UPDATE source_runs SET status = 'succeeded', finished_at = now(), added = $2, updated = $3, deleted = $4, skipped = $5,
              skipped_by_reason = $6, dataset = $7 WHERE id = $1 RETURNING source_id, started_at)
-         UPDATE sources s SET last_import_at = r.started_at FROM r WHERE s.id = r.source_id`,
-        [runId, outcome.added, outcome.updated, outcome.deleted, outcome.skipped, outcome.skippedByReason, outcome.dataset],
+         UPDATE sources s SET last_import_at = r.started_at FROM r WHERE s.id = r.source_id AND $8`,
+        [runId, outcome.added, outcome.updated, outcome.deleted, outcome.skipped, outcome.skippedByReason, outcome.dataset, setImportTime],
       );
       log.info({ source: source.name, runId, added: outcome.added, updated: outcome.updated, deleted: outcome.deleted, skipped: outcome.skipped }, "source imported");
       return { runId, status: "succeeded", error: null, problems: [], ...outcome };
@@ -80,7 +86,8 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
   await db.query("UPDATE source_runs SET status = 'failed', finished_at = now(), error = $2, problems = $3 WHERE id = $1", [runId, error, JSON.stringify(problems)]);
 }
 
-async function runKind(db: pg.Pool, source: Source, runId: number, o: RunSourceOptions) {
+async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLock, o: RunSourceOptions) {
+  if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.kind });
   if (source.kind !== "dwca") throw new Error(`sources of kind ${source.kind} are not imported yet (docs/sources.md)`);
   let file = o.file;
   let temporary: string | null = null;

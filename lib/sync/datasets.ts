@@ -12,16 +12,23 @@ export class DatasetIds {
   // Resolutions are serialised: they are rare after the first pages, and two pages must not race to insert one uid.
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: pg.Pool) {}
+  /**
+   * `prefix`: stored before every uid, so another atlas's data resources (its own `dr…` uids)
+   * never take the ALA's datasets' names and licences.
+   */
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly prefix = "",
+  ) {}
 
   get(uid: string): number | undefined {
-    return this.ids.get(uid);
+    return this.ids.get(this.prefix + uid);
   }
 
   /** Makes sure every dataset has an id (known ones cost nothing). */
   async resolve(datasets: Iterable<Dataset>): Promise<void> {
     const unknown = new Map<string, Dataset>();
-    for (const d of datasets) if (!this.ids.has(d.uid)) unknown.set(d.uid, d);
+    for (const d of datasets) if (!this.ids.has(this.prefix + d.uid)) unknown.set(this.prefix + d.uid, { ...d, uid: this.prefix + d.uid });
     if (unknown.size === 0) return;
     const task = this.queue.then(() => this.upsert([...unknown.values()].filter((d) => !this.ids.has(d.uid))));
     this.queue = task.catch(() => undefined);

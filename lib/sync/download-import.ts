@@ -14,8 +14,7 @@ import type { ImportRow } from "@/lib/ala/normalise";
 import type { RatingConfig } from "@/lib/ratings/rules";
 import type { DatasetIds } from "./datasets";
 import { SyncAborted } from "./errors";
-import type { Prepared, SkipCounts } from "./prepare";
-import type { SpeciesIds } from "./species";
+import type { Prepared, RecordSpecies, SkipCounts } from "./prepare";
 import type { Writer } from "./writer";
 
 type Dataset = NonNullable<ImportRow["dataset"]>;
@@ -28,6 +27,8 @@ export interface ReadJob {
   reset: boolean;
   columns: readonly DownloadColumn[];
   ratings: RatingConfig | undefined;
+  /** Keep the records' image ids (the ALA's only: image URLs are built on ALA_IMAGES_URL). */
+  images: boolean;
   /** Rows per batch (one upsert each). */
   batchRows: number;
   /** Batches written but not yet acknowledged, at most. */
@@ -44,14 +45,17 @@ export type ThreadMessage =
 /** The ids the thread asked for. */
 export interface IdsReply {
   type: "ids";
-  species: [string, number][];
+  /** null: a species of another atlas that matches none of Edgar's (its records are skipped). */
+  species: [string, number | null][];
   datasets: [string, number][];
 }
 
 export interface DownloadImportDeps {
   writer: Writer;
-  species: SpeciesIds;
+  species: RecordSpecies;
   datasets: DatasetIds;
+  /** Default true. */
+  images?: boolean;
   ratings?: RatingConfig;
   signal?: AbortSignal;
   /** Each batch's rows read, skipped and malformed, as it is queued. */
@@ -112,7 +116,7 @@ export async function importDownload(file: string, columns: readonly DownloadCol
   const t = takeThread();
   const { worker } = t;
   // The species ids object is the run's: another one means another run, maybe of another database.
-  const job: ReadJob = { type: "read", file, reset: t.owner !== deps.species, columns, ratings: deps.ratings, batchRows: 20_000, window: 2 };
+  const job: ReadJob = { type: "read", file, reset: t.owner !== deps.species, columns, ratings: deps.ratings, images: deps.images ?? true, batchRows: 20_000, window: 2 };
   t.owner = deps.species;
   const commits: Promise<void>[] = [];
   let healthy = false;

@@ -21,9 +21,12 @@ import { copyLine } from "./upsert";
 const port = parentPort!;
 const encoder = new TextEncoder();
 /** Ids known to this thread, for the run that asked (`reset` by a read for another run). */
-const species = new Map<string, number>();
+/** Species ids by the source's species id; null: a species another atlas holds that matches none of Edgar's. */
+const species = new Map<string, number | null>();
 const datasets = new Map<string, number>();
 let rules: readonly Rule[] = [];
+/** Keep the records' image ids (the ALA's only). */
+let images = true;
 
 /** Batches the main thread may hold unacknowledged: the thread parses the next while those are written. */
 let credits = 0;
@@ -72,11 +75,16 @@ function write(line: string): void {
 }
 
 function put(r: ImportRow): void {
+  const speciesId = species.get(r.speciesGuid)!;
+  if (speciesId === null) {
+    skipped.unmatchedName = (skipped.unmatchedName ?? 0) + 1;
+    return;
+  }
   const at = index.get(r.sourceId);
   if (at !== undefined) dead.push([at, out.indexOf(10, at) + 1]);
   else rows++;
   index.set(r.sourceId, used);
-  write(copyLine(stageRow(r, species.get(r.speciesGuid)!, r.dataset ? datasets.get(r.dataset.uid)! : null, rules)));
+  write(copyLine(stageRow(r, speciesId, r.dataset ? datasets.get(r.dataset.uid)! : null, rules, images)));
 }
 
 /** The batch's text without the lines later copies replaced. */
@@ -134,6 +142,7 @@ async function read(job: ReadJob): Promise<void> {
     datasets.clear();
   }
   rules = createRules(job.ratings);
+  images = job.images;
   credits = job.window;
   used = rows = received = 0;
   index = new Map();

@@ -29,6 +29,8 @@ export interface DownloadSettings {
   retries: number;
   /** Where zips are kept while they are read (DATA_DIR/downloads). */
   dir: string;
+  /** What to say when `email` is missing (another atlas names its own setting); default: ALA_DOWNLOAD_EMAIL's sentence. */
+  missingEmail?: (records: string) => string;
 }
 
 /** What the run shows while downloads are under way. */
@@ -189,6 +191,7 @@ export class Downloads {
     const { client, settings } = this.d;
     if (!settings.email) {
       throw new DownloadUnavailable(
+        settings.missingEmail?.(fmt.format(r.expected)) ??
         `ALA_DOWNLOAD_EMAIL is not set: reading ${fmt.format(r.expected)} records needs the ALA's offline download service, which asks for the email address of a registered ALA account. Set ALA_DOWNLOAD_EMAIL and run the sync again.`,
       );
     }

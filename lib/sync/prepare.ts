@@ -7,7 +7,6 @@ import type { AlaRecord, InvalidRecord } from "@/lib/ala/schemas";
 import { basisOfRecordCode, classificationCode } from "@/lib/domain/codes";
 import { isRelevant, type Rule } from "@/lib/ratings/rules";
 import type { DatasetIds } from "./datasets";
-import type { SpeciesIds } from "./species";
 
 const ASSUMED_VALID = classificationCode.assumed_valid;
 const ASSUMED_INVALID = classificationCode.assumed_invalid;
@@ -37,10 +36,22 @@ export interface StagedRow {
 /** Why records were skipped: invalidRecord (unparsable), invalidUuid, missingSpeciesId, basisOfRecord. */
 export type SkipCounts = Record<string, number>;
 
+/**
+ * Species of records by their species id. The ALA's (SpeciesIds) creates a species on first
+ * sight; another atlas's (lib/sources/living-atlas/species.ts) matches one or none: null, and the
+ * record is skipped and counted (`unmatchedName`).
+ */
+export interface RecordSpecies {
+  get(guid: string): number | null | undefined;
+  resolve(guid: string, names: { scientificName: string | null; commonName: string | null }): Promise<number | null>;
+}
+
 export interface PrepareContext {
-  species: SpeciesIds;
+  species: RecordSpecies;
   datasets: DatasetIds;
   rules: readonly Rule[];
+  /** Keep the records' image ids (the ALA's only: image URLs are built on ALA_IMAGES_URL). Default true. */
+  images?: boolean;
 }
 
 export interface Prepared {
@@ -72,7 +83,7 @@ export function keepRecord(record: AlaRecord, skipped: SkipCounts, malformed: Pr
 }
 
 /** A kept row with its species and dataset ids → the row the upsert stages, rated. */
-export function stageRow(r: ImportRow, speciesId: number, datasetId: number | null, rules: readonly Rule[]): StagedRow {
+export function stageRow(r: ImportRow, speciesId: number, datasetId: number | null, rules: readonly Rule[], images = true): StagedRow {
   return {
     sourceId: r.sourceId,
     speciesId,
@@ -89,7 +100,7 @@ export function stageRow(r: ImportRow, speciesId: number, datasetId: number | nu
     // rate()'s verdict without listing the rules that fired: this runs once per imported record.
     rating: rules.some((rule) => rule.fires(r)) ? ASSUMED_INVALID : ASSUMED_VALID,
     sourceLoadedAt: r.sourceLoadedAt,
-    imageId: r.image?.imageId ?? null,
+    imageId: images ? (r.image?.imageId ?? null) : null,
     accurate: r.sensitive ? r.accurate : null,
   };
 }
@@ -106,9 +117,14 @@ export async function prepareRecords(records: readonly AlaRecord[], invalid: rea
 
   await ctx.datasets.resolve(kept.flatMap((r) => (r.dataset ? [r.dataset] : [])));
   const rows: StagedRow[] = [];
+  const images = ctx.images ?? true;
   for (const r of kept) {
     const speciesId = ctx.species.get(r.speciesGuid) ?? (await ctx.species.resolve(r.speciesGuid, r));
-    rows.push(stageRow(r, speciesId, r.dataset ? ctx.datasets.get(r.dataset.uid)! : null, ctx.rules));
+    if (speciesId === null) {
+      skipped.unmatchedName = (skipped.unmatchedName ?? 0) + 1;
+      continue;
+    }
+    rows.push(stageRow(r, speciesId, r.dataset ? ctx.datasets.get(r.dataset.uid)! : null, ctx.rules, images));
   }
   return { rows, skipped, malformed };
 }

@@ -11,7 +11,6 @@ import type pg from "pg";
 import type { AlaClient } from "@/lib/ala/client";
 import { normaliseUuid } from "@/lib/ala/normalise";
 import type { SearchPage } from "@/lib/ala/schemas";
-import { SOURCES } from "@/lib/domain/codes";
 import { throwIfAborted } from "./errors";
 import { ofSpecies, relevantOnly, withIds } from "./filters";
 
@@ -31,6 +30,8 @@ export interface ReconcileDeps {
   /** Puts every relevant record id of a species, read through an offline download (`fields=id`), in `sync_remote_ids`. */
   downloadIds: (guid: string) => Promise<void>;
   deleteIds: (sourceIds: string[]) => Promise<number>;
+  /** The source whose records are compared (sources.id). */
+  source: number;
 }
 
 export interface ReconcileResult {
@@ -90,29 +91,37 @@ export async function remoteIds(deps: ReconcileDeps, guid: string, count: number
   return { ids };
 }
 
-async function localIds(pool: pg.Pool, speciesId: number): Promise<Set<string>> {
-  const { rows } = await pool.query<{ source_id: string }>(
-    `SELECT source_id FROM occurrences WHERE species_id = $1 AND source = ${SOURCES.ala}`,
-    [speciesId],
-  );
+async function localIds(pool: pg.Pool, source: number, speciesId: number): Promise<Set<string>> {
+  const { rows } = await pool.query<{ source_id: string }>("SELECT source_id FROM occurrences WHERE species_id = $1 AND source = $2", [speciesId, source]);
   return new Set(rows.map((r) => r.source_id));
 }
 
-/** What differs between the remote ids and the local ones: held ones compared here, downloaded ones in SQL. */
-async function compare(deps: ReconcileDeps, remote: RemoteIds, guid: string, speciesId: number): Promise<{ remote: number; missing: string[]; gone: string[] }> {
-  if ("ids" in remote) {
-    const local = await localIds(deps.pool, speciesId);
-    return { remote: remote.ids.size, missing: [...remote.ids].filter((id) => !local.has(id)), gone: [...local].filter((id) => !remote.ids.has(id)) };
+/** What differs between the remote ids (of the species' parts) and the local ones: held ones compared here, downloaded ones in SQL. */
+async function compare(
+  deps: ReconcileDeps,
+  lists: readonly { guid: string; remote: RemoteIds }[],
+  speciesId: number,
+): Promise<{ remote: number; missing: string[]; gone: string[] }> {
+  const held = lists.flatMap((l) => ("ids" in l.remote ? [{ guid: l.guid, ids: l.remote.ids }] : []));
+  if (held.length === lists.length) {
+    const remote = new Set(held.flatMap((l) => [...l.ids]));
+    const local = await localIds(deps.pool, deps.source, speciesId);
+    return { remote: remote.size, missing: [...remote].filter((id) => !local.has(id)), gone: [...local].filter((id) => !remote.has(id)) };
+  }
+  // Some parts were downloaded into sync_remote_ids: the searched ones join them there.
+  for (const l of held) {
+    if (!l.ids.size) continue;
+    await deps.pool.query(`INSERT INTO sync_remote_ids (run_id, species_guid, source_id) SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING`, [deps.runId, l.guid, [...l.ids]]);
   }
   const { rows } = await deps.pool.query<{ remote: number; missing: string[]; gone: string[] }>(
-    `WITH r AS (SELECT source_id FROM sync_remote_ids WHERE run_id = $1 AND species_guid = $2),
-          l AS (SELECT source_id FROM occurrences WHERE species_id = $3 AND source = ${SOURCES.ala})
+    `WITH r AS (SELECT DISTINCT source_id FROM sync_remote_ids WHERE run_id = $1 AND species_guid = ANY ($2::text[])),
+          l AS (SELECT source_id FROM occurrences WHERE species_id = $3 AND source = $5)
      SELECT (SELECT count(*)::int FROM r) AS remote,
        -- Past the refetch threshold (below) the ids are not needed: the species is read again whole.
        ARRAY(SELECT r.source_id::text FROM r WHERE NOT EXISTS (SELECT 1 FROM l WHERE l.source_id = r.source_id)
              LIMIT (SELECT greatest($4, count(*) / 5) + 1 FROM r)) AS missing,
        ARRAY(SELECT l.source_id::text FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE r.source_id = l.source_id)) AS gone`,
-    [deps.runId, guid, speciesId, REFETCH_FROM],
+    [deps.runId, lists.map((l) => l.guid), speciesId, REFETCH_FROM, deps.source],
   );
   return rows[0];
 }
@@ -138,13 +147,16 @@ async function lookUp(deps: ReconcileDeps, ids: readonly string[], relevant: boo
  */
 export async function reconcileSpecies(
   deps: ReconcileDeps,
-  species: { guid: string; speciesId: number; remoteCount: number },
+  species: { guid: string; speciesId: number; remoteCount: number; parts?: readonly { guid: string; count: number }[] },
 ): Promise<ReconcileResult> {
-  const remote = species.remoteCount > 0 ? await remoteIds(deps, species.guid, species.remoteCount) : { ids: new Set<string>() };
+  // Another atlas may hold one Edgar species under several of its species ids: its parts.
+  const parts = species.parts ?? [{ guid: species.guid, count: species.remoteCount }];
+  const lists: { guid: string; remote: RemoteIds }[] = [];
+  for (const p of parts) if (p.count > 0) lists.push({ guid: p.guid, remote: await remoteIds(deps, p.guid, p.count) });
   throwIfAborted(deps.signal);
-  const { remote: remoteSize, missing, gone } = await compare(deps, remote, species.guid, species.speciesId);
+  const { remote: remoteSize, missing, gone } = await compare(deps, lists, species.speciesId);
 
-  if (missing.length > Math.max(REFETCH_FROM, remoteSize / 5)) await deps.refetchSpecies(species.guid);
+  if (missing.length > Math.max(REFETCH_FROM, remoteSize / 5)) for (const p of parts) await deps.refetchSpecies(p.guid);
   else if (missing.length) await lookUp(deps, missing, true);
 
   let deleted = 0;

@@ -16,11 +16,9 @@ import type { SearchPage } from "@/lib/ala/schemas";
 import { config } from "@/lib/config";
 import { pool as sharedPool } from "@/lib/db/pool";
 import { log as rootLog } from "@/lib/log";
-import { SOURCES } from "@/lib/domain/codes";
 import { createRules, type RatingConfig } from "@/lib/ratings/rules";
 import { refreshSpeciesStats } from "@/lib/species/stats";
 import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";
-import { createSyncClient } from "./client";
 import { DatasetIds } from "./datasets";
 import { importDownload } from "./download-import";
 import { describeQueue, DownloadUnavailable, Downloads, type DownloadSettings } from "./downloads";
@@ -29,7 +27,7 @@ import { CountsDiffer, SyncAborted, SyncAlreadyRunning, throwIfAborted } from ".
 import { fetchSpecies } from "./fetch";
 import { changedSince, ofSpecies, relevantOnly, SINCE_OVERLAP_MS } from "./filters";
 import { fetchImageMetadata } from "./images";
-import { tryAcquireSyncLock } from "./lock";
+import { tryAcquireSyncLock, type SyncLock } from "./lock";
 import { groupForDownload, splitBySize, type SpeciesCount } from "./plan";
 import { prepareRecords, type Prepared, type SkipCounts } from "./prepare";
 import { Progress, type ProgressSnapshot } from "./progress";
@@ -52,6 +50,8 @@ import {
   type SyncTrigger,
 } from "./runs";
 import { applySpeciesList, localSpecies, reviveSpecies, SpeciesIds } from "./species";
+import { syncTarget } from "./target";
+import type { RecordSpecies } from "./prepare";
 import { deleteBySourceIds } from "./upsert";
 import { Writer } from "./writer";
 
@@ -66,8 +66,12 @@ export interface RunSyncOptions {
   species?: string;
   /** Stops the run at the next safe point; it stays `running` and the next run resumes it. */
   signal?: AbortSignal;
-  /** Default: the configured ALA client. */
+  /** Default: the configured ALA client, or the run's Living Atlas source's (lib/sync/target.ts). */
   client?: AlaClient;
+  /** The source a new run syncs (sources.id, a Living Atlas); default the ALA. A resumed run keeps its own. */
+  source?: number;
+  /** The sync lock, when the caller holds it already (lib/sources/run.ts); released by the caller. */
+  lock?: SyncLock;
   /** Default: SYNC_CONCURRENCY. */
   concurrency?: number;
   /** The rating rules' configuration (docs/ratings.md); default: the default rules. */
@@ -111,7 +115,7 @@ const IMAGES_PER_RUN = 500;
  */
 export async function runSync(options: RunSyncOptions = {}): Promise<SyncResult> {
   const db = sharedPool();
-  const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
+  const lock = options.lock ?? (await tryAcquireSyncLock(process.env.DATABASE_URL!));
   if (!lock) throw new SyncAlreadyRunning((await activeRun(db))?.id ?? null);
   try {
     let row = await activeRun(db);
@@ -123,7 +127,12 @@ export async function runSync(options: RunSyncOptions = {}): Promise<SyncResult>
     }
     const resumed = row?.status === "running";
     if (!row) {
-      const id = await insertRun(db, { kind: options.kind ?? "incremental", trigger: options.trigger ?? "cli", requestedById: options.requestedById });
+      const id = await insertRun(db, {
+        kind: options.kind ?? "incremental",
+        trigger: options.trigger ?? "cli",
+        requestedById: options.requestedById,
+        sourceId: options.source,
+      });
       row = (await getRun(db, id))!;
     }
     // Losing the lock stops the run like a signal does: someone else may resume it now.
@@ -131,7 +140,7 @@ export async function runSync(options: RunSyncOptions = {}): Promise<SyncResult>
     // An interrupted run cannot say whether it was limited to a species, so it resumes as a whole run.
     return await execute(db, row, { ...options, signal, species: resumed ? undefined : options.species }, resumed);
   } finally {
-    await lock.release();
+    if (!options.lock) await lock.release();
   }
 }
 
@@ -152,12 +161,15 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
   const row = await startRun(db, queued.id); // step 1 (and 2: `since` is the last import time, fixed at the first start)
   const runId = row.id;
   const log = rootLog.child({ runId, kind: row.kind, resumed, species: o.species });
-  const client = o.client ?? createSyncClient();
+  // The ALA, or another Living Atlas: its client, download account and species (the rest is the same).
+  const target = await syncTarget(db, row.source_id, o.client);
+  const { client, sourceId } = target;
   const fields = client.fields;
   const concurrency = o.concurrency ?? config().SYNC_CONCURRENCY;
   const progress = new Progress(db, runId, row, o.onProgress);
   const refresher = new SpeciesRefresher(db);
   const writer = new Writer(db, {
+    source: sourceId,
     onCommitted: (r) => {
       progress.count(r);
       refresher.add(r.touched);
@@ -175,7 +187,8 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     runId,
     signal: o.signal,
     settings: {
-      email: c.ALA_DOWNLOAD_EMAIL,
+      email: target.downloadEmail,
+      missingEmail: target.missingEmail,
       reasonTypeId: c.ALA_DOWNLOAD_REASON,
       pollMs: c.SYNC_DOWNLOAD_POLL_MS,
       maxWaitMs: c.SYNC_DOWNLOAD_MAX_WAIT_MS,
@@ -194,12 +207,22 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     progress.phase("species");
     await progress.flush();
     const known = await localSpecies(db);
-    const remote = await client.speciesList({ fq: limit, namesFor: (guid) => !known.has(guid), concurrency });
+    const listed = await client.speciesList({ fq: limit, namesFor: (guid) => !known.has(guid), concurrency });
     throwIfAborted(o.signal);
-    if (!o.species) await applySpeciesList(db, remote);
-    const speciesIds = await SpeciesIds.load(db);
-    for (const s of remote) await speciesIds.resolve(s.guid, s);
-    const ctx = { species: speciesIds, datasets: new DatasetIds(db), rules: createRules(o.ratings) };
+    // The ALA's list is Edgar's species list; another atlas's is matched to it, and its species
+    // that match none are not read (their records counted as skipped, their names listed).
+    let speciesIds: RecordSpecies;
+    if (target.atlas) {
+      speciesIds = target.atlas;
+      const { unmatched } = await target.atlas.split(listed);
+      if (!o.species) await target.atlas.saveUnmatched(db, unmatched);
+    } else {
+      if (!o.species) await applySpeciesList(db, listed);
+      const ids = await SpeciesIds.load(db);
+      for (const s of listed) await ids.resolve(s.guid, s);
+      speciesIds = ids;
+    }
+    const ctx = { species: speciesIds, datasets: new DatasetIds(db, target.datasetPrefix), rules: createRules(o.ratings), images: !target.atlas };
 
     /** Prepares and queues one page (of a search or a download); returns its commit and the ids it stores. */
     /** Counts records read: skipped ones by reason, malformed ones by species. */
@@ -219,6 +242,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
         writer,
         species: speciesIds,
         datasets: ctx.datasets,
+        images: ctx.images,
         ratings: o.ratings,
         signal: o.signal,
         onBatch: countRead,
@@ -257,9 +281,14 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
 
     // Steps 5–6.
     const since = row.since;
-    const changed: SpeciesInfo[] = since
+    let changed: SpeciesInfo[] = since
       ? await client.speciesList({ fq: [...limit, changedSince(fields, since)], namesFor: () => false })
-      : remote;
+      : listed;
+    if (target.atlas) {
+      const { matched, unmatchedRecords } = await target.atlas.split(changed);
+      changed = matched;
+      if (unmatchedRecords) progress.skip({ unmatchedName: unmatchedRecords });
+    }
     await addCheckpoints(db, runId, changed);
     const states = await checkpointStates(db, runId);
     const toFetch = changed.filter((s) => states.get(s.guid) === "pending").sort((a, b) => b.count - a.count);
@@ -275,7 +304,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     // Step 7: the deleted-records service (empty on the current ALA; reconciliation below covers it).
     let deleted = 0;
     const deleteIds = async (ids: string[]) => {
-      const result = await deleteBySourceIds(db, ids);
+      const result = await deleteBySourceIds(db, ids, sourceId);
       progress.count({ deleted: result.deleted });
       refresher.add(result.touched);
       deleted += result.deleted;
@@ -292,16 +321,30 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
     // Step 8: remote (relevant records only) against local counts; reconcile every species that differs.
     progress.phase("reconcile");
     await progress.flush();
-    const remoteCounts = new Map(
-      (await client.speciesList({ fq: [...limit, relevantOnly(fields)], namesFor: () => false })).map((s) => [s.guid, s.count]),
-    );
-    if (!o.species) await reviveSpecies(db, [...remoteCounts.keys()]);
+    const relevantList = await client.speciesList({ fq: [...limit, relevantOnly(fields)], namesFor: () => false });
+    const remoteCounts = new Map((target.atlas ? (await target.atlas.split(relevantList)).matched : relevantList).map((s) => [s.guid, s.count]));
+    if (!o.species && !target.atlas) await reviveSpecies(db, [...remoteCounts.keys()]);
     for (const guid of remoteCounts.keys()) await speciesIds.resolve(guid, { scientificName: null, commonName: null });
-    const local = await localCounts(db, o.species ? speciesIds.get(o.species) ?? null : undefined);
-    const compared = new Map<string, { id: number; remote: number; local: number }>();
-    for (const [guid, n] of remoteCounts) compared.set(guid, { id: speciesIds.get(guid)!, remote: n, local: 0 });
+    const limitId = o.species ? speciesIds.get(o.species) ?? null : undefined;
+    const local = await localCounts(db, sourceId, limitId);
+    // Compared per Edgar species: another atlas may hold one species under several of its ids.
+    const guidOf = new Map(local.map((l) => [l.id, l.guid]));
+    if (target.atlas) {
+      const ids = [...remoteCounts.keys()].map((g) => speciesIds.get(g)!);
+      const { rows } = await db.query<{ id: number; guid: string }>("SELECT id, guid FROM species WHERE id = ANY($1::int[])", [ids]);
+      for (const r of rows) guidOf.set(r.id, r.guid);
+    }
+    const compared = new Map<string, { id: number; remote: number; local: number; parts: SpeciesCount[] }>();
+    for (const [guid, n] of remoteCounts) {
+      const id = speciesIds.get(guid)!;
+      const key = guidOf.get(id) ?? guid;
+      const c = compared.get(key) ?? { id, remote: 0, local: 0, parts: [] };
+      c.remote += n;
+      c.parts.push({ guid, count: n });
+      compared.set(key, c);
+    }
     for (const l of local) {
-      const c = compared.get(l.guid) ?? { id: l.id, remote: 0, local: 0 };
+      const c = compared.get(l.guid) ?? { id: l.id, remote: 0, local: 0, parts: [] };
       c.local = l.count;
       compared.set(l.guid, c);
     }
@@ -339,28 +382,32 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
       },
       pageDepthMax,
       refetchSpecies: (guid) => fetchRecords([{ guid, count: remoteCounts.get(guid) ?? 0 }], null, false, async () => undefined),
+      source: sourceId,
       downloadIds: async (guid) => {
         // Every differing species past the depth at once, on the first need: one download for
         // many species rather than one queued at the ALA per species.
-        idLists ??= readIdLists(differing.filter((c) => c.remote > pageDepthMax).map((c) => ({ guid: c.guid, count: c.remote })));
+        idLists ??= readIdLists(differing.flatMap((c) => c.parts).filter((p) => p.count > pageDepthMax));
         if (!(await idLists).has(guid)) await readIdLists([{ guid, count: remoteCounts.get(guid) ?? 0 }]);
       },
       deleteIds,
     };
     for (const c of differing) {
       throwIfAborted(o.signal);
-      const result = await reconcileSpecies(deps, { guid: c.guid, speciesId: c.id, remoteCount: c.remote });
+      const result = await reconcileSpecies(deps, { guid: c.guid, speciesId: c.id, remoteCount: c.remote, parts: c.parts });
       await writer.flush();
-      const after = await localCounts(db, c.id);
+      const after = await localCounts(db, sourceId, c.id);
       await markReconciled(db, runId, c.guid, { remote: c.remote, local: after[0]?.count ?? 0 });
       log.info({ guid: c.guid, remote: c.remote, localBefore: c.local, localAfter: after[0]?.count ?? 0, ...result }, "species reconciled");
       progress.advance(1);
       await refresher.refresh();
     }
-    await db.query(
-      "UPDATE species s SET remote_count = c.n FROM unnest($1::int[], $2::int[]) AS c(id, n) WHERE s.id = c.id",
-      [all.map((c) => c.id), all.map((c) => c.remote)],
-    );
+    // The species' remote count is the ALA's (the admin's count check compares it with the ALA's records).
+    if (!target.atlas) {
+      await db.query(
+        "UPDATE species s SET remote_count = c.n FROM unnest($1::int[], $2::int[]) AS c(id, n) WHERE s.id = c.id",
+        [all.map((c) => c.id), all.map((c) => c.remote)],
+      );
+    }
 
     // Counts and versions of every species that changed (all of them after an interruption: the
     // killed process may have committed records whose species it never refreshed).
@@ -370,22 +417,25 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
       await refreshSpeciesStats(db, (await db.query<{ id: number }>("SELECT id FROM species")).rows.map((r) => r.id), { bumpVersion: true });
     }
     await refresher.refresh();
-    await db.query("UPDATE species SET last_synced_at = now() WHERE status = 'active' AND ($1::int IS NULL OR id = $1)", [
-      o.species ? speciesIds.get(o.species) ?? null : null,
-    ]);
+    if (!target.atlas) {
+      await db.query("UPDATE species SET last_synced_at = now() WHERE status = 'active' AND ($1::int IS NULL OR id = $1)", [limitId ?? null]);
+    }
 
+    // Image ids are kept for the ALA's records only: image URLs are built on ALA_IMAGES_URL (lib/ala/images.ts).
     progress.phase("images");
-    const images = await fetchImageMetadata(db, client, { limit: IMAGES_PER_RUN, concurrency }).catch((err: unknown) => {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, "image metadata step failed");
-      return null;
-    });
+    const images = target.atlas
+      ? null
+      : await fetchImageMetadata(db, client, { limit: IMAGES_PER_RUN, concurrency }).catch((err: unknown) => {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, "image metadata step failed");
+          return null;
+        });
 
-    const finalCounts = await localCounts(db, o.species ? speciesIds.get(o.species) ?? null : undefined);
+    const finalCounts = await localCounts(db, sourceId, limitId);
     const totals = { remoteTotal: progress.snapshot().remoteTotal ?? 0, localTotal: finalCounts.reduce((n, c) => n + c.count, 0) };
     progress.totals(totals);
     await progress.close();
     // The count check: every species agrees now, allowing for records the ALA holds that cannot be read.
-    const warnings = await countCheck(db, all, finalCounts, malformed);
+    const warnings = await countCheck(db, all, finalCounts, target.atlas ? regroup(malformed, (g) => guidOf.get(speciesIds.get(g) ?? -1)) : malformed);
     await setWarnings(db, runId, warnings);
     const differ = warnings.filter((w) => w.reason === "differs");
     if (differ.length) throw new CountsDiffer(differ);
@@ -415,15 +465,27 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
   }
 }
 
-/** Local ALA record counts per species (of one species when given; null: a species not stored); other sources' records are not the ALA's to count. */
-async function localCounts(db: pg.Pool, speciesId?: number | null): Promise<{ id: number; guid: string; count: number }[]> {
+/** Local record counts of one source per species (of one species when given; null: a species not stored); other sources' records are not this one's to count. */
+async function localCounts(db: pg.Pool, source: number, speciesId?: number | null): Promise<{ id: number; guid: string; count: number }[]> {
   if (speciesId === null) return [];
   const { rows } = await db.query<{ id: number; guid: string; count: number }>(
     `SELECT s.id, s.guid, c.n AS count
      FROM (SELECT species_id, count(*)::int AS n FROM occurrences
-           WHERE source = ${SOURCES.ala} AND ($1::int IS NULL OR species_id = $1) GROUP BY species_id) c
+           WHERE source = $2 AND ($1::int IS NULL OR species_id = $1) GROUP BY species_id) c
      JOIN species s ON s.id = c.species_id`,
-    [speciesId ?? null],
+    [speciesId ?? null, source],
   );
   return rows;
+}
+
+/** Malformed record ids by another atlas's species id → by the Edgar species' guid the counts compare under. */
+function regroup(malformed: ReadonlyMap<string, ReadonlySet<string>>, key: (guid: string) => string | undefined): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [guid, ids] of malformed) {
+    const k = key(guid);
+    if (k === undefined) continue;
+    const set = out.get(k) ?? out.set(k, new Set()).get(k)!;
+    for (const id of ids) set.add(id);
+  }
+  return out;
 }

@@ -36,6 +36,8 @@ export interface SyncRunRow {
   heartbeat_at: Date | null;
   message: string | null;
   warnings: CountWarning[];
+  /** sources.id of the source synced: 1, the ALA, or a Living Atlas source (docs/sources.md). */
+  source_id: number;
 }
 
 /** A species the final count check named (docs/sync.md, "Counts must match"). */
@@ -111,14 +113,16 @@ export interface NewRun {
   kind: SyncKind;
   trigger: SyncTrigger;
   requestedById?: string | null;
+  /** The source synced (sources.id); the ALA when left out. */
+  sourceId?: number;
 }
 
 /** Inserts a queued row; SyncAlreadyRunning when one is queued or running already. */
 export async function insertRun(db: Db, run: NewRun): Promise<number> {
   try {
     const { rows } = await db.query<{ id: number }>(
-      "INSERT INTO sync_runs (kind, trigger, requested_by_id) VALUES ($1, $2, $3) RETURNING id",
-      [run.kind, run.trigger, run.requestedById ?? null],
+      "INSERT INTO sync_runs (kind, trigger, requested_by_id, source_id) VALUES ($1, $2, $3, $4) RETURNING id",
+      [run.kind, run.trigger, run.requestedById ?? null, run.sourceId ?? 1],
     );
     return rows[0].id;
   } catch (err) {
@@ -141,7 +145,8 @@ export async function startRun(db: Db, id: number): Promise<SyncRunRow> {
        status = 'running',
        since = CASE WHEN r.started_at IS NOT NULL THEN r.since
                     WHEN r.kind = 'full' THEN NULL
-                    ELSE (SELECT last_import_at FROM sync_state WHERE id = 1) END,
+                    WHEN r.source_id = 1 THEN (SELECT last_import_at FROM sync_state WHERE id = 1)
+                    ELSE (SELECT last_import_at FROM sources WHERE id = r.source_id) END,
        started_at = COALESCE(r.started_at, now()),
        heartbeat_at = now(),
        error = NULL,
@@ -154,17 +159,21 @@ export async function startRun(db: Db, id: number): Promise<SyncRunRow> {
   return rows[0];
 }
 
-/** Success: the run's start time becomes the last import time, in the same transaction. */
+/**
+ * Success: the run's start time becomes the last import time, in the same transaction: the ALA's
+ * in sync_state, another source's in its sources row.
+ */
 export async function succeedRun(pool: pg.Pool, id: number, totals: { remoteTotal: number; localTotal: number }): Promise<void> {
   await transaction(async (client) => {
-    const { rows } = await client.query<{ started_at: Date }>(
+    const { rows } = await client.query<{ started_at: Date; source_id: number }>(
       `UPDATE sync_runs SET status = 'succeeded', phase = 'done', finished_at = now(), heartbeat_at = now(),
          remote_total = $2, local_total = $3
-       WHERE id = $1 AND status = 'running' RETURNING started_at`,
+       WHERE id = $1 AND status = 'running' RETURNING started_at, source_id`,
       [id, totals.remoteTotal, totals.localTotal],
     );
     if (!rows[0]) throw new Error(`sync run ${id} is no longer running`);
-    await client.query("UPDATE sync_state SET last_import_at = $1, last_run_id = $2 WHERE id = 1", [rows[0].started_at, id]);
+    if (rows[0].source_id === 1) await client.query("UPDATE sync_state SET last_import_at = $1, last_run_id = $2 WHERE id = 1", [rows[0].started_at, id]);
+    else await client.query("UPDATE sources SET last_import_at = $1 WHERE id = $2", [rows[0].started_at, rows[0].source_id]);
   }, pool);
 }
 
