@@ -15,6 +15,7 @@ import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { ArchiveError } from "./dwca/meta";
 import { importArchive, type Problem } from "./dwca/import";
 import { markCrossSourceDuplicates } from "./duplicates";
+import { runGbif } from "./gbif/sync";
 import { getSource, removeSource, SourceError, settingsSchemas, type Source } from "./registry";
 
 export class SourceBusyError extends Error {
@@ -36,6 +37,8 @@ export interface SourceRunResult {
 export interface RunSourceOptions {
   /** An uploaded archive on disk, instead of the source's configured location. */
   file?: string;
+  /** A full run of a source that also reads incrementally (GBIF): records gone from it are deleted. */
+  full?: boolean;
 }
 
 async function fetchArchive(url: string, to: string): Promise<void> {
@@ -81,6 +84,7 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
 }
 
 async function runKind(db: pg.Pool, source: Source, runId: number, o: RunSourceOptions) {
+  if (source.kind === "gbif") return runGbif(db, source, runId, { full: o.full });
   if (source.kind !== "dwca") throw new Error(`sources of kind ${source.kind} are not imported yet (docs/sources.md)`);
   let file = o.file;
   let temporary: string | null = null;

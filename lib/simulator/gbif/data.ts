@@ -207,9 +207,11 @@ export class GbifData {
     });
   }
 
-  /** Records gone from GBIF (their dataset republished without them). */
-  delete(count: number): number[] {
-    return this.choose(count).map((r) => (this.records.delete(r.gbifID), r.gbifID));
+  /** Records gone from GBIF (their dataset republished without them): `count` chosen, or these gbifIDs. */
+  delete(which: number | readonly number[]): number[] {
+    const chosen = typeof which === "number" ? this.choose(which).map((r) => r.gbifID) : which.filter((id) => this.records.has(id));
+    for (const id of chosen) this.records.delete(id);
+    return chosen;
   }
 
   /** The live records, in gbifID order. */

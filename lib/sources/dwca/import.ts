@@ -59,7 +59,7 @@ export interface RecordRows {
 }
 
 /** The archive's core rows as terms; a row too short for meta.xml's columns is a problem. */
-function archiveRows(archive: Archive): RecordRows {
+export function archiveRows(archive: Archive): RecordRows {
   const terms = termsOf(archive.core);
   const need = width(archive.core);
   return {
@@ -134,7 +134,7 @@ export async function importRecords(db: pg.Pool, input: RecordRows, dataset: Dat
   }
   const ctx = await context();
   const counts = await write(db, input, ctx, o);
-  await saveUnmatched(db, o.sourceId, ctx.species.unmatched);
+  await saveUnmatched(db, o.sourceId, ctx.species.unmatched, { partial: o.partial });
   return { ok: true, dataset, ...counts };
 }
 
