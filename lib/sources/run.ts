@@ -15,7 +15,7 @@ import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { ArchiveError } from "./dwca/meta";
 import { importArchive, type Problem } from "./dwca/import";
 import { markCrossSourceDuplicates } from "./duplicates";
-import { runGbif } from "./gbif/sync";
+import { prepareGbifDownload, runGbif } from "./gbif/sync";
 import { getSource, removeSource, SourceError, settingsSchemas, type Source } from "./registry";
 
 export class SourceBusyError extends Error {
@@ -50,12 +50,14 @@ async function fetchArchive(url: string, to: string): Promise<void> {
 export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptions = {}): Promise<SourceRunResult> {
   const source = await getSource(db, sourceId);
   if (!source) throw new SourceError("unknown_source", `There is no source ${sourceId}.`);
+  // GBIF prepares a download for minutes to hours: waited for before the lock, so other syncs run meanwhile.
+  const prepared = source.kind === "gbif" ? await prepareGbifDownload(db, source, { full: o.full }) : null;
   const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
   if (!lock) throw new SourceBusyError("Another sync or import is running; one runs at a time.");
   const { rows } = await db.query<{ id: number }>("INSERT INTO source_runs (source_id) VALUES ($1) RETURNING id", [sourceId]);
   const runId = rows[0].id;
   try {
-    const outcome = await runKind(db, source, runId, o);
+    const outcome = prepared ?? (await runKind(db, source, runId, o));
     if (outcome.ok) {
       await db.query(
         `WITH r AS (
@@ -84,7 +86,7 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
 }
 
 async function runKind(db: pg.Pool, source: Source, runId: number, o: RunSourceOptions) {
-  if (source.kind === "gbif") return runGbif(db, source, runId, { full: o.full });
+  if (source.kind === "gbif") return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0 });
   if (source.kind !== "dwca") throw new Error(`sources of kind ${source.kind} are not imported yet (docs/sources.md)`);
   let file = o.file;
   let temporary: string | null = null;

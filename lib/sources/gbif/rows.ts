@@ -33,6 +33,11 @@ export function gbifTerms(raw: Terms): Terms {
         return null;
       case "datasetID":
         return raw("datasetKey") ?? raw("datasetID");
+      // SIMPLE_CSV names no dataset: its key says where to find it.
+      case "datasetName": {
+        const key = raw("datasetKey");
+        return raw("datasetName") ?? (key ? `GBIF dataset ${key}` : null);
+      }
       case "modified":
         return raw("lastInterpreted") ?? raw("modified");
       default:

@@ -14,6 +14,7 @@ import { basisOfRecordCode, normaliseBasisOfRecord } from "@/lib/domain/codes";
 import { isRelevant } from "@/lib/ratings/rules";
 import type { Simulator } from "@/lib/simulator";
 import { GBIF_SIMULATOR_USER, startGbifSimulator, type GbifDownloadFault, type GbifSimulator } from "@/lib/simulator/gbif";
+import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { runSync } from "@/lib/sync/run";
 import { clientFor, simulator } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
@@ -240,12 +241,29 @@ describe("a GBIF source under faults", () => {
     await expectEqual();
   });
 
+  it("does not hold the sync lock while GBIF prepares the download", async () => {
+    gbif.downloads.settings.preparingMs = 60_000;
+    try {
+      gbif.data.add(2);
+      const running = runSource(db.pool, source, { full: true });
+      while (!(await pendingKey())) await new Promise((ok) => setTimeout(ok, 10));
+      const lock = await tryAcquireSyncLock(db.url);
+      expect(lock).not.toBeNull();
+      await lock!.release();
+      gbif.downloads.settings.preparingMs = 20;
+      expect((await running).status).toBe("succeeded");
+      await expectEqual();
+    } finally {
+      gbif.downloads.settings.preparingMs = 20;
+    }
+  });
+
   it("a download still preparing when the run gives up is polled by the next run; one stuck for good is dropped", async () => {
     configure({ GBIF_MAX_WAIT_MS: "200" });
     try {
       gbif.downloads.settings.preparingMs = 60_000;
       const r = await faultRun();
-      expect(r.error).toMatch(/is not ready after 0 minutes; the next run polls it again/);
+      expect(r.error).toMatch(/GBIF download \S+ is still PREPARING 0 minutes after it was asked for; the next run polls it again/);
       const key = await pendingKey();
       expect(key).not.toBeNull();
       gbif.downloads.settings.preparingMs = 20;

@@ -37,7 +37,7 @@ export interface GbifRunOptions {
   full?: boolean;
 }
 
-type Failure = Extract<ImportResult, { ok: false }>;
+export type Failure = Extract<ImportResult, { ok: false }>;
 const failure = (error: string): Failure => ({ ok: false, error, problems: [], brokenRows: 0 });
 
 /** GBIF ended the download: asking again may work. */
@@ -53,10 +53,13 @@ async function credentials(db: pg.Pool, sourceId: number): Promise<{ username: s
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls until the download has succeeded (its file's link), GBIF ended it (DownloadEnded), or the wait is over (null). */
-async function waitFor(client: GbifClient, key: string): Promise<Download | null> {
+/**
+ * Polls until the download has succeeded (the Download, with its file's link), GBIF ended it
+ * (DownloadEnded), or `maxWaitMs` is over (the last status it was in).
+ */
+async function waitFor(client: GbifClient, key: string, maxWaitMs: number): Promise<Download | string> {
   const c = config();
-  const deadline = Date.now() + c.GBIF_MAX_WAIT_MS;
+  const deadline = Date.now() + maxWaitMs;
   let wait = c.GBIF_POLL_MS;
   for (;;) {
     let status: Download;
@@ -68,13 +71,36 @@ async function waitFor(client: GbifClient, key: string): Promise<Download | null
     }
     if (status.status === "SUCCEEDED") return status;
     if (!["PREPARING", "RUNNING", "SUSPENDED"].includes(status.status)) throw new DownloadEnded(`GBIF ended download ${key} as ${status.status}`);
-    if (Date.now() + wait > deadline) return null;
+    if (Date.now() + wait > deadline) return status.status;
     await sleep(wait);
     wait = Math.min(wait * 2, c.GBIF_POLL_MAX_MS);
   }
 }
 
-export async function runGbif(db: pg.Pool, source: Source, runId: number, o: GbifRunOptions = {}): Promise<ImportResult> {
+/**
+ * Asks for the run's download (or finds it pending) and waits until GBIF has it ready, without
+ * importing it. lib/sources/run.ts calls this before it takes the sync lock: GBIF prepares a
+ * download for minutes to hours, and the ALA sync and other imports run meanwhile. The run under
+ * the lock then finds the download ready at its first poll. Returns the run's failure when the
+ * download could not be had (the run records it), else null.
+ */
+export async function prepareGbifDownload(db: pg.Pool, source: Source, o: GbifRunOptions = {}): Promise<Failure | null> {
+  try {
+    const r = await gbifRun(db, source, null, o, config().GBIF_MAX_WAIT_MS);
+    return r.ok ? null : r;
+  } catch (error) {
+    log.error({ err: error, source: source.name }, "GBIF download could not be prepared");
+    return failure(`The import failed: ${(error as Error).message}`);
+  }
+}
+
+/** One import of a GBIF source; `maxWaitMs` (default GBIF_MAX_WAIT_MS) bounds the wait for GBIF. */
+export function runGbif(db: pg.Pool, source: Source, runId: number, o: GbifRunOptions & { maxWaitMs?: number } = {}): Promise<ImportResult> {
+  return gbifRun(db, source, runId, o, o.maxWaitMs ?? config().GBIF_MAX_WAIT_MS);
+}
+
+/** The run: request or find the download, wait for it, then (given a run id) import it. Without one, it stops once the download is ready. */
+async function gbifRun(db: pg.Pool, source: Source, runId: number | null, o: GbifRunOptions, maxWaitMs: number): Promise<ImportResult> {
   const settings = settingsSchemas.gbif.parse(source.settings);
   const account = await credentials(db, source.id);
   if (!account) return failure(`The GBIF source "${source.name}" has no username and password: GBIF's downloads need an account (docs/sources.md).`);
@@ -95,6 +121,7 @@ export async function runGbif(db: pg.Pool, source: Source, runId: number, o: Gbi
     predicate = p.predicate as typeof predicate;
   }
 
+  let waitMs = maxWaitMs;
   for (let request = 1; ; request++) {
     try {
       if (!pending) {
@@ -103,14 +130,17 @@ export async function runGbif(db: pg.Pool, source: Source, runId: number, o: Gbi
         await savePending(db, source.id, pending);
         log.info({ source: source.name, key, full }, "GBIF download requested");
       } else {
-        log.info({ source: source.name, key: pending.key }, "GBIF download pending from an earlier run: polling it");
+        log.info({ source: source.name, key: pending.key }, "GBIF download pending: polling it");
       }
-      const done = await waitFor(client, pending.key);
-      if (!done) {
+      const done = await waitFor(client, pending.key, waitMs);
+      if (typeof done === "string") {
+        const age = Date.now() - pending.requestedAt.getTime();
         // Too old to keep waiting for: the next run asks anew.
-        if (Date.now() - pending.requestedAt.getTime() > 2 * c.GBIF_MAX_WAIT_MS) await clearPending(db, source.id);
-        return failure(`GBIF download ${pending.key} is not ready after ${Math.round(c.GBIF_MAX_WAIT_MS / 60_000)} minutes; the next run polls it again.`);
+        const drop = age > 2 * c.GBIF_MAX_WAIT_MS;
+        if (drop) await clearPending(db, source.id);
+        return failure(`GBIF download ${pending.key} is still ${done} ${Math.round(age / 60_000)} minutes after it was asked for; ${drop ? "it is given up, and the next run asks for a new one" : "the next run polls it again"}.`);
       }
+      if (runId === null) return { ok: true, dataset: { title: null, license: null, citation: null }, received: 0, added: 0, updated: 0, deleted: 0, skipped: 0, skippedByReason: {} };
       const result = await fetchAndImport(db, client, source, runId, pending, done);
       await clearPending(db, source.id, result.ok && full ? startedAt : null);
       return result;
@@ -119,6 +149,8 @@ export async function runGbif(db: pg.Pool, source: Source, runId: number, o: Gbi
         log.warn({ source: source.name, key: pending?.key, reason: error.message }, "GBIF download ended; asking again");
         await clearPending(db, source.id);
         pending = null;
+        // The new download was not prepared ahead: it is waited for here.
+        waitMs = c.GBIF_MAX_WAIT_MS;
         continue;
       }
       if (error instanceof DownloadEnded || error instanceof DownloadContentError || error instanceof ArchiveError) {
