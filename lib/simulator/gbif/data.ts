@@ -68,7 +68,6 @@ export class GbifData {
   private ops = 0;
   private readonly ranges = initialSpecies();
   private readonly shares: Record<"shared" | "nonBirds" | "vagrants" | "subspecies", number>;
-  private readonly alaPool: number[] = [];
   private readonly usedAla = new Set<string>();
 
   constructor(
@@ -78,20 +77,15 @@ export class GbifData {
     this.seed = options.seed ?? 1;
     this.shares = { shared: 0.1, nonBirds: 0.05, vagrants: 0.01, subspecies: 0.05, ...options.shares };
     if (!ala) this.shares.shared = 0;
-    else this.alaPool = this.shareableAlaRecords(ala);
     const start = Date.now();
     this.generate(options.records ?? 2000, (rng) => start - 3 * DAY - rng.int(400) * DAY - rng.int(DAY));
   }
 
-  /** ALA records GBIF could hold exactly: full date, coordinates, not generalised, observations. */
-  private shareableAlaRecords(w: World): number[] {
-    const out: number[] = [];
-    for (const i of w.indexes.byLoad) {
-      const r = searchRecord(w, i, "");
-      const sensitive = w.species[w.cols.species[i]].generaliseDecimals !== null;
-      if (!sensitive && r.basisOfRecord === "HUMAN_OBSERVATION" && typeof r.decimalLatitude === "number" && typeof r.eventDate === "number" && w.cols.day[i]) out.push(i);
-    }
-    return out;
+  /** Whether GBIF could hold this ALA record exactly: full date, coordinates, not generalised, an observation. */
+  private shareable(w: World, i: number): boolean {
+    if (!w.isLive(i) || w.species[w.cols.species[i]].generaliseDecimals !== null || !w.cols.day[i] || !w.cols.hasCoordinates(i)) return false;
+    const r = searchRecord(w, i, "");
+    return r.basisOfRecord === "HUMAN_OBSERVATION" && typeof r.eventDate === "number";
   }
 
   private generate(count: number, interpretedAt: (rng: Rng) => number, only?: GbifTaxon): number[] {
@@ -109,11 +103,12 @@ export class GbifData {
     const gbifID = this.nextId++;
     const draw = rng.next();
     const s = this.shares;
-    if (!only && draw < s.shared && this.alaPool.length) {
+    const kind = draw < s.shared ? "shared" : draw < s.shared + s.nonBirds ? "nonBird" : draw < s.shared + s.nonBirds + s.vagrants ? "vagrant" : "bird";
+    if (!only && kind === "shared") {
       const shared = this.fromAla(rng, gbifID, lastInterpreted);
       if (shared) return shared;
     }
-    const taxon = only ?? (draw < s.shared + s.nonBirds ? rng.pick(NON_BIRDS) : draw < s.shared + s.nonBirds + s.vagrants ? rng.pick(VAGRANTS) : rng.pick(BIRDS));
+    const taxon = only ?? (kind === "nonBird" ? rng.pick(NON_BIRDS) : kind === "vagrant" ? rng.pick(VAGRANTS) : rng.pick(BIRDS));
     const dataset = GBIF_DATASETS[rng.int(GBIF_DATASETS.length)];
     const range = this.ranges.find((r) => r.scientificName === taxon.species);
     const blob = range ? rng.pick(range.blobs) : { lat: -25 + rng.gauss() * 6, lon: 135 + rng.gauss() * 8, sigma: 0.5 };
@@ -150,9 +145,15 @@ export class GbifData {
   /** A sighting the ALA holds: its occurrenceID, species, day and coordinates. */
   private fromAla(rng: Rng, gbifID: number, lastInterpreted: number): GbifRecord | null {
     const w = this.ala!;
-    const i = this.alaPool[rng.int(this.alaPool.length)];
+    // A few draws among the live records (cheap at any world size); none shareable: a record of GBIF's own.
+    const live = w.indexes.byLoad;
+    let i = -1;
+    for (let tries = 0; tries < 20 && i < 0; tries++) {
+      const j = live[rng.int(live.length)];
+      if (this.shareable(w, j) && !this.usedAla.has(w.uuid(j))) i = j;
+    }
+    if (i < 0) return null;
     const uuid = w.uuid(i);
-    if (!w.isLive(i) || this.usedAla.has(uuid)) return null;
     const r = searchRecord(w, i, "");
     const taxon = BIRDS.find((b) => b.species === r.scientificName);
     if (!taxon) return null;
