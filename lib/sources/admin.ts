@@ -70,7 +70,7 @@ export async function syncSource(id: number, body: ReadableStream<Uint8Array> | 
       fs.rmSync(file);
       throw new HttpError(400, "invalid_upload", "The upload is empty: send the archive (a .zip) as the request body.");
     }
-  } else if (source.kind !== "dwca" || !source.settings.location) {
+  } else if (source.kind === "dwca" && !source.settings.location) {
     throw new HttpError(400, "invalid_upload", `${source.name} has no archive location: upload one.`);
   }
   await enqueueSourceSync({ sourceId: id, file });
