@@ -1,6 +1,8 @@
 /**
  * `npm run simulator -- --port P --records N --seed S [--faults 500:0.1,429:0.05] [--deleted-service] [--threads N]`
  * The ALA simulator alone (docs/simulator.md). Prints `ALA simulator listening on <url>` once ready.
+ * `--gbif-port P` (0: a free one) also starts the GBIF simulator (lib/simulator/gbif) on its own
+ * port, sharing sightings with the ALA world; it prints `GBIF simulator listening on <url>`.
  */
 import { parseArgs } from "node:util";
 import { log } from "@/lib/log";
@@ -22,6 +24,8 @@ const { values } = parseArgs({
     "download-queue-ms": { type: "string" },
     "download-max-records": { type: "string" },
     "taxon-id-prefix": { type: "string" },
+    "gbif-port": { type: "string" },
+    "gbif-records": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
   strict: true,
@@ -32,6 +36,7 @@ if (values.help) {
   [--snapshot 2025-06-01T00:00:00Z] [--faults mode:rate[@path],...] [--fault-delay-ms 2000]
   [--retry-after 1] [--deleted-service] [--threads N] [--page-depth-max 5000]
   [--download-queue-ms 200] [--download-max-records 100000000] [--taxon-id-prefix NBNSYS]
+  [--gbif-port P [--gbif-records 2000]]   also the GBIF simulator (user edgar, password gbif-simulator)
 fault modes: 500 502 503 429 slow hang truncate invalidJson shortPage`);
   process.exit(0);
 }
@@ -81,13 +86,21 @@ log.info(
 // A plain line on stdout so scripts can wait for it whatever the log level.
 console.log(`ALA simulator listening on ${sim.url}`);
 
+// GBIF mode: its own server, its records sharing some sightings with this ALA world.
+const { startGbifSimulator } = await import("@/lib/simulator/gbif");
+const gbif =
+  values["gbif-port"] === undefined
+    ? null
+    : await startGbifSimulator({ port: wholeNumber("gbif-port", values["gbif-port"]), host: values.host, records: wholeNumber("gbif-records", values["gbif-records"]), seed: sim.world.seed, ala: sim.world });
+if (gbif) console.log(`GBIF simulator listening on ${gbif.url} (source apiUrl ${gbif.apiUrl})`);
+
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "ALA simulator stopping");
-    sim.close().then(
+    Promise.all([sim.close(), gbif?.close()]).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, "ALA simulator did not close cleanly");

@@ -5,7 +5,8 @@
  * `npm run source -- list`              every source with its records and last run.
  * `npm run source -- remove <id|name>`  removes a source and its records (not the ALA).
  * `npm run source -- sync <id|name> [--file archive.zip] [--full]`  imports it now, in the foreground
- *   (a Living Atlas: its changes since its last import, or everything again with --full).
+ *   (--full: a Living Atlas or GBIF source read whole again, deleting records the source no longer has;
+ *   otherwise its changes since its last import).
  *
  * Works on DATABASE_URL, or beside a running `npm start`. Exit codes: 0 done · 1 failed · 2 bad arguments.
  */
@@ -14,10 +15,18 @@ import { parseArgs } from "node:util";
 const USAGE = `usage:
   npm run source -- add --kind dwca --name N --location <path or URL> [--cron "0 4 * * *"]
   npm run source -- add --kind living_atlas --name N --biocache-url U [--images-url U] [--email E] [--field-style current|legacy] [--cron C]
-  npm run source -- add --kind gbif --name N [--username U] [--cron C]   (password from GBIF_PASSWORD)
+  npm run source -- add --kind gbif --name N --username U [--api-url U] [--format SIMPLE_CSV|DWCA] [--predicate JSON] [--cron C]   (password from GBIF_PASSWORD)
   npm run source -- list
   npm run source -- remove <id or name>
   npm run source -- sync <id or name> [--file archive.zip] [--full]`;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    usage(`--predicate must be a GBIF predicate in JSON, like '{"type":"equals","key":"COUNTRY","value":"AU"}'`);
+  }
+}
 
 function usage(problem: string): never {
   console.error(`${problem}\n${USAGE}`);
@@ -36,9 +45,12 @@ try {
       email: { type: "string" },
       "field-style": { type: "string" },
       username: { type: "string" },
+      "api-url": { type: "string" },
+      format: { type: "string" },
+      predicate: { type: "string" },
+      full: { type: "boolean", default: false },
       cron: { type: "string" },
       file: { type: "string" },
-      full: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -69,7 +81,9 @@ if (command === "add") {
       ? { location: values.location }
       : kind === "living_atlas"
         ? { biocacheUrl: values["biocache-url"], imagesUrl: values["images-url"], email: values.email, fieldStyle: values["field-style"] }
-        : {};
+        : kind === "gbif"
+          ? { apiUrl: values["api-url"], format: values.format, predicate: values.predicate === undefined ? undefined : parseJson(values.predicate) }
+          : {};
   for (const k of Object.keys(settings)) if (settings[k] === undefined) delete settings[k];
   const password = process.env.GBIF_PASSWORD ?? process.env.SOURCE_PASSWORD;
   const credentials = values.username || password ? { ...(values.username ? { username: values.username } : {}), ...(password ? { password } : {}) } : undefined;
@@ -107,7 +121,7 @@ try {
       const { deleted } = await removeSourceAndRecords(pool(), s.id);
       console.log(`Removed source ${s.id} (${s.name}) and its ${deleted} records.`);
     } else {
-      const r = await runSource(pool(), s.id, { file: values.file, kind: values.full ? "full" : "incremental" });
+      const r = await runSource(pool(), s.id, { file: values.file, full: values.full });
       if (r.status === "succeeded") {
         const reasons = Object.entries(r.skippedByReason).map(([k, v]) => `${k} ${v}`).join(", ");
         console.log(`Imported ${s.name}: ${r.added} added, ${r.updated} updated, ${r.deleted} deleted, ${r.skipped} skipped${reasons ? ` (${reasons})` : ""}.`);

@@ -7,6 +7,7 @@ import { formatDateTime } from "@/components/species/format";
 import { useAction } from "@/components/use-action";
 import type { SourcesView } from "@/lib/sources/admin";
 import type { Wire } from "./api";
+import { GbifAccountFields, gbifCredentials } from "./gbif-account-fields";
 import { sourceSettings } from "./source-settings";
 import { button, danger, DataTable, ErrorNote, input, primary, QueryState, Section, td } from "./ui";
 
@@ -161,12 +162,15 @@ function AddSource({ onAdded }: { onAdded: (announcement: string) => void }) {
   const [cron, setCron] = useState("");
   const [email, setEmail] = useState("");
   const [fieldStyle, setFieldStyle] = useState<"current" | "legacy">("current");
+  const [gbifAccount, setGbifAccount] = useState({ username: "", password: "" });
   const { busy, error, run } = useAction();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
       const settings = sourceSettings(kind, { where, email, fieldStyle });
-      await requestJson("POST", "/api/admin/sources", { kind, name, settings, cron: cron.trim() || null });
+      const credentials = kind === "gbif" ? gbifCredentials(gbifAccount) : undefined;
+      await requestJson("POST", "/api/admin/sources", { kind, name, settings, credentials, cron: cron.trim() || null });
+      setGbifAccount({ username: "", password: "" });
       setName("");
       setWhere("");
       setCron("");
@@ -211,6 +215,7 @@ function AddSource({ onAdded }: { onAdded: (announcement: string) => void }) {
           </label>
         </>
       )}
+      {kind === "gbif" && <GbifAccountFields value={gbifAccount} onChange={setGbifAccount} />}
       <label className="flex flex-col gap-1" htmlFor={`${id}-cron`}>
         Schedule (cron, optional)
         <input id={`${id}-cron`} className={`${input} w-40 font-mono`} value={cron} onChange={(e) => setCron(e.target.value)} placeholder="0 4 * * *" />

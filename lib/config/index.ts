@@ -127,6 +127,12 @@ export const envSchema = z.object({
     .transform((v) => v === "true"),
   /** Threads one model fit spreads its main fit and cross-validation folds over (lib/suitability/fit.ts). */
   MODEL_FIT_THREADS: int(2, 1, 64),
+  // GBIF sources (lib/sources/gbif/): a download's status is polled with back-off.
+  /** First wait between polls of a GBIF download's status; it doubles up to GBIF_POLL_MAX_MS. */
+  GBIF_POLL_MS: int(10_000, 10, 3_600_000),
+  GBIF_POLL_MAX_MS: int(120_000, 10, 3_600_000),
+  /** A GBIF download still preparing after this long fails the run; its key is kept for the next run to poll. */
+  GBIF_MAX_WAIT_MS: int(6 * 3_600_000, 100, 7 * 24 * 3_600_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -234,7 +234,7 @@ export class Downloads {
 }
 
 /** The whole zip in memory (test-sized), then cut in half or with the data entry's CRC changed. */
-function corrupted(source: Readable, how: "crc" | "truncate", dataName: string): Readable {
+export function corrupted(source: Readable, how: "crc" | "truncate", dataName: string): Readable {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   source.on("data", (c: Buffer) => chunks.push(c));

@@ -54,6 +54,11 @@ export interface RecordContext {
   rules: readonly Rule[];
   /** The dataset rows without a datasetID belong to (the archive's own, from eml.xml). */
   defaultDataset: { uid: string; name: string | null; providerName: string | null; license: string | null };
+  /**
+   * The record's identity in its source, when it is not its occurrenceID: GBIF keys records by
+   * gbifID, and two of its datasets may share an occurrenceID. Default: the occurrenceID.
+   */
+  sourceKey?: (terms: Terms, id: string | null) => string | null;
 }
 
 export function readRecord(terms: Terms, id: string | null, ctx: RecordContext): RecordResult {
@@ -116,7 +121,7 @@ export function readRecord(terms: Terms, id: string | null, ctx: RecordContext):
     kind: "row",
     dataset,
     row: {
-      sourceId: recordUuid(key),
+      sourceId: recordUuid(ctx.sourceKey?.(terms, id) ?? key),
       speciesId,
       datasetId: null,
       lat: lat.value,

@@ -42,6 +42,10 @@ export const settingsSchemas = {
       apiUrl: z.url({ protocol: /^https?$/ }).default("https://api.gbif.org/v1"),
       /** An occurrence download predicate beyond the birds filter (GBIF's JSON predicate). */
       predicate: z.record(z.string(), z.unknown()).optional(),
+      /** SIMPLE_CSV (the interpreted columns, smallest) or DWCA (a Darwin Core Archive). */
+      format: z.enum(["SIMPLE_CSV", "DWCA"]).default("SIMPLE_CSV"),
+      /** A full run, which also deletes records GBIF no longer has, at least this often; incremental runs between. */
+      fullEveryDays: z.number().int().min(1).max(365).default(7),
     })
     .strict(),
 } satisfies Record<SourceKind, z.ZodType>;

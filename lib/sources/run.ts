@@ -12,11 +12,11 @@ import { config } from "@/lib/config";
 import { log } from "@/lib/log";
 import { refreshSpeciesStats } from "@/lib/species/stats";
 import { tryAcquireSyncLock, type SyncLock } from "@/lib/sync/lock";
-import type { SyncKind } from "@/lib/sync/runs";
 import { ArchiveError } from "./dwca/meta";
 import { importArchive, type Problem } from "./dwca/import";
 import { markCrossSourceDuplicates } from "./duplicates";
 import { importLivingAtlas } from "./living-atlas/import";
+import { prepareGbifDownload, runGbif } from "./gbif/sync";
 import { getSource, removeSource, SourceError, settingsSchemas, type Source } from "./registry";
 
 export class SourceBusyError extends Error {
@@ -38,8 +38,8 @@ export interface SourceRunResult {
 export interface RunSourceOptions {
   /** An uploaded archive on disk, instead of the source's configured location. */
   file?: string;
-  /** A Living Atlas: `full` reads everything again (default: changes since its last import). */
-  kind?: SyncKind;
+  /** A full run (a Living Atlas, GBIF) instead of the changes since the last import: records gone from the source are deleted. */
+  full?: boolean;
 }
 
 async function fetchArchive(url: string, to: string): Promise<void> {
@@ -51,12 +51,15 @@ async function fetchArchive(url: string, to: string): Promise<void> {
 export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptions = {}): Promise<SourceRunResult> {
   const source = await getSource(db, sourceId);
   if (!source) throw new SourceError("unknown_source", `There is no source ${sourceId}.`);
+  // GBIF prepares a download for minutes to hours: waited for before the lock, so other syncs run meanwhile.
+  const prepared = source.kind === "gbif" ? await prepareGbifDownload(db, source, { full: o.full }) : null;
   const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
   if (!lock) throw new SourceBusyError("Another sync or import is running; one runs at a time.");
   const { rows } = await db.query<{ id: number }>("INSERT INTO source_runs (source_id) VALUES ($1) RETURNING id", [sourceId]);
   const runId = rows[0].id;
   try {
-    const outcome = await runKind(db, source, runId, lock, o);
+    // A GBIF download that could not be had ends the run here; otherwise the source's kind runs.
+    const outcome = prepared ?? (await runKind(db, source, runId, lock, o));
     if (outcome.ok) {
       // A Living Atlas's sync stored its own start as the last import time already.
       const setImportTime = !("importTimeSet" in outcome);
@@ -87,7 +90,8 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
 }
 
 async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLock, o: RunSourceOptions) {
-  if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.kind });
+  if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.full ? "full" : "incremental" });
+  if (source.kind === "gbif") return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0 });
   if (source.kind !== "dwca") throw new Error(`sources of kind ${source.kind} are not imported yet (docs/sources.md)`);
   let file = o.file;
   let temporary: string | null = null;

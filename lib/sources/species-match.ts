@@ -55,14 +55,18 @@ export class SpeciesMatcher {
   }
 }
 
-/** Replaces a source's list of unmatched names with this import's. */
-export async function saveUnmatched(db: pg.Pool | pg.PoolClient, sourceId: number, unmatched: SpeciesMatcher["unmatched"]): Promise<void> {
-  await db.query("DELETE FROM source_unmatched_names WHERE source_id = $1", [sourceId]);
+/**
+ * Replaces a source's list of unmatched names with this import's; an incremental import (which
+ * saw only the records that changed) adds its names and leaves the others listed.
+ */
+export async function saveUnmatched(db: pg.Pool | pg.PoolClient, sourceId: number, unmatched: SpeciesMatcher["unmatched"], o: { partial?: boolean } = {}): Promise<void> {
+  if (!o.partial) await db.query("DELETE FROM source_unmatched_names WHERE source_id = $1", [sourceId]);
   const list = [...unmatched.entries()];
   if (!list.length) return;
   await db.query(
     `INSERT INTO source_unmatched_names (source_id, name_key, name, records)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[])`,
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[])
+     ON CONFLICT (source_id, name_key) DO UPDATE SET last_seen_at = now()`,
     [sourceId, list.map(([k]) => k), list.map(([, v]) => v.name), list.map(([, v]) => v.records)],
   );
 }

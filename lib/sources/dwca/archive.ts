@@ -3,7 +3,8 @@
  * whole: archives of many gigabytes exist. yauzl reads the zip as the ALA download reader does
  * (lib/ala/download-zip.ts), lib/ala/csv-rows splits quoted files.
  */
-import type { Readable } from "node:stream";
+import { Transform, type Readable } from "node:stream";
+import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { CsvError, CsvRows } from "@/lib/ala/csv-rows";
 import { ArchiveError, parseEml, parseMeta, type CoreDescriptor, type DatasetMetadata } from "./meta";
@@ -16,7 +17,7 @@ export interface Archive {
   close(): void;
 }
 
-function openZip(path: string): Promise<{ file: yauzl.ZipFile; entries: Map<string, yauzl.Entry> }> {
+export function openZip(path: string): Promise<{ file: yauzl.ZipFile; entries: Map<string, yauzl.Entry> }> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, file) => {
       if (err || !file) return reject(new ArchiveError(`the archive is not a readable zip file: ${err?.message ?? "unknown error"}`));
@@ -32,9 +33,29 @@ function openZip(path: string): Promise<{ file: yauzl.ZipFile; entries: Map<stri
   });
 }
 
-function stream(file: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
+/**
+ * An entry's bytes, checked against its CRC-32 as they pass (yauzl does not check it): a corrupt
+ * file fails at its end, in the first (checking) pass, before anything is written.
+ */
+export function stream(file: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) =>
-    file.openReadStream(entry, (err, s) => (err || !s ? reject(new ArchiveError(`cannot read ${entry.fileName}: ${err?.message}`)) : resolve(s))),
+    file.openReadStream(entry, (err, s) => {
+      if (err || !s) return reject(new ArchiveError(`cannot read ${entry.fileName}: ${err?.message}`));
+      let crc = 0;
+      const checked = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          crc = crc32(chunk, crc);
+          done(null, chunk);
+        },
+        flush(done) {
+          done((crc >>> 0) === (entry.crc32 >>> 0) ? null : new ArchiveError(`${entry.fileName} fails its CRC check: the zip is corrupt`));
+        },
+      });
+      s.on("error", (e: Error) => checked.destroy(new ArchiveError(`cannot read ${entry.fileName}: ${e.message}`)));
+      // A reader that stops early (a header read) releases the entry's stream too.
+      checked.on("close", () => s.destroy());
+      resolve(s.pipe(checked));
+    }),
   );
 }
 
@@ -46,7 +67,7 @@ async function readText(file: yauzl.ZipFile, entry: yauzl.Entry, limit = 10 * 10
 }
 
 /** Lines without enclosure: split on the line terminator, then the field separator. */
-async function* plainRows(text: AsyncIterable<string>, core: CoreDescriptor): AsyncGenerator<string[]> {
+export async function* plainRows(text: AsyncIterable<string>, core: Pick<CoreDescriptor, "linesTerminatedBy" | "fieldsTerminatedBy">): AsyncGenerator<string[]> {
   let rest = "";
   const lineEnd = core.linesTerminatedBy.includes("\n") ? "\n" : core.linesTerminatedBy;
   const split = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line).split(core.fieldsTerminatedBy);

@@ -15,7 +15,7 @@ import { Writer } from "@/lib/sync/writer";
 import { readRecord, type RecordContext, type Terms } from "../record";
 import { SpeciesMatcher, saveUnmatched } from "../species-match";
 import { openArchive, type Archive } from "./archive";
-import type { CoreDescriptor } from "./meta";
+import type { CoreDescriptor, DatasetMetadata } from "./meta";
 
 export interface Problem {
   line: number;
@@ -52,10 +52,28 @@ function width(core: CoreDescriptor): number {
   return Math.max(core.idIndex ?? -1, ...core.fields.map((f) => f.index ?? -1)) + 1;
 }
 
-/** Checks every row; the problems of broken ones. */
-async function check(archive: Archive, ctx: RecordContext): Promise<{ problems: Problem[]; broken: number; rows: number }> {
+/** Rows of records from any reader: an archive's core, a GBIF SIMPLE_CSV download. */
+export interface RecordRows {
+  /** Each row with its terms and core id, numbered by line; `problem` when it cannot be read at all. */
+  rows(): AsyncGenerator<{ line: number; terms: Terms; id: string | null; problem: string | null }>;
+}
+
+/** The archive's core rows as terms; a row too short for meta.xml's columns is a problem. */
+export function archiveRows(archive: Archive): RecordRows {
   const terms = termsOf(archive.core);
   const need = width(archive.core);
+  return {
+    async *rows() {
+      for await (const { line, fields } of archive.rows()) {
+        const problem = fields.length < need ? `the row has ${fields.length} fields where meta.xml needs at least ${need}` : null;
+        yield { line, terms: terms(fields), id: archive.core.idIndex === null ? null : fields[archive.core.idIndex], problem };
+      }
+    },
+  };
+}
+
+/** Checks every row; the problems of broken ones. */
+async function check(input: RecordRows, ctx: RecordContext): Promise<{ problems: Problem[]; broken: number; rows: number }> {
   const problems: Problem[] = [];
   let broken = 0;
   let rows = 0;
@@ -63,14 +81,13 @@ async function check(archive: Archive, ctx: RecordContext): Promise<{ problems: 
     broken++;
     if (problems.length < MAX_PROBLEMS) problems.push({ line, message });
   };
-  for await (const { line, fields } of archive.rows()) {
+  for await (const { line, terms, id, problem } of input.rows()) {
     rows++;
-    if (fields.length < need) {
-      report(line, `the row has ${fields.length} fields where meta.xml needs at least ${need}`);
+    if (problem) {
+      report(line, problem);
       continue;
     }
-    const id = archive.core.idIndex === null ? null : fields[archive.core.idIndex];
-    const result = readRecord(terms(fields), id, ctx);
+    const result = readRecord(terms, id, ctx);
     if (result.kind === "broken") report(line, result.message);
   }
   return { problems, broken, rows };
@@ -82,32 +99,46 @@ export interface ImportOptions {
   /** source_runs.id: the key of the ids seen. */
   runId: number;
   rules?: readonly Rule[];
+  /** An incremental read holds only what changed: records it did not see are kept, not deleted. */
+  partial?: boolean;
+  /** The record's identity in its source when that is not its occurrenceID (GBIF: gbifID). */
+  sourceKey?: RecordContext["sourceKey"];
+  /** What a refusal calls the input ("archive", "download"). */
+  noun?: string;
 }
 
 export async function importArchive(db: pg.Pool, path: string, o: ImportOptions): Promise<ImportResult> {
   const archive = await openArchive(path);
   try {
-    const defaultDataset = { uid: `source:${o.sourceId}`, name: archive.dataset.title ?? o.sourceName, providerName: o.sourceName, license: archive.dataset.license };
-    const checked = await check(archive, { species: await SpeciesMatcher.load(db), rules: o.rules ?? defaultRules, defaultDataset });
-    if (checked.broken > 0) {
-      return {
-        ok: false,
-        error: `The archive was refused: ${checked.broken.toLocaleString("en")} of ${checked.rows.toLocaleString("en")} rows are broken (listed by line). Nothing was imported.`,
-        problems: checked.problems,
-        brokenRows: checked.broken,
-      };
-    }
-    const species = await SpeciesMatcher.load(db);
-    const ctx: RecordContext = { species, rules: o.rules ?? defaultRules, defaultDataset };
-    const counts = await write(db, archive, ctx, o);
-    await saveUnmatched(db, o.sourceId, species.unmatched);
-    return { ok: true, dataset: archive.dataset, ...counts };
+    return await importRecords(db, archiveRows(archive), archive.dataset, o);
   } finally {
     archive.close();
   }
 }
 
-async function write(db: pg.Pool, archive: Archive, ctx: RecordContext, o: ImportOptions): Promise<ImportCounts> {
+/**
+ * Checks every row, then (when none is broken) writes them: the import of an archive and of a
+ * GBIF download alike. `dataset` is the input's own (rows without a datasetID belong to it).
+ */
+export async function importRecords(db: pg.Pool, input: RecordRows, dataset: DatasetMetadata, o: ImportOptions): Promise<ImportResult> {
+  const defaultDataset = { uid: `source:${o.sourceId}`, name: dataset.title ?? o.sourceName, providerName: o.sourceName, license: dataset.license };
+  const context = async (): Promise<RecordContext> => ({ species: await SpeciesMatcher.load(db), rules: o.rules ?? defaultRules, defaultDataset, sourceKey: o.sourceKey });
+  const checked = await check(input, await context());
+  if (checked.broken > 0) {
+    return {
+      ok: false,
+      error: `The ${o.noun ?? "archive"} was refused: ${checked.broken.toLocaleString("en")} of ${checked.rows.toLocaleString("en")} rows are broken (listed by line). Nothing was imported.`,
+      problems: checked.problems,
+      brokenRows: checked.broken,
+    };
+  }
+  const ctx = await context();
+  const counts = await write(db, input, ctx, o);
+  await saveUnmatched(db, o.sourceId, ctx.species.unmatched, { partial: o.partial });
+  return { ok: true, dataset, ...counts };
+}
+
+async function write(db: pg.Pool, input: RecordRows, ctx: RecordContext, o: ImportOptions): Promise<ImportCounts> {
   const counts: ImportCounts = { received: 0, added: 0, updated: 0, deleted: 0, skipped: 0, skippedByReason: {} };
   const refresher = new SpeciesRefresher(db);
   const writer = new Writer(db, {
@@ -119,7 +150,6 @@ async function write(db: pg.Pool, archive: Archive, ctx: RecordContext, o: Impor
     },
   });
   const datasets = new DatasetIds(db);
-  const terms = termsOf(archive.core);
   let batch: { row: StagedRow; dataset: string }[] = [];
   const datasetList = new Map<string, { uid: string; name: string | null; providerName: string | null; license: string | null }>();
   const flush = async () => {
@@ -135,11 +165,10 @@ async function write(db: pg.Pool, archive: Archive, ctx: RecordContext, o: Impor
     await writer.add(rows);
   };
   try {
-    for await (const { fields } of archive.rows()) {
+    for await (const { terms, id, problem } of input.rows()) {
       counts.received++;
-      const id = archive.core.idIndex === null ? null : fields[archive.core.idIndex];
-      const result = readRecord(terms(fields), id, ctx);
-      if (result.kind === "broken") throw new Error(`the archive changed while it was read: ${result.message}`);
+      const result = problem ? ({ kind: "broken", message: problem } as const) : readRecord(terms, id, ctx);
+      if (result.kind === "broken") throw new Error(`the ${o.noun ?? "archive"} changed while it was read: ${result.message}`);
       if (result.kind === "skip") {
         counts.skipped++;
         counts.skippedByReason[result.reason] = (counts.skippedByReason[result.reason] ?? 0) + 1;
@@ -151,6 +180,10 @@ async function write(db: pg.Pool, archive: Archive, ctx: RecordContext, o: Impor
     }
     await flush();
     await writer.flush();
+    if (o.partial) {
+      await refresher.refresh();
+      return counts;
+    }
     // Records of this source the archive no longer holds are gone from the dataset.
     const { rows } = await db.query<{ species_id: number; n: number }>(
       `WITH d AS (

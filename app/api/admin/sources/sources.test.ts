@@ -124,4 +124,13 @@ describe("/api/admin/sources", () => {
     expect((await db.pool.query("SELECT count(*)::int AS n FROM occurrences")).rows[0].n).toBe(0);
     expect((await deleteSource(apiRequest("DELETE", `/api/admin/sources/${survey.id}`, asAdmin), params({ id: String(survey.id) }))).status).toBe(404);
   });
+
+  it("queues a GBIF source's sync without an upload (it fetches its own download)", async () => {
+    const view = await (await getSources(apiRequest("GET", "/api/admin/sources", asAdmin))).json();
+    const gbif = view.sources.find((s: { name: string }) => s.name === "GBIF");
+    const r = await syncSource(apiRequest("POST", `/api/admin/sources/${gbif.id}/sync`, asAdmin, {}), params({ id: String(gbif.id) }));
+    expect(r.status).toBe(202);
+    const [job] = await (await queue()).fetch<SourceSyncJob>(SOURCE_QUEUES.sync);
+    expect(job.data).toEqual({ sourceId: gbif.id });
+  });
 });

@@ -1,0 +1,288 @@
+/**
+ * A `gbif` source against the GBIF simulator over real HTTP, beside an ALA sync of the ALA
+ * simulator it shares sightings with: a full sync ends equal to the simulator's ground truth with
+ * shared sightings counted once; incremental runs read what changed and delete nothing, full runs
+ * delete what GBIF no longer has; every fault ends equal or fails clearly with nothing lost and
+ * the last import time unmoved; bad credentials are refused.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reloadConfig } from "@/lib/config";
+import { basisOfRecordCode, normaliseBasisOfRecord } from "@/lib/domain/codes";
+import { isRelevant } from "@/lib/ratings/rules";
+import type { Simulator } from "@/lib/simulator";
+import { GBIF_SIMULATOR_USER, startGbifSimulator, type GbifDownloadFault, type GbifSimulator } from "@/lib/simulator/gbif";
+import { tryAcquireSyncLock } from "@/lib/sync/lock";
+import { runSync } from "@/lib/sync/run";
+import { clientFor, simulator } from "@/lib/sync/test-support";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { addSource } from "../registry";
+import { runSource } from "../run";
+
+let ala: Simulator;
+let gbif: GbifSimulator;
+let db: TestDatabase;
+let dir: string;
+let source: number;
+const env = { ...process.env };
+
+function configure(extra: Record<string, string> = {}) {
+  Object.assign(process.env, { DATA_DIR: dir, GBIF_POLL_MS: "10", GBIF_POLL_MAX_MS: "40", GBIF_MAX_WAIT_MS: "20000", SYNC_RETRY_BASE_MS: "1", SYNC_RETRIES: "3", SYNC_REQUEST_TIMEOUT_MS: "5000", ...extra });
+  reloadConfig();
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "edgar-gbif-"));
+  configure();
+  ala = await simulator({ records: 3000, seed: 7 });
+  gbif = await startGbifSimulator({ records: 1200, seed: 5, ala: ala.world, downloads: { preparingMs: 20, runningMs: 20 } });
+  db = await createTestDatabase();
+  const alaRun = await runSync({ kind: "full", client: clientFor(ala, 2) });
+  expect(alaRun.status).toBe("succeeded");
+  source = (await addSource(db.pool, { kind: "gbif", name: "GBIF", settings: { apiUrl: gbif.apiUrl }, credentials: { ...GBIF_SIMULATOR_USER } })).id;
+}, 120_000);
+afterAll(async () => {
+  await db?.drop();
+  await Promise.all([ala?.close(), gbif?.close()]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.env = env;
+  reloadConfig();
+});
+
+// Coordinates are stored as real (float4), as the ALA's are.
+const fround = (x: number | null) => (x === null ? null : Math.fround(x));
+
+type Local = { key: string; species: string; lat: number | null; lon: number | null; day: string | null };
+
+/** What a correct import holds: every bird record of a species Edgar knows, of a relevant basis, keyed by occurrenceID. */
+async function expected(): Promise<{ records: Map<string, Local>; shared: number; unmatched: number; basis: number }> {
+  const known = new Set((await db.pool.query<{ scientific_name: string }>("SELECT scientific_name FROM species")).rows.map((r) => r.scientific_name));
+  const records = new Map<string, Local>();
+  let shared = 0;
+  let unmatched = 0;
+  let basis = 0;
+  for (const r of gbif.truth().records) {
+    if (r.class !== "Aves") continue;
+    if (!isRelevant({ basisOfRecord: normaliseBasisOfRecord(r.basisOfRecord) }).relevant) {
+      basis++;
+      continue;
+    }
+    if (!known.has(r.species)) {
+      unmatched++;
+      continue;
+    }
+    if (r.alaUuid) shared++;
+    records.set(r.occurrenceID, { key: r.occurrenceID, species: r.species, lat: fround(r.decimalLatitude), lon: fround(r.decimalLongitude), day: r.eventDate && r.eventDate.length >= 10 ? r.eventDate.slice(0, 10) : null });
+  }
+  return { records, shared, unmatched, basis };
+}
+
+async function local(): Promise<Map<string, Local>> {
+  const { rows } = await db.pool.query<{ occurrence_key: string; scientific_name: string; lat: number | null; lon: number | null; day: string | null }>(
+    `SELECT o.occurrence_key, s.scientific_name, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS day
+     FROM occurrences o JOIN species s ON s.id = o.species_id WHERE o.source = $1`,
+    [source],
+  );
+  return new Map(rows.map((r) => [r.occurrence_key, { key: r.occurrence_key, species: r.scientific_name, lat: fround(r.lat), lon: fround(r.lon), day: r.day }]));
+}
+
+async function expectEqual() {
+  const want = await expected();
+  const have = await local();
+  expect(have.size).toBe(want.records.size);
+  expect([...have.values()].sort((a, b) => a.key.localeCompare(b.key))).toEqual([...want.records.values()].sort((a, b) => a.key.localeCompare(b.key)));
+  // Species counts count a sighting two sources hold once.
+  const { rows } = await db.pool.query(
+    `SELECT s.id, s.occurrence_count, c.n FROM species s
+     LEFT JOIN (SELECT species_id, count(*)::int AS n FROM occurrences WHERE duplicate_of IS NULL GROUP BY species_id) c ON c.species_id = s.id
+     WHERE s.occurrence_count <> coalesce(c.n, 0)`,
+  );
+  expect(rows).toEqual([]);
+}
+
+const lastImportAt = async () => (await db.pool.query<{ last_import_at: Date | null }>("SELECT last_import_at FROM sources WHERE id = $1", [source])).rows[0].last_import_at;
+const pendingKey = async () => (await db.pool.query<{ download_key: string | null }>("SELECT download_key FROM gbif_downloads WHERE source_id = $1", [source])).rows[0]?.download_key ?? null;
+
+describe("a GBIF source", () => {
+  it("imports the simulator's birds in full, equal to its ground truth, with sightings the ALA holds counted once", async () => {
+    const r = await runSource(db.pool, source);
+    expect(r.error).toBeNull();
+    expect(r.status).toBe("succeeded");
+    await expectEqual();
+    const want = await expected();
+    expect(want.shared).toBeGreaterThan(10);
+    expect(r.added).toBe(want.records.size);
+    expect(r.skippedByReason).toEqual({ ...(want.basis ? { basisOfRecord: want.basis } : {}), ...(want.unmatched ? { unmatchedName: want.unmatched } : {}) });
+    // Each shared sighting points at the ALA's record of it.
+    const { rows } = await db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM occurrences g JOIN occurrences a ON a.id = g.duplicate_of WHERE g.source = $1 AND a.source = 1`,
+      [source],
+    );
+    expect(rows[0].n).toBe(want.shared);
+    // The request: birds, as the configured user, no e-mail, SIMPLE_CSV.
+    const last = gbif.downloads.state().downloads.at(-1)!;
+    expect(last.format).toBe("SIMPLE_CSV");
+    expect(last.predicate).toEqual({ type: "and", predicates: [{ type: "equals", key: "TAXON_KEY", value: "212" }] });
+    expect(await lastImportAt()).not.toBeNull();
+    expect(await pendingKey()).toBeNull();
+    // Unmatched names are listed for the admin.
+    const names = await db.pool.query<{ name: string }>("SELECT name FROM source_unmatched_names WHERE source_id = $1", [source]);
+    expect(names.rows.length).toBeGreaterThan(0);
+  });
+
+  it("reads only what changed on an incremental run, and deletes what GBIF no longer has on a full one", async () => {
+    gbif.data.add(6);
+    gbif.data.update(5);
+    // Four records Edgar holds go from GBIF.
+    const held = await local();
+    const gone = gbif.data.delete(gbif.truth().records.filter((r) => held.has(r.occurrenceID)).slice(0, 4).map((r) => r.gbifID));
+    expect(gone).toHaveLength(4);
+    const before = (await local()).size;
+    const r = await runSource(db.pool, source);
+    expect(r.status).toBe("succeeded");
+    const last = gbif.downloads.state().downloads.at(-1)!;
+    expect(JSON.stringify(last.predicate)).toContain("LAST_INTERPRETED");
+    expect(last.totalRecords).toBeLessThan(20);
+    expect(r.deleted).toBe(0);
+    expect((await local()).size).toBeGreaterThanOrEqual(before);
+    const full = await runSource(db.pool, source, { full: true });
+    expect(full.status).toBe("succeeded");
+    expect(full.deleted).toBe(4);
+    await expectEqual();
+  });
+
+  it("imports a DWCA download alike", async () => {
+    await db.pool.query(`UPDATE sources SET settings = settings || '{"format":"DWCA"}' WHERE id = $1`, [source]);
+    try {
+      gbif.data.add(4);
+      const r = await runSource(db.pool, source, { full: true });
+      expect(r.error).toBeNull();
+      expect(gbif.downloads.state().downloads.at(-1)!.format).toBe("DWCA");
+      await expectEqual();
+    } finally {
+      await db.pool.query(`UPDATE sources SET settings = settings - 'format' WHERE id = $1`, [source]);
+    }
+  });
+
+  it("refuses bad credentials clearly and changes nothing", async () => {
+    const bad = (await addSource(db.pool, { kind: "gbif", name: "GBIF wrong password", settings: { apiUrl: gbif.apiUrl }, credentials: { username: "edgar", password: "nope" } })).id;
+    const r = await runSource(db.pool, bad);
+    expect(r.status).toBe("failed");
+    expect(r.error).toMatch(/GBIF refused the credentials of user "edgar" \(HTTP 401\)/);
+    const none = (await addSource(db.pool, { kind: "gbif", name: "GBIF no account", settings: { apiUrl: gbif.apiUrl } })).id;
+    expect((await runSource(db.pool, none)).error).toMatch(/no username and password/);
+    const { rows } = await db.pool.query<{ n: number; t: Date | null }>("SELECT (SELECT count(*)::int FROM occurrences WHERE source IN ($1, $2)) AS n, (SELECT max(last_import_at) FROM sources WHERE id IN ($1, $2)) AS t", [bad, none]);
+    expect(rows[0]).toEqual({ n: 0, t: null });
+    await expectEqual();
+  });
+});
+
+describe("a GBIF source under faults", () => {
+  /** One full run with the GBIF world changed first, so a run that imports nothing cannot pass. */
+  async function faultRun(fault?: GbifDownloadFault, count = 1) {
+    gbif.downloads.clearFaults();
+    if (fault) gbif.downloads.addFault(fault, count);
+    gbif.data.add(3);
+    gbif.data.delete(1);
+    return runSource(db.pool, source, { full: true });
+  }
+
+  it.each(["failed", "killed", "erased", "gone", "truncatedZip", "reorderedColumns"] as const)("%s once: asks again or fetches again, and ends equal", async (fault) => {
+    const r = await faultRun(fault);
+    expect(r.error).toBeNull();
+    await expectEqual();
+  });
+
+  it("a download wider than asked: the non-birds are skipped and counted", async () => {
+    const r = await faultRun("includesNonBirds");
+    expect(r.status).toBe("succeeded");
+    expect(r.skippedByReason.notBird).toBeGreaterThan(0);
+    await expectEqual();
+  });
+
+  it.each([
+    ["failed", 2, /GBIF ended download \S+ as FAILED/],
+    ["crcError", 1, /fails its CRC check/],
+    ["noDataFile", 1, /holds no data file/],
+    ["missingColumns", 1, /lacks the column decimalLongitude/],
+  ] as const)("%s (×%i): fails clearly, loses nothing, leaves the last import time, then recovers", async (fault, count, message) => {
+    const before = await local();
+    const at = await lastImportAt();
+    const r = await faultRun(fault, count);
+    expect(r.status).toBe("failed");
+    expect(r.error).toMatch(message);
+    expect(await local()).toEqual(before);
+    expect(await lastImportAt()).toEqual(at);
+    expect(await pendingKey()).toBeNull();
+    expect((await faultRun()).status).toBe("succeeded");
+    await expectEqual();
+  });
+
+  it("polls through 5xx answers; when they outlast the retries, fails and the next run polls the same download", async () => {
+    gbif.failPolls(2);
+    expect((await faultRun()).status).toBe("succeeded");
+    await expectEqual();
+
+    gbif.failPolls(1000);
+    const at = await lastImportAt();
+    const r = await faultRun();
+    expect(r.status).toBe("failed");
+    expect(r.error).toMatch(/GBIF is unavailable: Polling GBIF download \S+ failed after 4 attempts \(HTTP 50[03]\)/);
+    const key = await pendingKey();
+    expect(key).not.toBeNull();
+    expect(await lastImportAt()).toEqual(at);
+    gbif.failPolls(0);
+    const requests = gbif.requests.request;
+    expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
+    expect(gbif.requests.request).toBe(requests); // polled, not requested again
+    expect(gbif.downloads.state().downloads.at(-1)!.key).toBe(key);
+    await expectEqual();
+  });
+
+  it("does not hold the sync lock while GBIF prepares the download", async () => {
+    gbif.downloads.settings.preparingMs = 60_000;
+    try {
+      gbif.data.add(2);
+      const running = runSource(db.pool, source, { full: true });
+      while (!(await pendingKey())) await new Promise((ok) => setTimeout(ok, 10));
+      const lock = await tryAcquireSyncLock(db.url);
+      expect(lock).not.toBeNull();
+      await lock!.release();
+      gbif.downloads.settings.preparingMs = 20;
+      expect((await running).status).toBe("succeeded");
+      await expectEqual();
+    } finally {
+      gbif.downloads.settings.preparingMs = 20;
+    }
+  });
+
+  it("a download still preparing when the run gives up is polled by the next run; one stuck for good is dropped", async () => {
+    configure({ GBIF_MAX_WAIT_MS: "200" });
+    try {
+      gbif.downloads.settings.preparingMs = 60_000;
+      const r = await faultRun();
+      expect(r.error).toMatch(/GBIF download \S+ is still PREPARING 0 minutes after it was asked for; the next run polls it again/);
+      const key = await pendingKey();
+      expect(key).not.toBeNull();
+      gbif.downloads.settings.preparingMs = 20;
+      const requests = gbif.requests.request;
+      expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
+      expect(gbif.requests.request).toBe(requests);
+      await expectEqual();
+
+      const stuck = await faultRun("stuck");
+      expect(stuck.status).toBe("failed");
+      expect(await pendingKey()).not.toBeNull();
+      await new Promise((ok) => setTimeout(ok, 450));
+      // Older than twice the wait: polled once more, then forgotten; the run after asks anew.
+      expect((await runSource(db.pool, source, { full: true })).status).toBe("failed");
+      expect(await pendingKey()).toBeNull();
+      expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
+      await expectEqual();
+    } finally {
+      configure();
+    }
+  });
+});
