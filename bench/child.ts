@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -65,4 +66,16 @@ function announcedUrl(child: ChildProcess, ready: RegExp): Promise<string> {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`${path.basename(child.spawnargs.at(-1) ?? "child")} exited (code ${code}) before it was ready`)));
   });
+}
+
+/** Runs a standalone bench's `main` when its file is the one started (`npx tsx bench/x.ts`), not imported. */
+export function runIfMain(moduleUrl: string, main: () => Promise<void>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? "").href) return;
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

@@ -10,10 +10,8 @@
  * realistic vettings first, and measures the same figures, without the quarter-hour import.
  */
 import "./env";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import type pg from "pg";
 import { GET as getProduct } from "@/app/api/species/[id]/distribution/[product]/route";
 import { rebuildDistribution } from "@/lib/distribution/store";
@@ -21,9 +19,10 @@ import { classificationCode } from "@/lib/domain/codes";
 import { closePool, pool } from "@/lib/db/pool";
 import { World } from "@/lib/simulator/world";
 import { applyVettings } from "@/lib/vetting/apply";
-import { ROOT } from "./child";
+import { ROOT, runIfMain } from "./child";
 import { startBenchDatabase } from "./database";
 import { copyLargestSpecies } from "./large-species";
+import { writeFigures } from "./report";
 import type { Say } from "./progress";
 import { centre } from "./reclassify";
 import { addExperts, addRealisticVettings, addVetting, drawnPolygon, EXPERTS } from "./vettings";
@@ -110,24 +109,17 @@ async function main(): Promise<void> {
     say(`${name}: ${records.toLocaleString("en")} records, ${count} vettings applied, ${rows[0].contentious.toLocaleString("en")} contentious`);
     const loadBefore = os.loadavg();
     const figures = await benchDistribution(db.pool, speciesId, say, () => db.processes.cpu());
-    const json =
-      JSON.stringify(
-        {
-          date: new Date().toISOString(),
-          worldRecords,
-          scientificName: name,
-          vettings: count,
-          contentious: rows[0].contentious,
-          loadAverage: { before: loadBefore, after: os.loadavg() },
-          ...figures,
-        },
-        null,
-        2,
-      ) + "\n";
-    const dir = path.join(ROOT, "bench", "results");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `distribution-${new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`), json);
-    console.log(json);
+    const result = {
+      date: new Date().toISOString(),
+      worldRecords,
+      scientificName: name,
+      vettings: count,
+      contentious: rows[0].contentious,
+      loadAverage: { before: loadBefore, after: os.loadavg() },
+      ...figures,
+    };
+    writeFigures("distribution", result, path.join(ROOT, "bench", "results"));
+    console.log(JSON.stringify(result, null, 2));
   } finally {
     pool().on("error", () => undefined);
     await closePool();
@@ -135,12 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

@@ -12,20 +12,19 @@
  * `npm run bench` runs it as its last phase; `npx tsx bench/large-species.ts [--world N]` alone.
  */
 import "./env";
-import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { from as copyFrom } from "pg-copy-streams";
 import { closePool, pool } from "@/lib/db/pool";
 import { World } from "@/lib/simulator/world";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { refreshExactChunks } from "@/lib/tiles/exact-chunks-store";
-import { ROOT } from "./child";
+import { ROOT, runIfMain } from "./child";
 import { startBenchDatabase } from "./database";
 import { tileClient } from "./http-client";
 import { summarise, timed, type Latency } from "./latency";
 import type { Say } from "./progress";
+import { writeFigures } from "./report";
 import { tileSession } from "./tile-sequence";
 import { startTileServer, tilePath } from "./tiles";
 
@@ -165,11 +164,9 @@ async function main(): Promise<void> {
   process.env.DATABASE_URL = db.url;
   try {
     const figures = await benchLargeSpecies(db.url, worldRecords, 1, (line) => console.error(line));
-    const json = JSON.stringify({ date: new Date().toISOString(), loadAverage: os.loadavg(), ...figures }, null, 2) + "\n";
-    const dir = path.join(ROOT, "bench", "results");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `large-species-${new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`), json);
-    console.log(json);
+    const result = { date: new Date().toISOString(), loadAverage: os.loadavg(), ...figures };
+    writeFigures("large-species", result, path.join(ROOT, "bench", "results"));
+    console.log(JSON.stringify(result, null, 2));
   } finally {
     pool().on("error", () => undefined);
     await closePool();
@@ -177,12 +174,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  main().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

@@ -258,11 +258,22 @@ export function markdown(r: BenchResult): string {
   return lines.join("\n") + "\n";
 }
 
-/** bench/results/<ISO date-time>.json; the date-time with ':' replaced so that it is a safe file name. */
+/** An ISO date-time with ':' replaced (and no milliseconds), so that it is a safe file name. */
+const stamp = (date: string) => date.replace(/:/g, "-").replace(/\.\d+Z$/, "Z");
+
+/** bench/results/<ISO date-time>.json. */
 export function writeJson(r: BenchResult, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${r.date.replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`);
+  const file = path.join(dir, `${stamp(r.date)}.json`);
   fs.writeFileSync(file, JSON.stringify(r, null, 2) + "\n");
+  return file;
+}
+
+/** A standalone bench's figures (bench/distribution.ts, …) as <dir>/<name>-<ISO date-time>.json. */
+export function writeFigures(name: string, figures: object, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}-${stamp(new Date().toISOString())}.json`);
+  fs.writeFileSync(file, JSON.stringify(figures, null, 2) + "\n");
   return file;
 }
 

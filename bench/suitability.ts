@@ -7,7 +7,6 @@
  *   npx tsx bench/suitability.ts [--grid 2000] [--presences 2000] [--background 10000]
  * (figures also in bench/results/suitability-<date>.json; MODEL_FIT_THREADS sets the fit's threads)
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -19,6 +18,7 @@ import type { LoadedLayers } from "@/lib/suitability/layers";
 import { project } from "@/lib/suitability/projection";
 import { backgroundCells, rowsOf } from "@/lib/suitability/sample";
 import { cachedTile } from "@/lib/suitability/tile";
+import { writeFigures } from "./report";
 
 const { values } = parseArgs({
   options: {
@@ -115,8 +115,5 @@ const q = (times: number[], f: number) => [...times].sort((a, c) => a - c)[Math.
 console.log(`tiles (256², zoom 6, ${cold.length}): cold median ${q(cold, 0.5)} ms, p95 ${q(cold, 0.95)} ms (${coldCpu} s CPU for all); warm median ${q(warm, 0.5)} ms, p95 ${q(warm, 0.95)} ms`);
 figures.tiles = { count: cold.length, coldMedianMs: Number(q(cold, 0.5)), coldP95Ms: Number(q(cold, 0.95)), coldCpuSeconds: Number(coldCpu), warmMedianMs: Number(q(warm, 0.5)), warmP95Ms: Number(q(warm, 0.95)) };
 figures.loadAverageAtEnd = loadavg();
-const dir = path.join(process.cwd(), "bench", "results");
-mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `suitability-${new Date().toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z")}.json`);
-writeFileSync(file, JSON.stringify(figures, null, 2) + "\n");
+const file = writeFigures("suitability", figures, path.join(process.cwd(), "bench", "results"));
 console.log(`figures written to ${path.relative(process.cwd(), file)}`);
