@@ -155,10 +155,15 @@ export async function upsertCopy(pool: pg.Pool, copy: Uint8Array, source: number
   return applyStaged(pool, () => Readable.from([Buffer.from(copy.buffer, copy.byteOffset, copy.length)]), source);
 }
 
+const ignoreLost = () => undefined;
+
 async function applyStaged(pool: pg.Pool, stage: () => Readable, source: number): Promise<UpsertResult> {
   const result: UpsertResult = { added: 0, updated: 0, touched: new Set(), moves: new Map() };
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
+    // A connection lost mid-batch (the database restarting) fails the statement under way; the
+    // client's own 'error' event, unheard, would end the process instead.
+    client.on("error", ignoreLost);
     try {
       await client.query("BEGIN");
       await client.query(STAGE);
@@ -185,10 +190,12 @@ async function applyStaged(pool: pg.Pool, stage: () => Readable, source: number)
       }
       if (merges.length) await client.query(MERGED, [merges.map((m) => m[0]), merges.map((m) => m[1])]);
       await client.query("COMMIT");
+      client.off("error", ignoreLost);
       client.release();
       return result;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
+      client.off("error", ignoreLost);
       client.release(err as Error); // not reused: its session state is unknown
       const code = (err as { code?: string }).code;
       if (!code || !RETRYABLE.has(code) || attempt >= 5) throw err;
