@@ -98,7 +98,8 @@ const { loadConfig, openDatabase } = await import("./runtime");
 const { closePool, pool } = await import("@/lib/db/pool");
 const { disconnectPrisma } = await import("@/lib/db/prisma");
 const { addSource, findSource, listSources, SourceError } = await import("@/lib/sources/registry");
-const { runSource, removeSourceAndRecords, SourceBusyError } = await import("@/lib/sources/run");
+const { runSource, SourceBusyError } = await import("@/lib/sources/run");
+const { removeSourceAndRecords } = await import("@/lib/sources/remove");
 
 const db = await openDatabase(loadConfig(), { attach: true });
 process.env.DATABASE_URL = db.url;

@@ -14,7 +14,7 @@ import { openArchive } from "./dwca/archive";
 import { ArchiveError } from "./dwca/meta";
 import { enqueueSourceSync, uploadsDir } from "./jobs";
 import { addSource, getSource, listSources, SourceError, type NewSource, type Source } from "./registry";
-import { removeSourceAndRecords } from "./run";
+import { removeSourceAndRecords } from "./remove";
 import { mapName } from "./species-match";
 
 export const sourceIdSchema = z.string().regex(/^\d{1,5}$/, "must be a source id").transform(Number);

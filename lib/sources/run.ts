@@ -10,14 +10,12 @@ import { Readable } from "node:stream";
 import type pg from "pg";
 import { config } from "@/lib/config";
 import { log } from "@/lib/log";
-import { refreshSpeciesStats } from "@/lib/species/stats";
 import { tryAcquireSyncLock, type SyncLock } from "@/lib/sync/lock";
 import { ArchiveError } from "./dwca/meta";
 import { importArchive, type Problem } from "./dwca/import";
-import { markCrossSourceDuplicates } from "./duplicates";
 import { importLivingAtlas } from "./living-atlas/import";
 import { prepareGbifDownload, runGbif } from "./gbif/sync";
-import { getSource, removeSource, SourceError, settingsSchemas, type Source } from "./registry";
+import { getSource, SourceError, settingsSchemas, type Source } from "./registry";
 
 export class SourceBusyError extends Error {
   override name = "SourceBusyError";
@@ -113,12 +111,4 @@ async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLoc
   } finally {
     if (temporary) fs.rmSync(temporary, { force: true });
   }
-}
-
-/** Removes a source with its records, then re-decides duplicates and counts of the species they left. */
-export async function removeSourceAndRecords(db: pg.Pool, sourceId: number): Promise<{ deleted: number }> {
-  const { deleted, species } = await removeSource(db, sourceId);
-  await markCrossSourceDuplicates(db, species);
-  await refreshSpeciesStats(db, species, { bumpVersion: true });
-  return { deleted };
 }

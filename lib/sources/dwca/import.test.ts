@@ -11,7 +11,8 @@ import { filterCondition, parseRecordFilters } from "@/lib/occurrences/filters";
 import { DEFAULT_FILTERS } from "@/lib/tiles/filters";
 import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { addSource } from "../registry";
-import { runSource, SourceBusyError, removeSourceAndRecords } from "../run";
+import { removeSourceAndRecords } from "../remove";
+import { runSource, SourceBusyError } from "../run";
 import { mapName } from "../species-match";
 import { coreText, EML, metaXml, writeArchive, writeZip, type TestRecord } from "./test-archive";
 
