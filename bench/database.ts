@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedDatabase } from "@/lib/db/embedded";
+import { closePool, pool as appPool } from "@/lib/db/pool";
 import { migrate } from "@/lib/db/migrate";
 import { processTree, type ProcessTree } from "./procstat";
 
@@ -44,4 +45,28 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     await fs.rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * A standalone bench's run (bench/distribution.ts, bench/large-species.ts): `work` on a fresh bench
+ * database that is also the app's (DATABASE_URL, lib/db/pool), both closed afterwards.
+ */
+export async function withBenchDatabase<T>(work: (db: BenchDatabase) => Promise<T>): Promise<T> {
+  const db = await startBenchDatabase();
+  process.env.DATABASE_URL = db.url;
+  try {
+    return await work(db);
+  } finally {
+    appPool().on("error", () => undefined);
+    await closePool();
+    await db.stop();
+  }
+}
+
+/** A standalone bench's `--world N` (records in the generated world): default 5 000 000, at least 1 000. */
+export function worldArg(argv: readonly string[]): number {
+  const at = argv.indexOf("--world");
+  const records = at > 0 ? Number(argv[at + 1]) : 5_000_000;
+  if (!Number.isSafeInteger(records) || records < 1000) throw new Error("--world must be a whole number of at least 1000");
+  return records;
 }

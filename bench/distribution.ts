@@ -16,11 +16,10 @@ import type pg from "pg";
 import { GET as getProduct } from "@/app/api/species/[id]/distribution/[product]/route";
 import { rebuildDistribution } from "@/lib/distribution/store";
 import { classificationCode } from "@/lib/domain/codes";
-import { closePool, pool } from "@/lib/db/pool";
 import { World } from "@/lib/simulator/world";
 import { applyVettings } from "@/lib/vetting/apply";
 import { ROOT, runIfMain } from "./child";
-import { startBenchDatabase } from "./database";
+import { withBenchDatabase, worldArg } from "./database";
 import { copyLargestSpecies } from "./large-species";
 import { writeFigures } from "./report";
 import type { Say } from "./progress";
@@ -93,13 +92,9 @@ export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say
 
 /** Standalone: a fresh database of its own, the figures as JSON on stdout and in bench/results/distribution-<date>.json. */
 async function main(): Promise<void> {
-  const at = process.argv.indexOf("--world");
-  const worldRecords = at > 0 ? Number(process.argv[at + 1]) : 5_000_000;
-  if (!Number.isSafeInteger(worldRecords) || worldRecords < 1000) throw new Error("--world must be a whole number of at least 1000");
+  const worldRecords = worldArg(process.argv);
   const say = (line: string) => console.error(line);
-  const db = await startBenchDatabase();
-  process.env.DATABASE_URL = db.url;
-  try {
+  await withBenchDatabase(async (db) => {
     say(`generating a ${worldRecords.toLocaleString("en")}-record world for its largest species`);
     const { speciesId, name, records } = await copyLargestSpecies(await World.create({ records: worldRecords, seed: 1 }));
     await addExperts(db.pool);
@@ -120,11 +115,7 @@ async function main(): Promise<void> {
     };
     writeFigures("distribution", result, path.join(ROOT, "bench", "results"));
     console.log(JSON.stringify(result, null, 2));
-  } finally {
-    pool().on("error", () => undefined);
-    await closePool();
-    await db.stop();
-  }
+  });
 }
 
 runIfMain(import.meta.url, main);

@@ -15,12 +15,12 @@ import "./env";
 import os from "node:os";
 import path from "node:path";
 import { from as copyFrom } from "pg-copy-streams";
-import { closePool, pool } from "@/lib/db/pool";
+import { pool } from "@/lib/db/pool";
 import { World } from "@/lib/simulator/world";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { refreshExactChunks } from "@/lib/tiles/exact-chunks-store";
 import { ROOT, runIfMain } from "./child";
-import { startBenchDatabase } from "./database";
+import { withBenchDatabase, worldArg } from "./database";
 import { tileClient } from "./http-client";
 import { summarise, timed, type Latency } from "./latency";
 import type { Say } from "./progress";
@@ -157,21 +157,13 @@ export async function benchLargeSpecies(databaseUrl: string, worldRecords: numbe
 
 /** Standalone: a fresh database of its own, the figures as JSON on stdout and in bench/results/large-species-<date>.json. */
 async function main(): Promise<void> {
-  const at = process.argv.indexOf("--world");
-  const worldRecords = at > 0 ? Number(process.argv[at + 1]) : 5_000_000;
-  if (!Number.isSafeInteger(worldRecords) || worldRecords < 1000) throw new Error("--world must be a whole number of at least 1000");
-  const db = await startBenchDatabase();
-  process.env.DATABASE_URL = db.url;
-  try {
+  const worldRecords = worldArg(process.argv);
+  await withBenchDatabase(async (db) => {
     const figures = await benchLargeSpecies(db.url, worldRecords, 1, (line) => console.error(line));
     const result = { date: new Date().toISOString(), loadAverage: os.loadavg(), ...figures };
     writeFigures("large-species", result, path.join(ROOT, "bench", "results"));
     console.log(JSON.stringify(result, null, 2));
-  } finally {
-    pool().on("error", () => undefined);
-    await closePool();
-    await db.stop();
-  }
+  });
 }
 
 runIfMain(import.meta.url, main);

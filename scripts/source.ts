@@ -10,7 +10,7 @@
  *
  * Works on DATABASE_URL, or beside a running `npm start`. Exit codes: 0 done · 1 failed · 2 bad arguments.
  */
-import { parseArgs } from "node:util";
+import { badUsage, commandLine } from "./command-line";
 
 const USAGE = `usage:
   npm run source -- add --kind dwca --name N --location <path or URL> [--cron "0 4 * * *"]
@@ -29,41 +29,25 @@ function parseJson(text: string): unknown {
 }
 
 function usage(problem: string): never {
-  console.error(`${problem}\n${USAGE}`);
-  process.exit(2);
+  badUsage(USAGE, problem);
 }
 
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      kind: { type: "string" },
-      name: { type: "string" },
-      location: { type: "string" },
-      "biocache-url": { type: "string" },
-      "images-url": { type: "string" },
-      email: { type: "string" },
-      "field-style": { type: "string" },
-      username: { type: "string" },
-      "api-url": { type: "string" },
-      format: { type: "string" },
-      predicate: { type: "string" },
-      full: { type: "boolean", default: false },
-      cron: { type: "string" },
-      file: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-} catch (err) {
-  usage((err as Error).message);
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const { values, positionals } = commandLine(USAGE, {
+  kind: { type: "string" },
+  name: { type: "string" },
+  location: { type: "string" },
+  "biocache-url": { type: "string" },
+  "images-url": { type: "string" },
+  email: { type: "string" },
+  "field-style": { type: "string" },
+  username: { type: "string" },
+  "api-url": { type: "string" },
+  format: { type: "string" },
+  predicate: { type: "string" },
+  full: { type: "boolean", default: false },
+  cron: { type: "string" },
+  file: { type: "string" },
+});
 const [command, target, ...extra] = positionals;
 if (!["add", "list", "remove", "sync"].includes(command ?? "")) usage(command ? `unknown command "${command}"` : "a command is needed: add, list, remove or sync");
 if (extra.length || (command === "add" || command === "list" ? target !== undefined : target === undefined)) {
