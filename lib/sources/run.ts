@@ -90,7 +90,6 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
 async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLock, o: RunSourceOptions) {
   if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.full ? "full" : "incremental" });
   if (source.kind === "gbif") return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0 });
-  if (source.kind !== "dwca") throw new Error(`sources of kind ${source.kind} are not imported yet (docs/sources.md)`);
   let file = o.file;
   let temporary: string | null = null;
   if (!file) {
