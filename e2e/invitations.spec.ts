@@ -98,6 +98,8 @@ test("a forgotten password is reset by email; the answer is the same for an unkn
 
   await page.goto("/login");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  // The link navigates client-side: until the reset form renders, "Email" is still the sign-in field.
+  await expect(page.getByRole("button", { name: "Email me a link" })).toBeVisible();
   await page.getByLabel("Email").fill(`nobody-${run}@example.org`);
   await page.getByRole("button", { name: "Email me a link" }).click();
   const unknownAnswer = await page.getByRole("status").filter({ hasText: "If that address" }).textContent();

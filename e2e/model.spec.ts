@@ -4,16 +4,20 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { occurrencesReady, type SpeciesMatch } from "./helpers";
 
-/** A species the other specs do not vet: the fourth most recorded. */
-async function fourthMostRecorded(request: APIRequestContext): Promise<SpeciesMatch> {
-  const list = (await (await request.get("/api/species?q=&limit=4")).json()) as SpeciesMatch[];
-  expect(list.length).toBe(4);
-  return list[3];
+/**
+ * A species no other spec vets: the sixth most recorded (the first to fifth are vetted by
+ * accounts/vetting, distribution, live and range-imports; a vetting of the whole area leaves a
+ * species no record to model).
+ */
+async function sixthMostRecorded(request: APIRequestContext): Promise<SpeciesMatch> {
+  const list = (await (await request.get("/api/species?q=&limit=6")).json()) as SpeciesMatch[];
+  expect(list.length).toBe(6);
+  return list[5];
 }
 
 test("a species gets a current and a future model, shown with the year slider, and downloads", async ({ page, request }) => {
   test.setTimeout(300_000);
-  const species = await fourthMostRecorded(request);
+  const species = await sixthMostRecorded(request);
   await page.goto(`/species/${species.id}`);
   await occurrencesReady(page);
 

@@ -7,6 +7,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { act, renderHook } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SyncOverviewView, SyncRunView } from "@/components/admin/api";
+import { modelQueryKey } from "@/components/model/api";
 import type { SpeciesDetail } from "@/lib/species/detail";
 import { useIsLive } from "./live-status";
 import { useLiveEvents, type LiveMessage } from "./use-live-events";
@@ -32,9 +33,11 @@ function cache(detail = species()) {
   const client = new QueryClient();
   client.setQueryData(speciesKey(5), detail);
   client.setQueryData([...distributionKey(5), false, "3/abc"], { pending: false });
+  client.setQueryData(modelQueryKey(5), { status: "not_enough_records" });
   const invalidated = () => ({
     species: client.getQueryState(speciesKey(5))!.isInvalidated,
     distribution: client.getQueryState([...distributionKey(5), false, "3/abc"])!.isInvalidated,
+    model: client.getQueryState(modelQueryKey(5))!.isInvalidated,
   });
   return { client, invalidated };
 }
@@ -45,7 +48,7 @@ describe("a species event", () => {
   it("a vetting makes the species be asked for again (outlines, reclassifying)", () => {
     const { client, invalidated } = cache();
     applySpeciesMessage(client, 5, event({ type: "vettings", speciesId: 5 }));
-    expect(invalidated()).toEqual({ species: true, distribution: false });
+    expect(invalidated()).toEqual({ species: true, distribution: false, model: false });
   });
 
   it("a new data version does; the version the page already shows does not, unless it was re-classifying", () => {
@@ -65,23 +68,29 @@ describe("a species event", () => {
   it("a rebuilt range makes only the range be asked for again", () => {
     const { client, invalidated } = cache();
     applySpeciesMessage(client, 5, event({ type: "distribution", speciesId: 5, dataVersion: 3 }));
-    expect(invalidated()).toEqual({ species: false, distribution: true });
+    expect(invalidated()).toEqual({ species: false, distribution: true, model: false });
   });
 
-  it("a snapshot that matches changes nothing; one that differs (missed while away) refreshes both", () => {
+  it("a model's new status or version makes only the model be asked for again (a refit after a not-enough answer)", () => {
+    const { client, invalidated } = cache();
+    applySpeciesMessage(client, 5, event({ type: "model", speciesId: 5, version: 2 }));
+    expect(invalidated()).toEqual({ species: false, distribution: false, model: true });
+  });
+
+  it("a snapshot that matches changes nothing; one that differs (missed while away) refreshes the species, its range and its model", () => {
     const same = cache();
     applySpeciesMessage(same.client, 5, { kind: "snapshot", data: { dataVersion: 3, vettingsVersion: "abc", reclassifying: false } });
-    expect(same.invalidated()).toEqual({ species: false, distribution: false });
+    expect(same.invalidated()).toEqual({ species: false, distribution: false, model: false });
     const missed = cache();
     applySpeciesMessage(missed.client, 5, { kind: "snapshot", data: { dataVersion: 3, vettingsVersion: "def", reclassifying: false } });
-    expect(missed.invalidated()).toEqual({ species: true, distribution: true });
+    expect(missed.invalidated()).toEqual({ species: true, distribution: true, model: true });
   });
 
   it("a snapshot asks once more for a range the page holds as pending: it may have been built before the stream opened", () => {
     const { client, invalidated } = cache();
     client.setQueryData([...distributionKey(5), false, "3/abc"], { pending: true });
     applySpeciesMessage(client, 5, { kind: "snapshot", data: { dataVersion: 3, vettingsVersion: "abc", reclassifying: false } });
-    expect(invalidated()).toEqual({ species: false, distribution: true });
+    expect(invalidated()).toEqual({ species: false, distribution: true, model: false });
   });
 });
 

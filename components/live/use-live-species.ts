@@ -3,11 +3,12 @@
 /**
  * Keeps an open species' queries fresh from its event stream: a vetting, the end of a
  * re-classification or a new data version makes the species be asked for again (its answer moves
- * the tiles' version and the outlines' vettingsVersion); a rebuilt range makes the range be asked
- * for again. Nothing is asked while nothing changes.
+ * the tiles' version and the outlines' vettingsVersion); a rebuilt range makes the range, and a
+ * model's new status or version the model, be asked for again. Nothing is asked while nothing changes.
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
+import { modelQueryKey } from "@/components/model/api";
 import type { SpeciesDetail } from "@/lib/species/detail";
 import { useLiveEvents, type LiveMessage } from "./use-live-events";
 
@@ -23,6 +24,7 @@ export function applySpeciesMessage(queryClient: QueryClient, speciesId: number,
     if (cached && (s.dataVersion !== cached.dataVersion || s.vettingsVersion !== cached.vettingsVersion || s.reclassifying !== cached.reclassifying)) {
       void queryClient.invalidateQueries({ queryKey: speciesKey(speciesId) });
       void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
+      void queryClient.invalidateQueries({ queryKey: modelQueryKey(speciesId) });
       return;
     }
     // A range the page holds as pending may have been built before the stream opened (its event
@@ -34,6 +36,8 @@ export function applySpeciesMessage(queryClient: QueryClient, speciesId: number,
   const { event } = message;
   if (event.type === "distribution") {
     void queryClient.invalidateQueries({ queryKey: distributionKey(speciesId) });
+  } else if (event.type === "model") {
+    void queryClient.invalidateQueries({ queryKey: modelQueryKey(speciesId) });
   } else if (event.type === "vettings" || (event.type === "species" && (!cached || cached.dataVersion !== event.dataVersion || cached.reclassifying))) {
     // The new version goes to the tiles at once (their URLs carry it); the counts and the
     // reclassifying flag follow with the species' answer.

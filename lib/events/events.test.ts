@@ -101,6 +101,23 @@ describe("the database announces", () => {
     }
   });
 
+  it("a model's new status or version, but not its fit's heartbeat", async () => {
+    const c = collect(`species:${speciesId}`);
+    try {
+      await db.pool.query("INSERT INTO species_models (species_id, status) VALUES ($1, 1)", [speciesId]);
+      await db.pool.query("UPDATE species_models SET status = 2, worker = 'host:1', heartbeat_at = now() WHERE species_id = $1", [speciesId]);
+      await db.pool.query("UPDATE species_models SET heartbeat_at = now() WHERE species_id = $1", [speciesId]);
+      await db.pool.query("UPDATE species_models SET status = 3, version = 1 WHERE species_id = $1", [speciesId]);
+      const events = await c.until(3);
+      await db.pool.query("SELECT pg_sleep(0.2)");
+      expect(c.events).toHaveLength(3);
+      expect(events.map((e) => e.type === "model" && e.version)).toEqual([0, 0, 1]);
+      for (const e of events) expect(Object.keys(e).sort()).toEqual(["id", "speciesId", "type", "version"]);
+    } finally {
+      c.close();
+    }
+  });
+
   it("sync progress to the admin topic, but not the heartbeat alone", async () => {
     const c = collect("admin:sync");
     try {

@@ -15,6 +15,8 @@ export const edgarEventSchema = z.discriminatedUnion("type", [
   z.object({ id, type: z.literal("vettings"), speciesId: id }),
   /** The species' range products were rebuilt (from records of `dataVersion`). */
   z.object({ id, type: z.literal("distribution"), speciesId: id, dataVersion: z.number().int() }),
+  /** The species' model changed status (queued, fitting, ready, failed, not enough records) or version. */
+  z.object({ id, type: z.literal("model"), speciesId: id, version: z.number().int() }),
   /** A sync run was queued, progressed or ended. */
   z.object({
     id,
