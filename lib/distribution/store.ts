@@ -8,6 +8,7 @@ import type pg from "pg";
 import type { FeatureCollection } from "geojson";
 import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
+import { transaction } from "@/lib/db/transaction";
 import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
 import { buildProducts, DEFAULT_SETTINGS, type DistributionProducts, type DistributionSettings } from "./build";
 import { countedVariants } from "./records";
@@ -45,27 +46,19 @@ async function sourceState(client: pg.PoolClient | pg.Pool, speciesId: number): 
  * Returns whether anything was built.
  */
 export async function rebuildDistribution(speciesId: number, { force = false } = {}): Promise<{ built: boolean; ms: number }> {
-  const client = await pool().connect();
   const started = performance.now();
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const read = await transaction(async (client) => {
     const state = await sourceState(client, speciesId);
-    if (!state) {
-      await client.query("ROLLBACK");
-      return { built: false, ms: 0 };
-    }
+    if (!state) return null;
     const stored = await client.query<{ data_version: number; vettings_version: string }>(
       "SELECT data_version, vettings_version FROM species_distributions WHERE species_id = $1 AND NOT include_contentious",
       [speciesId],
     );
     const fresh = stored.rows[0]?.data_version === state.dataVersion && stored.rows[0]?.vettings_version === state.vettingsVersion;
-    if (fresh && !force) {
-      await client.query("ROLLBACK");
-      return { built: false, ms: 0 };
-    }
+    if (fresh && !force) return null;
     // Contentious records change nothing when there are none: the second variant is built only when they exist.
     const variants = state.contentiousCount > 0 ? [false, true] : [false];
-    const built: { includeContentious: boolean; settings: DistributionSettings; products: DistributionProducts; ms: number }[] = [];
+    const built: Built[] = [];
     // Both variants from one read of the records (records.ts).
     let t = performance.now();
     const settings = variants.map((includeContentious) => settingsFor(includeContentious));
@@ -75,25 +68,22 @@ export async function rebuildDistribution(speciesId: number, { force = false } =
       t = performance.now();
       built.push({ includeContentious: variants[v], settings: settings[v], products: buildProducts(records[v], settings[v]), ms: Math.round(readMs + performance.now() - t) });
     }
-    await client.query("COMMIT");
-    await store(speciesId, state, built);
-    return { built: true, ms: Math.round(performance.now() - started) };
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return { state, built };
+  }, pool(), "snapshot");
+  if (!read) return { built: false, ms: 0 };
+  await store(speciesId, read.state, read.built);
+  return { built: true, ms: Math.round(performance.now() - started) };
 }
 
-async function store(
-  speciesId: number,
-  state: SourceState,
-  built: { includeContentious: boolean; settings: DistributionSettings; products: DistributionProducts; ms: number }[],
-): Promise<void> {
-  const client = await pool().connect();
-  try {
-    await client.query("BEGIN");
+interface Built {
+  includeContentious: boolean;
+  settings: DistributionSettings;
+  products: DistributionProducts;
+  ms: number;
+}
+
+async function store(speciesId: number, state: SourceState, built: Built[]): Promise<void> {
+  await transaction(async (client) => {
     await client.query("DELETE FROM species_distributions WHERE species_id = $1", [speciesId]);
     for (const { includeContentious, settings, products, ms } of built) {
       const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
@@ -118,13 +108,7 @@ async function store(
         ],
       );
     }
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Species whose stored products are missing or were built from another state: what the worker queues after a sync or at start. */

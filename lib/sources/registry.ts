@@ -6,6 +6,7 @@
 import parser from "cron-parser";
 import type pg from "pg";
 import { z } from "zod";
+import { transaction } from "@/lib/db/transaction";
 import { encryptCredentials } from "./secrets";
 
 export const SOURCE_KINDS = ["living_atlas", "dwca", "gbif"] as const;
@@ -166,9 +167,7 @@ export async function findSource(db: pg.Pool, idOrName: string): Promise<Source 
 /** Removes a source and every record of it; returns the species that lost records. */
 export async function removeSource(db: pg.Pool, id: number): Promise<{ deleted: number; species: number[] }> {
   if (id === ALA_SOURCE_ID) throw new SourceError("source_protected", "The ALA is configured by the environment (ALA_BIOCACHE_URL) and cannot be removed.");
-  const client = await db.connect();
-  try {
-    await client.query("BEGIN");
+  return transaction(async (client) => {
     const found = await client.query("SELECT 1 FROM sources WHERE id = $1 FOR UPDATE", [id]);
     if (!found.rowCount) throw new SourceError("unknown_source", `There is no source ${id}.`);
     const { rows } = await client.query<{ species_id: number; n: number }>(
@@ -176,14 +175,8 @@ export async function removeSource(db: pg.Pool, id: number): Promise<{ deleted: 
       [id],
     );
     await client.query("DELETE FROM sources WHERE id = $1", [id]);
-    await client.query("COMMIT");
     return { deleted: rows.reduce((a, r) => a + r.n, 0), species: rows.map((r) => r.species_id) };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  }, db);
 }
 
 /** What anyone may see of the sources: the map's source filter. Never settings or credentials. */

@@ -5,6 +5,7 @@
  */
 import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
+import { transaction } from "@/lib/db/transaction";
 import { DEFAULT_SETTINGS } from "@/lib/distribution/build";
 import { countedRecords } from "@/lib/distribution/records";
 import { listLayerSets, CURRENT } from "@/lib/layers/store";
@@ -31,24 +32,14 @@ export async function handleFitModel({ speciesId, requested = false }: { species
   const before = await fittedFrom(speciesId);
 
   // Records and data version in one snapshot, as the range build reads them.
-  const client = await pool().connect();
-  let records, dataVersion: number;
-  try {
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const read = await transaction(async (client) => {
     const s = await client.query<{ data_version: number }>("SELECT data_version FROM species WHERE id = $1", [speciesId]);
-    if (!s.rows[0]) {
-      await client.query("ROLLBACK");
-      return "no_species";
-    }
-    dataVersion = s.rows[0].data_version;
-    records = await countedRecords(client, speciesId, { includeContentious: false, excludedQualifiers: DEFAULT_SETTINGS.excludedQualifiers });
-    await client.query("COMMIT");
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    if (!s.rows[0]) return null;
+    const records = await countedRecords(client, speciesId, { includeContentious: false, excludedQualifiers: DEFAULT_SETTINGS.excludedQualifiers });
+    return { dataVersion: s.rows[0].data_version, records };
+  }, pool(), "snapshot");
+  if (!read) return "no_species";
+  const { records, dataVersion } = read;
   const ids = records.ids ?? new Float64Array();
 
   const asked = requested || before?.requested === true;
