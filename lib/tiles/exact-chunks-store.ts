@@ -48,6 +48,12 @@ export async function loadExactChunk(speciesId: number, dataVersion: number, z: 
   return length < 0 ? "empty" : decodeChunk(bytes.subarray(HEADER + 6, HEADER + 6 + length));
 }
 
+/** Whether the worker's chunks of the species at exactly this data version are stored. */
+export async function hasExactChunks(speciesId: number, dataVersion: number, db: pg.Pool = pool()): Promise<boolean> {
+  const { rowCount } = await db.query("SELECT 1 FROM tile_chunk_sets WHERE species_id = $1 AND data_version = $2", [speciesId, dataVersion]);
+  return (rowCount ?? 0) > 0;
+}
+
 /**
  * The worker keeps the exact band it built last per species: when a vetting only changed
  * categories, the next build recounts it (half a second) instead of clustering again (seconds).
