@@ -10,6 +10,7 @@ import type pg from "pg";
 import { pool } from "@/lib/db/pool";
 import { log } from "@/lib/log";
 import { BANDS, COUNTS, gridCells, type PointColumns } from "./build-worker.mjs";
+import { copyBytea, sqlInt } from "./copy-bytea";
 import { DEFAULT_FILTERS } from "./filters";
 import { loadRecords } from "./load";
 
@@ -50,11 +51,12 @@ export function decodeCells(bytes: Buffer): PointColumns {
 
 /** The species' prebuilt cells when they were computed from exactly this data version; else null. */
 export async function loadCoarseCells(speciesId: number, dataVersion: number, db: pg.Pool = pool()): Promise<PointColumns | null> {
-  const { rows } = await db.query<{ cells: Buffer }>(
-    "SELECT cells FROM tile_cells WHERE species_id = $1 AND data_version = $2 AND cell_bits = $3",
-    [speciesId, dataVersion, CELL_BITS],
+  // Binary COPY: the cells of a million records are megabytes, which a plain query sends as hex text.
+  const bytes = await copyBytea(
+    `SELECT cells FROM tile_cells WHERE species_id = ${sqlInt(speciesId)} AND data_version = ${sqlInt(dataVersion)} AND cell_bits = ${sqlInt(CELL_BITS)}`,
+    db,
   );
-  return rows[0] ? decodeCells(rows[0].cells) : null;
+  return bytes ? decodeCells(bytes) : null;
 }
 
 /**

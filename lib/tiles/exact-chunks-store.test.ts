@@ -3,7 +3,7 @@
  * vetting or a sync changed a large species, answering a fresh process's deep tiles exactly as
  * its own index later does, and never read for another data version.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AuthUser } from "@/lib/auth/roles";
 import { useTestSecret } from "@/lib/auth/test-support";
 import { createOrUpdateUser } from "@/lib/auth/users";
@@ -15,10 +15,18 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { IndexCache, type TileIndex } from "./cache";
 import { ChunkCache } from "./chunk-cache";
 import { MIN_RECORDS } from "./coarse-cells";
-import { loadExactChunk, refreshExactChunks } from "./exact-chunks-store";
+import { hasExactChunks, loadExactChunk, refreshExactChunks } from "./exact-chunks-store";
 import { canonicalFilters, DEFAULT_FILTERS } from "./filters";
-import { TileService } from "./service";
-import { insertRecords, insertSpecies, tileOf } from "./test-helpers";
+import { loadRecords } from "./load";
+import { TileService, type DeferredBuild } from "./service";
+import { decodeTile, insertRecords, insertSpecies, tileOf } from "./test-helpers";
+
+// Counts the species' record reads (each one the start of an index build); the reads stay real.
+vi.mock("./load", async (importOriginal) => {
+  const load = await importOriginal<typeof import("./load")>();
+  return { ...load, loadRecords: vi.fn(load.loadRecords) };
+});
+const recordReads = () => vi.mocked(loadRecords).mock.calls.length;
 
 useTestSecret();
 let db: TestDatabase;
@@ -73,9 +81,13 @@ async function tiles(svc: TileService, list: [number, number, number][]): Promis
   return out;
 }
 
+const HOUR = 3_600_000;
+/** A fresh process that would hold its own build back for an hour while chunks answer. */
+const patient = (): DeferredBuild => ({ idleMs: HOUR, maxMs: HOUR, hasChunks: hasExactChunks });
+
 /** A process that never reads chunks, once its index of the species is complete: the reference. */
 async function whole(): Promise<TileService> {
-  const svc = new TileService(new IndexCache(1 << 30), undefined, new ChunkCache(0, async () => null));
+  const svc = new TileService(new IndexCache(1 << 30), undefined, new ChunkCache(0, async () => null), { idleMs: 0, maxMs: 0, hasChunks: async () => false });
   await svc.getTile({ speciesId: species, z: 0, x: 0, y: 0, filters: DEFAULT_FILTERS });
   const key = { speciesId: species, dataVersion: await version(), filters: canonicalFilters(DEFAULT_FILTERS) };
   await svc.cache.get(key, () => {
@@ -103,6 +115,37 @@ describe("prebuilt exact-band chunks", () => {
     expect(await tiles(await whole(), deepTiles())).toEqual(fromChunks);
   });
 
+  it("hold a fresh process's own build back while they answer, until a request needs the whole band", async () => {
+    const reads = recordReads();
+    const fresh = new TileService(new IndexCache(1 << 30), undefined, undefined, patient());
+    // The coarse band from the prebuilt cells, every deep tile from chunks: no record is read.
+    const answered = await tiles(fresh, [[0, 0, 0], [3, 7, 4], ...deepTiles()]);
+    expect(recordReads()).toBe(reads);
+    const reference = await whole();
+    expect(await tiles(reference, [[0, 0, 0], [3, 7, 4], ...deepTiles()])).toEqual(answered);
+
+    // Chunks give no expansion zooms: asking one starts the build at once (else this waits an hour).
+    const { z, x, y } = tileOf(151.209, -33.865, 11);
+    const { body } = await fresh.getTile({ speciesId: species, z, x, y, filters: DEFAULT_FILTERS });
+    const cluster = decodeTile(body!, z, x, y).find((f) => f.properties.cluster)!;
+    const clusterId = cluster.properties.clusterId as number;
+    const expansion = await fresh.getClusterExpansionZoom(species, clusterId, DEFAULT_FILTERS);
+    expect(expansion).toEqual(await reference.getClusterExpansionZoom(species, clusterId, DEFAULT_FILTERS));
+    expect(recordReads()).toBe(reads + 2); // the reference's build and this one
+  });
+
+  it("let a fresh process build its own band once the species' tiles are quiet", async () => {
+    const fresh = new TileService(new IndexCache(1 << 30), undefined, undefined, { ...patient(), idleMs: 50 });
+    const [z, x, y] = deepTiles().find(([zoom]) => zoom === 12)!;
+    await fresh.getTile({ speciesId: species, z, x, y, filters: DEFAULT_FILTERS });
+    const key = { speciesId: species, dataVersion: await version(), filters: canonicalFilters(DEFAULT_FILTERS) };
+    // Nothing else is asked: the quiet period ends and the index completes (else this waits an hour).
+    await fresh.cache.get(key, () => {
+      throw new Error("the index should be building already");
+    }).done;
+    expect(fresh.cache.size.entries).toBe(1);
+  });
+
   it("are never read for another data version: a fresh process then waits for its index", async () => {
     const before = await tiles(await whole(), deepTiles());
     // Records moved and the version bumped, as a sync does, before the worker rebuilt the chunks.
@@ -113,7 +156,8 @@ describe("prebuilt exact-band chunks", () => {
     expect(await loadExactChunk(species, v, z, x, y)).toBeNull();
     expect(await loadExactChunk(species, v - 1, z, x, y)).not.toBeNull();
 
-    const fresh = new TileService(new IndexCache(1 << 30));
+    // Without chunks of its version, the process builds at once: it does not wait for a quiet hour.
+    const fresh = new TileService(new IndexCache(1 << 30), undefined, undefined, patient());
     const now = await tiles(fresh, deepTiles());
     expect(now).not.toEqual(before);
     expect(now).toEqual(await tiles(await whole(), deepTiles()));

@@ -4,13 +4,13 @@
  * index of the species is still being built. Only the default filters have chunks.
  */
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
 import { log } from "@/lib/log";
 import { buildInWorker } from "./build";
 import { BANDS, type PackedBand } from "./build-worker.mjs";
 import { MIN_RECORDS } from "./coarse-cells";
+import { copyBytea, sqlInt } from "./copy-bytea";
 import { chunkOf, decodeChunk, sliceExactBand, type ChunkBand } from "./exact-chunks";
 import { DEFAULT_FILTERS } from "./filters";
 import { loadRecords } from "./load";
@@ -22,30 +22,19 @@ import { loadRecords } from "./load";
  */
 export async function loadExactChunk(speciesId: number, dataVersion: number, z: number, x: number, y: number, db: pg.Pool = pool()): Promise<ChunkBand | "empty" | null> {
   const { group, rx, ry } = chunkOf(z, x, y);
-  const int = (v: number) => {
-    if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
-    return String(v);
-  };
-  // Binary COPY, since COPY takes no parameters the values are written in (integers, checked):
-  // a plain query would send the bytea as hex text, twice as long to send and slow to decode.
   const sql = `SELECT c.chunk FROM tile_chunk_sets s
        LEFT JOIN tile_chunks c ON c.species_id = s.species_id AND c.data_version = s.data_version
-                              AND c.grp = ${int(group)} AND c.rx = ${int(rx)} AND c.ry = ${int(ry)}
-      WHERE s.species_id = ${int(speciesId)} AND s.data_version = ${int(dataVersion)}`;
-  const client = await db.connect();
-  let bytes: Buffer;
-  try {
-    const parts: Buffer[] = [];
-    for await (const part of client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`))) parts.push(part as Buffer);
-    bytes = Buffer.concat(parts);
-  } finally {
-    client.release();
-  }
-  // 19 bytes of header, then per row a field count (int16) and the field's length (int32, -1: null) and bytes; -1 ends.
-  const HEADER = 19;
-  if (bytes.readInt16BE(HEADER) === -1) return null;
-  const length = bytes.readInt32BE(HEADER + 2);
-  return length < 0 ? "empty" : decodeChunk(bytes.subarray(HEADER + 6, HEADER + 6 + length));
+                              AND c.grp = ${sqlInt(group)} AND c.rx = ${sqlInt(rx)} AND c.ry = ${sqlInt(ry)}
+      WHERE s.species_id = ${sqlInt(speciesId)} AND s.data_version = ${sqlInt(dataVersion)}`;
+  const bytes = await copyBytea(sql, db);
+  if (bytes === undefined) return null;
+  return bytes === null ? "empty" : decodeChunk(bytes);
+}
+
+/** Whether the worker's chunks of the species at exactly this data version are stored. */
+export async function hasExactChunks(speciesId: number, dataVersion: number, db: pg.Pool = pool()): Promise<boolean> {
+  const { rowCount } = await db.query("SELECT 1 FROM tile_chunk_sets WHERE species_id = $1 AND data_version = $2", [speciesId, dataVersion]);
+  return (rowCount ?? 0) > 0;
 }
 
 /**

@@ -7,7 +7,8 @@ import { ChunkCache, type FeatureSource } from "./chunk-cache";
 import { loadCoarseCells } from "./coarse-cells";
 import { encodeTile } from "./encode";
 import { etagMatches, tileEtag } from "./etag";
-import { loadExactChunk } from "./exact-chunks-store";
+import { ExactBuildGate } from "./exact-build-gate";
+import { hasExactChunks, loadExactChunk } from "./exact-chunks-store";
 import { canonicalFilters, DEFAULT_FILTERS, type TileFilters } from "./filters";
 import { loadRecords, speciesDataVersion } from "./load";
 import { bandForZoom, splitClusterId } from "./packed-index";
@@ -69,12 +70,28 @@ export function parseSpeciesId(value: string): number {
   return Number(value);
 }
 
+/**
+ * How long a species' tiles must be quiet before a process that answers its deep tiles from chunks
+ * builds the exact band itself, and how long it waits at most (lib/tiles/exact-build-gate.ts). A
+ * map view's tiles come in one burst, so a second of quiet is a user looking, not zooming.
+ */
+export interface DeferredBuild {
+  idleMs: number;
+  maxMs: number;
+  hasChunks: (speciesId: number, dataVersion: number) => Promise<boolean>;
+}
+const DEFERRED_BUILD: DeferredBuild = { idleMs: 1000, maxMs: 30_000, hasChunks: hasExactChunks };
+
 /** Tiles and cluster expansion over one cache of cluster indexes. */
 export class TileService {
+  /** Per species and data version (default filters), the gate of an exact band still held back. */
+  private readonly gates = new Map<string, ExactBuildGate>();
+
   constructor(
     readonly cache: IndexCache,
     readonly versions = new VersionCache(speciesDataVersion),
     readonly chunks = new ChunkCache(Math.floor(cache.maxBytes / 4), loadExactChunk),
+    private readonly deferred: DeferredBuild = DEFERRED_BUILD,
   ) {}
 
   async getTile({ speciesId, z, x, y, filters, ifNoneMatch, versionHint }: TileRequest): Promise<TileResult> {
@@ -98,6 +115,8 @@ export class TileService {
   ): Promise<{ clusterId: number; expansionZoom: number | null; dataVersion: number }> {
     const dataVersion = await this.version(speciesId, versionHint);
     const { band, raw } = splitClusterId(clusterId);
+    // Chunks give no expansion zooms: the whole band is needed now.
+    if (canonicalFilters(filters) === DEFAULT_CANONICAL) this.gates.get(`${speciesId}:${dataVersion}`)?.open();
     const expansionZoom = (await this.index(speciesId, dataVersion, filters).bands[band]).expansionZoom(raw);
     if (expansionZoom === undefined) {
       throw new HttpError(404, "unknown_cluster", `No cluster ${clusterId} in species ${speciesId}'s current tiles with these filters.`);
@@ -118,13 +137,18 @@ export class TileService {
    */
   private async band(speciesId: number, dataVersion: number, filters: TileFilters, z: number, x: number, y: number): Promise<FeatureSource> {
     const index = this.index(speciesId, dataVersion, filters);
+    const defaults = canonicalFilters(filters) === DEFAULT_CANONICAL;
+    const gate = defaults ? this.gates.get(`${speciesId}:${dataVersion}`) : undefined;
+    gate?.touch();
     const i = bandForZoom(z);
     const ready = index.ready[i];
     if (ready) return ready;
-    if (i === EXACT_BAND && canonicalFilters(filters) === DEFAULT_CANONICAL) {
+    if (i === EXACT_BAND && defaults) {
       const chunk = await this.chunks.get(speciesId, dataVersion, z, x, y);
       if (chunk) return index.ready[i] ?? chunk;
     }
+    // No chunk answers this deep tile: it waits for the band, so the band must not wait.
+    if (i === EXACT_BAND) gate?.open();
     return index.bands[i];
   }
 
@@ -136,8 +160,29 @@ export class TileService {
       const cells = canonical === DEFAULT_CANONICAL ? loadCoarseCells(speciesId, dataVersion) : null;
       // After a vetting only categories change: the previous exact band is recounted, not rebuilt.
       const previousExact = previous?.bands[EXACT_BAND].then((b) => b.band) ?? null;
-      return buildInWorker(() => loadRecords(speciesId, filters), cells, previousExact);
+      const records = () => loadRecords(speciesId, filters);
+      const gate = cells ? this.gate(speciesId, dataVersion, cells) : null;
+      return buildInWorker(gate ? () => gate.opened.then(records) : records, cells, previousExact);
     });
+  }
+
+  /**
+   * Holds the exact band's build back while chunks of this version answer its tiles. Open at once
+   * without chunks, or without coarse cells (the records then give the coarse band too).
+   */
+  private gate(speciesId: number, dataVersion: number, cells: Promise<unknown>): ExactBuildGate {
+    const key = `${speciesId}:${dataVersion}`;
+    const gate = new ExactBuildGate(this.deferred.idleMs, this.deferred.maxMs);
+    this.gates.set(key, gate);
+    void gate.opened.then(() => {
+      if (this.gates.get(key) === gate) this.gates.delete(key);
+    });
+    // Failing to tell only costs the wait: the band is built at once, as without chunks.
+    Promise.all([this.deferred.hasChunks(speciesId, dataVersion), cells]).then(
+      ([has, c]) => (has && c) || gate.open(),
+      () => gate.open(),
+    );
+    return gate;
   }
 }
 
