@@ -3,11 +3,14 @@
  * simulator it shares sightings with: a full sync ends equal to the simulator's ground truth with
  * shared sightings counted once; incremental runs read what changed and delete nothing, full runs
  * delete what GBIF no longer has; every fault ends equal or fails clearly with nothing lost and
- * the last import time unmoved; bad credentials are refused.
+ * the last import time unmoved; bad credentials are refused. A run is visible in /admin (its
+ * source_runs row and `source` events) from the moment it is asked for, through GBIF's preparing,
+ * the wait for the sync lock and the import to its outcome, and survives its process stopping.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/lib/config";
 import { basisOfRecordCode, normaliseBasisOfRecord } from "@/lib/domain/codes";
@@ -16,10 +19,11 @@ import type { Simulator } from "@/lib/simulator";
 import { GBIF_SIMULATOR_USER, startGbifSimulator, type GbifDownloadFault, type GbifSimulator } from "@/lib/simulator/gbif";
 import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { runSync } from "@/lib/sync/run";
-import { clientFor, simulator } from "@/lib/sync/test-support";
+import { clientFor, eventually, simulator, spawnTs } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { addSource } from "../registry";
-import { runSource } from "../run";
+import { interruptedGbifSources } from "../jobs";
+import { addSource, getSource } from "../registry";
+import { runSource, SourceRunningError } from "../run";
 
 let ala: Simulator;
 let gbif: GbifSimulator;
@@ -284,5 +288,99 @@ describe("a GBIF source under faults", () => {
     } finally {
       configure();
     }
+  });
+});
+
+describe("a GBIF run as /admin sees it", () => {
+  const lastRun = async () => (await getSource(db.pool, source))!.lastRun!;
+
+  /** The `source` events of this source, as the admin stream hears them (a real LISTEN). */
+  async function listen() {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const heard: string[] = [];
+    client.on("notification", (n) => {
+      const e = JSON.parse(n.payload!) as { type: string; sourceId: number; status: string; downloadStatus: string | null };
+      if (e.type === "source" && e.sourceId === source) heard.push(`${e.status} ${e.downloadStatus}`);
+    });
+    await client.query("LISTEN edgar_events");
+    return { heard, close: () => client.end() };
+  }
+
+  it("waits visibly from the request on (GBIF's status, the key, since when), then for the sync lock, then imports; each step is announced", async () => {
+    gbif.downloads.clearFaults();
+    gbif.downloads.settings.preparingMs = 60_000;
+    gbif.data.add(2);
+    const events = await listen();
+    // Another sync holds the lock throughout GBIF's preparing.
+    const held = (await tryAcquireSyncLock(db.url))!;
+    expect(held).not.toBeNull();
+    let running: Promise<Awaited<ReturnType<typeof runSource>>> | undefined;
+    try {
+      running = runSource(db.pool, source, { full: true });
+      await eventually("the run waiting for GBIF", async () => (await lastRun()).download?.status === "PREPARING");
+      const waiting = await lastRun();
+      expect(waiting).toMatchObject({ status: "waiting", finishedAt: null, error: null, interrupted: false, download: { key: await pendingKey(), status: "PREPARING" } });
+      expect(waiting.download!.requestedAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      // Asked again meanwhile ("Sync now", the schedule): the run under way covers it.
+      await expect(runSource(db.pool, source)).rejects.toBeInstanceOf(SourceRunningError);
+      gbif.downloads.settings.preparingMs = 20;
+      await eventually("the download ready, the run waiting for the sync lock", async () => (await lastRun()).download?.status === "SUCCEEDED");
+      expect(await lastRun()).toMatchObject({ id: waiting.id, status: "waiting" });
+    } finally {
+      gbif.downloads.settings.preparingMs = 20;
+      await held.release();
+    }
+    const r = await running!;
+    expect(r.status).toBe("succeeded");
+    expect(await lastRun()).toMatchObject({ id: r.runId, status: "succeeded", added: r.added, download: { status: "SUCCEEDED" } });
+    await eventually("the outcome announced", async () => events.heard.at(-1) === "succeeded SUCCEEDED");
+    await events.close();
+    // GBIF's RUNNING may fall between two polls; every other step is heard, in order.
+    expect(events.heard.filter((e) => e !== "waiting RUNNING")).toEqual(["waiting null", "waiting PREPARING", "waiting SUCCEEDED", "running SUCCEEDED", "succeeded SUCCEEDED"]);
+    await expectEqual();
+  });
+
+  it("a download GBIF ends while the run waits: the run fails with the reason, GBIF's status and the key", async () => {
+    gbif.downloads.clearFaults();
+    gbif.downloads.addFault("failed", 2);
+    try {
+      const r = await runSource(db.pool, source, { full: true });
+      expect(r.status).toBe("failed");
+      const run = await lastRun();
+      expect(run).toMatchObject({ id: r.runId, status: "failed", error: r.error, interrupted: false, download: { status: "FAILED" } });
+      expect(run.error).toMatch(new RegExp(`GBIF ended download ${run.download!.key} as FAILED`));
+    } finally {
+      gbif.downloads.clearFaults();
+    }
+  });
+
+  it("a run whose process stops while waiting shows as interrupted, is queued again by a starting worker, and the next run polls the same download", { timeout: 180_000 }, async () => {
+    gbif.downloads.settings.preparingMs = 600_000;
+    gbif.data.add(2);
+    const child = spawnTs("scripts/source.ts", ["sync", "GBIF", "--full"], { DATABASE_URL: db.url, DATA_DIR: dir, GBIF_POLL_MS: "10", GBIF_POLL_MAX_MS: "40", SYNC_RETRY_BASE_MS: "1" });
+    try {
+      await eventually("the child's run waiting for GBIF", async () => (await lastRun()).download?.status === "PREPARING", 120_000);
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+    await child.exited;
+    const key = await pendingKey();
+    await eventually("the stopped run's lock let go", async () => (await lastRun()).interrupted);
+    const stopped = await lastRun();
+    expect(stopped).toMatchObject({ status: "waiting", download: { key, status: "PREPARING" } });
+    expect(await interruptedGbifSources(db.pool)).toEqual([source]);
+
+    gbif.downloads.settings.preparingMs = 20;
+    const requests = gbif.requests.request;
+    const r = await runSource(db.pool, source, { full: true });
+    expect(r.status).toBe("succeeded");
+    expect(gbif.requests.request).toBe(requests); // polled, not asked for again
+    const old = await db.pool.query("SELECT status, error FROM source_runs WHERE id = $1", [stopped.id]);
+    expect(old.rows[0]).toEqual({ status: "failed", error: "Interrupted: its process stopped; the next run polls the same GBIF download." });
+    // The wait is counted from the download's request, before the restart.
+    expect((await lastRun()).download).toEqual({ key, status: "SUCCEEDED", requestedAt: stopped.download!.requestedAt });
+    expect(await interruptedGbifSources(db.pool)).toEqual([]);
+    await expectEqual();
   });
 });
