@@ -13,8 +13,6 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/lib/config";
-import { basisOfRecordCode, normaliseBasisOfRecord } from "@/lib/domain/codes";
-import { isRelevant } from "@/lib/ratings/rules";
 import type { Simulator } from "@/lib/simulator";
 import { GBIF_SIMULATOR_USER, startGbifSimulator, type GbifDownloadFault, type GbifSimulator } from "@/lib/simulator/gbif";
 import { tryAcquireSyncLock } from "@/lib/sync/lock";
@@ -24,6 +22,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { interruptedGbifSources } from "../jobs";
 import { addSource, getSource } from "../registry";
 import { runSource, SourceRunningError } from "../run";
+import { countsThatDiffer, expectedGbif, gbifRecords } from "../test-support";
 
 let ala: Simulator;
 let gbif: GbifSimulator;
@@ -55,42 +54,8 @@ afterAll(async () => {
   reloadConfig();
 });
 
-// Coordinates are stored as real (float4), as the ALA's are.
-const fround = (x: number | null) => (x === null ? null : Math.fround(x));
-
-type Local = { key: string; species: string; lat: number | null; lon: number | null; day: string | null };
-
-/** What a correct import holds: every bird record of a species Edgar knows, of a relevant basis, keyed by occurrenceID. */
-async function expected(): Promise<{ records: Map<string, Local>; shared: number; unmatched: number; basis: number }> {
-  const known = new Set((await db.pool.query<{ scientific_name: string }>("SELECT scientific_name FROM species")).rows.map((r) => r.scientific_name));
-  const records = new Map<string, Local>();
-  let shared = 0;
-  let unmatched = 0;
-  let basis = 0;
-  for (const r of gbif.truth().records) {
-    if (r.class !== "Aves") continue;
-    if (!isRelevant({ basisOfRecord: normaliseBasisOfRecord(r.basisOfRecord) }).relevant) {
-      basis++;
-      continue;
-    }
-    if (!known.has(r.species)) {
-      unmatched++;
-      continue;
-    }
-    if (r.alaUuid) shared++;
-    records.set(r.occurrenceID, { key: r.occurrenceID, species: r.species, lat: fround(r.decimalLatitude), lon: fround(r.decimalLongitude), day: r.eventDate && r.eventDate.length >= 10 ? r.eventDate.slice(0, 10) : null });
-  }
-  return { records, shared, unmatched, basis };
-}
-
-async function local(): Promise<Map<string, Local>> {
-  const { rows } = await db.pool.query<{ occurrence_key: string; scientific_name: string; lat: number | null; lon: number | null; day: string | null }>(
-    `SELECT o.occurrence_key, s.scientific_name, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS day
-     FROM occurrences o JOIN species s ON s.id = o.species_id WHERE o.source = $1`,
-    [source],
-  );
-  return new Map(rows.map((r) => [r.occurrence_key, { key: r.occurrence_key, species: r.scientific_name, lat: fround(r.lat), lon: fround(r.lon), day: r.day }]));
-}
+const expected = () => expectedGbif(db.pool, gbif);
+const local = () => gbifRecords(db.pool, source);
 
 async function expectEqual() {
   const want = await expected();
@@ -98,12 +63,7 @@ async function expectEqual() {
   expect(have.size).toBe(want.records.size);
   expect([...have.values()].sort((a, b) => a.key.localeCompare(b.key))).toEqual([...want.records.values()].sort((a, b) => a.key.localeCompare(b.key)));
   // Species counts count a sighting two sources hold once.
-  const { rows } = await db.pool.query(
-    `SELECT s.id, s.occurrence_count, c.n FROM species s
-     LEFT JOIN (SELECT species_id, count(*)::int AS n FROM occurrences WHERE duplicate_of IS NULL GROUP BY species_id) c ON c.species_id = s.id
-     WHERE s.occurrence_count <> coalesce(c.n, 0)`,
-  );
-  expect(rows).toEqual([]);
+  expect(await countsThatDiffer(db.pool)).toEqual([]);
 }
 
 const lastImportAt = async () => (await db.pool.query<{ last_import_at: Date | null }>("SELECT last_import_at FROM sources WHERE id = $1", [source])).rows[0].last_import_at;
