@@ -87,13 +87,14 @@ export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptio
 async function runGbifSource(db: pg.Pool, source: Source, o: RunSourceOptions): Promise<SourceRunResult> {
   const runId = await startRun(db, source.id, "waiting");
   const onWait = (w: DownloadWait) => noteDownload(db, runId, w);
-  let lock: SyncLock | null = null;
+  // Taken inside the run's work, let go of here whatever its outcome.
+  const held: { lock: SyncLock | null } = { lock: null };
   try {
     return await finishRun(db, source, runId, async () => {
       const failed = await prepareGbifDownload(db, source, { full: o.full, onWait });
       if (failed) return failed;
-      lock = await waitForSyncLock();
-      if (!lock) {
+      held.lock = await waitForSyncLock();
+      if (!held.lock) {
         const minutes = Math.round(config().GBIF_MAX_WAIT_MS / 60_000);
         return { ok: false, error: `The GBIF download is ready, but another sync or import held the sync lock for ${minutes} minutes; the next run imports the same download.`, problems: [] };
       }
@@ -102,7 +103,7 @@ async function runGbifSource(db: pg.Pool, source: Source, o: RunSourceOptions): 
       return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0, onWait });
     });
   } finally {
-    await (lock as SyncLock | null)?.release();
+    await held.lock?.release();
   }
 }
 

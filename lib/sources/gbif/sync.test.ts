@@ -301,6 +301,26 @@ describe("a GBIF run as /admin sees it", () => {
     await expectEqual();
   });
 
+  it("a ready download whose run cannot get the sync lock in time: the run fails saying so, and the next run imports the same download", async () => {
+    configure({ GBIF_MAX_WAIT_MS: "300" });
+    const held = (await tryAcquireSyncLock(db.url))!;
+    try {
+      gbif.data.add(2);
+      const r = await runSource(db.pool, source, { full: true });
+      expect(r.status).toBe("failed");
+      expect(r.error).toMatch(/The GBIF download is ready, but another sync or import held the sync lock/);
+      expect(await lastRun()).toMatchObject({ status: "failed", download: { status: "SUCCEEDED" } });
+      expect(await pendingKey()).toBe((await lastRun()).download!.key);
+    } finally {
+      await held.release();
+      configure();
+    }
+    const requests = gbif.requests.request;
+    expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
+    expect(gbif.requests.request).toBe(requests);
+    await expectEqual();
+  });
+
   it("a download GBIF ends while the run waits: the run fails with the reason, GBIF's status and the key", async () => {
     gbif.downloads.clearFaults();
     gbif.downloads.addFault("failed", 2);
