@@ -1,7 +1,8 @@
 // A GBIF source in Chromium against the demo system (web + worker): an admin adds one in /admin
 // with its GBIF account, pointed at the GBIF simulator this spec runs; "Sync now" queues it, the
-// worker requests a download, waits for it, and imports its birds; a source with a wrong password
-// shows GBIF's refusal as its last run's error.
+// worker requests a download, waits for it (the panel shows the run waiting, with the download's
+// key, while GBIF holds it PREPARING), and imports its birds; a source with a wrong password shows
+// GBIF's refusal as its last run's error.
 import { expect, test } from "@playwright/test";
 import { GBIF_SIMULATOR_USER, startGbifSimulator, type GbifSimulator } from "../lib/simulator/gbif";
 import { PASSWORD, signIn, userCli } from "./users";
@@ -20,7 +21,7 @@ test.afterAll(() => gbif?.close());
 interface SourceView {
   name: string;
   records: number;
-  lastRun: { status: string; added: number; error: string | null } | null;
+  lastRun: { status: string; added: number; error: string | null; download: { key: string; status: string | null } | null } | null;
 }
 
 test("an admin adds a GBIF source with its account, syncs it, and sees a wrong password refused", async ({ page }) => {
@@ -47,7 +48,16 @@ test("an admin adds a GBIF source with its account, syncs it, and sees a wrong p
   const good = `GBIF ${SUFFIX}`;
   await add(good, GBIF_SIMULATOR_USER.password);
   expect(JSON.stringify(await sources())).not.toContain(GBIF_SIMULATOR_USER.password);
-  await panel.getByRole("row", { name: new RegExp(good) }).getByRole("button", { name: "Sync now" }).click();
+  // GBIF holds the download PREPARING: the run shows as waiting, with its key, before anything is imported.
+  gbif.downloads.settings.preparingMs = 3_600_000;
+  const row = panel.getByRole("row", { name: new RegExp(good) });
+  await row.getByRole("button", { name: "Sync now" }).click();
+  await expect(row).toContainText(/waiting for GBIF: download \S+ is PREPARING, asked for [\w ]+ ago/, { timeout: 60_000 });
+  const key = gbif.downloads.state().downloads.at(-1)!.key;
+  await expect(row).toContainText(key);
+  expect((await find(good)).lastRun).toMatchObject({ status: "waiting", download: { key, status: "PREPARING" } });
+  expect((await find(good)).records).toBe(0);
+  gbif.downloads.settings.preparingMs = 50;
   await expect.poll(async () => (await find(good)).lastRun?.status, { timeout: 120_000 }).toBe("succeeded");
   const imported = await find(good);
   expect(imported.records).toBeGreaterThan(0);

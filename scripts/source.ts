@@ -94,7 +94,10 @@ try {
     console.log(`Added source ${s.id}: ${s.name} (${s.kind})${s.cron ? `, scheduled ${s.cron}` : ""}.`);
   } else if (command === "list") {
     for (const s of await listSources(pool())) {
-      const run = s.lastRun ? `last run ${s.lastRun.status} ${s.lastRun.startedAt.toISOString()} (+${s.lastRun.added} ~${s.lastRun.updated} -${s.lastRun.deleted}, ${s.lastRun.skipped} skipped)` : "never run";
+      const r = s.lastRun;
+      // A GBIF run waiting says for which download, and since when it was asked for.
+      const download = r?.download ? `, GBIF download ${r.download.key} ${r.download.status ?? "requested"}${r.download.requestedAt ? ` since ${r.download.requestedAt.toISOString()}` : ""}` : "";
+      const run = r ? `last run ${r.interrupted ? "interrupted (its process stopped) while " : ""}${r.status} ${r.startedAt.toISOString()} (+${r.added} ~${r.updated} -${r.deleted}, ${r.skipped} skipped${download})` : "never run";
       console.log(`${s.id}\t${s.kind}\t${s.name}\t${s.records} records\t${s.cron ?? "no schedule"}\t${run}`);
     }
   } else {

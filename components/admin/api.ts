@@ -24,6 +24,8 @@ export const ADMIN_QUERY = {
   sync: (limit: number) => ["admin", "sync", limit] as const,
   /** Every page of the sync overview. */
   syncAll: ["admin", "sync"] as const,
+  /** The Sources panel (its runs move with `source` events). */
+  sources: ["admin", "sources"] as const,
   countCheck: (ref: number | "latest") => ["admin", "count-check", ref] as const,
   countCheckAll: ["admin", "count-check"] as const,
   schedule: ["admin", "schedule"] as const,

@@ -6,18 +6,23 @@ import { requestJson, RequestError } from "@/components/auth/request";
 import { formatDateTime } from "@/components/species/format";
 import { useAction } from "@/components/use-action";
 import type { SourcesView } from "@/lib/sources/admin";
-import type { Wire } from "./api";
+import { useIsLive } from "@/components/live/live-status";
+import { ADMIN_QUERY, type Wire } from "./api";
 import { GbifAccountFields, gbifCredentials } from "./gbif-account-fields";
+import { describeSourceRun } from "./source-run";
 import { sourceSettings } from "./source-settings";
 import { button, danger, DataTable, ErrorNote, input, primary, QueryState, Section, td } from "./ui";
 
 type View = Wire<SourcesView>;
-const KEY = ["admin", "sources"] as const;
+const KEY = ADMIN_QUERY.sources;
 const KIND_NAMES: Record<string, string> = { living_atlas: "Living Atlas", dwca: "Darwin Core Archive", gbif: "GBIF" };
 
 /** /admin's sources: each with its records, schedule and last run; add, sync, upload, remove; unmatched names to map. */
 export function SourcesPanel() {
-  const sources = useQuery({ queryKey: KEY, queryFn: () => requestJson<View>("GET", "/api/admin/sources"), refetchInterval: 5_000, staleTime: 0 });
+  // Runs starting, moving on and ending arrive as `source` events (components/live/use-live-sync.ts);
+  // the slow poll while live keeps a waiting run's "asked for … ago" current.
+  const live = useIsLive("admin:sync");
+  const sources = useQuery({ queryKey: KEY, queryFn: () => requestJson<View>("GET", "/api/admin/sources"), refetchInterval: live ? 30_000 : 5_000, staleTime: 0 });
   const queryClient = useQueryClient();
   const refresh = () => queryClient.invalidateQueries({ queryKey: KEY });
   const [announcement, setAnnouncement] = useState("");
@@ -53,8 +58,9 @@ export function SourcesPanel() {
               <td className={td}>
                 {s.lastRun ? (
                   <>
-                    {s.lastRun.status} {formatDateTime(s.lastRun.startedAt)}
-                    {s.lastRun.status === "succeeded" && ` · +${s.lastRun.added} ~${s.lastRun.updated} −${s.lastRun.deleted}, ${s.lastRun.skipped} skipped`}
+                    <span className="block" data-run-status={s.lastRun.interrupted ? "interrupted" : s.lastRun.status}>
+                      {formatDateTime(s.lastRun.startedAt)}: {describeSourceRun(s.lastRun, Date.now())}
+                    </span>
                     {s.lastRun.error && <span className="block text-red-800">{s.lastRun.error}</span>}
                   </>
                 ) : (

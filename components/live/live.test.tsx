@@ -116,6 +116,24 @@ describe("a sync event", () => {
   });
 });
 
+describe("a source event", () => {
+  it("makes the Sources panel be asked for again, and leaves the sync overview alone", () => {
+    const client = new QueryClient();
+    client.setQueryData(["admin", "sources"], { sources: [], unmatched: [], problems: [] });
+    client.setQueryData(["admin", "sync", 10], { current: null, history: [] });
+    applySyncMessage(client, event({ type: "source", runId: 3, sourceId: 2, status: "waiting", downloadStatus: "PREPARING" }));
+    expect(client.getQueryState(["admin", "sources"])!.isInvalidated).toBe(true);
+    expect(client.getQueryState(["admin", "sync", 10])!.isInvalidated).toBe(false);
+  });
+
+  it("a snapshot (missed while away) refreshes the sources too", () => {
+    const client = new QueryClient();
+    client.setQueryData(["admin", "sources"], { sources: [], unmatched: [], problems: [] });
+    applySyncMessage(client, { kind: "snapshot", data: { run: null } });
+    expect(client.getQueryState(["admin", "sources"])!.isInvalidated).toBe(true);
+  });
+});
+
 /** The browser's EventSource, reduced to what the hook uses. */
 class StandIn {
   static CONNECTING = 0;
@@ -163,6 +181,8 @@ describe("useLiveEvents", () => {
     act(() => source.listeners.get("vettings")!({ data: "not json" }));
     act(() => source.listeners.get("species")!({ data: JSON.stringify({ id: 10, type: "species", speciesId: 5 }) })); // no dataVersion: dropped
     expect(messages).toEqual([{ kind: "event", event: { id: 9, type: "vettings", speciesId: 5 } }]);
+    // Every kind the server sends by name is listened for (a model's status, a source's run).
+    expect([...source.listeners.keys()]).toEqual(expect.arrayContaining(["snapshot", "species", "vettings", "distribution", "model", "sync", "source"]));
 
     // Dropped connection: the browser reconnects by itself; the page polls meanwhile.
     act(() => source.onerror!());

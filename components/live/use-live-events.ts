@@ -12,7 +12,7 @@ import { setLive } from "./live-status";
 
 /** After a refusal (the browser gives up on a non-200 answer), try again this much later. */
 const RETRY_REFUSED_MS = 30_000;
-const NAMES = ["snapshot", "species", "vettings", "distribution", "model", "sync"] as const;
+const NAMES = ["snapshot", "species", "vettings", "distribution", "model", "sync", "source"] as const;
 
 export type LiveMessage = { kind: "event"; event: EdgarEvent } | { kind: "snapshot"; data: unknown };
 

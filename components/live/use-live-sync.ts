@@ -3,7 +3,8 @@
 /**
  * The admin console's sync progress from the admin event stream: a progress event of the run on
  * screen is written into the cached overview as it comes; a run queued, ended or unknown makes
- * the overview be asked for again (its history and counts change).
+ * the overview be asked for again (its history and counts change). A source run's event makes the
+ * Sources panel be asked for again.
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
@@ -12,8 +13,14 @@ import { useLiveEvents, type LiveMessage } from "./use-live-events";
 
 export function applySyncMessage(queryClient: QueryClient, message: LiveMessage): void {
   const refetch = () => void queryClient.invalidateQueries({ queryKey: ADMIN_QUERY.syncAll });
-  if (message.kind === "snapshot") return refetch();
+  const refetchSources = () => void queryClient.invalidateQueries({ queryKey: ADMIN_QUERY.sources });
+  if (message.kind === "snapshot") {
+    refetchSources();
+    return refetch();
+  }
   const e = message.event;
+  // A source's run started, moved on (waiting for GBIF, importing) or ended: the Sources panel asks again.
+  if (e.type === "source") return refetchSources();
   if (e.type !== "sync") return;
   let patched = false;
   queryClient.setQueriesData<SyncOverviewView>({ queryKey: ADMIN_QUERY.syncAll }, (overview) => {

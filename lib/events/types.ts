@@ -33,15 +33,25 @@ export const edgarEventSchema = z.discriminatedUnion("type", [
     /** What the run is waiting for, if anything (an ALA download being prepared). */
     message: z.string().nullable(),
   }),
+  /** A source's import run started, moved on (waiting for GBIF, importing) or ended (docs/sources.md). */
+  z.object({
+    id,
+    type: z.literal("source"),
+    runId: id,
+    sourceId: id,
+    status: z.enum(["waiting", "running", "succeeded", "failed"]),
+    /** GBIF's status of the run's download (PREPARING, RUNNING, SUCCEEDED…); null for other kinds. */
+    downloadStatus: z.string().nullable(),
+  }),
 ]);
 
 export type EdgarEvent = z.infer<typeof edgarEventSchema>;
 
-/** A stream listens to one topic: one species' public events, or the admins' sync events. */
+/** A stream listens to one topic: one species' public events, or the admins' sync and source-run events. */
 export type Topic = `species:${number}` | "admin:sync";
 
 export function topicOf(event: EdgarEvent): Topic {
-  return event.type === "sync" ? "admin:sync" : `species:${event.speciesId}`;
+  return event.type === "sync" || event.type === "source" ? "admin:sync" : `species:${event.speciesId}`;
 }
 
 /** The first message of every stream: where things stand, so a client that missed events catches up. */

@@ -4,7 +4,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { writeArchive } from "./dwca/test-archive";
-import { handleSourceClock, isDue } from "./jobs";
+import { queue, stopQueue } from "@/lib/jobs/queue";
+import { eventually } from "@/lib/sync/test-support";
+import { handleSourceClock, interruptedGbifSources, isDue, startSourceWorker } from "./jobs";
 import { addSource } from "./registry";
 
 describe("isDue", () => {
@@ -48,5 +50,35 @@ describe("the sources' clock", () => {
     expect(due).toContain(hourly.id);
     const runs = await db.pool.query("SELECT source_id, status FROM source_runs ORDER BY id");
     expect(runs.rows.every((r) => r.status === "succeeded")).toBe(true);
+  });
+});
+
+describe("a worker starting", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await stopQueue();
+    await db.drop();
+  });
+
+  it("queues again a GBIF source whose run a stopped process left waiting, and the run it makes takes over", async () => {
+    // No account, so the resumed run ends at once (and says why): what matters is that it ran.
+    const gbif = await addSource(db.pool, { kind: "gbif", name: "GBIF", settings: { apiUrl: "http://127.0.0.1:9/v1" } });
+    const done = await addSource(db.pool, { kind: "gbif", name: "GBIF done", settings: { apiUrl: "http://127.0.0.1:9/v1" } });
+    const { rows } = await db.pool.query<{ id: number }>(
+      "INSERT INTO source_runs (source_id, status, download_key, download_status) VALUES ($1, 'waiting', '0000001-1', 'PREPARING'), ($2, 'failed', NULL, NULL) RETURNING id",
+      [gbif.id, done.id],
+    );
+    expect(await interruptedGbifSources(db.pool)).toEqual([gbif.id]);
+    await startSourceWorker(await queue());
+    const run = async () => (await db.pool.query<{ status: string; error: string | null }>("SELECT status, error FROM source_runs WHERE id = $1", [rows[0].id])).rows[0];
+    await eventually("the left run marked interrupted by the next", async () => (await run()).status === "failed");
+    expect((await run()).error).toBe("Interrupted: its process stopped; the next run polls the same GBIF download.");
+    await eventually("the next run's outcome", async () => (await db.pool.query("SELECT 1 FROM source_runs WHERE source_id = $1 AND id > $2 AND status = 'failed'", [gbif.id, rows[0].id])).rowCount === 1);
+    expect(await interruptedGbifSources(db.pool)).toEqual([]);
+    // The other source's finished run is left alone.
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM source_runs WHERE source_id = $1", [done.id])).rows[0].n).toBe(1);
   });
 });

@@ -9,12 +9,14 @@ import fs from "node:fs";
 import path from "node:path";
 import parser from "cron-parser";
 import type PgBoss from "pg-boss";
+import type pg from "pg";
 import { scheduleTimeZone } from "@/lib/jobs/schedule";
 import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { queue } from "@/lib/jobs/queue";
 import { log } from "@/lib/log";
-import { runSource, SourceBusyError } from "./run";
+import { runSource, SourceBusyError, SourceRunningError } from "./run";
+import { sourceLockHeldSql } from "./source-lock";
 
 export const SOURCE_QUEUES = { sync: "source-sync", clock: "source-clock" } as const;
 
@@ -48,8 +50,11 @@ export async function handleSourceSync(job: SourceSyncJob): Promise<void> {
   try {
     await runSource(pool(), job.sourceId, { file: job.file });
   } catch (error) {
-    if (error instanceof SourceBusyError) throw error; // retried by the queue
-    log.error({ err: error, sourceId: job.sourceId }, "source sync job failed");
+    // Retried by the queue: the lock is taken, or an upload arrived while its source was importing.
+    if (error instanceof SourceBusyError || (error instanceof SourceRunningError && job.file)) throw error;
+    // "Sync now" while the source's run is under way (a GBIF run waiting for its download): that run covers it.
+    if (error instanceof SourceRunningError) log.info({ sourceId: job.sourceId }, error.message);
+    else log.error({ err: error, sourceId: job.sourceId }, "source sync job failed");
   }
   if (job.file && path.resolve(job.file).startsWith(uploadsDir() + path.sep)) fs.rmSync(job.file, { force: true });
 }
@@ -76,6 +81,8 @@ export async function handleSourceClock(now = new Date()): Promise<number[]> {
       await runSource(pool(), s.id);
       ran.push(s.id);
     } catch (error) {
+      // Its own run is under way (started elsewhere): the next source's turn.
+      if (error instanceof SourceRunningError) continue;
       // Busy: it stays due and the next tick tries again.
       if (!(error instanceof SourceBusyError)) log.error({ err: error, sourceId: s.id }, "scheduled source import failed");
       break;
@@ -84,9 +91,27 @@ export async function handleSourceClock(now = new Date()): Promise<number[]> {
   return ran;
 }
 
+/**
+ * GBIF sources whose last run was left waiting or running by a process that stopped (nobody holds
+ * the source's lock). The worker queues them again when it starts, and each new run continues
+ * from the checkpointed download key (./gbif/checkpoint.ts), so a restart loses no run.
+ */
+export async function interruptedGbifSources(db: pg.Pool): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(
+    `SELECT s.id FROM sources s
+     JOIN LATERAL (SELECT status FROM source_runs WHERE source_id = s.id ORDER BY id DESC LIMIT 1) r ON true
+     WHERE s.enabled AND s.kind = 'gbif' AND r.status IN ('waiting', 'running') AND NOT ${sourceLockHeldSql("s.id")}
+     ORDER BY s.id`,
+  );
+  return rows.map((r) => r.id);
+}
+
 /** The worker's part: the queues, the clock's schedule, and handlers for both. */
 export async function startSourceWorker(boss: PgBoss): Promise<void> {
   await ensureQueues(boss);
+  const interrupted = await interruptedGbifSources(pool());
+  for (const sourceId of interrupted) await boss.send(SOURCE_QUEUES.sync, { sourceId } satisfies SourceSyncJob);
+  if (interrupted.length) log.info({ sources: interrupted }, "interrupted GBIF runs queued again");
   await boss.schedule(SOURCE_QUEUES.clock, "* * * * *");
   await boss.work<SourceSyncJob>(SOURCE_QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => handleSourceSync(job.data));
   await boss.work(SOURCE_QUEUES.clock, { batchSize: 1, pollingIntervalSeconds: 10 }, async () => {

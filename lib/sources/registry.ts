@@ -8,6 +8,7 @@ import type pg from "pg";
 import { z } from "zod";
 import { transaction } from "@/lib/db/transaction";
 import { encryptCredentials } from "./secrets";
+import { sourceLockHeldSql } from "./source-lock";
 
 export const SOURCE_KINDS = ["living_atlas", "dwca", "gbif"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
@@ -70,7 +71,24 @@ export interface Source {
   enabled: boolean;
   lastImportAt: Date | null;
   records: number;
-  lastRun: { id: number; status: string; startedAt: Date; finishedAt: Date | null; added: number; updated: number; deleted: number; skipped: number; error: string | null } | null;
+  lastRun: SourceRunView | null;
+}
+
+export interface SourceRunView {
+  id: number;
+  /** waiting (a GBIF run: for its download, or for the sync lock once it is ready) | running | succeeded | failed */
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  added: number;
+  updated: number;
+  deleted: number;
+  skipped: number;
+  error: string | null;
+  /** A GBIF run's download: its key, GBIF's last status of it, and when it was asked for (how long it has waited). */
+  download: { key: string; status: string | null; requestedAt: Date | null } | null;
+  /** Still waiting or running, but its process stopped (nobody holds the source's lock): the next run takes over. */
+  interrupted: boolean;
 }
 
 export class SourceError extends Error {
@@ -106,7 +124,9 @@ SELECT s.id, s.kind, s.name, s.settings, s.credentials IS NOT NULL AS has_creden
        coalesce(CASE WHEN s.id = 1
          THEN (SELECT local_total::int FROM sync_runs WHERE status = 'succeeded' AND source_id = 1 ORDER BY id DESC LIMIT 1)
          ELSE (SELECT count(*)::int FROM occurrences o WHERE o.source = s.id) END, 0) AS records,
-       r.id AS run_id, r.status, r.started_at, r.finished_at, r.added, r.updated, r.deleted, r.skipped, r.error
+       r.id AS run_id, r.status, r.started_at, r.finished_at, r.added, r.updated, r.deleted, r.skipped, r.error,
+       r.download_key, r.download_status, r.waiting_since,
+       r.status IN ('waiting', 'running') AND NOT ${sourceLockHeldSql("s.id")} AS interrupted
 FROM sources s
 LEFT JOIN LATERAL (SELECT * FROM source_runs WHERE source_id = s.id ORDER BY id DESC LIMIT 1) r ON true`;
 
@@ -129,6 +149,10 @@ type Row = {
   deleted: number;
   skipped: number;
   error: string | null;
+  download_key: string | null;
+  download_status: string | null;
+  waiting_since: Date | null;
+  interrupted: boolean | null;
 };
 
 function toSource(r: Row): Source {
@@ -145,7 +169,19 @@ function toSource(r: Row): Source {
     lastRun:
       r.run_id === null
         ? null
-        : { id: r.run_id, status: r.status, startedAt: r.started_at, finishedAt: r.finished_at, added: r.added, updated: r.updated, deleted: r.deleted, skipped: r.skipped, error: r.error },
+        : {
+            id: r.run_id,
+            status: r.status,
+            startedAt: r.started_at,
+            finishedAt: r.finished_at,
+            added: r.added,
+            updated: r.updated,
+            deleted: r.deleted,
+            skipped: r.skipped,
+            error: r.error,
+            download: r.download_key ? { key: r.download_key, status: r.download_status, requestedAt: r.waiting_since } : null,
+            interrupted: r.interrupted === true,
+          },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * One import of one source, start to end: the cross-process sync lock (one sync or import at a
- * time, whatever the source: lib/sync/lock.ts), a source_runs row with its counts or its
- * refusal, the archive fetched when it is a URL, and the source's last import time on success.
+ * One import of one source, start to end: the source's own lock (one run per source: ./source-lock.ts),
+ * the cross-process sync lock (one sync or import at a time, whatever the source: lib/sync/lock.ts),
+ * a source_runs row with its counts or its refusal, the archive fetched when it is a URL, and the
+ * source's last import time on success. A GBIF run's row exists from the start, while GBIF prepares.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,8 +15,9 @@ import { tryAcquireSyncLock, type SyncLock } from "@/lib/sync/lock";
 import { ArchiveError } from "./dwca/meta";
 import { importArchive, type Problem } from "./dwca/import";
 import { importLivingAtlas } from "./living-atlas/import";
-import { prepareGbifDownload, runGbif } from "./gbif/sync";
+import { prepareGbifDownload, runGbif, type DownloadWait } from "./gbif/sync";
 import { getSource, SourceError, settingsSchemas, type Source } from "./registry";
+import { tryAcquireSourceLock } from "./source-lock";
 
 export class SourceBusyError extends Error {
   override name = "SourceBusyError";
@@ -46,18 +48,109 @@ async function fetchArchive(url: string, to: string): Promise<void> {
   await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), fs.createWriteStream(to));
 }
 
+/** The source is being imported already (its run holds the source's lock): that run covers the request. */
+export class SourceRunningError extends Error {
+  override name = "SourceRunningError";
+}
+
+type Outcome = { ok: true; added: number; updated: number; deleted: number; skipped: number; skippedByReason: Record<string, number>; dataset: unknown; importTimeSet?: true } | { ok: false; error: string; problems: Problem[] };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptions = {}): Promise<SourceRunResult> {
   const source = await getSource(db, sourceId);
   if (!source) throw new SourceError("unknown_source", `There is no source ${sourceId}.`);
-  // GBIF prepares a download for minutes to hours: waited for before the lock, so other syncs run meanwhile.
-  const prepared = source.kind === "gbif" ? await prepareGbifDownload(db, source, { full: o.full }) : null;
-  const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
-  if (!lock) throw new SourceBusyError("Another sync or import is running; one runs at a time.");
-  const { rows } = await db.query<{ id: number }>("INSERT INTO source_runs (source_id) VALUES ($1) RETURNING id", [sourceId]);
-  const runId = rows[0].id;
+  const own = await tryAcquireSourceLock(process.env.DATABASE_URL!, source.id);
+  if (!own) throw new SourceRunningError(`${source.name} is being imported already; its run in /admin (or npm run source -- list) says how far it is.`);
   try {
-    // A GBIF download that could not be had ends the run here; otherwise the source's kind runs.
-    const outcome = prepared ?? (await runKind(db, source, runId, lock, o));
+    await markInterrupted(db, source);
+    if (source.kind === "gbif") return await runGbifSource(db, source, o);
+    const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
+    if (!lock) throw new SourceBusyError("Another sync or import is running; one runs at a time.");
+    try {
+      const runId = await startRun(db, source.id, "running");
+      return await finishRun(db, source, runId, () => runKind(db, source, runId, lock, o));
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await own.release();
+  }
+}
+
+/**
+ * A GBIF run, visible from the start: its row is `waiting` while GBIF prepares the download
+ * (before the sync lock, so the ALA sync and other imports run meanwhile), with the download's key
+ * and GBIF's status of it; still `waiting` (the download ready) while another sync holds the lock;
+ * then `running` while it imports; then its outcome. A failure while waiting is the run's error.
+ */
+async function runGbifSource(db: pg.Pool, source: Source, o: RunSourceOptions): Promise<SourceRunResult> {
+  const runId = await startRun(db, source.id, "waiting");
+  const onWait = (w: DownloadWait) => noteDownload(db, runId, w);
+  // Taken inside the run's work, let go of here whatever its outcome.
+  const held: { lock: SyncLock | null } = { lock: null };
+  try {
+    return await finishRun(db, source, runId, async () => {
+      const failed = await prepareGbifDownload(db, source, { full: o.full, onWait });
+      if (failed) return failed;
+      held.lock = await waitForSyncLock();
+      if (!held.lock) {
+        const minutes = Math.round(config().GBIF_MAX_WAIT_MS / 60_000);
+        return { ok: false, error: `The GBIF download is ready, but another sync or import held the sync lock for ${minutes} minutes; the next run imports the same download.`, problems: [] };
+      }
+      await db.query("UPDATE source_runs SET status = 'running' WHERE id = $1", [runId]);
+      // Polled once more under the lock: GBIF may have ended it meanwhile (then asked for again, and waited for here).
+      return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0, onWait });
+    });
+  } finally {
+    await held.lock?.release();
+  }
+}
+
+/** The sync lock, waited for with the GBIF polls' back-off up to GBIF_MAX_WAIT_MS; null if it stayed taken. */
+async function waitForSyncLock(): Promise<SyncLock | null> {
+  const c = config();
+  const deadline = Date.now() + c.GBIF_MAX_WAIT_MS;
+  for (let wait = c.GBIF_POLL_MS; ; wait = Math.min(wait * 2, c.GBIF_POLL_MAX_MS)) {
+    const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
+    if (lock || Date.now() + wait > deadline) return lock;
+    await sleep(wait);
+  }
+}
+
+async function startRun(db: pg.Pool, sourceId: number, status: "waiting" | "running"): Promise<number> {
+  const { rows } = await db.query<{ id: number }>("INSERT INTO source_runs (source_id, status) VALUES ($1, $2) RETURNING id", [sourceId, status]);
+  return rows[0].id;
+}
+
+/** The run's download and GBIF's status of it, written when either changes (the live event follows). */
+async function noteDownload(db: pg.Pool, runId: number, w: DownloadWait): Promise<void> {
+  await db.query(
+    `UPDATE source_runs SET download_key = $2, download_status = $3, waiting_since = $4
+     WHERE id = $1 AND (download_key, download_status, waiting_since) IS DISTINCT FROM ($2, $3, $4)`,
+    [runId, w.key, w.status, w.requestedAt],
+  );
+}
+
+/**
+ * Rows of this source still waiting or running, found while this run holds the source's lock,
+ * were left by a process that stopped. A GBIF run's download key is kept (gbif_downloads), so
+ * this run polls the same download. A Living Atlas's are marked by its import, which knows
+ * whether its sync run was resumed (living-atlas/import.ts).
+ */
+async function markInterrupted(db: pg.Pool, source: Source): Promise<void> {
+  if (source.kind === "living_atlas") return;
+  const next = source.kind === "gbif" ? "; the next run polls the same GBIF download" : "";
+  await db.query(
+    `UPDATE source_runs SET status = 'failed', finished_at = now(), error = $2 WHERE source_id = $1 AND status IN ('waiting', 'running')`,
+    [source.id, `Interrupted: its process stopped${next}.`],
+  );
+}
+
+/** Runs the import and records its outcome in the run's row (and, on success, the last import time). */
+async function finishRun(db: pg.Pool, source: Source, runId: number, work: () => Promise<Outcome>): Promise<SourceRunResult> {
+  try {
+    const outcome = await work();
     if (outcome.ok) {
       // A Living Atlas's sync stored its own start as the last import time already.
       const setImportTime = !("importTimeSet" in outcome);
@@ -78,8 +171,6 @@ export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptio
     await fail(db, runId, message, []);
     if (!(error instanceof ArchiveError)) log.error({ err: error, source: source.name }, "source import failed");
     return { runId, status: "failed", error: message, problems: [], added: 0, updated: 0, deleted: 0, skipped: 0, skippedByReason: {} };
-  } finally {
-    await lock.release();
   }
 }
 
@@ -89,7 +180,6 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
 
 async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLock, o: RunSourceOptions) {
   if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.full ? "full" : "incremental" });
-  if (source.kind === "gbif") return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0 });
   let file = o.file;
   let temporary: string | null = null;
   if (!file) {

@@ -18,8 +18,17 @@ export interface SyncLock {
 }
 
 /** Takes the lock without waiting; null when another process (or run) holds it. */
-export async function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock | null> {
-  const client = new pg.Client({ connectionString: databaseUrl, application_name: "edgar-sync-lock" });
+export function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock | null> {
+  return tryAcquireAdvisoryLock(databaseUrl, [SYNC_LOCK_KEY], "edgar-sync-lock");
+}
+
+/**
+ * A session-level advisory lock on its own connection, as the sync lock is: `[key]` (one bigint)
+ * or `[class, id]` (two integers, e.g. one lock per source). Null when another session holds it.
+ */
+export async function tryAcquireAdvisoryLock(databaseUrl: string, key: [number] | [number, number], applicationName: string): Promise<SyncLock | null> {
+  const args = key.map((_, i) => `$${i + 1}`).join(", ");
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: applicationName });
   await client.connect();
   const lost = new AbortController();
   let released = false;
@@ -30,7 +39,7 @@ export async function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock 
   client.on("error", onLost);
   client.on("end", onLost);
   try {
-    const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SYNC_LOCK_KEY]);
+    const { rows } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${args}) AS ok`, [...key]);
     if (!rows[0].ok) {
       await client.end();
       return null;
@@ -43,7 +52,7 @@ export async function tryAcquireSyncLock(databaseUrl: string): Promise<SyncLock 
     lost: lost.signal,
     async release() {
       released = true;
-      await client.query("SELECT pg_advisory_unlock($1)", [SYNC_LOCK_KEY]).catch(() => undefined);
+      await client.query(`SELECT pg_advisory_unlock(${args})`, [...key]).catch(() => undefined);
       await client.end().catch(() => undefined);
     },
   };

@@ -3,23 +3,26 @@
  * simulator it shares sightings with: a full sync ends equal to the simulator's ground truth with
  * shared sightings counted once; incremental runs read what changed and delete nothing, full runs
  * delete what GBIF no longer has; every fault ends equal or fails clearly with nothing lost and
- * the last import time unmoved; bad credentials are refused.
+ * the last import time unmoved; bad credentials are refused. A run is visible in /admin (its
+ * source_runs row and `source` events) from the moment it is asked for, through GBIF's preparing,
+ * the wait for the sync lock and the import to its outcome, and survives its process stopping.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reloadConfig } from "@/lib/config";
-import { basisOfRecordCode, normaliseBasisOfRecord } from "@/lib/domain/codes";
-import { isRelevant } from "@/lib/ratings/rules";
 import type { Simulator } from "@/lib/simulator";
 import { GBIF_SIMULATOR_USER, startGbifSimulator, type GbifDownloadFault, type GbifSimulator } from "@/lib/simulator/gbif";
 import { tryAcquireSyncLock } from "@/lib/sync/lock";
 import { runSync } from "@/lib/sync/run";
-import { clientFor, simulator } from "@/lib/sync/test-support";
+import { clientFor, eventually, simulator, spawnTs } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { addSource } from "../registry";
-import { runSource } from "../run";
+import { interruptedGbifSources } from "../jobs";
+import { addSource, getSource } from "../registry";
+import { runSource, SourceRunningError } from "../run";
+import { countsThatDiffer, expectedGbif, gbifRecords } from "../test-support";
 
 let ala: Simulator;
 let gbif: GbifSimulator;
@@ -51,42 +54,8 @@ afterAll(async () => {
   reloadConfig();
 });
 
-// Coordinates are stored as real (float4), as the ALA's are.
-const fround = (x: number | null) => (x === null ? null : Math.fround(x));
-
-type Local = { key: string; species: string; lat: number | null; lon: number | null; day: string | null };
-
-/** What a correct import holds: every bird record of a species Edgar knows, of a relevant basis, keyed by occurrenceID. */
-async function expected(): Promise<{ records: Map<string, Local>; shared: number; unmatched: number; basis: number }> {
-  const known = new Set((await db.pool.query<{ scientific_name: string }>("SELECT scientific_name FROM species")).rows.map((r) => r.scientific_name));
-  const records = new Map<string, Local>();
-  let shared = 0;
-  let unmatched = 0;
-  let basis = 0;
-  for (const r of gbif.truth().records) {
-    if (r.class !== "Aves") continue;
-    if (!isRelevant({ basisOfRecord: normaliseBasisOfRecord(r.basisOfRecord) }).relevant) {
-      basis++;
-      continue;
-    }
-    if (!known.has(r.species)) {
-      unmatched++;
-      continue;
-    }
-    if (r.alaUuid) shared++;
-    records.set(r.occurrenceID, { key: r.occurrenceID, species: r.species, lat: fround(r.decimalLatitude), lon: fround(r.decimalLongitude), day: r.eventDate && r.eventDate.length >= 10 ? r.eventDate.slice(0, 10) : null });
-  }
-  return { records, shared, unmatched, basis };
-}
-
-async function local(): Promise<Map<string, Local>> {
-  const { rows } = await db.pool.query<{ occurrence_key: string; scientific_name: string; lat: number | null; lon: number | null; day: string | null }>(
-    `SELECT o.occurrence_key, s.scientific_name, o.lat, o.lon, to_char(o.event_date, 'YYYY-MM-DD') AS day
-     FROM occurrences o JOIN species s ON s.id = o.species_id WHERE o.source = $1`,
-    [source],
-  );
-  return new Map(rows.map((r) => [r.occurrence_key, { key: r.occurrence_key, species: r.scientific_name, lat: fround(r.lat), lon: fround(r.lon), day: r.day }]));
-}
+const expected = () => expectedGbif(db.pool, gbif);
+const local = () => gbifRecords(db.pool, source);
 
 async function expectEqual() {
   const want = await expected();
@@ -94,12 +63,7 @@ async function expectEqual() {
   expect(have.size).toBe(want.records.size);
   expect([...have.values()].sort((a, b) => a.key.localeCompare(b.key))).toEqual([...want.records.values()].sort((a, b) => a.key.localeCompare(b.key)));
   // Species counts count a sighting two sources hold once.
-  const { rows } = await db.pool.query(
-    `SELECT s.id, s.occurrence_count, c.n FROM species s
-     LEFT JOIN (SELECT species_id, count(*)::int AS n FROM occurrences WHERE duplicate_of IS NULL GROUP BY species_id) c ON c.species_id = s.id
-     WHERE s.occurrence_count <> coalesce(c.n, 0)`,
-  );
-  expect(rows).toEqual([]);
+  expect(await countsThatDiffer(db.pool)).toEqual([]);
 }
 
 const lastImportAt = async () => (await db.pool.query<{ last_import_at: Date | null }>("SELECT last_import_at FROM sources WHERE id = $1", [source])).rows[0].last_import_at;
@@ -284,5 +248,119 @@ describe("a GBIF source under faults", () => {
     } finally {
       configure();
     }
+  });
+});
+
+describe("a GBIF run as /admin sees it", () => {
+  const lastRun = async () => (await getSource(db.pool, source))!.lastRun!;
+
+  /** The `source` events of this source, as the admin stream hears them (a real LISTEN). */
+  async function listen() {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const heard: string[] = [];
+    client.on("notification", (n) => {
+      const e = JSON.parse(n.payload!) as { type: string; sourceId: number; status: string; downloadStatus: string | null };
+      if (e.type === "source" && e.sourceId === source) heard.push(`${e.status} ${e.downloadStatus}`);
+    });
+    await client.query("LISTEN edgar_events");
+    return { heard, close: () => client.end() };
+  }
+
+  it("waits visibly from the request on (GBIF's status, the key, since when), then for the sync lock, then imports; each step is announced", async () => {
+    gbif.downloads.clearFaults();
+    gbif.downloads.settings.preparingMs = 60_000;
+    gbif.data.add(2);
+    const events = await listen();
+    // Another sync holds the lock throughout GBIF's preparing.
+    const held = (await tryAcquireSyncLock(db.url))!;
+    expect(held).not.toBeNull();
+    let running: Promise<Awaited<ReturnType<typeof runSource>>> | undefined;
+    try {
+      running = runSource(db.pool, source, { full: true });
+      await eventually("the run waiting for GBIF", async () => (await lastRun()).download?.status === "PREPARING");
+      const waiting = await lastRun();
+      expect(waiting).toMatchObject({ status: "waiting", finishedAt: null, error: null, interrupted: false, download: { key: await pendingKey(), status: "PREPARING" } });
+      expect(waiting.download!.requestedAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      // Asked again meanwhile ("Sync now", the schedule): the run under way covers it.
+      await expect(runSource(db.pool, source)).rejects.toBeInstanceOf(SourceRunningError);
+      gbif.downloads.settings.preparingMs = 20;
+      await eventually("the download ready, the run waiting for the sync lock", async () => (await lastRun()).download?.status === "SUCCEEDED");
+      expect(await lastRun()).toMatchObject({ id: waiting.id, status: "waiting" });
+    } finally {
+      gbif.downloads.settings.preparingMs = 20;
+      await held.release();
+    }
+    const r = await running!;
+    expect(r.status).toBe("succeeded");
+    expect(await lastRun()).toMatchObject({ id: r.runId, status: "succeeded", added: r.added, download: { status: "SUCCEEDED" } });
+    await eventually("the outcome announced", async () => events.heard.at(-1) === "succeeded SUCCEEDED");
+    await events.close();
+    // GBIF's RUNNING may fall between two polls; every other step is heard, in order.
+    expect(events.heard.filter((e) => e !== "waiting RUNNING")).toEqual(["waiting null", "waiting PREPARING", "waiting SUCCEEDED", "running SUCCEEDED", "succeeded SUCCEEDED"]);
+    await expectEqual();
+  });
+
+  it("a ready download whose run cannot get the sync lock in time: the run fails saying so, and the next run imports the same download", async () => {
+    configure({ GBIF_MAX_WAIT_MS: "300" });
+    const held = (await tryAcquireSyncLock(db.url))!;
+    try {
+      gbif.data.add(2);
+      const r = await runSource(db.pool, source, { full: true });
+      expect(r.status).toBe("failed");
+      expect(r.error).toMatch(/The GBIF download is ready, but another sync or import held the sync lock/);
+      expect(await lastRun()).toMatchObject({ status: "failed", download: { status: "SUCCEEDED" } });
+      expect(await pendingKey()).toBe((await lastRun()).download!.key);
+    } finally {
+      await held.release();
+      configure();
+    }
+    const requests = gbif.requests.request;
+    expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
+    expect(gbif.requests.request).toBe(requests);
+    await expectEqual();
+  });
+
+  it("a download GBIF ends while the run waits: the run fails with the reason, GBIF's status and the key", async () => {
+    gbif.downloads.clearFaults();
+    gbif.downloads.addFault("failed", 2);
+    try {
+      const r = await runSource(db.pool, source, { full: true });
+      expect(r.status).toBe("failed");
+      const run = await lastRun();
+      expect(run).toMatchObject({ id: r.runId, status: "failed", error: r.error, interrupted: false, download: { status: "FAILED" } });
+      expect(run.error).toMatch(new RegExp(`GBIF ended download ${run.download!.key} as FAILED`));
+    } finally {
+      gbif.downloads.clearFaults();
+    }
+  });
+
+  it("a run whose process stops while waiting shows as interrupted, is queued again by a starting worker, and the next run polls the same download", { timeout: 180_000 }, async () => {
+    gbif.downloads.settings.preparingMs = 600_000;
+    gbif.data.add(2);
+    const child = spawnTs("scripts/source.ts", ["sync", "GBIF", "--full"], { DATABASE_URL: db.url, DATA_DIR: dir, GBIF_POLL_MS: "10", GBIF_POLL_MAX_MS: "40", SYNC_RETRY_BASE_MS: "1" });
+    try {
+      await eventually("the child's run waiting for GBIF", async () => (await lastRun()).download?.status === "PREPARING", 120_000);
+    } finally {
+      child.process.kill("SIGKILL");
+    }
+    await child.exited;
+    const key = await pendingKey();
+    await eventually("the stopped run's lock let go", async () => (await lastRun()).interrupted);
+    const stopped = await lastRun();
+    expect(stopped).toMatchObject({ status: "waiting", download: { key, status: "PREPARING" } });
+    expect(await interruptedGbifSources(db.pool)).toEqual([source]);
+
+    gbif.downloads.settings.preparingMs = 20;
+    const requests = gbif.requests.request;
+    const r = await runSource(db.pool, source, { full: true });
+    expect(r.status).toBe("succeeded");
+    expect(gbif.requests.request).toBe(requests); // polled, not asked for again
+    const old = await db.pool.query("SELECT status, error FROM source_runs WHERE id = $1", [stopped.id]);
+    expect(old.rows[0]).toEqual({ status: "failed", error: "Interrupted: its process stopped; the next run polls the same GBIF download." });
+    // The wait is counted from the download's request, before the restart.
+    expect((await lastRun()).download).toEqual({ key, status: "SUCCEEDED", requestedAt: stopped.download!.requestedAt });
+    expect(await interruptedGbifSources(db.pool)).toEqual([]);
+    await expectEqual();
   });
 });

@@ -32,9 +32,18 @@ const REQUESTS_PER_RUN = 2;
 /** Fetches of one download's file when it arrives corrupt. */
 const FETCHES = 3;
 
+/** Where the run's download stands: its key, GBIF's status of it, and when it was asked for. */
+export interface DownloadWait {
+  key: string;
+  status: Download["status"];
+  requestedAt: Date;
+}
+
 export interface GbifRunOptions {
   /** A full run even when an incremental one would do. */
   full?: boolean;
+  /** Told GBIF's status of the download at every poll (the run's row shows it in /admin). */
+  onWait?: (wait: DownloadWait) => Promise<void>;
 }
 
 export type Failure = Extract<ImportResult, { ok: false }>;
@@ -57,7 +66,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Polls until the download has succeeded (the Download, with its file's link), GBIF ended it
  * (DownloadEnded), or `maxWaitMs` is over (the last status it was in).
  */
-async function waitFor(client: GbifClient, key: string, maxWaitMs: number): Promise<Download | string> {
+async function waitFor(client: GbifClient, pending: PendingDownload, maxWaitMs: number, onWait?: GbifRunOptions["onWait"]): Promise<Download | string> {
+  const key = pending.key;
   const c = config();
   const deadline = Date.now() + maxWaitMs;
   let wait = c.GBIF_POLL_MS;
@@ -69,6 +79,7 @@ async function waitFor(client: GbifClient, key: string, maxWaitMs: number): Prom
       if (error instanceof GbifFileGoneError) throw new DownloadEnded(error.message);
       throw error;
     }
+    await onWait?.({ key, status: status.status, requestedAt: pending.requestedAt });
     if (status.status === "SUCCEEDED") return status;
     if (!["PREPARING", "RUNNING", "SUSPENDED"].includes(status.status)) throw new DownloadEnded(`GBIF ended download ${key} as ${status.status}`);
     if (Date.now() + wait > deadline) return status.status;
@@ -132,7 +143,7 @@ async function gbifRun(db: pg.Pool, source: Source, runId: number | null, o: Gbi
       } else {
         log.info({ source: source.name, key: pending.key }, "GBIF download pending: polling it");
       }
-      const done = await waitFor(client, pending.key, waitMs);
+      const done = await waitFor(client, pending, waitMs, o.onWait);
       if (typeof done === "string") {
         const age = Date.now() - pending.requestedAt.getTime();
         // Too old to keep waiting for: the next run asks anew.

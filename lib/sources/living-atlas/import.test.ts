@@ -9,15 +9,14 @@ import { POST as syncNow } from "@/app/api/admin/sources/[id]/sync/route";
 import { actor, apiRequest, params, useTestSecret } from "@/lib/auth/test-support";
 import { queue, stopQueue } from "@/lib/jobs/queue";
 import type { Simulator } from "@/lib/simulator";
-import { searchRecord } from "@/lib/simulator/record";
 import { runSync } from "@/lib/sync/run";
 import { lastImportAt } from "@/lib/sync/runs";
-import { changeWorld, configureAlaFor, expectedCopy, simulator, TEST_DOWNLOAD_EMAIL, type ExpectedRecord } from "@/lib/sync/test-support";
+import { changeWorld, configureAlaFor, simulator, TEST_DOWNLOAD_EMAIL } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { binomialKey, nameKey } from "../names";
 import { handleSourceClock, handleSourceSync, SOURCE_QUEUES, type SourceSyncJob } from "../jobs";
 import { addSource, getSource, type Source } from "../registry";
 import { runSource } from "../run";
+import { atlasRecords, countsThatDiffer, differences, expectedAtlas as expectedAtlasOf, shareSightings as shareAlaSightings } from "../test-support";
 
 useTestSecret();
 
@@ -40,116 +39,12 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Local = ExpectedRecord & { duplicateOf: string | null };
-
-/** One source's records as the shared test helpers describe them (guid: Edgar's species). */
-async function localOf(sourceId: number): Promise<Map<string, Local>> {
-  const { rows } = await db.pool.query(
-    `SELECT o.source_id, s.guid, o.rating, o.sensitive, o.duplicate_status, o.lat, o.lon, i.image_id, d.uid, r.source_id AS duplicate_of
-     FROM occurrences o JOIN species s ON s.id = o.species_id
-     LEFT JOIN occurrence_images i ON i.occurrence_id = o.id LEFT JOIN datasets d ON d.id = o.dataset_id
-     LEFT JOIN occurrences r ON r.id = o.duplicate_of
-     WHERE o.source = $1`,
-    [sourceId],
-  );
-  return new Map(
-    rows.map((r) => [
-      r.source_id,
-      {
-        guid: r.guid,
-        rating: r.rating,
-        sensitive: r.sensitive,
-        duplicateStatus: r.duplicate_status,
-        lat: r.lat === null ? null : Math.fround(r.lat),
-        lon: r.lon === null ? null : Math.fround(r.lon),
-        imageId: r.image_id,
-        dataset: r.uid,
-        duplicateOf: r.duplicate_of,
-      },
-    ]),
-  );
-}
-
-/**
- * What the second atlas's records must be here: its ground truth, for species whose name Edgar
- * knows (in Edgar's guid), without image ids, with datasets under the source's own prefix; and the
- * records of species it does not know, which are skipped.
- */
-async function expectedAtlas(sourceId = source.id): Promise<{ records: Map<string, ExpectedRecord>; unmatched: Map<string, number> }> {
-  const { rows } = await db.pool.query<{ guid: string; scientific_name: string }>("SELECT guid, scientific_name FROM species");
-  const byKey = new Map(rows.map((r) => [nameKey(r.scientific_name)!, r.guid]));
-  // As docs/sources.md says: the name without authorship, and a trinomial by its binomial.
-  const edgarGuid = { get: (name: string) => byKey.get(nameKey(name)!) ?? byKey.get(binomialKey(nameKey(name)!) ?? ""), has: (name: string) => edgarGuid.get(name) !== undefined };
-  const names = new Map(atlas.world.speciesList().map((s) => [s.guid, s.scientificName]));
-  const records = new Map<string, ExpectedRecord>();
-  for (const [id, r] of expectedCopy(atlas).records) {
-    const guid = edgarGuid.get(names.get(r.guid)!);
-    if (guid) records.set(id, { ...r, guid, imageId: null, dataset: r.dataset && `source${sourceId}:${r.dataset}` });
-  }
-  const unmatched = new Map(
-    atlas.world
-      .speciesList()
-      .filter((s) => !s.retired && s.count > 0 && !edgarGuid.has(s.scientificName))
-      .map((s) => [s.scientificName, s.count]),
-  );
-  return { records, unmatched };
-}
-
-function differences(local: Map<string, Local>, expected: Map<string, ExpectedRecord>): string[] {
-  const out: string[] = [];
-  for (const [id, e] of expected) {
-    const l = local.get(id);
-    if (!l) out.push(`missing ${id}`);
-    else {
-      const { duplicateOf: _, ...rest } = l;
-      if (JSON.stringify(rest) !== JSON.stringify(e)) out.push(`differs ${id}: ${JSON.stringify(rest)} ≠ ${JSON.stringify(e)}`);
-    }
-  }
-  for (const id of local.keys()) if (!expected.has(id)) out.push(`extra ${id}`);
-  return out.slice(0, 10);
-}
-
-/** Species counts count every source's records, a sighting two sources share once. */
-async function countsAddUp(): Promise<unknown[]> {
-  const { rows } = await db.pool.query(
-    `SELECT s.guid, s.occurrence_count, c.n FROM species s
-     LEFT JOIN (SELECT species_id, count(*) FILTER (WHERE duplicate_of IS NULL)::int AS n FROM occurrences GROUP BY species_id) c ON c.species_id = s.id
-     WHERE s.occurrence_count <> coalesce(c.n, 0)`,
-  );
-  return rows;
-}
-
+const localOf = (sourceId: number) => atlasRecords(db.pool, sourceId);
+const expectedAtlas = (sourceId = source.id) => expectedAtlasOf(db.pool, atlas, sourceId);
+const countsAddUp = () => countsThatDiffer(db.pool);
 /** The ALA's sightings the second atlas shares: these of its records get the ALA record's species, day and place. */
 const shared = new Map<string, string>();
-
-function shareSightings(count: number): void {
-  const byName = new Map(atlas.world.speciesList().map((s) => [s.scientificName, s.guid]));
-  const alaNames = new Map(ala.world.speciesList().map((s) => [s.guid, s]));
-  const expected = expectedCopy(ala).records;
-  const candidates = [...expected].filter(([, r]) => !r.sensitive && r.lat !== null);
-  const atlasIds = [...expectedCopy(atlas).records].filter(([, r]) => !r.sensitive).map(([id]) => id);
-  for (const [alaId] of candidates) {
-    if (shared.size === count) break;
-    const rec = searchRecord(ala.world, ala.world.recordIndex(alaId), ala.url) as Record<string, unknown>;
-    const date = typeof rec.eventDate === "number" ? new Date(rec.eventDate) : null;
-    const species = alaNames.get(expected.get(alaId)!.guid)!;
-    if (!date || alaNames.get(expected.get(alaId)!.guid)!.sensitive || typeof rec.decimalLatitude !== "number") continue;
-    const atlasId = atlasIds[shared.size * 7];
-    atlas.world.updateRecords({
-      uuids: [atlasId],
-      set: {
-        speciesGuid: byName.get(species.scientificName)!,
-        decimalLatitude: rec.decimalLatitude,
-        decimalLongitude: rec.decimalLongitude as number,
-        year: date.getUTCFullYear(),
-        month: date.getUTCMonth() + 1,
-        day: date.getUTCDate(),
-        basisOfRecord: "HUMAN_OBSERVATION",
-      },
-    });
-    shared.set(atlasId, alaId);
-  }
-}
+const shareSightings = (count: number) => void shareAlaSightings(ala, atlas, count, shared);
 
 describe("a second Living Atlas", () => {
   it("syncs beside the ALA with the same sync: its records under its own source id, species matched by name, shared sightings once", async () => {
