@@ -25,6 +25,7 @@ const ROUTES: { method: string; path: RegExp; names: string[]; handler: Handler 
   { method: "DELETE", path: /^\/api\/vettings\/([^/]+)$/, names: ["id"], handler: deleteVetting as Handler },
 ];
 
+/** The request's body as text (these routes read JSON), none for GET. */
 async function body(req: IncomingMessage): Promise<string | undefined> {
   if (req.method === "GET" || req.method === "HEAD") return undefined;
   const chunks: Buffer[] = [];

@@ -70,7 +70,7 @@ interface Species {
 class OpenPage {
   cached!: Species;
   shown = 0;
-  readonly tiles: { version: number; requestedAt: number; answeredAt?: number }[] = [];
+  readonly tiles: { version: number; requestedAt: number; answeredAt?: number; failure?: string }[] = [];
   readonly speciesEvents: { dataVersion: number; at: number }[] = [];
   private reader: SseReader | null = null;
   private asking: Promise<void> | null = null;
@@ -142,9 +142,14 @@ class OpenPage {
     this.shown = version;
     const tile: (typeof this.tiles)[number] = { version, requestedAt: performance.now() };
     this.tiles.push(tile);
-    void fetch(`${this.url}${this.firstTile(version)}`)
-      .then((r) => r.arrayBuffer())
-      .then(() => (tile.answeredAt = performance.now()));
+    const url = `${this.url}${this.firstTile(version)}`;
+    void fetch(url)
+      .then(async (r) => {
+        await r.arrayBuffer();
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        tile.answeredAt = performance.now();
+      })
+      .catch((err: unknown) => (tile.failure = `${url}: ${err instanceof Error ? err.message : String(err)}`));
   }
 }
 
@@ -207,6 +212,8 @@ export async function benchLiveSubmit(db: BenchDatabase, submits: number, say: S
     /** The page showing a version above `version`, its tile answered and the species settled. */
     const settled = (version: number) =>
       until(`the page to show a version above ${version}`, () => {
+        const failed = page!.tiles.find((t) => t.failure);
+        if (failed) throw new Error(`the open page's tile failed: ${failed.failure}`);
         const tile = page!.tiles.find((t) => t.version > version && t.answeredAt !== undefined);
         return tile && !page!.cached.reclassifying && page!.cached.dataVersion === page!.shown ? tile : undefined;
       });
