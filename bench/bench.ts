@@ -11,8 +11,10 @@ import { benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
 import { benchLargeSpecies, type LargeSpeciesFigures } from "./large-species";
 import { benchLive, type LiveFigures } from "./live";
+import { benchLiveSubmit, type LiveSubmitFigures } from "./live-submit";
 import { LoadTracker, type LoadByPhase } from "./load";
 import { describeMachine, type Machine } from "./machine";
+import { benchModelOnWorld, PROJECTION_GRID, type ModelFigures } from "./model";
 import { benchPostgis, type PostgisFigures } from "./postgis";
 import type { Say } from "./progress";
 import { benchReclassify, type ReclassifyFigures } from "./reclassify";
@@ -35,6 +37,14 @@ export interface BenchOptions {
   concurrentSeconds: number;
   /** The world whose largest species the street-level tile phase copies; 0 skips the phase. */
   largeWorld: number;
+  /** The world whose largest species the suitability model phase copies and models; 0 skips the phase. */
+  modelWorld: number;
+  /** Cells a side of the grids the model is projected onto (issue 18: 2 000). */
+  modelGrid: number;
+  /** Records of the world the submit → tile phase imports (the demo's: 50 000); 0 skips the phase. */
+  liveWorld: number;
+  /** Vettings submitted in that phase. */
+  liveSubmits: number;
   say: Say;
 }
 
@@ -65,6 +75,10 @@ export interface BenchResult {
   largeSpecies: LargeSpeciesFigures | null;
   /** 500 live-update subscribers of the largest species (bench/live.ts). */
   live: LiveFigures;
+  /** The suitability model of the largest species of a `modelWorld`-record world (bench/model.ts); null: skipped. */
+  model: ModelFigures | null;
+  /** Submit → the first tile of the new version on a second open page, demo's species (bench/live-submit.ts); null: skipped. */
+  liveSubmit: LiveSubmitFigures | null;
 }
 
 export async function runBench(o: BenchOptions): Promise<BenchResult> {
@@ -147,6 +161,21 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         largeSpecies = await onFreshDatabase(db.url, (other) => benchLargeSpecies(other.url, o.largeWorld, o.seed, o.say));
       }
 
+      load.phase("model");
+      let model: ModelFigures | null = null;
+      if (o.modelWorld > 0) {
+        o.say(`suitability model of the largest species of ${o.modelWorld.toLocaleString("en")} records, on a fourth fresh PostgreSQL`);
+        const grid = { ...PROJECTION_GRID, width: o.modelGrid, height: o.modelGrid, resX: (PROJECTION_GRID.resX * PROJECTION_GRID.width) / o.modelGrid, resY: (PROJECTION_GRID.resY * PROJECTION_GRID.height) / o.modelGrid };
+        model = await onFreshDatabase(db.url, () => benchModelOnWorld(o.modelWorld, o.seed, o.say, grid));
+      }
+
+      load.phase("liveSubmit");
+      let liveSubmit: LiveSubmitFigures | null = null;
+      if (o.liveWorld > 0) {
+        o.say(`live updates: submit → the first new tile on a second open page, ${o.liveSubmits} vettings, on a fifth fresh PostgreSQL`);
+        liveSubmit = await onFreshDatabase(db.url, (other) => benchLiveSubmit(other, o.liveSubmits, o.say, o.liveWorld));
+      }
+
       return {
         date,
         options: { records: o.records, seed: o.seed },
@@ -170,6 +199,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         incremental,
         largeSpecies,
         live,
+        model,
+        liveSubmit,
       };
     } finally {
       // pg's Pool.end() resolves before its clients' sockets close; the server stopping right
