@@ -6,11 +6,18 @@ export function badUsage(usageText: string, problem: string): never {
   process.exit(2);
 }
 
+const spoken = (words: readonly string[]) => (words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`);
+
 /**
- * The command line of an `npm run <script>` CLI: flags parsed strictly, and `--help`/`-h`
- * printing the usage (exit 0), so every script answers a typo and a plea for help the same way.
+ * The command line of an `npm run <script>` CLI: flags parsed strictly, `--help`/`-h` printing
+ * the usage (exit 0), and the first positional one of `commands`, so every script answers a typo
+ * and a plea for help the same way. A script refuses the rest of its line with `badUsage`.
  */
-export function commandLine<const O extends NonNullable<ParseArgsConfig["options"]>>(usageText: string, options: O) {
+export function commandLine<const O extends NonNullable<ParseArgsConfig["options"]>, const C extends string>(
+  usageText: string,
+  commands: readonly C[],
+  options: O,
+) {
   let parsed;
   try {
     parsed = parseArgs({ options: { ...options, help: { type: "boolean", short: "h", default: false } }, strict: true, allowPositionals: true });
@@ -21,5 +28,7 @@ export function commandLine<const O extends NonNullable<ParseArgsConfig["options
     console.log(usageText);
     process.exit(0);
   }
-  return { values: parsed.values, positionals: parsed.positionals };
+  const [command, ...operands] = parsed.positionals;
+  if (!commands.includes(command as C)) badUsage(usageText, command ? `unknown command "${command}"` : `a command is needed: ${spoken(commands)}`);
+  return { values: parsed.values, command: command as C, operands };
 }

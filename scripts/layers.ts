@@ -16,24 +16,18 @@ const USAGE = `usage:
   npm run layers -- list
   npm run layers -- remove --name N`;
 
-function usage(problem: string): never {
-  badUsage(USAGE, problem);
-}
-
-const { values, positionals } = commandLine(USAGE, {
+const { values, command, operands: extra } = commandLine(USAGE, ["add", "list", "remove"], {
   name: { type: "string" },
   scenario: { type: "string" },
   year: { type: "string" },
   dir: { type: "string" },
 });
-const [command, ...extra] = positionals;
-if (command !== "add" && command !== "list" && command !== "remove") usage(command ? `unknown command "${command}"` : "a command is needed: add, list or remove");
-if (extra.length) usage(`unexpected argument "${extra[0]}"`);
+if (extra.length) badUsage(USAGE, `unexpected argument "${extra[0]}"`);
 if (command === "add") {
-  for (const flag of ["name", "scenario", "dir"] as const) if (values[flag] === undefined) usage(`add needs --${flag}`);
-  if (values.year !== undefined && !/^\d{4}$/.test(values.year)) usage(`--year: "${values.year}" is not a year`);
+  for (const flag of ["name", "scenario", "dir"] as const) if (values[flag] === undefined) badUsage(USAGE, `add needs --${flag}`);
+  if (values.year !== undefined && !/^\d{4}$/.test(values.year)) badUsage(USAGE, `--year: "${values.year}" is not a year`);
 } else if (command === "remove") {
-  if (values.name === undefined) usage("remove needs --name");
+  if (values.name === undefined) badUsage(USAGE, "remove needs --name");
 }
 
 process.env.LOG_LEVEL ??= "warn";
@@ -46,7 +40,7 @@ if (command === "add") {
     year: values.year === undefined ? null : Number(values.year),
     dir: path.resolve(values.dir!),
   });
-  if (!result.success) usage(result.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
+  if (!result.success) badUsage(USAGE, result.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n"));
   input = result.data;
 }
 

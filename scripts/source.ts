@@ -24,15 +24,11 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    usage(`--predicate must be a GBIF predicate in JSON, like '{"type":"equals","key":"COUNTRY","value":"AU"}'`);
+    badUsage(USAGE, `--predicate must be a GBIF predicate in JSON, like '{"type":"equals","key":"COUNTRY","value":"AU"}'`);
   }
 }
 
-function usage(problem: string): never {
-  badUsage(USAGE, problem);
-}
-
-const { values, positionals } = commandLine(USAGE, {
+const { values, command, operands } = commandLine(USAGE, ["add", "list", "remove", "sync"], {
   kind: { type: "string" },
   name: { type: "string" },
   location: { type: "string" },
@@ -48,10 +44,9 @@ const { values, positionals } = commandLine(USAGE, {
   cron: { type: "string" },
   file: { type: "string" },
 });
-const [command, target, ...extra] = positionals;
-if (!["add", "list", "remove", "sync"].includes(command ?? "")) usage(command ? `unknown command "${command}"` : "a command is needed: add, list, remove or sync");
+const [target, ...extra] = operands;
 if (extra.length || (command === "add" || command === "list" ? target !== undefined : target === undefined)) {
-  usage(command === "remove" || command === "sync" ? `${command} needs one source id or name` : `unexpected argument "${target ?? extra[0]}"`);
+  badUsage(USAGE, command === "remove" || command === "sync" ? `${command} needs one source id or name` : `unexpected argument "${target ?? extra[0]}"`);
 }
 
 process.env.LOG_LEVEL ??= "warn";
@@ -72,9 +67,9 @@ if (command === "add") {
   const password = process.env.GBIF_PASSWORD ?? process.env.SOURCE_PASSWORD;
   const credentials = values.username || password ? { ...(values.username ? { username: values.username } : {}), ...(password ? { password } : {}) } : undefined;
   const result = newSourceSchema.safeParse({ kind, name: values.name, settings, credentials, cron: values.cron ?? null });
-  if (!result.success) usage(result.error.issues.map((i) => `--${i.path.join(".") || "source"}: ${i.message}`).join("\n"));
+  if (!result.success) badUsage(USAGE, result.error.issues.map((i) => `--${i.path.join(".") || "source"}: ${i.message}`).join("\n"));
   const checked = settingsSchemas[result.data.kind].safeParse(settings);
-  if (!checked.success) usage(checked.error.issues.map((i) => `${String(i.path[0] ?? "settings")}: ${i.message}`).join("\n"));
+  if (!checked.success) badUsage(USAGE, checked.error.issues.map((i) => `${String(i.path[0] ?? "settings")}: ${i.message}`).join("\n"));
   input = result.data;
 }
 

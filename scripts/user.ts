@@ -14,39 +14,33 @@ const USAGE = `usage:
   npm run user -- create --email E --password P --role researcher|expert|admin [--name "Full Name"]
   npm run user -- apikey --email E [--name "what the key is for"]`;
 
-function usage(problem: string): never {
-  badUsage(USAGE, problem);
-}
-
-const { values, positionals } = commandLine(USAGE, {
+const { values, command, operands: extra } = commandLine(USAGE, ["create", "apikey"], {
   email: { type: "string" },
   password: { type: "string" },
   role: { type: "string" },
   name: { type: "string" },
 });
-const [command, ...extra] = positionals;
-if (command !== "create" && command !== "apikey") usage(command ? `unknown command "${command}"` : "a command is needed: create or apikey");
-if (extra.length) usage(`unexpected argument "${extra[0]}"`);
+if (extra.length) badUsage(USAGE, `unexpected argument "${extra[0]}"`);
 
 // Set before lib/log loads (dynamic imports below): a command's output is its answer, not logs.
 process.env.LOG_LEVEL ??= "warn";
 // Arguments are checked before the database is opened, so a typo fails at once.
 const { emailSchema, userInputSchema } = await import("@/lib/auth/users");
 function invalid(error: z.ZodError): never {
-  usage(error.issues.map((i) => `--${i.path.join(".") || "email"}: ${i.message}`).join("\n"));
+  badUsage(USAGE, error.issues.map((i) => `--${i.path.join(".") || "email"}: ${i.message}`).join("\n"));
 }
 
 let input: z.output<typeof userInputSchema> | undefined;
 let email: string;
 if (command === "create") {
-  for (const flag of ["email", "password", "role"] as const) if (values[flag] === undefined) usage(`create needs --${flag}`);
+  for (const flag of ["email", "password", "role"] as const) if (values[flag] === undefined) badUsage(USAGE, `create needs --${flag}`);
   const result = userInputSchema.safeParse({ email: values.email, password: values.password, role: values.role, name: values.name });
   if (!result.success) invalid(result.error);
   input = result.data;
   email = input.email;
 } else {
-  if (values.email === undefined) usage("apikey needs --email");
-  if (values.password !== undefined || values.role !== undefined) usage("apikey takes only --email and --name");
+  if (values.email === undefined) badUsage(USAGE, "apikey needs --email");
+  if (values.password !== undefined || values.role !== undefined) badUsage(USAGE, "apikey takes only --email and --name");
   const result = emailSchema.safeParse(values.email);
   if (!result.success) invalid(result.error);
   email = result.data;

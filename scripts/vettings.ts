@@ -16,11 +16,7 @@ const USAGE = `usage:
   npm run vettings -- imports [--json]
   npm run vettings -- remove-import <id>`;
 
-function usage(problem: string): never {
-  badUsage(USAGE, problem);
-}
-
-const { values, positionals } = commandLine(USAGE, {
+const { values, command, operands: rest } = commandLine(USAGE, ["import", "imports", "remove-import"], {
   source: { type: "string" },
   "name-field": { type: "string" },
   "class-field": { type: "string" },
@@ -28,16 +24,13 @@ const { values, positionals } = commandLine(USAGE, {
   comment: { type: "string" },
   json: { type: "boolean", default: false },
 });
-const [command, ...rest] = positionals;
 if (command === "import") {
-  if (rest.length !== 1) usage("import needs exactly one file");
-  for (const flag of ["source", "name-field", "class-field"] as const) if (!values[flag]?.trim()) usage(`import needs --${flag}`);
+  if (rest.length !== 1) badUsage(USAGE, "import needs exactly one file");
+  for (const flag of ["source", "name-field", "class-field"] as const) if (!values[flag]?.trim()) badUsage(USAGE, `import needs --${flag}`);
 } else if (command === "remove-import") {
-  if (rest.length !== 1 || !/^\d{1,9}$/.test(rest[0])) usage("remove-import needs the import's id (a number; see `npm run vettings -- imports`)");
-} else if (command === "imports") {
-  if (rest.length) usage(`unexpected argument "${rest[0]}"`);
-} else {
-  usage(command ? `unknown command "${command}"` : "a command is needed: import, imports or remove-import");
+  if (rest.length !== 1 || !/^\d{1,9}$/.test(rest[0])) badUsage(USAGE, "remove-import needs the import's id (a number; see `npm run vettings -- imports`)");
+} else if (rest.length) {
+  badUsage(USAGE, `unexpected argument "${rest[0]}"`);
 }
 
 // Set before lib/log loads: a command's output is its answer, not logs.
