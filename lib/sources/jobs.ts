@@ -1,9 +1,11 @@
 /**
- * Sources on the job queue (pg-boss): an admin's "sync now" or upload is a `source-sync` job, and
- * each source's own schedule is kept by a one-minute clock that imports, one after another, the
- * sources whose cron has come due since their last run. Runs take the same cross-process lock as
- * the ALA sync (lib/sources/run.ts), so only one sync or import runs at a time; a job that finds
- * it taken is retried, and a due source stays due until it has run.
+ * Sources on the job queue (pg-boss). An admin's "sync now" or upload is a `source-sync` job. Each
+ * source's own schedule is kept by a one-minute clock that queues a `source-due` job for every
+ * source whose cron has come due since its last run (at most one waiting per source). The worker
+ * runs several source jobs at once, so a GBIF run waiting hours for its download holds up no
+ * other source; the imports themselves still take the ALA sync's cross-process lock
+ * (lib/sources/run.ts), so only one writes at a time: a job that finds it taken is retried, and
+ * a due source stays due until it has run.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,12 +20,21 @@ import { log } from "@/lib/log";
 import { runSource, SourceBusyError, SourceRunningError } from "./run";
 import { sourceLockHeldSql } from "./source-lock";
 
-export const SOURCE_QUEUES = { sync: "source-sync", clock: "source-clock" } as const;
+export const SOURCE_QUEUES = { sync: "source-sync", due: "source-due", clock: "source-clock" } as const;
+
+/** Source jobs a worker runs at once, each queue: a GBIF run can wait hours for its download. */
+const SOURCE_JOB_WORKERS = 3;
 
 export interface SourceSyncJob {
   sourceId: number;
   /** An uploaded archive under DATA_DIR/sources/uploads, removed once imported. */
   file?: string;
+}
+
+/** A run the sources' clock queued for a source whose schedule came due at `dueAt` (ISO time). */
+export interface SourceDueJob {
+  sourceId: number;
+  dueAt: string;
 }
 
 export function uploadsDir(): string {
@@ -35,9 +46,15 @@ async function ensure(boss: PgBoss, options: PgBoss.Queue): Promise<void> {
   else await boss.createQueue(options.name, options);
 }
 
+const ensured = new WeakSet<PgBoss>();
+
 async function ensureQueues(boss: PgBoss): Promise<void> {
+  if (ensured.has(boss)) return;
   await ensure(boss, { name: SOURCE_QUEUES.sync, policy: "standard", retryLimit: 60, retryDelay: 60, expireInHours: 23 });
+  // stately, keyed by source: a source due again while its job waits or runs is not queued twice.
+  await ensure(boss, { name: SOURCE_QUEUES.due, policy: "stately", retryLimit: 60, retryDelay: 60, expireInHours: 23 });
   await ensure(boss, { name: SOURCE_QUEUES.clock, policy: "singleton", retryLimit: 0, expireInHours: 23 });
+  ensured.add(boss);
 }
 
 export async function enqueueSourceSync(job: SourceSyncJob): Promise<void> {
@@ -68,27 +85,32 @@ export function isDue(cron: string, since: Date, now: Date, tz = scheduleTimeZon
   }
 }
 
-/** Imports every source whose schedule has come due, one after another. */
+/** Queues a run of every source whose schedule has come due; the ids it queued (none already waiting). */
 export async function handleSourceClock(now = new Date()): Promise<number[]> {
   const { rows } = await pool().query<{ id: number; cron: string; since: Date }>(
     `SELECT s.id, s.cron, coalesce((SELECT max(started_at) FROM source_runs r WHERE r.source_id = s.id), s.created_at) AS since
      FROM sources s WHERE s.enabled AND s.cron IS NOT NULL AND s.id <> 1 ORDER BY s.id`,
   );
-  const ran: number[] = [];
+  const boss = await queue();
+  await ensureQueues(boss);
+  const queued: number[] = [];
   for (const s of rows) {
     if (!isDue(s.cron, s.since, now)) continue;
-    try {
-      await runSource(pool(), s.id);
-      ran.push(s.id);
-    } catch (error) {
-      // Its own run is under way (started elsewhere): the next source's turn.
-      if (error instanceof SourceRunningError) continue;
-      // Busy: it stays due and the next tick tries again.
-      if (!(error instanceof SourceBusyError)) log.error({ err: error, sourceId: s.id }, "scheduled source import failed");
-      break;
-    }
+    const job: SourceDueJob = { sourceId: s.id, dueAt: now.toISOString() };
+    const id = await boss.send(SOURCE_QUEUES.due, job, { singletonKey: `source-${s.id}` });
+    if (id) queued.push(s.id);
   }
-  return ran;
+  return queued;
+}
+
+/**
+ * Runs a due source, unless a run of it started once it was due: a job retried while the lock was
+ * taken can have a twin the clock queued meanwhile, and one run covers both.
+ */
+export async function handleSourceDue(job: SourceDueJob): Promise<void> {
+  const { rows } = await pool().query<{ ran: boolean }>("SELECT EXISTS (SELECT 1 FROM source_runs WHERE source_id = $1 AND started_at >= $2) AS ran", [job.sourceId, job.dueAt]);
+  if (rows[0].ran) log.info({ sourceId: job.sourceId }, "scheduled source run skipped: it has run since it came due");
+  else await handleSourceSync({ sourceId: job.sourceId });
 }
 
 /**
@@ -113,7 +135,11 @@ export async function startSourceWorker(boss: PgBoss): Promise<void> {
   for (const sourceId of interrupted) await boss.send(SOURCE_QUEUES.sync, { sourceId } satisfies SourceSyncJob);
   if (interrupted.length) log.info({ sources: interrupted }, "interrupted GBIF runs queued again");
   await boss.schedule(SOURCE_QUEUES.clock, "* * * * *");
-  await boss.work<SourceSyncJob>(SOURCE_QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => handleSourceSync(job.data));
+  // pg-boss 10 runs one job at a time per work(): several of them are the worker's concurrency.
+  for (let i = 0; i < SOURCE_JOB_WORKERS; i++) {
+    await boss.work<SourceSyncJob>(SOURCE_QUEUES.sync, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => handleSourceSync(job.data));
+    await boss.work<SourceDueJob>(SOURCE_QUEUES.due, { batchSize: 1, pollingIntervalSeconds: 10 }, async ([job]) => handleSourceDue(job.data));
+  }
   await boss.work(SOURCE_QUEUES.clock, { batchSize: 1, pollingIntervalSeconds: 10 }, async () => {
     await handleSourceClock();
   });

@@ -13,7 +13,7 @@ import { runSync } from "@/lib/sync/run";
 import { lastImportAt } from "@/lib/sync/runs";
 import { changeWorld, configureAlaFor, simulator, TEST_DOWNLOAD_EMAIL } from "@/lib/sync/test-support";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
-import { handleSourceClock, handleSourceSync, SOURCE_QUEUES, type SourceSyncJob } from "../jobs";
+import { handleSourceClock, handleSourceDue, handleSourceSync, SOURCE_QUEUES, type SourceDueJob, type SourceSyncJob } from "../jobs";
 import { addSource, getSource, type Source } from "../registry";
 import { runSource } from "../run";
 import { atlasRecords, countsThatDiffer, differences, expectedAtlas as expectedAtlasOf, shareSightings as shareAlaSightings } from "../test-support";
@@ -166,6 +166,8 @@ describe("a second Living Atlas", () => {
 
     // Its own schedule: once its cron comes due, the sources' clock syncs it (and not the unscheduled one), incrementally.
     expect(await handleSourceClock(new Date(Date.now() + 2 * 86_400_000))).toEqual([legacy.id]);
+    const [due] = await (await queue()).fetch<SourceDueJob>(SOURCE_QUEUES.due);
+    await handleSourceDue(due.data);
     const scheduled = (await getSource(db.pool, legacy.id))!;
     expect(scheduled.lastRun).toMatchObject({ status: "succeeded", added: 0, updated: 0, deleted: 0 });
     expect(scheduled.lastImportAt!.getTime()).toBeGreaterThan(after.lastImportAt!.getTime());
