@@ -60,16 +60,16 @@ describe("the sources' clock", () => {
     expect(await handleSourceClock()).toEqual([hourly.id, daily.id]);
     // Still due on the next tick, but its job is waiting: not queued twice.
     expect(await handleSourceClock()).toEqual([]);
-    expect((await runQueued()).map((j) => j.sourceId)).toEqual([hourly.id, daily.id]);
+    expect((await runQueued()).map((j) => j.sourceId).sort((a, b) => a - b)).toEqual([hourly.id, daily.id]);
     expect(await handleSourceClock()).toEqual([]);
     const inTwoHours = new Date(Date.now() + 2 * 3600_000);
     expect(await handleSourceClock(inTwoHours)).toEqual([hourly.id]);
     expect(await runQueued()).toHaveLength(1);
-    const runs = await db.pool.query("SELECT source_id, status FROM source_runs ORDER BY id");
+    const runs = await db.pool.query("SELECT source_id, status FROM source_runs ORDER BY source_id, id");
     expect(runs.rows).toEqual([
       { source_id: hourly.id, status: "succeeded" },
-      { source_id: daily.id, status: "succeeded" },
       { source_id: hourly.id, status: "succeeded" },
+      { source_id: daily.id, status: "succeeded" },
     ]);
   });
 
