@@ -9,7 +9,7 @@ import { isRelevant } from "@/lib/ratings/rules";
 import type { Simulator } from "@/lib/simulator";
 import type { GbifSimulator } from "@/lib/simulator/gbif";
 import { searchRecord } from "@/lib/simulator/record";
-import { expectedCopy, type ExpectedRecord } from "@/lib/sync/test-support";
+import { expectedCopy, storedRecord, type ExpectedRecord } from "@/lib/sync/test-support";
 import { binomialKey, nameKey } from "./names";
 
 export type AtlasLocal = ExpectedRecord & { duplicateOf: string | null };
@@ -24,22 +24,7 @@ export async function atlasRecords(db: pg.Pool, sourceId: number): Promise<Map<s
      WHERE o.source = $1`,
     [sourceId],
   );
-  return new Map(
-    rows.map((r) => [
-      r.source_id,
-      {
-        guid: r.guid,
-        rating: r.rating,
-        sensitive: r.sensitive,
-        duplicateStatus: r.duplicate_status,
-        lat: r.lat === null ? null : Math.fround(r.lat),
-        lon: r.lon === null ? null : Math.fround(r.lon),
-        imageId: r.image_id,
-        dataset: r.uid,
-        duplicateOf: r.duplicate_of,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.source_id, { ...storedRecord(r), duplicateOf: r.duplicate_of }]));
 }
 
 /**

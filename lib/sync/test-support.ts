@@ -137,23 +137,22 @@ export async function localCopy(db: pg.Pool): Promise<Map<string, ExpectedRecord
      FROM classified_occurrences o JOIN species s ON s.id = o.species_id
      LEFT JOIN occurrence_images i ON i.occurrence_id = o.id LEFT JOIN datasets d ON d.id = o.dataset_id`,
   );
-  return new Map(
-    rows.map((r) => [
-      r.source_id,
-      {
-        guid: r.guid,
-        rating: r.rating,
-        classification: r.classification,
-        sensitive: r.sensitive,
-        duplicateStatus: r.duplicate_status,
-        // real columns come back as their shortest decimal form: compare as float32
-        lat: r.lat === null ? null : Math.fround(r.lat),
-        lon: r.lon === null ? null : Math.fround(r.lon),
-        imageId: r.image_id,
-        dataset: r.uid,
-      },
-    ]),
-  );
+  return new Map(rows.map((r) => [r.source_id, { ...storedRecord(r), classification: r.classification }]));
+}
+
+/** A stored record's row (guid, rating, sensitive, duplicate_status, lat, lon, image_id, uid) in the shape of the expected copy. */
+export function storedRecord(r: Record<string, unknown>): ExpectedRecord {
+  return {
+    guid: r.guid as string,
+    rating: r.rating as number,
+    sensitive: r.sensitive as boolean,
+    duplicateStatus: r.duplicate_status as number,
+    // real columns come back as their shortest decimal form: compare as float32
+    lat: r.lat === null ? null : Math.fround(r.lat as number),
+    lon: r.lon === null ? null : Math.fround(r.lon as number),
+    imageId: r.image_id as string | null,
+    dataset: r.uid as string | null,
+  };
 }
 
 /** Differences between the local copy and the expected one (empty when equal), for readable failures. */
