@@ -120,10 +120,10 @@ export async function addSource(db: pg.Pool, input: NewSource): Promise<Source> 
 
 const SELECT = `
 SELECT s.id, s.kind, s.name, s.settings, s.credentials IS NOT NULL AS has_credentials, s.cron, s.enabled, s.last_import_at,
-       -- The ALA's tens of millions are not recounted on every look: its last successful run's count.
+       -- Tens of millions are not recounted on every look: each source's last successful run's count.
        coalesce(CASE WHEN s.id = 1
          THEN (SELECT local_total::int FROM sync_runs WHERE status = 'succeeded' AND source_id = 1 ORDER BY id DESC LIMIT 1)
-         ELSE (SELECT count(*)::int FROM occurrences o WHERE o.source = s.id) END, 0) AS records,
+         ELSE (SELECT records FROM source_runs WHERE source_id = s.id AND status = 'succeeded' ORDER BY id DESC LIMIT 1) END, 0) AS records,
        r.id AS run_id, r.status, r.started_at, r.finished_at, r.added, r.updated, r.deleted, r.skipped, r.error,
        r.download_key, r.download_status, r.waiting_since,
        r.status IN ('waiting', 'running') AND NOT ${sourceLockHeldSql("s.id")} AS interrupted

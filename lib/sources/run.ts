@@ -157,7 +157,8 @@ async function finishRun(db: pg.Pool, source: Source, runId: number, work: () =>
       await db.query(
         `WITH r AS (
            UPDATE source_runs SET status = 'succeeded', finished_at = now(), added = $2, updated = $3, deleted = $4, skipped = $5,
-             skipped_by_reason = $6, dataset = $7 WHERE id = $1 RETURNING source_id, started_at)
+             skipped_by_reason = $6, dataset = $7, records = (SELECT count(*)::int FROM occurrences o WHERE o.source = source_runs.source_id)
+           WHERE id = $1 RETURNING source_id, started_at)
          UPDATE sources s SET last_import_at = r.started_at FROM r WHERE s.id = r.source_id AND $8`,
         [runId, outcome.added, outcome.updated, outcome.deleted, outcome.skipped, outcome.skippedByReason, outcome.dataset, setImportTime],
       );

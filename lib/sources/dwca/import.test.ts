@@ -10,7 +10,7 @@ import { downloadOccurrences } from "@/lib/downloads/stream";
 import { filterCondition, parseRecordFilters } from "@/lib/occurrences/filters";
 import { DEFAULT_FILTERS } from "@/lib/tiles/filters";
 import { tryAcquireSyncLock } from "@/lib/sync/lock";
-import { addSource } from "../registry";
+import { addSource, getSource } from "../registry";
 import { removeSourceAndRecords } from "../remove";
 import { runSource, SourceBusyError } from "../run";
 import { mapName } from "../species-match";
@@ -91,6 +91,10 @@ describe("importing a Darwin Core Archive", () => {
     expect(rows[0].lat).toBeCloseTo(-35.9, 5);
     // The same version again changes nothing.
     expect(await runSource(db.pool, source, { file })).toMatchObject({ status: "succeeded", added: 0, updated: 0, deleted: 0 });
+    // Each successful run leaves the source's count, which the listing shows without recounting.
+    const counted = await db.pool.query("SELECT records FROM source_runs WHERE source_id = $1 ORDER BY id", [source]);
+    expect(counted.rows.map((r) => r.records)).toEqual([3, 3, 3]);
+    expect((await getSource(db.pool, source))!.records).toBe(3);
   });
 
   it("joins a name an admin mapped on the next import", async () => {
