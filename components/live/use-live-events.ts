@@ -12,7 +12,8 @@ import { setLive } from "./live-status";
 
 /** After a refusal (the browser gives up on a non-200 answer), try again this much later. */
 const RETRY_REFUSED_MS = 30_000;
-const NAMES = ["snapshot", "species", "vettings", "distribution", "model", "sync", "source"] as const;
+/** SSE events are named (lib/events/stream.ts: by the event's type) and only listed names are delivered. */
+const NAMES = ["snapshot", ...edgarEventSchema.options.map((o) => o.shape.type.value)];
 
 export type LiveMessage = { kind: "event"; event: EdgarEvent } | { kind: "snapshot"; data: unknown };
 
