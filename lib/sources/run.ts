@@ -4,6 +4,7 @@
  * a source_runs row with its counts or its refusal, the archive fetched when it is a URL, and the
  * source's last import time on success. A GBIF run's row exists from the start, while GBIF prepares.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -54,8 +55,6 @@ export class SourceRunningError extends Error {
 }
 
 type Outcome = { ok: true; added: number; updated: number; deleted: number; skipped: number; skippedByReason: Record<string, number>; dataset: unknown; importTimeSet?: true } | { ok: false; error: string; problems: Problem[] };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptions = {}): Promise<SourceRunResult> {
   const source = await getSource(db, sourceId);

@@ -7,6 +7,7 @@
  * timeouts, 5xx, 429) are retried with exponential back-off; refusals (401/403, a 400 for the
  * request) are not, and say why.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import fs from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -48,8 +49,6 @@ export interface GbifClientOptions {
   retryBaseMs: number;
   timeoutMs: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class GbifClient {
   readonly apiUrl: string;

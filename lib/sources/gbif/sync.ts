@@ -12,6 +12,7 @@
  * for once more within the run; a corrupt file is fetched again; GBIF unreachable or a download
  * still preparing fails the run with the key kept, so the next run polls it.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
@@ -59,8 +60,6 @@ async function credentials(db: pg.Pool, sourceId: number): Promise<{ username: s
   const c = decryptCredentials(stored);
   return c.username && c.password ? { username: c.username, password: c.password } : null;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Polls until the download has succeeded (the Download, with its file's link), GBIF ended it
