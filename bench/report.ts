@@ -165,10 +165,16 @@ export function goals(r: BenchResult): Goal[] {
       met: r.distribution.fullBuildMs <= 3000,
     },
     {
-      measure: "Range products rebuilt after one vetting (re-classified first; a full rebuild)",
+      measure: "Range products rebuilt after one vetting (re-classified first; a full rebuild of every variant)",
       value: ms(r.distribution.afterVettingMs),
       goal: "≤ 1 s",
       met: r.distribution.afterVettingMs <= 1000,
+    },
+    {
+      measure: "… of which until the default variant (what the page shows) was stored and announced",
+      value: r.distribution.afterVettingDefaultMs === undefined ? "n/a" : ms(r.distribution.afterVettingDefaultMs),
+      goal: "",
+      met: null,
     },
     {
       measure: `Distribution layer's answers (cells + range, ${mb(r.distribution.layerBytes)}), warm, in the route handlers (the browser's paint is not measured)`,

@@ -98,6 +98,35 @@ describe("range products of a species", () => {
     expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 16, includeContentious: true, settings: { includeContentious: true } });
   });
 
+  it("store the default variant before building the contentious one, and finish a build stopped between the two", async () => {
+    const sp = await insertSpecies(db.pool, "Contentio interrupta");
+    await insertRecords(db.pool, sp, block(145, -20, 4, 0.1));
+    const valid = await insertVetting(db.pool, sp, "alice", KV, box(144.9, -20.1, 145.15, -19.5), "2025-01-01T00:00:00Z");
+    await insertVetting(db.pool, sp, "bob", KI, box(144.9, -20.1, 145.05, -19.5), "2024-01-01T00:00:00Z");
+    await applyVettings(db.pool, sp);
+    const first = await rebuildDistribution(sp);
+    expect(first.variants.map((v) => v.includeContentious)).toEqual([false, true]);
+    expect(first.variants[0].storedMs).toBeLessThanOrEqual(first.variants[1].storedMs);
+
+    // As if the worker had stopped after storing the default variant.
+    await db.pool.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious", [sp]);
+    expect(await staleDistributions()).toContain(sp);
+    // Meanwhile the default stands in, and says the asked-for variant is still to come.
+    expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 12, includeContentious: true, pending: true });
+    const resumed = await rebuildDistribution(sp);
+    expect(resumed.variants.map((v) => v.includeContentious)).toEqual([true]);
+    expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 16, pending: false });
+    expect(await staleDistributions()).not.toContain(sp);
+
+    // No contentious records left: their variant goes with the next default.
+    await db.pool.query("UPDATE vettings SET deleted_at = now(), updated_at = now() WHERE id = $1", [valid]);
+    await applyVettings(db.pool, sp);
+    expect((await rebuildDistribution(sp)).variants.map((v) => v.includeContentious)).toEqual([false]);
+    const { rows } = await db.pool.query("SELECT include_contentious FROM species_distributions WHERE species_id = $1", [sp]);
+    expect(rows).toEqual([{ include_contentious: false }]);
+    expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 12, pending: false });
+  });
+
   it("use a sensitive record's accurate coordinates for the figures and its generalisation cell for the geometry", async () => {
     const sp = await insertSpecies(db.pool, "Secretus accuratus");
     const open = block(145, -20, 3, 0.1);

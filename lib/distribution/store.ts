@@ -40,39 +40,49 @@ async function sourceState(client: pg.PoolClient | pg.Pool, speciesId: number): 
   return r ? { dataVersion: r.data_version, vettingsVersion: r.vettings_version, contentiousCount: r.contentious_count } : null;
 }
 
+/** What a rebuild did: each variant built, and when (ms from the start) it was stored and announced. */
+export interface Rebuild {
+  built: boolean;
+  ms: number;
+  variants: { includeContentious: boolean; storedMs: number }[];
+}
+
 /**
- * Builds and stores the species' products unless those stored were built from its current state.
- * Records and versions are read in one snapshot, so the stored versions say exactly what was used.
- * Returns whether anything was built.
+ * Builds and stores the species' products that were not built from its current state (every
+ * variant when forced). Records and versions are read in one snapshot, so the stored versions say
+ * exactly what was used. The default variant, the one the page shows, is stored (and announced)
+ * before the one with contentious records is built: the page does not wait for both.
  */
-export async function rebuildDistribution(speciesId: number, { force = false } = {}): Promise<{ built: boolean; ms: number }> {
+export async function rebuildDistribution(speciesId: number, { force = false } = {}): Promise<Rebuild> {
   const started = performance.now();
   const read = await transaction(async (client) => {
     const state = await sourceState(client, speciesId);
     if (!state) return null;
-    const stored = await client.query<{ data_version: number; vettings_version: string }>(
-      "SELECT data_version, vettings_version FROM species_distributions WHERE species_id = $1 AND NOT include_contentious",
+    const stored = await client.query<{ include_contentious: boolean; data_version: number; vettings_version: string }>(
+      "SELECT include_contentious, data_version, vettings_version FROM species_distributions WHERE species_id = $1",
       [speciesId],
     );
-    const fresh = stored.rows[0]?.data_version === state.dataVersion && stored.rows[0]?.vettings_version === state.vettingsVersion;
-    if (fresh && !force) return null;
+    const fresh = (includeContentious: boolean) =>
+      stored.rows.some((r) => r.include_contentious === includeContentious && r.data_version === state.dataVersion && r.vettings_version === state.vettingsVersion);
     // Contentious records change nothing when there are none: the second variant is built only when they exist.
-    const variants = state.contentiousCount > 0 ? [false, true] : [false];
-    const built: Built[] = [];
-    // Both variants from one read of the records (records.ts).
-    let t = performance.now();
+    const variants = (state.contentiousCount > 0 ? [false, true] : [false]).filter((v) => force || !fresh(v));
+    if (!variants.length) return null;
     const settings = variants.map((includeContentious) => settingsFor(includeContentious));
+    // Every variant from one read of the records (records.ts).
+    const t = performance.now();
     const records = await countedVariants(client, speciesId, settings);
-    const readMs = (performance.now() - t) / variants.length;
-    for (let v = 0; v < variants.length; v++) {
-      t = performance.now();
-      built.push({ includeContentious: variants[v], settings: settings[v], products: buildProducts(records[v], settings[v]), ms: Math.round(readMs + performance.now() - t) });
-    }
-    return { state, built };
+    return { state, variants, settings, records, readMs: (performance.now() - t) / variants.length };
   }, pool(), "snapshot");
-  if (!read) return { built: false, ms: 0 };
-  await store(speciesId, read.state, read.built);
-  return { built: true, ms: Math.round(performance.now() - started) };
+  if (!read) return { built: false, ms: 0, variants: [] };
+  const done: Rebuild["variants"] = [];
+  for (let v = 0; v < read.variants.length; v++) {
+    const t = performance.now();
+    const includeContentious = read.variants[v];
+    const products = buildProducts(read.records[v], read.settings[v]);
+    await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms: Math.round(read.readMs + performance.now() - t) });
+    done.push({ includeContentious, storedMs: Math.round(performance.now() - started) });
+  }
+  return { built: true, ms: Math.round(performance.now() - started), variants: done };
 }
 
 interface Built {
@@ -82,42 +92,52 @@ interface Built {
   ms: number;
 }
 
-async function store(speciesId: number, state: SourceState, built: Built[]): Promise<void> {
+async function store(speciesId: number, state: SourceState, { includeContentious, settings, products, ms }: Built): Promise<void> {
+  const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
   await transaction(async (client) => {
-    await client.query("DELETE FROM species_distributions WHERE species_id = $1", [speciesId]);
-    for (const { includeContentious, settings, products, ms } of built) {
-      const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
-      await client.query(
-        `INSERT INTO species_distributions (species_id, include_contentious, data_version, vettings_version, build_ms, records_used,
-                                            eoo_km2, aoo_km2, not_computable, products, settings, range, cells)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-        [
-          speciesId,
-          includeContentious,
-          state.dataVersion,
-          state.vettingsVersion,
-          ms,
-          recordsUsed,
-          eoo?.km2 ?? null,
-          aoo?.km2 ?? null,
-          notComputable ?? null,
-          JSON.stringify({ aoo, ...rest }),
-          JSON.stringify(settings),
-          JSON.stringify(range),
-          JSON.stringify(cells),
-        ],
-      );
-    }
+    // A contentious variant left from when the species had contentious records goes with the default it belonged to.
+    await client.query(
+      "DELETE FROM species_distributions WHERE species_id = $1 AND (include_contentious = $2 OR ($3 AND include_contentious))",
+      [speciesId, includeContentious, !includeContentious && state.contentiousCount === 0],
+    );
+    await client.query(
+      `INSERT INTO species_distributions (species_id, include_contentious, data_version, vettings_version, build_ms, records_used,
+                                          eoo_km2, aoo_km2, not_computable, products, settings, range, cells)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        speciesId,
+        includeContentious,
+        state.dataVersion,
+        state.vettingsVersion,
+        ms,
+        recordsUsed,
+        eoo?.km2 ?? null,
+        aoo?.km2 ?? null,
+        notComputable ?? null,
+        JSON.stringify({ aoo, ...rest }),
+        JSON.stringify(settings),
+        JSON.stringify(range),
+        JSON.stringify(cells),
+      ],
+    );
   });
 }
 
-/** Species whose stored products are missing or were built from another state: what the worker queues after a sync or at start. */
+/**
+ * Species whose stored products are missing or were built from another state: what the worker
+ * queues after a sync or at start. The contentious variant counts too: a build stopped between
+ * its two variants leaves the second one behind.
+ */
 export async function staleDistributions(): Promise<number[]> {
   const { rows } = await pool().query<{ id: number }>(
     `SELECT s.id FROM species s
-       LEFT JOIN species_distributions d ON d.species_id = s.id AND NOT d.include_contentious
+       CROSS JOIN LATERAL (SELECT ${VETTINGS_VERSION_SQL} AS vettings_version) cur
       WHERE s.status = 'active'
-        AND (d.species_id IS NULL OR d.data_version <> s.data_version OR d.vettings_version <> ${VETTINGS_VERSION_SQL})
+        AND EXISTS (SELECT 1 FROM (VALUES (false), (true)) AS v(include_contentious)
+                     WHERE (NOT v.include_contentious OR s.contentious_count > 0)
+                       AND NOT EXISTS (SELECT 1 FROM species_distributions d
+                                        WHERE d.species_id = s.id AND d.include_contentious = v.include_contentious
+                                          AND d.data_version = s.data_version AND d.vettings_version = cur.vettings_version))
       ORDER BY s.id`,
   );
   return rows.map((r) => r.id);
@@ -157,6 +177,7 @@ interface Row {
   current_data_version: number;
   current_vettings_version: string;
   reclassifying: boolean;
+  has_contentious: boolean;
 }
 
 /**
@@ -168,7 +189,8 @@ export async function readDistribution(speciesId: number, includeContentious: bo
     `SELECT d.data_version, d.vettings_version, d.built_at, d.records_used, d.eoo_km2, d.not_computable, d.products,
             d.settings, d.range, d.include_contentious, s.data_version AS current_data_version,
             ${VETTINGS_VERSION_SQL} AS current_vettings_version,
-            EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying
+            EXISTS (SELECT 1 FROM vetting_changes c WHERE c.species_id = s.id) AS reclassifying,
+            s.contentious_count > 0 AS has_contentious
        FROM species s
        LEFT JOIN LATERAL (SELECT * FROM species_distributions x WHERE x.species_id = s.id AND (x.include_contentious = $2 OR NOT x.include_contentious)
                            ORDER BY x.include_contentious = $2 DESC LIMIT 1) d ON true
@@ -212,7 +234,12 @@ export async function readDistribution(speciesId: number, includeContentious: bo
     snappedToDegrees: r.products.snappedToDegrees,
     displayCell: r.products.displayCell,
     includeContentious,
-    pending: r.reclassifying || r.data_version !== r.current_data_version || r.vettings_version !== r.current_vettings_version,
+    pending:
+      r.reclassifying ||
+      r.data_version !== r.current_data_version ||
+      r.vettings_version !== r.current_vettings_version ||
+      // The default variant stands in for the contentious one until that is built.
+      (r.include_contentious !== includeContentious && r.has_contentious),
   };
 }
 
