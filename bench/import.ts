@@ -4,15 +4,24 @@
  * on the same data: offline downloads (what the sync does against the ALA, whose search stops at
  * 5 000 records a query) and search paging (the path before it, run with the simulator's page
  * depth switched off, since against the ALA it cannot read more than 5 000 records a species).
+ *
+ * `npm run bench` runs both on its world. Alone, `npx tsx bench/import.ts [--world N] [--search]`
+ * imports an N-record world (default 5 000 000) by one path into a fresh database and nothing
+ * else: the 5 M import's memory and rate without the hour of the other phases.
  */
+import "./env";
+import os from "node:os";
+import path from "node:path";
 import { z } from "zod";
 import { createAlaClient } from "@/lib/ala/client";
 import type { ProgressSnapshot } from "@/lib/sync/progress";
 import { runSync } from "@/lib/sync/run";
-import type { BenchDatabase } from "./database";
+import { ROOT, runIfMain } from "./child";
+import { withBenchDatabase, worldArg, type BenchDatabase } from "./database";
 import { cpuMeter, cpuSeconds, PeakSampler, peakRss, resetPeak, round } from "./procstat";
 import { throttle, type Say } from "./progress";
-import type { SimulatorProcess } from "./simulator";
+import { writeFigures } from "./report";
+import { startSimulatorProcess, type SimulatorProcess } from "./simulator";
 
 export interface SyncFigures {
   /** Records the sync received from the simulator. */
@@ -112,3 +121,25 @@ export async function benchImport(db: BenchDatabase, sim: SimulatorProcess, say:
     simulatorPeakRssBytes: peakRss(sim.pid),
   };
 }
+
+/** Standalone: the figures as JSON on stdout and in bench/results/import-<date>.json. */
+async function main(): Promise<void> {
+  const worldRecords = worldArg(process.argv);
+  const importPath: ImportPath = process.argv.includes("--search") ? "search" : "download";
+  const say = (line: string) => console.error(line);
+  say(`starting the ALA simulator with ${worldRecords.toLocaleString("en")} records (seed 1)`);
+  const sim = await startSimulatorProcess(worldRecords, 1);
+  try {
+    await withBenchDatabase(async (db) => {
+      const loadBefore = os.loadavg();
+      const figures = await benchImport(db, sim, say, importPath);
+      const result = { date: new Date().toISOString(), worldRecords, loadAverage: { before: loadBefore, after: os.loadavg() }, ...figures };
+      writeFigures("import", result, path.join(ROOT, "bench", "results"));
+      console.log(JSON.stringify(result, null, 2));
+    });
+  } finally {
+    await sim.stop();
+  }
+}
+
+runIfMain(import.meta.url, main);
