@@ -135,26 +135,29 @@ export function describeZodError(error: z.ZodError): string {
 }
 
 type Reader = (v: unknown) => unknown;
-const LIST_KEYS = RECORD_KEYS.filter((k) => RECORD_FIELDS[k] === readStringList);
-// Every record starts as a copy of this one object, so all records share one hidden class and
-// are built without growing their property store key by key (a download holds millions).
-const BLANK = Object.fromEntries(RECORD_KEYS.map((k) => [k, undefined])) as Record<string, unknown>;
+const LIST_KEYS = new Set(RECORD_KEYS.filter((k) => RECORD_FIELDS[k] === readStringList));
 
 // Lists a record does not have share one frozen empty array: five fewer objects per record, and
 // nothing writes to a record's lists.
 const NONE: readonly string[] = Object.freeze([]);
-for (const key of LIST_KEYS) BLANK[key] = NONE;
 
-function blankRecord(uuid: string): Record<string, unknown> {
-  return { ...BLANK, uuid };
-}
+/**
+ * A record with every field present and unset, made by one object literal generated from the
+ * field table: all records share one hidden class and are built whole, not grown key by key, and
+ * a literal is about twice as fast as spreading a template object (a download holds millions).
+ * The keys are the table's own identifiers, nothing from outside.
+ */
+const newRecord = new Function(
+  "NONE",
+  `return (uuid) => ({ ${RECORD_KEYS.map((k) => `${k}: ${LIST_KEYS.has(k) ? "NONE" : "undefined"}`).join(", ")}, uuid });`,
+)(NONE) as (uuid: string) => Record<string, unknown>;
 
 /** Parses one record leniently: the record or the reason it is unusable. */
 export function parseRecord(value: unknown): { ok: true; record: AlaRecord } | { ok: false; reason: string } {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, reason: "not a record (an object was expected)" };
   const v = value as Record<string, unknown>;
   if (typeof v.uuid !== "string") return { ok: false, reason: "uuid: missing uuid" };
-  const record = blankRecord(v.uuid);
+  const record = newRecord(v.uuid);
   for (const key in v) {
     const read: Reader | undefined = Object.hasOwn(RECORD_FIELDS, key) ? RECORD_FIELDS[key as keyof RecordFields] : undefined;
     if (read) record[key] = read(v[key]);
@@ -187,7 +190,7 @@ export function rowReader(columns: readonly RowColumn[]): (row: readonly string[
   return (row) => {
     const uuid = row[id.index];
     if (!uuid) return { ok: false, reason: "uuid: missing uuid" };
-    const record = blankRecord(uuid);
+    const record = newRecord(uuid);
     for (const c of cells) {
       const value = row[c.index];
       if (value === undefined || value === "") continue;
