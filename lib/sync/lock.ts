@@ -58,16 +58,20 @@ export async function tryAcquireAdvisoryLock(databaseUrl: string, key: [number] 
   };
 }
 
+/**
+ * SQL: whether some session of this database holds the advisory lock whose key pg_locks shows as
+ * these columns. A one-bigint key shows as classid = its high 32 bits, objid = its low 32 bits,
+ * objsubid = 1; a two-integer key as classid = the first, objid = the second, objsubid = 2.
+ */
+export function advisoryLockHeldSql(classidSql: string, objidSql: string, objsubid: 1 | 2): string {
+  return `EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND classid = ${classidSql} AND objid = ${objidSql} AND objsubid = ${objsubid})`;
+}
+
 /** Whether some session holds the sync lock right now (without taking it). */
 export async function isSyncLockHeld(db: pg.Pool | pg.PoolClient): Promise<boolean> {
-  // A single bigint key shows up in pg_locks as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
-  const { rows } = await db.query<{ held: boolean }>(
-    `SELECT EXISTS (
-       SELECT 1 FROM pg_locks
-       WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-         AND classid = 0 AND objid = $1 AND objsubid = 1
-     ) AS held`,
-    [SYNC_LOCK_KEY],
-  );
+  // The key fits in 32 bits: its high half, classid, is 0.
+  const { rows } = await db.query<{ held: boolean }>(`SELECT ${advisoryLockHeldSql("0", "$1", 1)} AS held`, [SYNC_LOCK_KEY]);
   return rows[0].held;
 }
