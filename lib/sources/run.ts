@@ -4,7 +4,6 @@
  * a source_runs row with its counts or its refusal, the archive fetched when it is a URL, and the
  * source's last import time on success. A GBIF run's row exists from the start, while GBIF prepares.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -14,9 +13,9 @@ import { config } from "@/lib/config";
 import { log } from "@/lib/log";
 import { tryAcquireSyncLock, type SyncLock } from "@/lib/sync/lock";
 import { ArchiveError } from "./dwca/meta";
-import { importArchive, type Problem } from "./dwca/import";
-import { importLivingAtlas } from "./living-atlas/import";
-import { prepareGbifDownload, runGbif, type DownloadWait } from "./gbif/sync";
+import { importArchive, type ImportResult, type Problem } from "./dwca/import";
+import { importLivingAtlas, type AtlasImportResult } from "./living-atlas/import";
+import { pollWithBackoff, prepareGbifDownload, runGbif, type DownloadWait } from "./gbif/sync";
 import { getSource, SourceError, settingsSchemas, type Source } from "./registry";
 import { tryAcquireSourceLock } from "./source-lock";
 
@@ -54,7 +53,7 @@ export class SourceRunningError extends Error {
   override name = "SourceRunningError";
 }
 
-type Outcome = { ok: true; added: number; updated: number; deleted: number; skipped: number; skippedByReason: Record<string, number>; dataset: unknown; importTimeSet?: true } | { ok: false; error: string; problems: Problem[] };
+type Outcome = ImportResult | AtlasImportResult;
 
 export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptions = {}): Promise<SourceRunResult> {
   const source = await getSource(db, sourceId);
@@ -107,14 +106,8 @@ async function runGbifSource(db: pg.Pool, source: Source, o: RunSourceOptions): 
 }
 
 /** The sync lock, waited for with the GBIF polls' back-off up to GBIF_MAX_WAIT_MS; null if it stayed taken. */
-async function waitForSyncLock(): Promise<SyncLock | null> {
-  const c = config();
-  const deadline = Date.now() + c.GBIF_MAX_WAIT_MS;
-  for (let wait = c.GBIF_POLL_MS; ; wait = Math.min(wait * 2, c.GBIF_POLL_MAX_MS)) {
-    const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
-    if (lock || Date.now() + wait > deadline) return lock;
-    await sleep(wait);
-  }
+function waitForSyncLock(): Promise<SyncLock | null> {
+  return pollWithBackoff(config().GBIF_MAX_WAIT_MS, () => tryAcquireSyncLock(process.env.DATABASE_URL!), (lock) => lock !== null);
 }
 
 async function startRun(db: pg.Pool, sourceId: number, status: "waiting" | "running"): Promise<number> {

@@ -67,23 +67,37 @@ async function credentials(db: pg.Pool, sourceId: number): Promise<{ username: s
  */
 async function waitFor(client: GbifClient, pending: PendingDownload, maxWaitMs: number, onWait?: GbifRunOptions["onWait"]): Promise<Download | string> {
   const key = pending.key;
+  const last = await pollWithBackoff(
+    maxWaitMs,
+    async () => {
+      let status: Download;
+      try {
+        status = await client.status(key);
+      } catch (error) {
+        if (error instanceof GbifFileGoneError) throw new DownloadEnded(error.message);
+        throw error;
+      }
+      await onWait?.({ key, status: status.status, requestedAt: pending.requestedAt });
+      if (!["SUCCEEDED", "PREPARING", "RUNNING", "SUSPENDED"].includes(status.status)) throw new DownloadEnded(`GBIF ended download ${key} as ${status.status}`);
+      return status;
+    },
+    (status) => status.status === "SUCCEEDED",
+  );
+  return last.status === "SUCCEEDED" ? last : last.status;
+}
+
+/**
+ * Calls `attempt` until `done` holds of its value, waiting GBIF_POLL_MS between calls, doubled
+ * each time up to GBIF_POLL_MAX_MS; gives up (the last value) when the next wait would end past
+ * `maxWaitMs`. GBIF's status polls and a GBIF run's wait for the sync lock (lib/sources/run.ts).
+ */
+export async function pollWithBackoff<T>(maxWaitMs: number, attempt: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   const c = config();
   const deadline = Date.now() + maxWaitMs;
-  let wait = c.GBIF_POLL_MS;
-  for (;;) {
-    let status: Download;
-    try {
-      status = await client.status(key);
-    } catch (error) {
-      if (error instanceof GbifFileGoneError) throw new DownloadEnded(error.message);
-      throw error;
-    }
-    await onWait?.({ key, status: status.status, requestedAt: pending.requestedAt });
-    if (status.status === "SUCCEEDED") return status;
-    if (!["PREPARING", "RUNNING", "SUSPENDED"].includes(status.status)) throw new DownloadEnded(`GBIF ended download ${key} as ${status.status}`);
-    if (Date.now() + wait > deadline) return status.status;
+  for (let wait = c.GBIF_POLL_MS; ; wait = Math.min(wait * 2, c.GBIF_POLL_MAX_MS)) {
+    const value = await attempt();
+    if (done(value) || Date.now() + wait > deadline) return value;
     await sleep(wait);
-    wait = Math.min(wait * 2, c.GBIF_POLL_MAX_MS);
   }
 }
 
