@@ -29,11 +29,11 @@ export const CHUNK_GROUPS: readonly ChunkGroup[] = [
 ];
 
 /** Which chunk a tile of the exact band reads: its group and region. */
-export function chunkOf(z: number, x: number, y: number, groups: readonly ChunkGroup[] = CHUNK_GROUPS): { group: number; rx: number; ry: number } {
+export function chunkOf(z: number, x: number, y: number): { group: number; rx: number; ry: number } {
   const level = Math.min(Math.max(z, EXACT.minZoom), EXACT.maxZoom + 1);
-  const group = groups.findIndex((g) => level >= g.minLevel && level <= g.maxLevel);
+  const group = CHUNK_GROUPS.findIndex((g) => level >= g.minLevel && level <= g.maxLevel);
   if (group < 0 || z < EXACT.minZoom) throw new Error(`zoom ${z} is not in the exact band`);
-  const shift = z - groups[group].regionZoom;
+  const shift = z - CHUNK_GROUPS[group].regionZoom;
   return { group, rx: x >> shift, ry: y >> shift };
 }
 
@@ -54,11 +54,11 @@ export interface Chunk {
 }
 
 /** Cuts an exact band into its chunks (regions with no item have none). */
-export function sliceExactBand(band: PackedBand, groups: readonly ChunkGroup[] = CHUNK_GROUPS): Chunk[] {
+export function sliceExactBand(band: PackedBand): Chunk[] {
   const meta: BandMeta = { minZoom: band.minZoom, maxZoom: band.maxZoom, pointCount: band.pointCount, levelItems: band.levels.map((l) => l.numItems) };
   const scratch = { point: new Int32Array(band.pointCount).fill(-1), cluster: new Int32Array(band.clusters.id.length).fill(-1) };
   const chunks: Chunk[] = [];
-  groups.forEach((g, group) => {
+  CHUNK_GROUPS.forEach((g, group) => {
     const n = 2 ** g.regionZoom;
     // A tile at zoom z queries its own square plus RADIUS/EXTENT of a tile around it (and across
     // the antimeridian at the world's edge); the group's shallowest zoom has the widest margin.

@@ -101,7 +101,7 @@ export class TileService {
     const etag = tileEtag({ speciesId, dataVersion, filters: canonical, address: `${z}/${x}/${y}` });
     const headers = { etag, "cache-control": CACHE_CONTROL };
     if (etagMatches(ifNoneMatch, etag)) return { status: 304, headers };
-    const features = (await this.band(speciesId, dataVersion, filters, z, x, y)).features(z, x, y);
+    const features = (await this.band(speciesId, dataVersion, filters, canonical, z, x, y)).features(z, x, y);
     if (features.length === 0) return { status: 204, headers };
     return { status: 200, body: encodeTile(features), headers: { ...headers, "content-type": CONTENT_TYPE } };
   }
@@ -115,9 +115,10 @@ export class TileService {
   ): Promise<{ clusterId: number; expansionZoom: number | null; dataVersion: number }> {
     const dataVersion = await this.version(speciesId, versionHint);
     const { band, raw } = splitClusterId(clusterId);
+    const canonical = canonicalFilters(filters);
     // Chunks give no expansion zooms: the whole band is needed now.
-    if (canonicalFilters(filters) === DEFAULT_CANONICAL) this.gates.get(`${speciesId}:${dataVersion}`)?.open();
-    const expansionZoom = (await this.index(speciesId, dataVersion, filters).bands[band]).expansionZoom(raw);
+    if (canonical === DEFAULT_CANONICAL) this.gates.get(gateKey(speciesId, dataVersion))?.open();
+    const expansionZoom = (await this.index(speciesId, dataVersion, filters, canonical).bands[band]).expansionZoom(raw);
     if (expansionZoom === undefined) {
       throw new HttpError(404, "unknown_cluster", `No cluster ${clusterId} in species ${speciesId}'s current tiles with these filters.`);
     }
@@ -135,10 +136,10 @@ export class TileService {
    * process: seconds for a million records), a deep tile is drawn from the worker's prebuilt chunk
    * of its region for this very data version, which gives the same tile; without one, it waits.
    */
-  private async band(speciesId: number, dataVersion: number, filters: TileFilters, z: number, x: number, y: number): Promise<FeatureSource> {
-    const index = this.index(speciesId, dataVersion, filters);
-    const defaults = canonicalFilters(filters) === DEFAULT_CANONICAL;
-    const gate = defaults ? this.gates.get(`${speciesId}:${dataVersion}`) : undefined;
+  private async band(speciesId: number, dataVersion: number, filters: TileFilters, canonical: string, z: number, x: number, y: number): Promise<FeatureSource> {
+    const index = this.index(speciesId, dataVersion, filters, canonical);
+    const defaults = canonical === DEFAULT_CANONICAL;
+    const gate = defaults ? this.gates.get(gateKey(speciesId, dataVersion)) : undefined;
     gate?.touch();
     const i = bandForZoom(z);
     const ready = index.ready[i];
@@ -152,10 +153,10 @@ export class TileService {
     return index.bands[i];
   }
 
-  private index(speciesId: number, dataVersion: number, filters: TileFilters): TileIndex {
+  /** `canonical`: canonicalFilters(filters), which the caller has made already. */
+  private index(speciesId: number, dataVersion: number, filters: TileFilters, canonical: string): TileIndex {
     // The records are read after the version, so an index may hold slightly newer data than its
     // key says; the next version bump replaces it, and nothing older is ever served as newer.
-    const canonical = canonicalFilters(filters);
     return this.cache.get({ speciesId, dataVersion, filters: canonical }, (previous) => {
       const cells = canonical === DEFAULT_CANONICAL ? loadCoarseCells(speciesId, dataVersion) : null;
       // After a vetting only categories change: the previous exact band is recounted, not rebuilt.
@@ -171,7 +172,7 @@ export class TileService {
    * without chunks, or without coarse cells (the records then give the coarse band too).
    */
   private gate(speciesId: number, dataVersion: number, cells: Promise<unknown>): ExactBuildGate {
-    const key = `${speciesId}:${dataVersion}`;
+    const key = gateKey(speciesId, dataVersion);
     const gate = new ExactBuildGate(this.deferred.idleMs, this.deferred.maxMs);
     this.gates.set(key, gate);
     void gate.opened.then(() => {
@@ -187,6 +188,7 @@ export class TileService {
 }
 
 const DEFAULT_CANONICAL = canonicalFilters(DEFAULT_FILTERS);
+const gateKey = (speciesId: number, dataVersion: number) => `${speciesId}:${dataVersion}`;
 const EXACT_BAND = BANDS.findIndex((b) => b.cellBits === 0);
 
 let shared: TileService | undefined;
