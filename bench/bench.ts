@@ -14,7 +14,7 @@ import { benchLive, type LiveFigures } from "./live";
 import { benchLiveSubmit, type LiveSubmitFigures } from "./live-submit";
 import { LoadTracker, type LoadByPhase } from "./load";
 import { describeMachine, type Machine } from "./machine";
-import { benchModelOnWorld, PROJECTION_GRID, type ModelFigures } from "./model";
+import { benchModelOnWorld, projectionGrid, type ModelFigures } from "./model";
 import { benchPostgis, type PostgisFigures } from "./postgis";
 import type { Say } from "./progress";
 import { benchReclassify, type ReclassifyFigures } from "./reclassify";
@@ -165,8 +165,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       let model: ModelFigures | null = null;
       if (o.modelWorld > 0) {
         o.say(`suitability model of the largest species of ${o.modelWorld.toLocaleString("en")} records, on a fourth fresh PostgreSQL`);
-        const grid = { ...PROJECTION_GRID, width: o.modelGrid, height: o.modelGrid, resX: (PROJECTION_GRID.resX * PROJECTION_GRID.width) / o.modelGrid, resY: (PROJECTION_GRID.resY * PROJECTION_GRID.height) / o.modelGrid };
-        model = await onFreshDatabase(db.url, () => benchModelOnWorld(o.modelWorld, o.seed, o.say, grid));
+        model = await onFreshDatabase(db.url, () => benchModelOnWorld(o.modelWorld, o.seed, o.say, projectionGrid(o.modelGrid)));
       }
 
       load.phase("liveSubmit");

@@ -11,17 +11,16 @@
  */
 import "./env";
 import os from "node:os";
-import path from "node:path";
 import type pg from "pg";
 import { GET as getProduct } from "@/app/api/species/[id]/distribution/[product]/route";
 import { rebuildDistribution } from "@/lib/distribution/store";
 import { classificationCode } from "@/lib/domain/codes";
 import { World } from "@/lib/simulator/world";
 import { applyVettings } from "@/lib/vetting/apply";
-import { ROOT, runIfMain } from "./child";
+import { runIfMain } from "./child";
 import { withBenchDatabase, worldArg } from "./database";
 import { copyLargestSpecies } from "./large-species";
-import { writeFigures } from "./report";
+import { publishFigures } from "./report";
 import type { Say } from "./progress";
 import { centre } from "./reclassify";
 import { addExperts, addRealisticVettings, addVetting, drawnPolygon, EXPERTS } from "./vettings";
@@ -116,8 +115,7 @@ async function main(): Promise<void> {
       loadAverage: { before: loadBefore, after: os.loadavg() },
       ...figures,
     };
-    writeFigures("distribution", result, path.join(ROOT, "bench", "results"));
-    console.log(JSON.stringify(result, null, 2));
+    publishFigures("distribution", result);
   });
 }
 

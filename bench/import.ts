@@ -11,16 +11,15 @@
  */
 import "./env";
 import os from "node:os";
-import path from "node:path";
 import { z } from "zod";
 import { createAlaClient } from "@/lib/ala/client";
 import type { ProgressSnapshot } from "@/lib/sync/progress";
 import { runSync } from "@/lib/sync/run";
-import { ROOT, runIfMain } from "./child";
+import { runIfMain } from "./child";
 import { withBenchDatabase, worldArg, type BenchDatabase } from "./database";
 import { cpuMeter, cpuSeconds, PeakSampler, peakRss, resetPeak, round } from "./procstat";
 import { throttle, type Say } from "./progress";
-import { writeFigures } from "./report";
+import { publishFigures } from "./report";
 import { startSimulatorProcess, type SimulatorProcess } from "./simulator";
 
 export interface SyncFigures {
@@ -134,8 +133,7 @@ async function main(): Promise<void> {
       const loadBefore = os.loadavg();
       const figures = await benchImport(db, sim, say, importPath);
       const result = { date: new Date().toISOString(), worldRecords, loadAverage: { before: loadBefore, after: os.loadavg() }, ...figures };
-      writeFigures("import", result, path.join(ROOT, "bench", "results"));
-      console.log(JSON.stringify(result, null, 2));
+      publishFigures("import", result);
     });
   } finally {
     await sim.stop();

@@ -13,18 +13,17 @@
  */
 import "./env";
 import os from "node:os";
-import path from "node:path";
 import { from as copyFrom } from "pg-copy-streams";
 import { pool } from "@/lib/db/pool";
 import { World } from "@/lib/simulator/world";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { refreshExactChunks } from "@/lib/tiles/exact-chunks-store";
-import { ROOT, runIfMain } from "./child";
+import { runIfMain } from "./child";
 import { withBenchDatabase, worldArg } from "./database";
 import { tileClient } from "./http-client";
 import { summarise, timed, type Latency } from "./latency";
 import type { Say } from "./progress";
-import { writeFigures } from "./report";
+import { publishFigures } from "./report";
 import { tileSession } from "./tile-sequence";
 import { startTileServer, tilePath } from "./tiles";
 
@@ -164,8 +163,7 @@ async function main(): Promise<void> {
   await withBenchDatabase(async (db) => {
     const figures = await benchLargeSpecies(db.url, worldRecords, 1, (line) => console.error(line));
     const result = { date: new Date().toISOString(), loadAverage: os.loadavg(), ...figures };
-    writeFigures("large-species", result, path.join(ROOT, "bench", "results"));
-    console.log(JSON.stringify(result, null, 2));
+    publishFigures("large-species", result);
   });
 }
 

@@ -17,7 +17,6 @@
  */
 import "./env";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import type pg from "pg";
 import { createApiKey } from "@/lib/auth/api-keys";
@@ -25,12 +24,12 @@ import { createOrUpdateUser } from "@/lib/auth/users";
 import { pool } from "@/lib/db/pool";
 import { disconnectPrisma } from "@/lib/db/prisma";
 import { SseReader } from "@/lib/events/sse-reader";
-import { ROOT, runIfMain, startChild, type ChildServer } from "./child";
+import { runIfMain, startChild, type ChildServer } from "./child";
 import { withBenchDatabase, type BenchDatabase } from "./database";
 import { timedSync } from "./import";
 import { summarise, type Latency } from "./latency";
 import type { Say } from "./progress";
-import { writeFigures } from "./report";
+import { publishFigures } from "./report";
 import { speciesByCount, startSimulatorProcess } from "./simulator";
 import { tileSession } from "./tile-sequence";
 import { tilePath } from "./tiles";
@@ -266,8 +265,7 @@ async function main(): Promise<void> {
   await withBenchDatabase(async (db) => {
     const figures = await benchLiveSubmit(db, Number(values.submits), (line) => console.error(line), Number(values.world));
     const result = { date: new Date().toISOString(), loadAverage: { start: loadAtStart, end: os.loadavg() }, ...figures };
-    writeFigures("live-submit", result, path.join(ROOT, "bench", "results"));
-    console.log(JSON.stringify(result, null, 2));
+    publishFigures("live-submit", result);
   });
 }
 

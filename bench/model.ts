@@ -9,7 +9,6 @@
  */
 import "./env";
 import os from "node:os";
-import path from "node:path";
 import type pg from "pg";
 import { pool } from "@/lib/db/pool";
 import { DEFAULT_SETTINGS } from "@/lib/distribution/build";
@@ -19,11 +18,11 @@ import { CLIMATE_GRID, CLIMATE_SCENARIOS, CLIMATE_VARIABLES, climateOf, type Cli
 import { World } from "@/lib/simulator/world";
 import type { LoadedLayers } from "@/lib/suitability/layers";
 import { distinctLocations, presenceCells } from "@/lib/suitability/sample";
-import { ROOT, runIfMain } from "./child";
+import { runIfMain } from "./child";
 import { withBenchDatabase, worldArg } from "./database";
 import { copyLargestSpecies } from "./large-species";
 import type { Say } from "./progress";
-import { writeFigures } from "./report";
+import { publishFigures } from "./report";
 import { benchSuitability, type SuitabilityFigures } from "./suitability";
 
 export interface ModelFigures extends SuitabilityFigures {
@@ -40,8 +39,13 @@ export interface ModelFigures extends SuitabilityFigures {
   fitGrid: { width: number; height: number };
 }
 
-/** The issue's projection grid: the simulator's box at 2 000 × 2 000 cells. */
-export const PROJECTION_GRID: Grid = { ...CLIMATE_GRID, width: 2000, height: 2000, resX: (CLIMATE_GRID.width * CLIMATE_GRID.resX) / 2000, resY: (CLIMATE_GRID.height * CLIMATE_GRID.resY) / 2000 };
+/** The simulator's climate box at `cells` × `cells` cells. */
+export function projectionGrid(cells: number): Grid {
+  return { ...CLIMATE_GRID, width: cells, height: cells, resX: (CLIMATE_GRID.width * CLIMATE_GRID.resX) / cells, resY: (CLIMATE_GRID.height * CLIMATE_GRID.resY) / cells };
+}
+
+/** The issue's projection grid: 2 000 × 2 000 cells. */
+export const PROJECTION_GRID: Grid = projectionGrid(2000);
 const BACKGROUND = 10_000;
 
 function layersOf(scenario: ClimateScenario, grid: Grid): LoadedLayers {
@@ -94,8 +98,7 @@ async function main(): Promise<void> {
   await withBenchDatabase(async () => {
     const figures = await benchModelOnWorld(worldRecords, 1, (line) => console.error(line));
     const result = { date: new Date().toISOString(), loadAverage: { start: loadAtStart, end: os.loadavg() }, ...figures };
-    writeFigures("model", result, path.join(ROOT, "bench", "results"));
-    console.log(JSON.stringify(result, null, 2));
+    publishFigures("model", result);
   });
 }
 

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { BenchResult } from "./bench";
+import { ROOT } from "./child";
 import type { ReclassifyKind } from "./reclassify";
 
 export interface Goal {
@@ -336,6 +337,12 @@ export function writeFigures(name: string, figures: object, dir: string): string
   const file = path.join(dir, `${name}-${stamp(new Date().toISOString())}.json`);
   fs.writeFileSync(file, JSON.stringify(figures, null, 2) + "\n");
   return file;
+}
+
+/** A standalone bench's end: its figures into bench/results/<name>-<date>.json and on stdout. */
+export function publishFigures(name: string, figures: object): void {
+  writeFigures(name, figures, path.join(ROOT, "bench", "results"));
+  console.log(JSON.stringify(figures, null, 2));
 }
 
 const START = (records: number) => `<!-- bench:results:${records}:start -->`;

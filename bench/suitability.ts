@@ -22,6 +22,7 @@ import { project, type Projection } from "@/lib/suitability/projection";
 import { backgroundCells, rowsOf } from "@/lib/suitability/sample";
 import { cachedTile } from "@/lib/suitability/tile";
 import { runIfMain } from "./child";
+import { round } from "./procstat";
 import type { Say } from "./progress";
 import { writeFigures } from "./report";
 
@@ -58,12 +59,11 @@ export interface SuitabilityInput {
   say: Say;
 }
 
-const round = (v: number, places = 3) => Math.round(v * 10 ** places) / 10 ** places;
 const cpuSince = (since: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(since);
   return round((u.user + u.system) / 1e6, 2);
 };
-const wallSince = (started: number) => round((performance.now() - started) / 1000);
+const wallSince = (started: number) => round((performance.now() - started) / 1000, 3);
 
 /** The figures, and the first scenario's projection (the standalone bench compares writers on it). */
 export async function benchSuitability(o: SuitabilityInput): Promise<{ figures: SuitabilityFigures; projection: Projection }> {
@@ -78,8 +78,8 @@ export async function benchSuitability(o: SuitabilityInput): Promise<{ figures: 
     presences: o.presences.length,
     background: b.rows.length / o.layers.variables.length,
     features: fitted.model.features.length,
-    fitSeconds: round(fitted.fitMs / 1000),
-    evaluationMoreSeconds: round(fitted.evaluateMs / 1000),
+    fitSeconds: round(fitted.fitMs / 1000, 3),
+    evaluationMoreSeconds: round(fitted.evaluateMs / 1000, 3),
     wallSeconds: wallSince(started),
     cpuSeconds: cpuSince(cpu),
   };
