@@ -144,7 +144,8 @@ const NONE: readonly string[] = Object.freeze([]);
 /**
  * A record with every field present and unset, made by one object literal generated from the
  * field table: all records share one hidden class and are built whole, not grown key by key, and
- * a literal is about twice as fast as spreading a template object (a download holds millions).
+ * a literal is faster than spreading a template object (docs/performance.md; a download holds
+ * millions).
  * The keys are the table's own identifiers, nothing from outside.
  */
 const newRecord = new Function(
