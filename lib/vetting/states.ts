@@ -17,6 +17,11 @@ export function encodeState(classification: number, contentious: number, rating:
   return classification === rating && contentious === 0 ? 0 : classification * 2 + contentious;
 }
 
+/** A record's classification from its byte and rating, as the classified_occurrences view gives it. */
+export function classificationOf(state: number, rating: number): number {
+  return state === 0 ? rating : state >> 1;
+}
+
 export function stateOf(states: States, id: number): number {
   return states.get(id >> CHUNK_BITS)?.[id & (CHUNK_SIZE - 1)] ?? 0;
 }
