@@ -11,6 +11,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { classificationCode, rangeQualifierCode, type RangeQualifier } from "@/lib/domain/codes";
 import { AreaIndex, type Area } from "@/lib/geometry/point-in-area";
 import { byRecency } from "@/lib/vetting/classify";
+import { classificationOf, readStates, stateOf } from "@/lib/vetting/states";
 import type { CountedRecords } from "./build";
 import { float4AsText } from "./float4";
 
@@ -20,37 +21,85 @@ export interface RecordOptions {
 }
 
 const KNOWN_VALID = classificationCode.known_valid;
+const ASSUMED_VALID = classificationCode.assumed_valid;
 
-export async function countedRecords(db: pg.Pool | pg.PoolClient, speciesId: number, options: RecordOptions): Promise<CountedRecords> {
-  return (await countedVariants(db, speciesId, [options]))[0];
+export async function countedRecords(db: pg.Pool | pg.PoolClient, speciesId: number, options: RecordOptions, read: ReadOptions = {}): Promise<CountedRecords> {
+  return (await countedVariants(db, speciesId, [options], read))[0];
+}
+
+export interface ReadOptions {
+  /**
+   * The species' records_version, read in the same snapshot: given, a large species' records are
+   * kept in memory under it, and a later read at the same version (after a vetting) reads only what
+   * vettings decided.
+   */
+  recordsVersion?: number;
+  /** Records from which a species is kept (tests lower it). */
+  cacheFrom?: number;
 }
 
 /**
  * The records that count under each of several options, from one read: the variants with and
  * without contentious records differ only in those, so the species is read once, not twice.
+ * Classifications come from the records' ratings and the vettings' packed decisions
+ * (lib/vetting/states), read apart: the records themselves do not change with a vetting.
  */
-export async function countedVariants(db: pg.Pool | pg.PoolClient, speciesId: number, variants: readonly RecordOptions[]): Promise<CountedRecords[]> {
-  const valid = await validRecords(db, speciesId, variants.some((v) => v.includeContentious));
+export async function countedVariants(
+  db: pg.Pool | pg.PoolClient,
+  speciesId: number,
+  variants: readonly RecordOptions[],
+  { recordsVersion, cacheFrom = CACHE_FROM_RECORDS }: ReadOptions = {},
+): Promise<CountedRecords[]> {
+  const records = await positionedRecords(db, speciesId, recordsVersion, cacheFrom);
+  const states = await readStates(db, speciesId);
+  const state = new Uint8Array(records.length);
+  for (let i = 0; i < records.length; i++) state[i] = stateOf(states, records.ids[i]);
   const out: CountedRecords[] = [];
-  for (const options of variants) out.push(select(valid, options, await excludingVettings(db, speciesId, options.excludedQualifiers)));
+  for (const options of variants) out.push(select(records, state, options, await excludingVettings(db, speciesId, options.excludedQualifiers)));
   return out;
 }
 
-/** Every known- or assumed-valid record with a position; the figures' position is the accurate one where held. */
-interface ValidRecords {
+/** Every record of the species with a position, as stored; the figures' position is the accurate one where held. */
+interface PositionedRecords {
   length: number;
   lon: Float64Array;
   lat: Float64Array;
   publicLon: Float64Array;
   publicLat: Float64Array;
   accurate: Uint8Array;
-  knownValid: Uint8Array;
-  contentious: Uint8Array;
   ids: Float64Array;
+  rating: Uint8Array;
 }
 
-const FLAG_KNOWN_VALID = 2;
-const FLAG_CONTENTIOUS = 1;
+/** Species with fewer records are read again each time: that takes milliseconds. */
+export const CACHE_FROM_RECORDS = 100_000;
+/** At most this many records kept, over all species (about 44 bytes each). */
+const CACHE_RECORDS = 3_000_000;
+/** By species, least recently used first. Never modified: select copies what it takes. */
+const kept = new Map<number, { recordsVersion: number; records: PositionedRecords }>();
+
+async function positionedRecords(db: pg.Pool | pg.PoolClient, speciesId: number, recordsVersion: number | undefined, cacheFrom: number): Promise<PositionedRecords> {
+  if (recordsVersion === undefined) return readPositioned(db, speciesId);
+  const hit = kept.get(speciesId);
+  kept.delete(speciesId);
+  if (hit?.recordsVersion === recordsVersion) {
+    kept.set(speciesId, hit);
+    return hit.records;
+  }
+  const records = await readPositioned(db, speciesId);
+  if (records.length >= cacheFrom && records.length <= CACHE_RECORDS) {
+    kept.set(speciesId, { recordsVersion, records });
+    let total = 0;
+    for (const k of kept.values()) total += k.records.length;
+    for (const [id, k] of kept) {
+      if (total <= CACHE_RECORDS) break;
+      kept.delete(id);
+      total -= k.records.length;
+    }
+  }
+  return records;
+}
+
 /** Binary COPY header: signature, flags, extension length. */
 const HEADER_BYTES = 19;
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
@@ -59,17 +108,16 @@ const COLUMNS = 6;
 /**
  * One binary COPY into typed arrays. Over a million records the text protocol's per-row arrays and
  * strings took about 2 s of CPU and most of the garbage collector's work (profiled); this parses
- * the bytes directly. COPY takes no bind parameters: the id is checked to be an integer and the
- * rest are constants.
+ * the bytes directly. COPY takes no bind parameters: the id is checked to be an integer. The
+ * records are read from the table, not through the classified_occurrences view: its join to the
+ * packed decisions cost PostgreSQL a lookup a row, and the decisions are read apart anyway.
  */
-async function validRecords(db: pg.Pool | pg.PoolClient, speciesId: number, withContentious: boolean): Promise<ValidRecords> {
+async function readPositioned(db: pg.Pool | pg.PoolClient, speciesId: number): Promise<PositionedRecords> {
   if (!Number.isSafeInteger(speciesId)) throw new Error(`species id must be an integer, got ${speciesId}`);
-  const sql = `COPY (SELECT o.lon, o.lat, sc.lon, sc.lat, o.id,
-                      ((o.classification = ${KNOWN_VALID})::int * ${FLAG_KNOWN_VALID} + o.contentious::int * ${FLAG_CONTENTIOUS})::int2
-                 FROM classified_occurrences o
+  const sql = `COPY (SELECT o.lon, o.lat, sc.lon, sc.lat, o.id, o.rating::int2
+                 FROM occurrences o
                  LEFT JOIN sensitive_coordinates sc ON o.sensitive AND sc.occurrence_id = o.id
-                WHERE o.species_id = ${speciesId} AND o.lat IS NOT NULL AND o.lon IS NOT NULL
-                  AND o.classification IN (${KNOWN_VALID}, ${classificationCode.assumed_valid})${withContentious ? "" : " AND NOT o.contentious"})
+                WHERE o.species_id = ${speciesId} AND o.lat IS NOT NULL AND o.lon IS NOT NULL)
                TO STDOUT (FORMAT binary)`;
   const client = "release" in db ? db : await db.connect();
   let buffer: Buffer;
@@ -80,24 +128,23 @@ async function validRecords(db: pg.Pool | pg.PoolClient, speciesId: number, with
   } finally {
     if (client !== db) (client as pg.PoolClient).release();
   }
-  return parseValid(buffer);
+  return parsePositioned(buffer);
 }
 
-function parseValid(buffer: Buffer): ValidRecords {
+function parsePositioned(buffer: Buffer): PositionedRecords {
   if (buffer.length < HEADER_BYTES + 2 || !buffer.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY stream");
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   // The shortest row: field count, six lengths, two float4s, two NULLs, int4 and int2.
   const capacity = Math.floor(buffer.length / (2 + COLUMNS * 4 + 4 + 4 + 4 + 2));
-  const out: ValidRecords = {
+  const out: PositionedRecords = {
     length: 0,
     lon: new Float64Array(capacity),
     lat: new Float64Array(capacity),
     publicLon: new Float64Array(capacity),
     publicLat: new Float64Array(capacity),
     accurate: new Uint8Array(capacity),
-    knownValid: new Uint8Array(capacity),
-    contentious: new Uint8Array(capacity),
     ids: new Float64Array(capacity),
+    rating: new Uint8Array(capacity),
   };
   let p = HEADER_BYTES + view.getInt32(15);
   let n = 0;
@@ -122,9 +169,7 @@ function parseValid(buffer: Buffer): ValidRecords {
       p += 24;
     }
     out.ids[n] = view.getInt32(p + 4);
-    const flags = view.getInt16(p + 12);
-    out.knownValid[n] = flags & FLAG_KNOWN_VALID ? 1 : 0;
-    out.contentious[n] = flags & FLAG_CONTENTIOUS;
+    out.rating[n] = view.getInt16(p + 12);
     p += 14;
     n++;
   }
@@ -132,8 +177,9 @@ function parseValid(buffer: Buffer): ValidRecords {
   return out;
 }
 
-function select(valid: ValidRecords, options: RecordOptions, excluded: Awaited<ReturnType<typeof excludingVettings>>): CountedRecords {
-  const size = valid.length;
+/** `state`: each record's byte of the vettings' decisions (lib/vetting/states), parallel to the records. */
+function select(records: PositionedRecords, state: Uint8Array, options: RecordOptions, excluded: Awaited<ReturnType<typeof excludingVettings>>): CountedRecords {
+  const size = records.length;
   const lon = new Float64Array(size);
   const lat = new Float64Array(size);
   const publicLon = new Float64Array(size);
@@ -143,14 +189,16 @@ function select(valid: ValidRecords, options: RecordOptions, excluded: Awaited<R
   const covering: number[] = [];
   let n = 0;
   for (let i = 0; i < size; i++) {
-    if (!options.includeContentious && valid.contentious[i]) continue;
-    if (excluded && valid.knownValid[i] && excluded.leavesOut(valid.publicLon[i], valid.publicLat[i], covering)) continue;
-    publicLon[n] = valid.publicLon[i];
-    publicLat[n] = valid.publicLat[i];
-    lon[n] = valid.lon[i];
-    lat[n] = valid.lat[i];
-    accurate[n] = valid.accurate[i];
-    ids[n] = valid.ids[i];
+    const classification = classificationOf(state[i], records.rating[i]);
+    if (classification !== KNOWN_VALID && classification !== ASSUMED_VALID) continue;
+    if (!options.includeContentious && state[i] & 1) continue;
+    if (excluded && classification === KNOWN_VALID && excluded.leavesOut(records.publicLon[i], records.publicLat[i], covering)) continue;
+    publicLon[n] = records.publicLon[i];
+    publicLat[n] = records.publicLat[i];
+    lon[n] = records.lon[i];
+    lat[n] = records.lat[i];
+    accurate[n] = records.accurate[i];
+    ids[n] = records.ids[i];
     n++;
   }
   return { lon: lon.subarray(0, n), lat: lat.subarray(0, n), publicLon: publicLon.subarray(0, n), publicLat: publicLat.subarray(0, n), accurate: accurate.subarray(0, n), ids: ids.subarray(0, n) };

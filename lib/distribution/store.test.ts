@@ -5,12 +5,15 @@ import { GET as getDistribution } from "@/app/api/species/[id]/distribution/rout
 import { ORIGIN, params } from "@/lib/auth/test-support";
 import { handleApplyVettings, handleBuildDistribution } from "@/lib/jobs/handlers";
 import { stopQueue } from "@/lib/jobs/queue";
+import { refreshSpeciesStats } from "@/lib/species/stats";
 import { applyVettings } from "@/lib/vetting/apply";
 import { insertRecords, insertSpecies, insertUser, insertVetting } from "@/lib/vetting/test-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { buildProducts } from "./build";
 import { eoo } from "./eoo";
 import { projectPoints } from "./points";
-import { rebuildDistribution, staleDistributions } from "./store";
+import { countedRecords } from "./records";
+import { rebuildDistribution, settingsFor, staleDistributions } from "./store";
 
 const KV = 1, AV = 2, AI = 3, KI = 4;
 const box = (x0: number, y0: number, x1: number, y1: number): Polygon => ({ type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
@@ -125,6 +128,40 @@ describe("range products of a species", () => {
     const { rows } = await db.pool.query("SELECT include_contentious FROM species_distributions WHERE species_id = $1", [sp]);
     expect(rows).toEqual([{ include_contentious: false }]);
     expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 12, pending: false });
+  });
+
+  it("keep a large species' records in memory across vettings, and read them again once the records change", async () => {
+    const sp = await insertSpecies(db.pool, "Memoria retenta");
+    const ids = await insertRecords(db.pool, sp, [...block(145, -20, 5, 0.1), ...block(147, -20, 5, 0.1)]);
+    // Every species counts as large here.
+    const options = { cacheFrom: 1 };
+    await rebuildDistribution(sp, options);
+    expect((await read(sp)).body.recordsUsed).toBe(50);
+
+    // A vetting changes classifications only: what it decided is read, the records come from memory.
+    const versions = async () => (await db.pool.query("SELECT data_version, records_version FROM species WHERE id = $1", [sp])).rows[0];
+    const unvetted = await versions();
+    await insertVetting(db.pool, sp, "alice", KI, box(146.9, -20.1, 147.5, -19.5));
+    await applyVettings(db.pool, sp);
+    expect(await versions()).toEqual({ data_version: unvetted.data_version + 1, records_version: unvetted.records_version });
+    await rebuildDistribution(sp, options);
+    const vetted = (await read(sp)).body;
+    expect(vetted).toMatchObject({ recordsUsed: 25, pending: false, aoo: { cells: 25 } });
+    // The same products as from a fresh read of the records.
+    const fresh = buildProducts(await countedRecords(db.pool, sp, settingsFor(false)), settingsFor(false));
+    expect(vetted.eoo).toEqual(fresh.eoo);
+    expect(fresh.aoo).toMatchObject(vetted.aoo);
+    expect(vetted.range).toEqual(JSON.parse(JSON.stringify(fresh.range)));
+
+    // A record moved behind the version's back (no writer does this): memory still answers, which shows it is used.
+    await db.pool.query("UPDATE occurrences SET lon = lon - 10 WHERE id = $1", [ids[0]]);
+    await db.pool.query("UPDATE species SET data_version = data_version + 1 WHERE id = $1", [sp]);
+    await rebuildDistribution(sp, options);
+    expect((await read(sp)).body.eoo).toEqual(vetted.eoo);
+    // What every writer of records does (lib/species/stats) bumps records_version: the records are read again.
+    await refreshSpeciesStats(db.pool, [sp], { bumpVersion: true });
+    await rebuildDistribution(sp, options);
+    expect((await read(sp)).body.eoo.km2).toBeGreaterThan(vetted.eoo.km2 * 5);
   });
 
   it("use a sensitive record's accurate coordinates for the figures and its generalisation cell for the geometry", async () => {

@@ -11,7 +11,7 @@ import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
 import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
 import { buildProducts, DEFAULT_SETTINGS, type DistributionProducts, type DistributionSettings } from "./build";
-import { countedVariants } from "./records";
+import { countedVariants, type ReadOptions } from "./records";
 
 /** The settings from the configuration (lib/config), for one variant. */
 export function settingsFor(includeContentious: boolean): DistributionSettings {
@@ -29,15 +29,18 @@ interface SourceState {
   dataVersion: number;
   vettingsVersion: string;
   contentiousCount: number;
+  recordsVersion: number;
 }
 
 async function sourceState(client: pg.PoolClient | pg.Pool, speciesId: number): Promise<SourceState | null> {
-  const { rows } = await client.query<{ data_version: number; vettings_version: string; contentious_count: number }>(
-    `SELECT s.data_version, ${VETTINGS_VERSION_SQL} AS vettings_version, s.contentious_count FROM species s WHERE s.id = $1`,
+  const { rows } = await client.query<{ data_version: number; vettings_version: string; contentious_count: number; records_version: number }>(
+    `SELECT s.data_version, ${VETTINGS_VERSION_SQL} AS vettings_version, s.contentious_count, s.records_version FROM species s WHERE s.id = $1`,
     [speciesId],
   );
   const r = rows[0];
-  return r ? { dataVersion: r.data_version, vettingsVersion: r.vettings_version, contentiousCount: r.contentious_count } : null;
+  return r
+    ? { dataVersion: r.data_version, vettingsVersion: r.vettings_version, contentiousCount: r.contentious_count, recordsVersion: r.records_version }
+    : null;
 }
 
 /** What a rebuild did: each variant built, and when (ms from the start) it was stored and announced. */
@@ -53,7 +56,10 @@ export interface Rebuild {
  * exactly what was used. The default variant, the one the page shows, is stored (and announced)
  * before the one with contentious records is built: the page does not wait for both.
  */
-export async function rebuildDistribution(speciesId: number, { force = false } = {}): Promise<Rebuild> {
+export async function rebuildDistribution(
+  speciesId: number,
+  { force = false, cacheFrom }: { force?: boolean; cacheFrom?: ReadOptions["cacheFrom"] } = {},
+): Promise<Rebuild> {
   const started = performance.now();
   const read = await transaction(async (client) => {
     const state = await sourceState(client, speciesId);
@@ -68,9 +74,9 @@ export async function rebuildDistribution(speciesId: number, { force = false } =
     const variants = (state.contentiousCount > 0 ? [false, true] : [false]).filter((v) => force || !fresh(v));
     if (!variants.length) return null;
     const settings = variants.map((includeContentious) => settingsFor(includeContentious));
-    // Every variant from one read of the records (records.ts).
+    // Every variant from one read of the records (records.ts); after a vetting, a large species' records come from memory.
     const t = performance.now();
-    const records = await countedVariants(client, speciesId, settings);
+    const records = await countedVariants(client, speciesId, settings, { recordsVersion: state.recordsVersion, cacheFrom });
     return { state, variants, settings, records, readMs: (performance.now() - t) / variants.length };
   }, pool(), "snapshot");
   if (!read) return { built: false, ms: 0, variants: [] };

@@ -7,7 +7,10 @@ import type pg from "pg";
 import { classificationCode } from "@/lib/domain/codes";
 
 export interface RefreshOptions {
-  /** Add one to data_version (the species' records or classifications changed). */
+  /**
+   * Add one to data_version. In refreshSpeciesStats, whose callers changed the records themselves,
+   * also to records_version (vettings change classifications only: adjustSpeciesCounts).
+   */
   bumpVersion: boolean;
   /** Also record when the sync last brought the species up to date. */
   syncedAt?: Date;
@@ -35,6 +38,7 @@ export async function refreshSpeciesStats(
        known_invalid_count   = c.known_invalid,
        contentious_count     = c.contentious,
        data_version          = s.data_version + CASE WHEN $2 THEN 1 ELSE 0 END,
+       records_version       = s.records_version + CASE WHEN $2 THEN 1 ELSE 0 END,
        last_synced_at        = COALESCE($3, s.last_synced_at),
        updated_at            = now()
      FROM (

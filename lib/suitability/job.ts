@@ -33,9 +33,11 @@ export async function handleFitModel({ speciesId, requested = false }: { species
 
   // Records and data version in one snapshot, as the range build reads them.
   const read = await transaction(async (client) => {
-    const s = await client.query<{ data_version: number }>("SELECT data_version FROM species WHERE id = $1", [speciesId]);
+    const s = await client.query<{ data_version: number; records_version: number }>("SELECT data_version, records_version FROM species WHERE id = $1", [speciesId]);
     if (!s.rows[0]) return null;
-    const records = await countedRecords(client, speciesId, { includeContentious: false, excludedQualifiers: DEFAULT_SETTINGS.excludedQualifiers });
+    // After a vetting, a large species' records come from the range build's memory (same process).
+    const options = { includeContentious: false, excludedQualifiers: DEFAULT_SETTINGS.excludedQualifiers };
+    const records = await countedRecords(client, speciesId, options, { recordsVersion: s.rows[0].records_version });
     return { dataVersion: s.rows[0].data_version, records };
   }, pool(), "snapshot");
   if (!read) return "no_species";
