@@ -51,10 +51,13 @@ export async function handleScheduledSync(signal?: AbortSignal): Promise<SyncRes
 export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Promise<{ changed: number }> {
   const result = await applyVettings(pool(), speciesId);
   log.info({ speciesId, ...result }, "vettings applied");
-  if (result.changed > 0) await prebuildTileCells([speciesId]);
   // Even when no category moved: a range qualifier, or which vetting decides a record, may have changed.
+  // Asked first: the build's debounce (2 s) then runs while the tiles' cells are prebuilt, not after.
   await requestDistribution(speciesId);
-  if (result.changed > 0) await prebuildTileChunks([speciesId]);
+  if (result.changed > 0) {
+    await prebuildTileCells([speciesId]);
+    await prebuildTileChunks([speciesId]);
+  }
   return result;
 }
 
