@@ -11,7 +11,7 @@ import { to as copyTo } from "pg-copy-streams";
 import { classificationCode, rangeQualifierCode, type RangeQualifier } from "@/lib/domain/codes";
 import { AreaIndex, type Area } from "@/lib/geometry/point-in-area";
 import { byRecency } from "@/lib/vetting/classify";
-import { classificationOf, readStates, stateOf } from "@/lib/vetting/states";
+import { classificationOf, contentiousOf, readStates, stateOf } from "@/lib/vetting/states";
 import type { CountedRecords } from "./build";
 import { float4AsText } from "./float4";
 
@@ -54,8 +54,14 @@ export async function countedVariants(
   const states = await readStates(db, speciesId);
   const state = new Uint8Array(records.length);
   for (let i = 0; i < records.length; i++) state[i] = stateOf(states, records.ids[i]);
+  // The variants usually leave out the same qualifiers: their vettings are read and indexed once.
+  const excluding = new Map<string, Awaited<ReturnType<typeof excludingVettings>>>();
   const out: CountedRecords[] = [];
-  for (const options of variants) out.push(select(records, state, options, await excludingVettings(db, speciesId, options.excludedQualifiers)));
+  for (const options of variants) {
+    const key = options.excludedQualifiers.join();
+    if (!excluding.has(key)) excluding.set(key, await excludingVettings(db, speciesId, options.excludedQualifiers));
+    out.push(select(records, state, options, excluding.get(key)!));
+  }
   return out;
 }
 
@@ -191,7 +197,7 @@ function select(records: PositionedRecords, state: Uint8Array, options: RecordOp
   for (let i = 0; i < size; i++) {
     const classification = classificationOf(state[i], records.rating[i]);
     if (classification !== KNOWN_VALID && classification !== ASSUMED_VALID) continue;
-    if (!options.includeContentious && state[i] & 1) continue;
+    if (!options.includeContentious && contentiousOf(state[i])) continue;
     if (excluded && classification === KNOWN_VALID && excluded.leavesOut(records.publicLon[i], records.publicLat[i], covering)) continue;
     publicLon[n] = records.publicLon[i];
     publicLat[n] = records.publicLat[i];

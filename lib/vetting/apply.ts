@@ -5,7 +5,7 @@ import type { Area } from "@/lib/geometry/point-in-area";
 import { adjustSpeciesCounts, type CountDelta } from "@/lib/species/stats";
 import { classifier, type Classification, type LiveVetting, type SpeciesRecords } from "./classify";
 import { candidateBatches } from "./records";
-import { CHUNK_BITS, classificationOf, differingChunks, encodeState, readStates, setState, stateOf, writeStates, type States } from "./states";
+import { CHUNK_BITS, classificationOf, contentiousOf, differingChunks, encodeState, readStates, setState, stateOf, writeStates, type States } from "./states";
 
 /** First key of the two-key advisory lock that serialises re-classification per species ('vett'). */
 export const VETTING_LOCK_CLASS = 0x76657474;
@@ -99,7 +99,7 @@ class Changes {
       const id = records.id[i];
       const state = stateOf(this.before, id);
       const was = classificationOf(state, records.rating[i]);
-      const wasContentious = state & 1;
+      const wasContentious = contentiousOf(state);
       const same = next.classification[i] === was && next.contentious[i] === wasContentious;
       if (rewrite || !same) setState(this.target, id, encodeState(next.classification[i], next.contentious[i], records.rating[i]));
       if (same) continue;

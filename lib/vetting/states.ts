@@ -22,6 +22,11 @@ export function classificationOf(state: number, rating: number): number {
   return state === 0 ? rating : state >> 1;
 }
 
+/** 1 when the byte marks the record contentious, else 0. */
+export function contentiousOf(state: number): number {
+  return state & 1;
+}
+
 export function stateOf(states: States, id: number): number {
   return states.get(id >> CHUNK_BITS)?.[id & (CHUNK_SIZE - 1)] ?? 0;
 }
