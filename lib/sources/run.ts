@@ -62,12 +62,12 @@ export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptio
   if (!own) throw new SourceRunningError(`${source.name} is being imported already; its run in /admin (or npm run source -- list) says how far it is.`);
   try {
     await markInterrupted(db, source);
-    if (source.kind === "gbif") return await runGbifSource(db, source, o);
+    if (source.kind === "gbif") return await runGbifSource(db, source, own, o);
     const lock = await tryAcquireSyncLock(process.env.DATABASE_URL!);
     if (!lock) throw new SourceBusyError("Another sync or import is running; one runs at a time.");
     try {
       const runId = await startRun(db, source.id, "running");
-      return await finishRun(db, source, runId, () => runKind(db, source, runId, lock, o));
+      return await finishRun(db, source, runId, () => runKind(db, source, runId, [own, lock], o));
     } finally {
       await lock.release();
     }
@@ -82,7 +82,7 @@ export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptio
  * and GBIF's status of it; still `waiting` (the download ready) while another sync holds the lock;
  * then `running` while it imports; then its outcome. A failure while waiting is the run's error.
  */
-async function runGbifSource(db: pg.Pool, source: Source, o: RunSourceOptions): Promise<SourceRunResult> {
+async function runGbifSource(db: pg.Pool, source: Source, own: SyncLock, o: RunSourceOptions): Promise<SourceRunResult> {
   const runId = await startRun(db, source.id, "waiting");
   const onWait = (w: DownloadWait) => noteDownload(db, runId, w);
   // Taken inside the run's work, let go of here whatever its outcome.
@@ -98,7 +98,7 @@ async function runGbifSource(db: pg.Pool, source: Source, o: RunSourceOptions): 
       }
       await db.query("UPDATE source_runs SET status = 'running' WHERE id = $1", [runId]);
       // Polled once more under the lock: GBIF may have ended it meanwhile (then asked for again, and waited for here).
-      return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0, onWait });
+      return runGbif(db, source, runId, { full: o.full, maxWaitMs: 0, onWait, signal: lostAny([own, held.lock]) });
     });
   } finally {
     await held.lock?.release();
@@ -171,8 +171,15 @@ async function fail(db: pg.Pool, runId: number, error: string, problems: Problem
   await db.query("UPDATE source_runs SET status = 'failed', finished_at = now(), error = $2, problems = $3 WHERE id = $1", [runId, error, JSON.stringify(problems)]);
 }
 
-async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLock, o: RunSourceOptions) {
-  if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.full ? "full" : "incremental" });
+/** Aborts when either lock's connection is lost: the run no longer keeps others out. */
+function lostAny(locks: readonly SyncLock[]): AbortSignal {
+  return AbortSignal.any(locks.map((l) => l.lost));
+}
+
+/** Runs the import under `locks` (the source's, then the sync lock). */
+async function runKind(db: pg.Pool, source: Source, runId: number, locks: [SyncLock, SyncLock], o: RunSourceOptions) {
+  const [own, lock] = locks;
+  if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.full ? "full" : "incremental", signal: own.lost });
   let file = o.file;
   let temporary: string | null = null;
   if (!file) {
@@ -189,7 +196,7 @@ async function runKind(db: pg.Pool, source: Source, runId: number, lock: SyncLoc
     }
   }
   try {
-    return await importArchive(db, file, { sourceId: source.id, sourceName: source.name, runId });
+    return await importArchive(db, file, { sourceId: source.id, sourceName: source.name, runId, signal: lostAny(locks) });
   } finally {
     if (temporary) fs.rmSync(temporary, { force: true });
   }

@@ -148,3 +148,23 @@ export async function gbifRecords(db: pg.Pool, sourceId: number): Promise<Map<st
   );
   return new Map(rows.map((r) => [r.occurrence_key, { key: r.occurrence_key, species: r.scientific_name, lat: fround(r.lat), lon: fround(r.lon), day: r.day }]));
 }
+
+/**
+ * Runs `fn` with a trigger that ends the sessions of the run locks (source and sync) of this
+ * database when a source_runs row is inserted or updated to `status` — what a database restart or
+ * an idle-session cut does to a run's locks, at a chosen step.
+ */
+export async function withLocksCut<T>(db: pg.Pool, on: "INSERT" | "UPDATE", status: string, fn: () => Promise<T>): Promise<T> {
+  await db.query(`
+    CREATE FUNCTION cut_locks() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+      PERFORM pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+        WHERE application_name IN ('edgar-source-lock', 'edgar-sync-lock') AND datname = current_database();
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER cut_locks AFTER ${on} ON source_runs FOR EACH ROW WHEN (NEW.status = '${status}') EXECUTE FUNCTION cut_locks();`);
+  try {
+    return await fn();
+  } finally {
+    await db.query("DROP TRIGGER cut_locks ON source_runs; DROP FUNCTION cut_locks()");
+  }
+}

@@ -33,7 +33,8 @@ export async function tryAcquireAdvisoryLock(databaseUrl: string, key: [number] 
   const lost = new AbortController();
   let released = false;
   const onLost = () => {
-    if (!released) lost.abort(new Error("the sync lock's database connection was lost"));
+    // "the sync lock's …", "the source lock's …": the run's error names which.
+    if (!released) lost.abort(new Error(`the ${applicationName.replace(/^edgar-/, "").replace("-", " ")}'s database connection was lost`));
   };
   // A lost connection must not crash the process; the run hears of it through `lost`.
   client.on("error", onLost);

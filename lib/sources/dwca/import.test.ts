@@ -14,6 +14,7 @@ import { addSource, getSource } from "../registry";
 import { removeSourceAndRecords } from "../remove";
 import { runSource, SourceBusyError } from "../run";
 import { mapName } from "../species-match";
+import { withLocksCut } from "../test-support";
 import { coreText, EML, metaXml, writeArchive, writeZip, type TestRecord } from "./test-archive";
 
 let db: TestDatabase;
@@ -240,6 +241,28 @@ describe("across sources", () => {
     const after = await db.pool.query("SELECT duplicate_of FROM occurrences WHERE source = $1", [later]);
     expect(after.rows).toEqual([{ duplicate_of: null }]);
     expect((await db.pool.query("SELECT occurrence_count FROM species WHERE id = $1", [raven])).rows[0].occurrence_count).toBe(2);
+  });
+
+  it("a run whose locks' connections are lost stops before writing, deletes nothing, and the next run completes", async () => {
+    const source = (await addSource(db.pool, { kind: "dwca", name: "Lost lock", settings: { location: path.join(dir, "lost-v1.zip") } })).id;
+    // The three birds of `base` every source imports (an earlier test maps obs-5's name).
+    const birds = base.slice(0, 3).map((r) => ({ ...r, occurrenceID: `lost-${r.occurrenceID}` }));
+    await writeArchive(path.join(dir, "lost-v1.zip"), birds);
+    expect(await runSource(db.pool, source)).toMatchObject({ status: "succeeded", added: 3 });
+    const importedAt = (await getSource(db.pool, source))!.lastImportAt;
+    // The next version drops lost-obs-3 and adds lost-obs-7; its run loses both locks as it starts,
+    // as a database restart or an idle-session cut would end their sessions (this database's only).
+    const v2 = birds.filter((r) => r.occurrenceID !== "lost-obs-3");
+    v2.push({ occurrenceID: "lost-obs-7", scientificName: "Malurus cyaneus", class: "Aves", decimalLatitude: "-27.6", decimalLongitude: "153.1", eventDate: "2024-04-01" });
+    const file = await writeArchive(path.join(dir, "lost-v2.zip"), v2);
+    const cut = await withLocksCut(db.pool, "INSERT", "running", () => runSource(db.pool, source, { file }));
+    expect(cut).toMatchObject({ status: "failed", added: 0, deleted: 0 });
+    expect(cut.error).toMatch(/lock's database connection was lost/);
+    // Nothing written, nothing deleted, the last import time unmoved.
+    expect((await records(source)).map((r) => r.occurrence_key)).toEqual(["lost-obs-1", "lost-obs-2", "lost-obs-3"]);
+    expect((await getSource(db.pool, source))!.lastImportAt).toEqual(importedAt);
+    expect(await runSource(db.pool, source, { file })).toMatchObject({ status: "succeeded", added: 1, deleted: 1 });
+    expect((await records(source)).map((r) => r.occurrence_key)).toEqual(["lost-obs-1", "lost-obs-2", "lost-obs-7"]);
   });
 
   it("one import at a time: refused while the sync lock is held", async () => {

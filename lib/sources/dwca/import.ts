@@ -105,6 +105,11 @@ export interface ImportOptions {
   sourceKey?: RecordContext["sourceKey"];
   /** What a refusal calls the input ("archive", "download"). */
   noun?: string;
+  /**
+   * Aborts when the run's locks are lost (lib/sync/lock.ts `lost`): another process may then start
+   * an import, so this one stops before its next batch and never deletes records after it.
+   */
+  signal?: AbortSignal;
 }
 
 export async function importArchive(db: pg.Pool, path: string, o: ImportOptions): Promise<ImportResult> {
@@ -154,6 +159,7 @@ async function write(db: pg.Pool, input: RecordRows, ctx: RecordContext, o: Impo
   const datasetList = new Map<string, { uid: string; name: string | null; providerName: string | null; license: string | null }>();
   const flush = async () => {
     if (!batch.length) return;
+    o.signal?.throwIfAborted();
     await datasets.resolve(datasetList.values());
     datasetList.clear();
     const rows = batch.map((b) => ({ ...b.row, datasetId: datasets.get(b.dataset) ?? null }));
@@ -180,6 +186,7 @@ async function write(db: pg.Pool, input: RecordRows, ctx: RecordContext, o: Impo
     }
     await flush();
     await writer.flush();
+    o.signal?.throwIfAborted();
     if (o.partial) {
       await refresher.refresh();
       return counts;

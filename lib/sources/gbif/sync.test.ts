@@ -22,7 +22,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { interruptedGbifSources } from "../jobs";
 import { addSource, getSource } from "../registry";
 import { runSource, SourceRunningError } from "../run";
-import { countsThatDiffer, expectedGbif, gbifRecords } from "../test-support";
+import { countsThatDiffer, expectedGbif, gbifRecords, withLocksCut } from "../test-support";
 
 let ala: Simulator;
 let gbif: GbifSimulator;
@@ -315,6 +315,22 @@ describe("a GBIF run as /admin sees it", () => {
       await held.release();
       configure();
     }
+    const requests = gbif.requests.request;
+    expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
+    expect(gbif.requests.request).toBe(requests);
+    await expectEqual();
+  });
+
+  it("a run whose locks' connections are lost as it starts importing stops before writing; the next run imports the same download", async () => {
+    gbif.data.add(3);
+    const before = await lastImportAt();
+    const held = (await local()).size;
+    const r = await withLocksCut(db.pool, "UPDATE", "running", () => runSource(db.pool, source, { full: true }));
+    expect(r).toMatchObject({ status: "failed", added: 0, deleted: 0 });
+    expect(r.error).toMatch(/lock's database connection was lost/);
+    expect((await local()).size).toBe(held);
+    expect(await lastImportAt()).toEqual(before);
+    expect(await pendingKey()).toBe((await lastRun()).download!.key);
     const requests = gbif.requests.request;
     expect((await runSource(db.pool, source, { full: true })).status).toBe("succeeded");
     expect(gbif.requests.request).toBe(requests);

@@ -45,6 +45,8 @@ export interface GbifRunOptions {
   full?: boolean;
   /** Told GBIF's status of the download at every poll (the run's row shows it in /admin). */
   onWait?: (wait: DownloadWait) => Promise<void>;
+  /** Aborts when the run's locks are lost: the import stops before its next batch (lib/sources/dwca/import.ts). */
+  signal?: AbortSignal;
 }
 
 export type Failure = Extract<ImportResult, { ok: false }>;
@@ -165,7 +167,7 @@ async function gbifRun(db: pg.Pool, source: Source, runId: number | null, o: Gbi
         return failure(`GBIF download ${pending.key} is still ${done} ${Math.round(age / 60_000)} minutes after it was asked for; ${drop ? "it is given up, and the next run asks for a new one" : "the next run polls it again"}.`);
       }
       if (runId === null) return { ok: true, dataset: { title: null, license: null, citation: null }, received: 0, added: 0, updated: 0, deleted: 0, skipped: 0, skippedByReason: {} };
-      const result = await fetchAndImport(db, client, source, runId, pending, done);
+      const result = await fetchAndImport(db, client, source, runId, pending, done, o.signal);
       await clearPending(db, source.id, result.ok && full ? startedAt : null);
       return result;
     } catch (error) {
@@ -192,7 +194,7 @@ async function gbifRun(db: pg.Pool, source: Source, runId: number | null, o: Gbi
 }
 
 /** Fetches the succeeded download's file (again when it arrives corrupt) and imports it. */
-async function fetchAndImport(db: pg.Pool, client: GbifClient, source: Source, runId: number, pending: PendingDownload, done: Download): Promise<ImportResult> {
+async function fetchAndImport(db: pg.Pool, client: GbifClient, source: Source, runId: number, pending: PendingDownload, done: Download, signal?: AbortSignal): Promise<ImportResult> {
   const dir = path.join(config().DATA_DIR, "sources");
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `gbif-${source.id}-${pending.key}.zip`);
@@ -208,7 +210,7 @@ async function fetchAndImport(db: pg.Pool, client: GbifClient, source: Source, r
       try {
         const rows = await openDownload(file, pending.key, pending.format === "DWCA" ? "DWCA" : "SIMPLE_CSV");
         try {
-          return await importRecords(db, rows, rows.dataset, { sourceId: source.id, sourceName: source.name, runId, partial: !pending.full, sourceKey: gbifKey, noun: "GBIF download" });
+          return await importRecords(db, rows, rows.dataset, { sourceId: source.id, sourceName: source.name, runId, partial: !pending.full, sourceKey: gbifKey, noun: "GBIF download", signal });
         } finally {
           rows.close();
         }
