@@ -1,12 +1,13 @@
 /**
  * `npm run worker`: the background worker. Works the job queues (syncs one at a time,
- * re-classification after vettings, range products), keeps the sync schedule, and resumes a sync whose worker
+ * re-classification after vettings, the tile prebuilds they queue, range products), keeps the sync schedule, and resumes a sync whose worker
  * died. `npm start` runs one beside the web server; more can run on other machines.
  */
 import { loadConfig, openDatabase, takeOverSignals } from "@/scripts/runtime";
 import {
   handleApplyVettings,
   handleBuildDistribution,
+  handlePrebuildTiles,
   handleScheduledSync,
   handleSync,
   prebuildTileCells,
@@ -14,7 +15,7 @@ import {
   queueStaleDistributions,
   resumeOrphanedSync,
 } from "@/lib/jobs/handlers";
-import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "@/lib/jobs/queue";
+import { queue, QUEUES, stopQueue, type ApplyVettingsJob, type BuildDistributionJob, type PrebuildTilesJob, type SyncJob } from "@/lib/jobs/queue";
 import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { listenForWakes } from "@/lib/jobs/wake";
 import { startSourceWorker } from "@/lib/sources/jobs";
@@ -48,6 +49,10 @@ const applyVettingsWorker = await boss.work<ApplyVettingsJob>(QUEUES.applyVettin
   await handleApplyVettings(job.data);
 });
 const wakes = listenForWakes(db.url, boss, { [QUEUES.applyVettings]: applyVettingsWorker });
+// Queued by the re-classification above, apart from it (a large species' prebuild takes seconds).
+await boss.work<PrebuildTilesJob>(QUEUES.prebuildTiles, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+  await handlePrebuildTiles(job.data);
+});
 
 // One build at a time (a large species' build holds its records in memory), but jobs fetched ten
 // at once: after a sync every species is queued, and the queue is polled only between batches.

@@ -12,7 +12,7 @@ import { activeRun, insertRun } from "@/lib/sync/runs";
 import { refreshCoarseCells } from "@/lib/tiles/coarse-cells";
 import { refreshExactChunks } from "@/lib/tiles/exact-chunks-store";
 import { applyVettings } from "@/lib/vetting/apply";
-import { enqueueDistribution, enqueueSync, type ApplyVettingsJob, type BuildDistributionJob, type SyncJob } from "./queue";
+import { enqueueDistribution, enqueuePrebuildTiles, enqueueSync, type ApplyVettingsJob, type BuildDistributionJob, type PrebuildTilesJob, type SyncJob } from "./queue";
 
 /** Runs a queued sync row; a run already being worked elsewhere is left to that process. */
 export async function handleSync({ runId }: SyncJob, signal?: AbortSignal): Promise<SyncResult | null> {
@@ -52,13 +52,19 @@ export async function handleApplyVettings({ speciesId }: ApplyVettingsJob): Prom
   const result = await applyVettings(pool(), speciesId);
   log.info({ speciesId, ...result }, "vettings applied");
   // Even when no category moved: a range qualifier, or which vetting decides a record, may have changed.
-  // Asked first: the build's debounce (2 s) then runs while the tiles' cells are prebuilt, not after.
   await requestDistribution(speciesId);
+  // Queued, not run here: a large species' prebuild takes seconds, and the next vetting's
+  // re-classification (of this species or another) must not wait for it.
   if (result.changed > 0) {
-    await prebuildTileCells([speciesId]);
-    await prebuildTileChunks([speciesId]);
+    await enqueuePrebuildTiles({ speciesId }).catch((err: unknown) => log.warn({ err, speciesId }, "could not queue the tile prebuild; the first tiles of the new version will be slower"));
   }
   return result;
+}
+
+/** The tile shortcuts of a species whose records' categories changed: coarse cells, then the exact band's chunks. */
+export async function handlePrebuildTiles({ speciesId }: PrebuildTilesJob): Promise<void> {
+  await prebuildTileCells([speciesId]);
+  await prebuildTileChunks([speciesId]);
 }
 
 export async function handleBuildDistribution({ speciesId }: BuildDistributionJob): Promise<{ built: boolean; ms: number }> {

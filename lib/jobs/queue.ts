@@ -16,6 +16,8 @@ export const QUEUES = {
   scheduledSync: "scheduled-sync",
   /** `{ speciesId }`: re-classify a species' records from its live vettings. */
   applyVettings: "apply-vettings",
+  /** `{ speciesId }`: prebuild a species' coarse tile cells and exact-band chunks for its new data version (after a vetting). */
+  prebuildTiles: "prebuild-tiles",
   /** `{ speciesId }`: rebuild a species' range products (lib/distribution) if its records changed. */
   buildDistribution: "build-distribution",
   /** `{ speciesId, requested }`: fit a species' suitability model (lib/suitability) if its records changed enough, or was asked. */
@@ -26,6 +28,9 @@ export interface SyncJob {
   runId: number;
 }
 export interface ApplyVettingsJob {
+  speciesId: number;
+}
+export interface PrebuildTilesJob {
   speciesId: number;
 }
 export interface BuildDistributionJob {
@@ -58,6 +63,8 @@ export function queue({ worker = false } = {}): Promise<PgBoss> {
     await ensureQueue(boss, { name: QUEUES.scheduledSync, policy: "singleton", retryLimit: 0, expireInHours: 23 });
     // stately: per species at most one waiting job; a vetting made while one runs queues exactly one more.
     await ensureQueue(boss, { name: QUEUES.applyVettings, policy: "stately", retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInMinutes: 30 });
+    // stately too: vettings made while a prebuild runs cost one more prebuild, of the latest version.
+    await ensureQueue(boss, { name: QUEUES.prebuildTiles, policy: "stately", retryLimit: 1, retryDelay: 10, expireInMinutes: 30 });
     await ensureQueue(boss, { name: QUEUES.buildDistribution, policy: "stately", retryLimit: 3, retryDelay: 10, retryBackoff: true, expireInMinutes: 30 });
     // A fit of a large species takes minutes; its species_models row, not the job, says whether it is alive.
     await ensureQueue(boss, { name: QUEUES.fitModel, policy: "stately", retryLimit: 2, retryDelay: 30, expireInHours: 2 });
@@ -91,6 +98,14 @@ export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void>
   await (await queue()).send(QUEUES.applyVettings, job, { singletonKey: String(job.speciesId) });
   // An expert is watching the map: the worker starts now rather than at its next poll.
   await wakeWorkers(QUEUES.applyVettings);
+}
+
+/**
+ * Asks a worker to prebuild a species' tile cells and chunks (seconds for a large species): a job
+ * of its own, so the re-classification queue is not held while it runs.
+ */
+export async function enqueuePrebuildTiles(job: PrebuildTilesJob): Promise<void> {
+  await (await queue()).send(QUEUES.prebuildTiles, job, { singletonKey: String(job.speciesId) });
 }
 
 /**

@@ -7,6 +7,7 @@
  * per record) is then collected within a small heap instead of growing the process's, which kept
  * the importer's peak RSS proportional to nothing but V8's appetite (docs/performance.md).
  */
+import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { DownloadColumn } from "@/lib/ala/download-columns";
 import { DownloadFileError } from "@/lib/ala/download-zip";
@@ -123,6 +124,12 @@ export async function importDownload(file: string, columns: readonly DownloadCol
   let onMessage: (m: ThreadMessage) => void = () => undefined;
   let onError: (error: Error) => void = () => undefined;
   let onExit: (code: number) => void = () => undefined;
+  // With allocation-site pretenuring on, a thread fell at random, at its start, into a full
+  // collection every 80–100 ms for its whole life: 23–31 µs of CPU a row instead of 14–17, and
+  // never with it off (docs/performance.md, issue 16). The flag is the process's, read by V8 at each
+  // collection: off while a read runs (one at a time, as the thread serves them), on again after,
+  // so the process's other work (range builds, about 8 % faster with it) keeps it.
+  v8.setFlagsFromString("--no-allocation-site-pretenuring");
   try {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -171,6 +178,7 @@ export async function importDownload(file: string, columns: readonly DownloadCol
       worker.postMessage(job);
     });
   } finally {
+    v8.setFlagsFromString("--allocation-site-pretenuring");
     worker.off("message", onMessage);
     worker.off("error", onError);
     worker.off("exit", onExit);

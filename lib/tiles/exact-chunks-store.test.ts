@@ -8,7 +8,7 @@ import type { AuthUser } from "@/lib/auth/roles";
 import { useTestSecret } from "@/lib/auth/test-support";
 import { createOrUpdateUser } from "@/lib/auth/users";
 import { squarePolygon } from "@/lib/geometry/validate-fixtures";
-import { handleApplyVettings, prebuildTileChunks } from "@/lib/jobs/handlers";
+import { handleApplyVettings, handlePrebuildTiles, prebuildTileChunks } from "@/lib/jobs/handlers";
 import { stopQueue } from "@/lib/jobs/queue";
 import { createVetting } from "@/lib/vetting/vettings";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
@@ -97,11 +97,16 @@ async function whole(): Promise<TileService> {
 }
 
 describe("prebuilt exact-band chunks", () => {
-  it("are built by the vetting job once a vetting changes the species, for its new version", async () => {
+  it("are built by the prebuild the vetting job queues once a vetting changes the species, for its new version", async () => {
     expect(await chunkVersion()).toBeUndefined();
     await createVetting(expert, { speciesId: species, classification: "known_invalid", area: squarePolygon(150.5, -34.5, 152, -33), comment: null });
     const { changed } = await handleApplyVettings({ speciesId: species });
     expect(changed).toBeGreaterThan(0);
+    // Queued, not built, by the re-classification: the next vetting's job does not wait for it.
+    expect(await chunkVersion()).toBeUndefined();
+    const queued = await db.pool.query("SELECT data FROM pgboss.job WHERE name = 'prebuild-tiles' AND state = 'created'");
+    expect(queued.rows.map((r) => r.data)).toEqual([{ speciesId: species }]);
+    await handlePrebuildTiles({ speciesId: species });
     expect(await chunkVersion()).toBe(await version());
     // Nothing moved since: no rebuild.
     expect(await refreshExactChunks({ minRecords: 1 })).toEqual([]);
