@@ -48,11 +48,11 @@ await boss.work(QUEUES.scheduledSync, { batchSize: 1, pollingIntervalSeconds: 5 
 const applyVettingsWorker = await boss.work<ApplyVettingsJob>(QUEUES.applyVettings, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
   await handleApplyVettings(job.data);
 });
-const wakes = listenForWakes(db.url, boss, { [QUEUES.applyVettings]: applyVettingsWorker });
-// Queued by the re-classification above, apart from it (a large species' prebuild takes seconds).
-await boss.work<PrebuildTilesJob>(QUEUES.prebuildTiles, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+// Queued (and woken) by the re-classification above, apart from it: a large species' prebuild takes seconds.
+const prebuildTilesWorker = await boss.work<PrebuildTilesJob>(QUEUES.prebuildTiles, { batchSize: 1, pollingIntervalSeconds: 2 }, async ([job]) => {
   await handlePrebuildTiles(job.data);
 });
+const wakes = listenForWakes(db.url, boss, { [QUEUES.applyVettings]: applyVettingsWorker, [QUEUES.prebuildTiles]: prebuildTilesWorker });
 
 // One build at a time (a large species' build holds its records in memory), but jobs fetched ten
 // at once: after a sync every species is queued, and the queue is polled only between batches.

@@ -106,6 +106,7 @@ export async function enqueueApplyVettings(job: ApplyVettingsJob): Promise<void>
  */
 export async function enqueuePrebuildTiles(job: PrebuildTilesJob): Promise<void> {
   await (await queue()).send(QUEUES.prebuildTiles, job, { singletonKey: String(job.speciesId) });
+  await wakeWorkers(QUEUES.prebuildTiles);
 }
 
 /**

@@ -67,7 +67,7 @@ export async function runSource(db: pg.Pool, sourceId: number, o: RunSourceOptio
     if (!lock) throw new SourceBusyError("Another sync or import is running; one runs at a time.");
     try {
       const runId = await startRun(db, source.id, "running");
-      return await finishRun(db, source, runId, () => runKind(db, source, runId, [own, lock], o));
+      return await finishRun(db, source, runId, () => runKind(db, source, runId, own, lock, o));
     } finally {
       await lock.release();
     }
@@ -176,9 +176,8 @@ function lostAny(locks: readonly SyncLock[]): AbortSignal {
   return AbortSignal.any(locks.map((l) => l.lost));
 }
 
-/** Runs the import under `locks` (the source's, then the sync lock). */
-async function runKind(db: pg.Pool, source: Source, runId: number, locks: [SyncLock, SyncLock], o: RunSourceOptions) {
-  const [own, lock] = locks;
+/** Runs the import under the source's lock (`own`) and the sync lock. */
+async function runKind(db: pg.Pool, source: Source, runId: number, own: SyncLock, lock: SyncLock, o: RunSourceOptions) {
   if (source.kind === "living_atlas") return importLivingAtlas(db, source, runId, lock, { kind: o.full ? "full" : "incremental", signal: own.lost });
   let file = o.file;
   let temporary: string | null = null;
@@ -196,7 +195,7 @@ async function runKind(db: pg.Pool, source: Source, runId: number, locks: [SyncL
     }
   }
   try {
-    return await importArchive(db, file, { sourceId: source.id, sourceName: source.name, runId, signal: lostAny(locks) });
+    return await importArchive(db, file, { sourceId: source.id, sourceName: source.name, runId, signal: lostAny([own, lock]) });
   } finally {
     if (temporary) fs.rmSync(temporary, { force: true });
   }
