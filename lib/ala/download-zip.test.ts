@@ -13,9 +13,9 @@ beforeAll(async () => {
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
 /** A zip of these entries, written to a file; `zip` names the file. */
-async function zipFile(name: string, entries: Record<string, string>): Promise<string> {
+async function zipFile(name: string, entries: Record<string, string>, compress = true): Promise<string> {
   const zip = new yazl.ZipFile();
-  for (const [entry, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text), entry);
+  for (const [entry, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text), entry, { compress });
   zip.end();
   const file = path.join(dir, name);
   const chunks: Buffer[] = [];
@@ -82,6 +82,41 @@ describe("readDownload", () => {
     ];
     for (const [file, message] of cases) {
       const error = await readAll(file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DownloadFileError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  it("reads a data file stored without compression", async () => {
+    const file = await zipFile("stored.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},urn:a\n${uuid(2)},urn:b\n` }, false);
+    const { records } = await readAll(file);
+    expect(records.map((r) => [r.uuid, r.speciesID])).toEqual([
+      [uuid(1), "urn:a"],
+      [uuid(2), "urn:b"],
+    ]);
+  });
+
+  it("refuses, before any row, a data file whose bytes are damaged or whose size is not the one its entry gives", async () => {
+    const rows = Array.from({ length: 5_000 }, (_, i) => `${uuid(i)},urn:sp${i % 13}`).join("\n");
+    const whole = await fs.readFile(await zipFile("good.zip", { "data.csv": `recordID,speciesID\n${rows}\n` }));
+    // The central directory's record of data.csv (signature 0x02014b50); its uncompressed size is at offset 24.
+    const central = whole.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const sized = Buffer.from(whole);
+    sized.writeUInt32LE(sized.readUInt32LE(central + 24) + 1, central + 24);
+    const damaged = Buffer.from(whole);
+    // Inside the compressed bytes, past the local header (30 bytes and the name).
+    for (let i = 200; i < 260; i++) damaged[i] ^= 0x5a;
+    for (const [name, bytes, message] of [
+      ["sized.zip", sized, /holds \d+ bytes where its zip entry says \d+/],
+      ["damaged.zip", damaged, /data\.csv in the download (is damaged|fails its CRC check)/],
+    ] as const) {
+      const file = path.join(dir, name);
+      await fs.writeFile(file, bytes);
+      const batches: RecordBatch[] = [];
+      const error = await (async () => {
+        for await (const b of readDownload(file, { columns: ID_COLUMNS })) batches.push(b);
+      })().catch((e: unknown) => e);
+      expect(batches).toEqual([]);
       expect(error).toBeInstanceOf(DownloadFileError);
       expect((error as Error).message).toMatch(message);
     }
