@@ -87,6 +87,27 @@ describe("upsertRows", () => {
     expect(rows[0]).toEqual({ status: "merged", accepted_species_id: b });
   });
 
+  it("refuses a batch naming a species or dataset the database does not hold, writing none of it", async () => {
+    const before = (await db.pool.query("SELECT count(*)::int AS n FROM occurrences")).rows[0].n;
+    await expect(upsertRows(db.pool, [row(50), row(51, { speciesId: 999_999 })])).rejects.toThrow(
+      "the batch names species 999999, which the database does not hold; none of it was written",
+    );
+    await expect(upsertRows(db.pool, [row(52, { datasetId: 888_888 }), row(53, { speciesId: 999_999 })])).rejects.toThrow(/names species 999999 and datasets 888888/);
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM occurrences")).rows[0].n).toBe(before);
+  });
+
+  it("refuses to delete a species or dataset that records still name", async () => {
+    const { rows } = await db.pool.query<{ id: number }>("INSERT INTO datasets (uid) VALUES ('dr-named'), ('dr-free') RETURNING id");
+    const [named, free] = rows.map((r) => r.id);
+    const { rows: added } = await db.pool.query<{ id: number }>("INSERT INTO species (guid, scientific_name) VALUES ('urn:c', 'Gamma') RETURNING id");
+    await upsertRows(db.pool, [row(60, { datasetId: named, speciesId: added[0].id })]);
+    await expect(db.pool.query("DELETE FROM species WHERE id = $1", [added[0].id])).rejects.toThrow("cannot delete from species: occurrences still name the row(s)");
+    await expect(db.pool.query("DELETE FROM datasets WHERE id = ANY($1)", [[named, free]])).rejects.toThrow("cannot delete from datasets");
+    await db.pool.query("DELETE FROM datasets WHERE id = $1", [free]);
+    const { rows: left } = await db.pool.query("SELECT uid FROM datasets ORDER BY uid");
+    expect(left).toEqual([{ uid: "dr-named" }]);
+  });
+
   it("deletes by source id", async () => {
     const result = await deleteBySourceIds(db.pool, [uuid(2), uuid(99)]);
     expect(result.deleted).toBe(1);
