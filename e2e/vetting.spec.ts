@@ -1,6 +1,6 @@
 // Vetting on the map: drawing with terra-draw, recolouring without a reload, contentious overlaps,
 // editing and deleting from the /vettings link, who sees the tools, and the API's geometry errors.
-import { expect, test, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { occurrencesReady, renderedOccurrences, type SpeciesMatch } from "./helpers";
 import { signIn, userCli, PASSWORD } from "./users";
 
@@ -27,13 +27,26 @@ async function secondMostRecorded(request: APIRequestContext): Promise<SpeciesMa
   return list[1];
 }
 
+/**
+ * Each expert signs in once (per worker); later pages reuse the session. Every e2e sign-in comes
+ * from 127.0.0.1, and better-auth lets one client sign in 30 times in a window that restarts only
+ * after a minute without one, which a whole run of tests signing in again and again came to reach.
+ */
+const sessions = new Map<string, Awaited<ReturnType<BrowserContext["storageState"]>>>();
+
 async function signedInPage(browser: Browser, email: string, path: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await signIn(page, email);
+  const saved = sessions.get(email);
+  const context = await browser.newContext(saved ? { storageState: saved } : {});
+  const page = await context.newPage();
+  if (saved) await page.goto(path);
+  else {
+    await page.goto(`/login?next=${encodeURIComponent(path)}`);
+    await signIn(page, email);
+  }
   await expect(page).toHaveURL(new RegExp(`/species/${species.id}(\\?|$)`));
   await expect(page.getByTestId("species-panel")).toBeVisible();
   await occurrencesReady(page);
+  if (!saved) sessions.set(email, await context.storageState());
   return page;
 }
 
