@@ -96,7 +96,7 @@ describe("readDownload", () => {
     ]);
   });
 
-  it("refuses, before any row, a data file whose bytes are damaged or whose size is not the one its entry gives", async () => {
+  it("refuses, before any row, a data file whose bytes are damaged, whose size is not the one its entry gives, or that is encrypted or compressed another way", async () => {
     const rows = Array.from({ length: 5_000 }, (_, i) => `${uuid(i)},urn:sp${i % 13}`).join("\n");
     const whole = await fs.readFile(await zipFile("good.zip", { "data.csv": `recordID,speciesID\n${rows}\n` }));
     // The central directory's record of data.csv (signature 0x02014b50); its uncompressed size is at offset 24.
@@ -104,11 +104,18 @@ describe("readDownload", () => {
     const sized = Buffer.from(whole);
     sized.writeUInt32LE(sized.readUInt32LE(central + 24) + 1, central + 24);
     const damaged = Buffer.from(whole);
+    // The central directory's general purpose flags (offset 8; bit 0: encrypted) and compression method (offset 10).
+    const encrypted = Buffer.from(whole);
+    encrypted.writeUInt16LE(encrypted.readUInt16LE(central + 8) | 1, central + 8);
+    const bzip2 = Buffer.from(whole);
+    bzip2.writeUInt16LE(12, central + 10);
     // Inside the compressed bytes, past the local header (30 bytes and the name).
     for (let i = 200; i < 260; i++) damaged[i] ^= 0x5a;
     for (const [name, bytes, message] of [
       ["sized.zip", sized, /holds \d+ bytes where its zip entry says \d+/],
       ["damaged.zip", damaged, /data\.csv in the download (is damaged|fails its CRC check)/],
+      ["encrypted.zip", encrypted, /data\.csv in the download is encrypted/],
+      ["bzip2.zip", bzip2, /data\.csv in the download uses an unknown compression method \(12\)/],
     ] as const) {
       const file = path.join(dir, name);
       await fs.writeFile(file, bytes);

@@ -45,6 +45,9 @@ function open(path: string): Promise<Zip> {
   });
 }
 
+/** Bytes of inflated text handed on at a time. */
+const CHUNK = 1 << 16;
+
 /**
  * An entry's bytes, inflated here rather than by yauzl: its inflater hands on 16 kB chunks, and
  * each chunk costs a round of stream machinery (zlib's callback, yauzl's byte counter, the text
@@ -71,9 +74,6 @@ export function dataEntries(entries: readonly yauzl.Entry[], file = "data"): yau
     .sort((a, b) => Number(a.m![1] ?? 1) - Number(b.m![1] ?? 1))
     .map((x) => x.e);
 }
-
-/** Bytes of inflated text handed on at a time. */
-const CHUNK = 1 << 16;
 
 async function verify(zip: Zip, entry: yauzl.Entry): Promise<void> {
   let crc = 0;
