@@ -46,7 +46,16 @@ const STAGE = `CREATE TEMP TABLE IF NOT EXISTS sync_stage (
 // survives a data update untouched; applyVettings re-decides it after the batch for species with
 // vettings or states, which also clears what a record that moved species left behind.
 const MERGE = `
-WITH cur AS (
+WITH ex AS (
+  SELECT o.* FROM occurrences o WHERE o.source = $1 AND o.source_id = ANY (ARRAY(SELECT source_id FROM sync_stage))
+),
+ex_images AS (
+  SELECT * FROM occurrence_images WHERE occurrence_id = ANY (ARRAY(SELECT id FROM ex))
+),
+ex_accurate AS (
+  SELECT * FROM sensitive_coordinates WHERE occurrence_id = ANY (ARRAY(SELECT id FROM ex))
+),
+cur AS (
   SELECT s.*, o.id AS occ_id, o.species_id AS old_species_id,
     (o.species_id, o.dataset_id, o.lat, o.lon, o.uncertainty_m, o.event_date, o.year, o.basis_of_record, o.assertions,
      o.sensitive, o.duplicate_status, o.rating, i.image_id, o.occurrence_key)
@@ -56,9 +65,9 @@ WITH cur AS (
     OR CASE WHEN s.accurate_lat IS NULL THEN NOT s.sensitive AND sc.occurrence_id IS NOT NULL
             ELSE (sc.lat, sc.lon) IS DISTINCT FROM (s.accurate_lat, s.accurate_lon) END AS changed
   FROM sync_stage s
-  LEFT JOIN occurrences o ON o.source = $1 AND o.source_id = s.source_id
-  LEFT JOIN occurrence_images i ON i.occurrence_id = o.id
-  LEFT JOIN sensitive_coordinates sc ON sc.occurrence_id = o.id
+  LEFT JOIN ex o ON o.source_id = s.source_id
+  LEFT JOIN ex_images i ON i.occurrence_id = o.id
+  LEFT JOIN ex_accurate sc ON sc.occurrence_id = o.id
 ),
 upd AS (
   UPDATE occurrences o SET
