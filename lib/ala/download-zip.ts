@@ -79,9 +79,9 @@ async function verify(zip: Zip, entry: yauzl.Entry): Promise<void> {
   let crc = 0;
   let size = 0;
   try {
-    for await (const chunk of await entryStream(zip, entry)) {
-      crc = crc32(chunk as Buffer, crc);
-      size += (chunk as Buffer).length;
+    for await (const chunk of (await entryStream(zip, entry)) as AsyncIterable<Buffer>) {
+      crc = crc32(chunk, crc);
+      size += chunk.length;
     }
   } catch (error) {
     throw error instanceof DownloadFileError ? error : new DownloadFileError(`${entry.fileName} in the download is damaged: ${(error as Error).message}`);

@@ -189,10 +189,10 @@ async function applyStaged(pool: pg.Pool, stage: () => Readable, source: number)
       await client.query(STAGE);
       await pipeline(stage(), client.query(copyFrom("COPY sync_stage FROM STDIN")));
       const { rows: [missing] } = await client.query<{ species: number[]; datasets: number[] }>(KEYS);
-      if (missing.species.length || missing.datasets.length) {
-        const named = [missing.species.length ? `species ${missing.species.join(", ")}` : "", missing.datasets.length ? `datasets ${missing.datasets.join(", ")}` : ""];
-        throw new Error(`the batch names ${named.filter(Boolean).join(" and ")}, which the database does not hold; none of it was written`);
-      }
+      const named: string[] = [];
+      if (missing.species.length) named.push(`species ${missing.species.join(", ")}`);
+      if (missing.datasets.length) named.push(`datasets ${missing.datasets.join(", ")}`);
+      if (named.length) throw new Error(`the batch names ${named.join(" and ")}, which the database does not hold; none of it was written`);
       const { rows: groups } = await client.query<{ from_species: number | null; to_species: number; n: number }>(MERGE, [source]);
       const merges: [number, number][] = [];
       for (const g of groups) {
