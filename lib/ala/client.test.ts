@@ -1,8 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { AlaRequestError, createAlaClient, parseRetryAfter, type AlaClientOptions, type RetryInfo } from "./client";
+import { AlaRequestError, createAlaClient, FetchStopped, parseRetryAfter, type AlaClientOptions, type RetryInfo } from "./client";
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void;
 
@@ -269,5 +271,35 @@ describe("ALA client endpoints", () => {
     const s = await serve((req, res) => json(res, { imageId: "img1", creator: "Me" }));
     const { c } = client(s, { retries: 0 });
     await expect(c.image("img1")).rejects.toThrow(AlaRequestError);
+  });
+
+  it("writes a file whole through .part, and a stopped transfer ends at once, unretried, leaving nothing", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "edgar-fetch-"));
+    try {
+      let started!: () => void;
+      const midway = new Promise<void>((resolve) => (started = resolve));
+      const s = await serve((req, res) => {
+        res.writeHead(200, { "content-type": "application/zip" });
+        if (req.url === "/whole.zip") return void res.end("PK whole");
+        res.write("PK partial"); // and nothing more until stopped
+        started();
+      });
+      const { c, retries } = client(s, { timeoutMs: 60_000 });
+      expect(await c.fetchFile(`${s.url}/whole.zip`, path.join(dir, "whole.zip"))).toBe(true);
+      expect(await readFile(path.join(dir, "whole.zip"), "utf8")).toBe("PK whole");
+
+      const stop = new AbortController();
+      const fetching = c.fetchFile(`${s.url}/stalls.zip`, path.join(dir, "stalls.zip"), stop.signal);
+      await midway;
+      stop.abort();
+      await expect(fetching).rejects.toThrow(FetchStopped);
+      expect(s.requests.map((r) => r.url)).toEqual(["/whole.zip", "/stalls.zip"]);
+      expect(retries).toEqual([]);
+      expect(await readdir(dir)).toEqual(["whole.zip"]);
+      await expect(c.fetchFile(`${s.url}/whole.zip`, path.join(dir, "again.zip"), stop.signal)).rejects.toThrow(FetchStopped);
+      expect(s.requests).toHaveLength(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -74,6 +74,14 @@ export class AlaRequestError extends Error {
   }
 }
 
+/** A file's transfer stopped by its caller (fetchFile's `stop`), not failed. */
+export class FetchStopped extends Error {
+  override name = "FetchStopped";
+  constructor(url: string) {
+    super(`the transfer of ${url} was stopped`);
+  }
+}
+
 export interface SearchParams {
   q?: string;
   fq?: readonly string[];
@@ -401,12 +409,16 @@ export function createAlaClient(options: AlaClientOptions) {
     /**
      * Streams a file (a download's zip) to `path`, through `path.part` renamed once whole, so a
      * file at `path` is always complete. Retried like any request; the time-out is per silence,
-     * not per file, as a large zip takes long. Answers false for a 404 (the file is gone).
+     * not per file, as a large zip takes long. Answers false for a 404 (the file is gone). `stop`
+     * ends the transfer (and its retries) with FetchStopped, leaving no file.
      */
-    fetchFile(url: string, path: string): Promise<boolean> {
+    fetchFile(url: string, path: string, stop?: AbortSignal): Promise<boolean> {
       const part = `${path}.part`;
       return retrying(url, async () => {
+        if (stop?.aborted) throw new FetchStopped(url);
         const abort = new AbortController();
+        const onStop = () => abort.abort();
+        stop?.addEventListener("abort", onStop, { once: true });
         let idle = setTimeout(() => abort.abort(), options.timeoutMs);
         const touch = new Transform({
           transform(chunk, _encoding, done) {
@@ -420,6 +432,7 @@ export function createAlaClient(options: AlaClientOptions) {
           try {
             response = await fetch(url, { signal: abort.signal });
           } catch (error) {
+            if (stop?.aborted) throw new FetchStopped(url);
             throw new AttemptError(abort.signal.aborted ? `no answer for ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`, true, null, null, error);
           }
           if (response.status === 404) {
@@ -435,6 +448,7 @@ export function createAlaClient(options: AlaClientOptions) {
             await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), touch, createWriteStream(part));
           } catch (error) {
             await rm(part, { force: true });
+            if (stop?.aborted) throw new FetchStopped(url);
             const reason = abort.signal.aborted ? `the file stalled for ${options.timeoutMs} ms` : `the transfer broke: ${(error as Error).message}`;
             throw new AttemptError(reason, true, response.status, null, error);
           }
@@ -442,6 +456,7 @@ export function createAlaClient(options: AlaClientOptions) {
           return true;
         } finally {
           clearTimeout(idle);
+          stop?.removeEventListener("abort", onStop);
         }
       });
     },

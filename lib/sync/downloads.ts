@@ -9,7 +9,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
-import type { AlaClient } from "@/lib/ala/client";
+import { FetchStopped, type AlaClient } from "@/lib/ala/client";
 import { downloadFields, type DownloadColumn } from "@/lib/ala/download-columns";
 import { DownloadFileError } from "@/lib/ala/download-zip";
 import type { DownloadStatus } from "@/lib/ala/schemas";
@@ -83,6 +83,8 @@ export function describeQueue(q: QueueState): string {
 
 export class Downloads {
   private readonly log;
+  /** Zips being fetched ahead of their turn (fetchAhead), by download id. */
+  private readonly ahead = new Map<number, Promise<boolean>>();
 
   constructor(private readonly d: DownloadsDeps) {
     this.log = log.child({ runId: d.runId });
@@ -125,25 +127,58 @@ export class Downloads {
   ): Promise<void> {
     const { client, settings } = this.d;
     const fields = downloadFields(columns, client.fields.style);
-    for (;;) {
-      throwIfAborted(this.d.signal);
-      const rows = await this.rows(purpose, o.guids);
-      const open = rows.filter((r) => r.state !== "imported" && r.state !== "split");
-      if (!open.length) return;
-      for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
-      const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
-      if (ready) {
-        if (await this.read(ready, consume)) await o.done?.(await this.completed(purpose, ready.species_guids));
-        continue;
+    // Ends the zip fetched ahead when this run of downloads ends, whichever way.
+    const ended = new AbortController();
+    const stop = this.d.signal ? AbortSignal.any([this.d.signal, ended.signal]) : ended.signal;
+    try {
+      for (;;) {
+        throwIfAborted(this.d.signal);
+        const rows = await this.rows(purpose, o.guids);
+        const open = rows.filter((r) => r.state !== "imported" && r.state !== "split");
+        if (!open.length) return;
+        for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
+        const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
+        if (ready) {
+          const ahead = () => this.fetchAhead(ready, purpose, o.guids, stop);
+          if (await this.read(ready, consume, stop, ahead)) await o.done?.(await this.completed(purpose, ready.species_guids));
+          continue;
+        }
+        await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
+        if ((await this.rows(purpose, o.guids)).some((r) => r.state === "finished" || r.state === "pending")) continue;
+        try {
+          await sleep(settings.pollMs, undefined, { signal: this.d.signal });
+        } catch {
+          throw new SyncAborted();
+        }
       }
-      await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
-      if ((await this.rows(purpose, o.guids)).some((r) => r.state === "finished" || r.state === "pending")) continue;
-      try {
-        await sleep(settings.pollMs, undefined, { signal: this.d.signal });
-      } catch {
-        throw new SyncAborted();
-      }
+    } finally {
+      ended.abort();
+      await Promise.allSettled(this.ahead.values());
+      this.ahead.clear();
     }
+  }
+
+  /**
+   * Starts fetching the zip of the download to be read after `current`, once `current`'s own zip is
+   * here, so that its transfer (and, from the simulator, its making) runs while `current` is read
+   * instead of after it (issue 16's bench: the two took turns). One ahead, so at most two zips are
+   * on disk. Downloads still being prepared are asked about first when none is ready, as nothing
+   * else polls while a zip is read.
+   */
+  private async fetchAhead(current: Row, purpose: Purpose, guids: readonly string[] | undefined, stop: AbortSignal): Promise<void> {
+    const next = async () => (await this.rows(purpose, guids)).find((r) => r.state === "finished" && r.id !== current.id);
+    let row = await next();
+    if (!row) {
+      const requested = (await this.rows(purpose, guids)).filter((r) => r.state === "requested");
+      if (!requested.length) return;
+      await this.poll(requested);
+      row = await next();
+    }
+    if (!row || this.ahead.has(row.id)) return;
+    const fetched = this.fetchZip(row, stop);
+    // Its failure is the read's to report, when that download's turn comes.
+    fetched.catch(() => undefined);
+    this.ahead.set(row.id, fetched);
   }
 
   /** Those of these species whose every download of this purpose is read. */
@@ -157,11 +192,11 @@ export class Downloads {
   }
 
   /** The zip of a finished download on disk (kept from before a restart, or fetched); false for a 404. */
-  private async fetchZip(r: Row): Promise<boolean> {
+  private async fetchZip(r: Row, stop: AbortSignal): Promise<boolean> {
     const file = this.file(r);
     if (await stat(file).then((s) => s.isFile(), () => false)) return true;
     await mkdir(this.runDir(), { recursive: true });
-    return this.d.client.fetchFile(r.download_url!, file);
+    return this.d.client.fetchFile(r.download_url!, file, stop);
   }
 
   /** Deletes this run's zips and the id lists read from them (after the run, or when it failed for good). */
@@ -281,14 +316,23 @@ export class Downloads {
    * Fetches (unless a whole zip is already here, from before a restart) and reads one download;
    * false when it must be asked for again. A zip that will not read is fetched once more from the
    * same URL first: a transfer cut short without an error looks complete until it is opened.
+   * `whileReading` runs once the zip is here, before it is read.
    */
-  private async read(r: Row, consume: (file: string) => Promise<void>): Promise<boolean> {
+  private async read(r: Row, consume: (file: string) => Promise<void>, stop: AbortSignal, whileReading: () => Promise<void>): Promise<boolean> {
     const file = this.file(r);
     for (let fetches = 0; ; fetches++) {
-      if (!(await this.fetchZip(r))) {
+      const ahead = this.ahead.get(r.id);
+      this.ahead.delete(r.id);
+      const fetched = await (ahead ?? this.fetchZip(r, stop)).catch((error: unknown) => {
+        // Stopped only because the run was.
+        if (error instanceof FetchStopped) throwIfAborted(this.d.signal);
+        throw error;
+      });
+      if (!fetched) {
         await this.again(r, "the finished download's zip is gone (HTTP 404)");
         return false;
       }
+      if (fetches === 0) await whileReading();
       try {
         await consume(file);
         break;

@@ -1,0 +1,90 @@
+/**
+ * The next download's zip is fetched while the one before it is read (lib/sync/downloads.ts,
+ * `fetchAhead`), and a run that ends early leaves what it fetched ahead for the next run to use.
+ */
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ID_COLUMNS } from "@/lib/ala/download-columns";
+import type { Simulator } from "@/lib/simulator";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { Downloads } from "./downloads";
+import { clientFor, eventually, simulator, TEST_DOWNLOAD_EMAIL } from "./test-support";
+
+let sim: Simulator;
+let db: TestDatabase;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await simulator({ records: 3000, seed: 5, downloads: { queueMs: 20, recordsPerSecond: 1e7 } });
+});
+afterAll(() => sim.close());
+beforeEach(async () => {
+  sim.requests.reset();
+  db = await createTestDatabase();
+  dir = await mkdtemp(path.join(os.tmpdir(), "edgar-ahead-"));
+  return async () => {
+    await db.drop();
+    await rm(dir, { recursive: true, force: true });
+  };
+});
+
+async function downloadsOfNewRun(): Promise<Downloads> {
+  const { rows } = await db.pool.query<{ id: number }>("INSERT INTO sync_runs (kind) VALUES ('full') RETURNING id");
+  return downloadsOf(rows[0].id);
+}
+
+function downloadsOf(runId: number): Downloads {
+  return new Downloads({
+    db: db.pool,
+    client: clientFor(sim, 2),
+    runId,
+    settings: { email: TEST_DOWNLOAD_EMAIL, reasonTypeId: 10, pollMs: 20, maxWaitMs: 60_000, retries: 2, dir },
+  });
+}
+
+/** Every species of the world in downloads of about 1 000 records: three or more. */
+async function plan(d: Downloads): Promise<number> {
+  const species = (await clientFor(sim, 2).speciesList({ namesFor: () => false })).map((s) => ({ guid: s.guid, count: s.count }));
+  await d.plan("ids", species, [], 1000);
+  const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_downloads WHERE state = 'pending'");
+  return rows[0].n;
+}
+
+const zipsIn = async (runId: number) => (await readdir(path.join(dir, `run-${runId}`)).catch(() => [] as string[])).filter((f) => f.endsWith(".zip"));
+
+describe("zips fetched ahead", () => {
+  it("fetches the next download's zip while the one before it is read", async () => {
+    const d = await downloadsOfNewRun();
+    const planned = await plan(d);
+    expect(planned).toBeGreaterThanOrEqual(3);
+    const seen: number[] = [];
+    await d.run("ids", ID_COLUMNS, async () => {
+      // The reader waits until the next zip has been asked for: without fetching ahead, it never is.
+      const next = seen.length + 2;
+      if (next <= planned) await eventually(`zip ${next} asked for`, async () => sim.requests.snapshot().downloadFile === next, 5000);
+      seen.push(sim.requests.snapshot().downloadFile);
+    });
+    expect(seen).toEqual([...Array(planned - 1).keys()].map((i) => i + 2).concat(planned));
+  });
+
+  it("a run that fails while reading stops, and the next run reads the zip fetched ahead without fetching it again", async () => {
+    const d = await downloadsOfNewRun();
+    const planned = await plan(d);
+    const runId = (await db.pool.query<{ id: number }>("SELECT max(run_id) AS id FROM sync_downloads")).rows[0].id;
+    await expect(
+      d.run("ids", ID_COLUMNS, async () => {
+        await eventually("two zips on disk", async () => (await zipsIn(runId)).length === 2, 5000);
+        throw new Error("the database went away");
+      }),
+    ).rejects.toThrow("the database went away");
+    expect(sim.requests.snapshot().downloadFile).toBe(2);
+
+    // The same run, resumed: both zips on disk are read as they are.
+    let read = 0;
+    await downloadsOf(runId).run("ids", ID_COLUMNS, async () => void read++);
+    expect(read).toBe(planned);
+    expect(sim.requests.snapshot().downloadFile).toBe(planned);
+  });
+});
