@@ -61,11 +61,19 @@ export const RELEVANT_BASIS_OF_RECORD: ReadonlySet<BasisOfRecord> = new Set([
   "OCCURRENCE",
 ]);
 
+/** Spellings seen, with what they mean: an import asks for a handful of spellings millions of times. */
+const basisBySpelling = new Map<string, BasisOfRecord>();
+
 /** Accepts both `HUMAN_OBSERVATION` and the older `HumanObservation`. */
 export function normaliseBasisOfRecord(value: string | null | undefined): BasisOfRecord {
   if (!value) return "UNKNOWN";
+  const known = basisBySpelling.get(value);
+  if (known !== undefined) return known;
   const upper = value.includes("_") ? value.toUpperCase() : value.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();
-  return (BASIS_OF_RECORD as readonly string[]).includes(upper) ? (upper as BasisOfRecord) : "UNKNOWN";
+  const basis = (BASIS_OF_RECORD as readonly string[]).includes(upper) ? (upper as BasisOfRecord) : "UNKNOWN";
+  // Bounded: a source with free-text values must not grow it without end.
+  if (basisBySpelling.size < 1000) basisBySpelling.set(value, basis);
+  return basis;
 }
 
 export function basisOfRecordCode(value: string | null | undefined): number {
