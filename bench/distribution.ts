@@ -32,6 +32,12 @@ export interface DistributionFigures {
   afterVettingMs: number;
   /** Until the default variant of that rebuild was stored (the page's; the contentious one follows). Missing in results before 2026-12-06. */
   afterVettingDefaultMs?: number;
+  /**
+   * The rebuild after the same area is vetted the same way again (by the same expert, so that no
+   * other vetting's order decides): no record that counts changes, so the stored products are
+   * re-stamped, not built. Missing in results before 2026-12-07.
+   */
+  afterConfirmingMs?: number;
   /** Cells + range answers, second asking (warm). */
   layerWarmMs: number;
   layerBytes: number;
@@ -60,7 +66,8 @@ export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say
   say(`  every product: ${fullBuildMs} ms (CPU: ${full.edgar} s here, ${full.database ?? "?"} s PostgreSQL)`);
 
   await addExperts(db);
-  await addVetting(db, speciesId, EXPERTS[1], classificationCode.known_invalid, drawnPolygon(...(await centre(db, speciesId)), 0.3, 60, 11));
+  const area = drawnPolygon(...(await centre(db, speciesId)), 0.3, 60, 11);
+  await addVetting(db, speciesId, EXPERTS[1], classificationCode.known_invalid, area);
   await applyVettings(db, speciesId);
   started = performance.now();
   const after = await withCpu(() => rebuildDistribution(speciesId), databaseCpu);
@@ -68,6 +75,14 @@ export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say
   if (!after.result.built) throw new Error("the vetting did not make the distribution stale");
   const afterVettingDefaultMs = after.result.variants[0].storedMs;
   say(`  rebuilt after one vetting: ${afterVettingMs} ms, the default variant stored after ${afterVettingDefaultMs} ms (CPU: ${after.edgar} s here, ${after.database ?? "?"} s PostgreSQL)`);
+
+  await addVetting(db, speciesId, EXPERTS[1], classificationCode.known_invalid, area);
+  await applyVettings(db, speciesId);
+  started = performance.now();
+  const confirmed = await rebuildDistribution(speciesId);
+  const afterConfirmingMs = Math.round(performance.now() - started);
+  if (!confirmed.variants.length || !confirmed.variants.every((v) => v.restamped)) throw new Error("a confirming vetting should re-stamp every variant, not build it");
+  say(`  after the same vetting again (nothing that counts changed): ${afterConfirmingMs} ms`);
 
   const layer = async () => {
     let bytes = 0;
@@ -89,7 +104,7 @@ export async function benchDistribution(db: pg.Pool, speciesId: number, say: Say
     [speciesId],
   );
   const cpu = { fullBuild: { edgar: full.edgar, database: full.database }, afterVetting: { edgar: after.edgar, database: after.database } };
-  return { records: rows[0].n, recordsUsed: rows[0].used, fullBuildMs, afterVettingMs, afterVettingDefaultMs, layerWarmMs, layerBytes, cpu };
+  return { records: rows[0].n, recordsUsed: rows[0].used, fullBuildMs, afterVettingMs, afterVettingDefaultMs, afterConfirmingMs, layerWarmMs, layerBytes, cpu };
 }
 
 /** Standalone: a fresh database of its own, the figures as JSON on stdout and in bench/results/distribution-<date>.json. */

@@ -3,6 +3,7 @@
  * alpha-hull range and the occupancy cells, with the published geometry made safe (publish.ts).
  * Pure: the worker's job (store.ts) reads the records and stores what this returns.
  */
+import { createHash } from "node:crypto";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import type { RangeQualifier } from "@/lib/domain/codes";
 import { alphaHull, DEFAULT_ALPHA } from "./alpha-hull";
@@ -62,6 +63,16 @@ export interface DistributionProducts {
   snappedToDegrees: number | null;
   /** Side of the display cells: km in the projection, or degrees when snapped. */
   displayCell: { km: number } | { degrees: number };
+}
+
+/**
+ * A digest of everything buildProducts reads (the positions in their order, which decides which
+ * of two positions within a metre is kept, and the settings): equal digests, equal products.
+ */
+export function inputsDigest(records: CountedRecords, settings: DistributionSettings): string {
+  const hash = createHash("sha256").update(`${records.lon.length}\n`);
+  for (const a of [records.lon, records.lat, records.publicLon, records.publicLat, records.accurate]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return hash.update(JSON.stringify(settings)).digest("base64");
 }
 
 export function buildProducts(records: CountedRecords, settings: DistributionSettings = DEFAULT_SETTINGS): DistributionProducts {

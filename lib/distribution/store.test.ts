@@ -130,6 +130,43 @@ describe("range products of a species", () => {
     expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 12, pending: false });
   });
 
+  it("re-stamp the stored products when a vetting changes no record that counts, and build them when one does", async () => {
+    const sp = await insertSpecies(db.pool, "Confirmata iterum");
+    await insertRecords(db.pool, sp, [...block(145, -20, 5, 0.1), ...block(147, -20, 5, 0.1)]);
+    const first = await rebuildDistribution(sp);
+    expect(first.variants).toEqual([expect.objectContaining({ includeContentious: false, restamped: false })]);
+    const built = (await read(sp)).body;
+    const builtAt = async () => (await db.pool.query("SELECT built_at FROM species_distributions WHERE species_id = $1", [sp])).rows[0].built_at as Date;
+    const firstBuiltAt = await builtAt();
+
+    // Known valid over records assumed valid: they counted before and count after.
+    await insertVetting(db.pool, sp, "alice", KV, box(144.9, -20.1, 145.5, -19.5));
+    await applyVettings(db.pool, sp);
+    expect((await read(sp)).body.pending).toBe(true);
+    expect((await rebuildDistribution(sp)).variants).toEqual([expect.objectContaining({ restamped: true })]);
+    const confirmed = (await read(sp)).body;
+    expect(confirmed.pending).toBe(false);
+    expect(confirmed.dataVersion).toBeGreaterThan(built.dataVersion);
+    expect({ ...confirmed, dataVersion: built.dataVersion, builtAt: built.builtAt }).toEqual(built);
+    expect((await builtAt()).getTime()).toBeGreaterThan(firstBuiltAt.getTime());
+    expect(await staleDistributions()).not.toContain(sp);
+
+    // Stored by someone else since: built, not re-stamped over what this process did not store.
+    await db.pool.query("UPDATE species_distributions SET vettings_version = 'elsewhere' WHERE species_id = $1", [sp]);
+    await insertVetting(db.pool, sp, "bob", KV, box(144.9, -20.1, 145.5, -19.5));
+    await applyVettings(db.pool, sp);
+    expect((await rebuildDistribution(sp)).variants).toEqual([expect.objectContaining({ restamped: false })]);
+    expect((await read(sp)).body).toMatchObject({ pending: false, recordsUsed: 50 });
+
+    // A vetting that takes records out: built again, and the figures follow.
+    await insertVetting(db.pool, sp, "alice", KI, box(146.9, -20.1, 147.5, -19.5));
+    await applyVettings(db.pool, sp);
+    expect((await rebuildDistribution(sp)).variants).toEqual([expect.objectContaining({ restamped: false })]);
+    expect((await read(sp)).body).toMatchObject({ pending: false, recordsUsed: 25 });
+    // Forced: always built.
+    expect((await rebuildDistribution(sp, { force: true })).variants).toEqual([expect.objectContaining({ restamped: false })]);
+  });
+
   it("keep a large species' records in memory across vettings, and read them again once the records change", async () => {
     const sp = await insertSpecies(db.pool, "Memoria retenta");
     const ids = await insertRecords(db.pool, sp, [...block(145, -20, 5, 0.1), ...block(147, -20, 5, 0.1)]);

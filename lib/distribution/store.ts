@@ -10,7 +10,7 @@ import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
 import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
-import { buildProducts, DEFAULT_SETTINGS, type DistributionProducts, type DistributionSettings } from "./build";
+import { buildProducts, DEFAULT_SETTINGS, inputsDigest, type DistributionProducts, type DistributionSettings } from "./build";
 import { countedVariants, type ReadOptions } from "./records";
 
 /** The settings from the configuration (lib/config), for one variant. */
@@ -43,12 +43,24 @@ async function sourceState(client: pg.PoolClient | pg.Pool, speciesId: number): 
     : null;
 }
 
-/** What a rebuild did: each variant built, and when (ms from the start) it was stored and announced. */
+/**
+ * What a rebuild did: each variant stored, when (ms from the start) it was stored and announced,
+ * and whether it was built or only re-stamped (its records had not changed).
+ */
 export interface Rebuild {
   built: boolean;
   ms: number;
-  variants: { includeContentious: boolean; storedMs: number }[];
+  variants: { includeContentious: boolean; storedMs: number; restamped: boolean }[];
 }
+
+/**
+ * What this process last stored for a species' variant: the digest of what it was built from
+ * (inputsDigest) and the versions it was stored under. A vetting that changes no record that
+ * counts (a second expert confirming what another vetted, or known valid over records assumed
+ * valid) then re-stamps the stored products with the new versions instead of building them again.
+ * Held in memory only: a restarted worker, which may run newer build code, builds again.
+ */
+const lastStored = new Map<string, { digest: string; dataVersion: number; vettingsVersion: string }>();
 
 /**
  * Builds and stores the species' products that were not built from its current state (every
@@ -84,11 +96,42 @@ export async function rebuildDistribution(
   for (let v = 0; v < read.variants.length; v++) {
     const t = performance.now();
     const includeContentious = read.variants[v];
-    const products = buildProducts(read.records[v], read.settings[v]);
-    await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms: Math.round(read.readMs + performance.now() - t) });
-    done.push({ includeContentious, storedMs: Math.round(performance.now() - started) });
+    const key = `${speciesId}:${includeContentious}`;
+    const digest = inputsDigest(read.records[v], read.settings[v]);
+    const last = lastStored.get(key);
+    const restamped = !force && last?.digest === digest && (await restamp(speciesId, includeContentious, last, read.state));
+    if (!restamped) {
+      const products = buildProducts(read.records[v], read.settings[v]);
+      await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms: Math.round(read.readMs + performance.now() - t) });
+    }
+    lastStored.set(key, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
+    done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped });
   }
   return { built: true, ms: Math.round(performance.now() - started), variants: done };
+}
+
+/**
+ * Moves the stored products of a variant, built from records equal to the current ones, to the
+ * species' current versions; false when the row is no longer the one this process stored.
+ */
+async function restamp(speciesId: number, includeContentious: boolean, last: { dataVersion: number; vettingsVersion: string }, state: SourceState): Promise<boolean> {
+  return transaction(async (client) => {
+    const { rowCount } = await client.query(
+      `UPDATE species_distributions SET data_version = $3, vettings_version = $4, built_at = now()
+        WHERE species_id = $1 AND include_contentious = $2 AND data_version = $5 AND vettings_version = $6`,
+      [speciesId, includeContentious, state.dataVersion, state.vettingsVersion, last.dataVersion, last.vettingsVersion],
+    );
+    if (rowCount !== 1) return false;
+    await dropOrphanedContentious(client, speciesId, includeContentious, state);
+    return true;
+  });
+}
+
+/** A contentious variant left from when the species had contentious records goes with the default it belonged to. */
+async function dropOrphanedContentious(client: pg.PoolClient, speciesId: number, includeContentious: boolean, state: SourceState): Promise<void> {
+  if (!includeContentious && state.contentiousCount === 0) {
+    await client.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious", [speciesId]);
+  }
 }
 
 interface Built {
@@ -101,11 +144,8 @@ interface Built {
 async function store(speciesId: number, state: SourceState, { includeContentious, settings, products, ms }: Built): Promise<void> {
   const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
   await transaction(async (client) => {
-    // A contentious variant left from when the species had contentious records goes with the default it belonged to.
-    await client.query(
-      "DELETE FROM species_distributions WHERE species_id = $1 AND (include_contentious = $2 OR ($3 AND include_contentious))",
-      [speciesId, includeContentious, !includeContentious && state.contentiousCount === 0],
-    );
+    await client.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious = $2", [speciesId, includeContentious]);
+    await dropOrphanedContentious(client, speciesId, includeContentious, state);
     await client.query(
       `INSERT INTO species_distributions (species_id, include_contentious, data_version, vettings_version, build_ms, records_used,
                                           eoo_km2, aoo_km2, not_computable, products, settings, range, cells)
