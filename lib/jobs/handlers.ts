@@ -69,7 +69,7 @@ export async function handlePrebuildTiles({ speciesId }: PrebuildTilesJob): Prom
 
 export async function handleBuildDistribution({ speciesId }: BuildDistributionJob): Promise<{ built: boolean; ms: number }> {
   const result = await rebuildDistribution(speciesId);
-  if (result.built) log.info({ speciesId, ms: result.ms }, "distribution rebuilt");
+  if (result.built) log.info({ speciesId, ms: result.ms, restamped: result.variants.filter((v) => v.restamped).length }, "distribution rebuilt");
   // The records that count changed: the suitability model may need a refit (lib/suitability).
   if (result.built) await checkModelAfterChange(speciesId);
   return result;
