@@ -302,4 +302,22 @@ describe("ALA client endpoints", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("a transfer stopped while it waits to retry ends at once", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "edgar-fetch-"));
+    try {
+      const s = await serve((_req, res) => json(res, { error: "busy" }, 503));
+      const { c } = client(s, { retryBaseMs: 60_000 });
+      const stop = new AbortController();
+      const fetching = c.fetchFile(`${s.url}/busy.zip`, path.join(dir, "busy.zip"), stop.signal);
+      while (s.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      stop.abort();
+      // Without the stop, the next attempt would wait a minute.
+      await expect(fetching).rejects.toThrow(FetchStopped);
+      expect(s.requests).toHaveLength(1);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -232,7 +232,8 @@ export function createAlaClient(options: AlaClientOptions) {
   }
 
   /** Runs one attempt after another with the back-off until one succeeds or retries run out. */
-  async function retrying<T>(url: string, once: () => Promise<T>): Promise<T> {
+  /** `stop` cuts a back-off short; `once` then sees it and says why. */
+  async function retrying<T>(url: string, once: () => Promise<T>, stop?: AbortSignal): Promise<T> {
     for (let n = 0; ; n++) {
       try {
         return await once();
@@ -253,7 +254,7 @@ export function createAlaClient(options: AlaClientOptions) {
         const info: RetryInfo = { url, attempt: attempts, delayMs, status: error.status, reason: error.message };
         logger.warn(info, "ALA request failed; retrying");
         options.onRetry?.(info);
-        await sleep(delayMs);
+        await sleep(delayMs, undefined, { signal: stop }).catch(() => undefined);
       }
     }
   }
@@ -458,7 +459,7 @@ export function createAlaClient(options: AlaClientOptions) {
           clearTimeout(idle);
           stop?.removeEventListener("abort", onStop);
         }
-      });
+      }, stop);
     },
 
     /** The service's assertion codes with category and fatal flag. */
