@@ -232,13 +232,14 @@ export function createAlaClient(options: AlaClientOptions) {
   }
 
   /** Runs one attempt after another with the back-off until one succeeds or retries run out. */
-  /** `stop` cuts a back-off short; `once` then sees it and says why. */
+  /** `stop` (a file's transfer only) ends the retries: a back-off is cut short, and no failure is retried. */
   async function retrying<T>(url: string, once: () => Promise<T>, stop?: AbortSignal): Promise<T> {
     for (let n = 0; ; n++) {
       try {
         return await once();
       } catch (error) {
         if (!(error instanceof AttemptError)) throw error;
+        if (stop?.aborted) throw new FetchStopped(url);
         const attempts = n + 1;
         if (!error.retriable || n >= options.retries) {
           const why = error.retriable ? `failed after ${attempts} attempts` : "failed";

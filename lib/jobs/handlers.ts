@@ -70,7 +70,8 @@ export async function handlePrebuildTiles({ speciesId }: PrebuildTilesJob): Prom
 export async function handleBuildDistribution({ speciesId }: BuildDistributionJob): Promise<{ built: boolean; ms: number }> {
   const result = await rebuildDistribution(speciesId);
   if (result.built) log.info({ speciesId, ms: result.ms, restamped: result.variants.filter((v) => v.restamped).length }, "distribution rebuilt");
-  // The records that count changed: the suitability model may need a refit (lib/suitability).
+  // The records that count may have changed (a re-stamp compares positions, not which records):
+  // the suitability model's check decides whether it needs a refit (lib/suitability).
   if (result.built) await checkModelAfterChange(speciesId);
   return result;
 }

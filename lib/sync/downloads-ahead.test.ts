@@ -88,4 +88,24 @@ describe("zips fetched ahead", () => {
     expect(read).toBe(planned);
     expect(sim.requests.snapshot().downloadFile).toBe(planned);
   });
+
+  it("a zip fetched ahead whose retries ran out while another was read is fetched again at its turn", async () => {
+    const d = await downloadsOfNewRun();
+    const planned = await plan(d);
+    let read = 0;
+    await d.run("ids", ID_COLUMNS, async () => {
+      if (read++ > 0) return;
+      // The file server fails every request while the first zip is read: the fetch ahead spends its three attempts.
+      sim.faults.set({ rules: [{ mode: "503", rate: 1, paths: ["/biocache-download/"] }] });
+      try {
+        await eventually("the fetch ahead's three attempts", async () => sim.requests.snapshot().downloadFile === 4, 5000);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      } finally {
+        sim.faults.clear();
+      }
+    });
+    expect(read).toBe(planned);
+    // The first zip, three failed attempts at the second, its fresh fetch, and the rest.
+    expect(sim.requests.snapshot().downloadFile).toBe(planned + 3);
+  });
 });

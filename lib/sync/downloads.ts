@@ -176,7 +176,7 @@ export class Downloads {
     }
     if (!row || this.ahead.has(row.id)) return;
     const fetched = this.fetchZip(row, stop);
-    // Its failure is the read's to report, when that download's turn comes.
+    // Its failure is dealt with when that download's turn comes (fetchedAhead).
     fetched.catch(() => undefined);
     this.ahead.set(row.id, fetched);
   }
@@ -189,6 +189,24 @@ export class Downloads {
       [this.d.runId, purpose, guids],
     );
     return rows.map((r) => r.guid);
+  }
+
+  /**
+   * The download's zip, from its fetch ahead when there was one. A fetch ahead that failed (its
+   * retries spent while another zip was read) gets one fresh fetch of its own, as it would have had
+   * without fetching ahead.
+   */
+  private async fetchedAhead(r: Row, stop: AbortSignal): Promise<boolean> {
+    const ahead = this.ahead.get(r.id);
+    this.ahead.delete(r.id);
+    if (!ahead) return this.fetchZip(r, stop);
+    try {
+      return await ahead;
+    } catch (error) {
+      if (error instanceof FetchStopped) throw error;
+      this.log.warn({ download: r.id, err: error instanceof Error ? error.message : String(error) }, "the zip fetched ahead failed; fetching it again");
+      return this.fetchZip(r, stop);
+    }
   }
 
   /** The zip of a finished download on disk (kept from before a restart, or fetched); false for a 404. */
@@ -316,14 +334,13 @@ export class Downloads {
    * Fetches (unless a whole zip is already here, from before a restart) and reads one download;
    * false when it must be asked for again. A zip that will not read is fetched once more from the
    * same URL first: a transfer cut short without an error looks complete until it is opened.
-   * `whileReading` runs once the zip is here, before it is read.
+   * `whileReading` runs beside the first read of the zip; it is only a speed-up, so its failure is
+   * logged, not the run's.
    */
   private async read(r: Row, consume: (file: string) => Promise<void>, stop: AbortSignal, whileReading: () => Promise<void>): Promise<boolean> {
     const file = this.file(r);
     for (let fetches = 0; ; fetches++) {
-      const ahead = this.ahead.get(r.id);
-      this.ahead.delete(r.id);
-      const fetched = await (ahead ?? this.fetchZip(r, stop)).catch((error: unknown) => {
+      const fetched = await this.fetchedAhead(r, stop).catch((error: unknown) => {
         // Stopped only because the run was.
         if (error instanceof FetchStopped) throwIfAborted(this.d.signal);
         throw error;
@@ -332,7 +349,12 @@ export class Downloads {
         await this.again(r, "the finished download's zip is gone (HTTP 404)");
         return false;
       }
-      if (fetches === 0) await whileReading();
+      const beside =
+        fetches === 0
+          ? whileReading().catch((error: unknown) => {
+              if (!(error instanceof SyncAborted)) this.log.warn({ download: r.id, err: error instanceof Error ? error.message : String(error) }, "could not fetch the next zip ahead");
+            })
+          : undefined;
       try {
         await consume(file);
         break;
@@ -345,6 +367,8 @@ export class Downloads {
         }
         await this.again(r, error.message);
         return false;
+      } finally {
+        await beside;
       }
     }
     await this.d.db.query(`UPDATE sync_downloads SET state = 'imported', imported_at = now() WHERE id = $1`, [r.id]);
