@@ -434,7 +434,6 @@ export function createAlaClient(options: AlaClientOptions) {
           try {
             response = await fetch(url, { signal: abort.signal });
           } catch (error) {
-            if (stop?.aborted) throw new FetchStopped(url);
             throw new AttemptError(abort.signal.aborted ? `no answer for ${options.timeoutMs} ms` : `network error: ${(error as Error).message}`, true, null, null, error);
           }
           if (response.status === 404) {
@@ -450,7 +449,6 @@ export function createAlaClient(options: AlaClientOptions) {
             await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), touch, createWriteStream(part));
           } catch (error) {
             await rm(part, { force: true });
-            if (stop?.aborted) throw new FetchStopped(url);
             const reason = abort.signal.aborted ? `the file stalled for ${options.timeoutMs} ms` : `the transfer broke: ${(error as Error).message}`;
             throw new AttemptError(reason, true, response.status, null, error);
           }

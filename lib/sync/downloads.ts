@@ -166,13 +166,14 @@ export class Downloads {
    * else polls while a zip is read.
    */
   private async fetchAhead(current: Row, purpose: Purpose, guids: readonly string[] | undefined, stop: AbortSignal): Promise<void> {
-    const next = async () => (await this.rows(purpose, guids)).find((r) => r.state === "finished" && r.id !== current.id);
-    let row = await next();
+    const next = (rows: Row[]) => rows.find((r) => r.state === "finished" && r.id !== current.id);
+    const rows = await this.rows(purpose, guids);
+    let row = next(rows);
     if (!row) {
-      const requested = (await this.rows(purpose, guids)).filter((r) => r.state === "requested");
+      const requested = rows.filter((r) => r.state === "requested");
       if (!requested.length) return;
       await this.poll(requested);
-      row = await next();
+      row = next(await this.rows(purpose, guids));
     }
     if (!row || this.ahead.has(row.id)) return;
     const fetched = this.fetchZip(row, stop);
@@ -204,7 +205,7 @@ export class Downloads {
       return await ahead;
     } catch (error) {
       if (error instanceof FetchStopped) throw error;
-      this.log.warn({ download: r.id, err: error instanceof Error ? error.message : String(error) }, "the zip fetched ahead failed; fetching it again");
+      this.log.warn({ download: r.id, err: error }, "the zip fetched ahead failed; fetching it again");
       return this.fetchZip(r, stop);
     }
   }
@@ -352,7 +353,7 @@ export class Downloads {
       const beside =
         fetches === 0
           ? whileReading().catch((error: unknown) => {
-              if (!(error instanceof SyncAborted)) this.log.warn({ download: r.id, err: error instanceof Error ? error.message : String(error) }, "could not fetch the next zip ahead");
+              if (!(error instanceof SyncAborted)) this.log.warn({ download: r.id, err: error }, "could not fetch the next zip ahead");
             })
           : undefined;
       try {
