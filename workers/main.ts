@@ -20,6 +20,7 @@ import { applySchedule, effectiveCron } from "@/lib/jobs/schedule";
 import { listenForWakes } from "@/lib/jobs/wake";
 import { startSourceWorker } from "@/lib/sources/jobs";
 import { closePool } from "@/lib/db/pool";
+import { stopHullThread } from "@/lib/distribution/hulls";
 import { registerLayerSetsDir } from "@/lib/layers/directory";
 import { startModelWork } from "@/lib/suitability/worker";
 import { log } from "@/lib/log";
@@ -106,6 +107,7 @@ async function shutdown(signal: string) {
   await stopVettingPush().catch((err: unknown) => log.error({ err }, "vetting push did not stop cleanly"));
   await wakes.stop();
   await stopQueue().catch((err: unknown) => log.error({ err }, "job queue did not stop cleanly"));
+  await stopHullThread();
   await resuming;
   await closePool();
   await db.embedded?.stop();

@@ -6,13 +6,12 @@
 import { createHash } from "node:crypto";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import type { RangeQualifier } from "@/lib/domain/codes";
-import { alphaHull, DEFAULT_ALPHA } from "./alpha-hull";
+import { DEFAULT_ALPHA } from "./alpha-hull";
 import { aoo, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
-import { eoo } from "./eoo";
 import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
+import { hullsOf, type Hulls } from "./hulls";
 import { projectPoints, type ProjectedPoints } from "./points";
 import { cellCorners, degreeCells, snapGrid } from "./publish";
-import { triangulate } from "./triangulation";
 
 /** The records that count, column-wise. */
 export interface CountedRecords {
@@ -75,7 +74,10 @@ export function inputsDigest(records: CountedRecords, settings: DistributionSett
   return hash.update(JSON.stringify(settings)).digest("base64");
 }
 
-export function buildProducts(records: CountedRecords, settings: DistributionSettings = DEFAULT_SETTINGS): DistributionProducts {
+/** Where the hulls are made: here (hullsOf), or in a thread while the grids are counted (hulls.ts, hullsInThread). */
+export type HullMaker = (points: ProjectedPoints, alpha: number) => Hulls | Promise<Hulls>;
+
+export async function buildProducts(records: CountedRecords, settings: DistributionSettings = DEFAULT_SETTINGS, makeHulls: HullMaker = hullsOf): Promise<DistributionProducts> {
   const n = records.lon.length;
   const empty: FeatureCollection<Polygon> = { type: "FeatureCollection", features: [] };
   if (n === 0) {
@@ -93,31 +95,26 @@ export function buildProducts(records: CountedRecords, settings: DistributionSet
       displayCell: { km: settings.displayCellKm },
     };
   }
-  const points = projectPoints(records.lon, records.lat);
-  // One triangulation serves the alpha hull and the convex hull (it holds that too).
-  const triangulation = triangulate(points);
-  const extent = eoo(triangulation?.points ?? points, triangulation?.delaunay);
-  const occupancy = aoo(points, settings.aoo);
-  const hull = alphaHull(triangulation?.points ?? points, settings.alpha, triangulation?.delaunay);
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
-
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
-  let shown: ProjectedPoints = points;
+  const corners = grid === null ? null : cellCorners(records.publicLon, records.publicLat, grid);
+  const points = projectPoints(records.lon, records.lat);
+  const shown = corners ? projectPoints(corners.lon, corners.lat) : points;
+  // The hulls are asked for first, so that a thread makes them while the grids are counted here.
+  const hulls = Promise.all([makeHulls(points, settings.alpha), shown === points ? null : makeHulls(shown, settings.alpha)]);
+  const occupancy = aoo(points, settings.aoo);
   let cells: Polygon[];
   let displayCell: DistributionProducts["displayCell"];
   if (grid === null) {
     cells = projectedCells(points, settings.displayCellKm);
     displayCell = { km: settings.displayCellKm };
   } else {
-    const corners = cellCorners(records.publicLon, records.publicLat, grid);
-    shown = projectPoints(corners.lon, corners.lat);
     const snapped = degreeCells(records.publicLon, records.publicLat, grid, settings.displayCellKm);
     cells = snapped.cells;
     displayCell = { degrees: snapped.degrees };
   }
-  const shownTriangulation = shown === points ? triangulation : triangulate(shown);
-  const shownExtent = shown === points ? extent : eoo(shownTriangulation?.points ?? shown, shownTriangulation?.delaunay);
-  const shownHull = shown === points ? hull : alphaHull(shownTriangulation?.points ?? shown, settings.alpha, shownTriangulation?.delaunay);
+  const [{ extent, hull }, ofShown] = await hulls;
+  const { extent: shownExtent, hull: shownHull } = ofShown ?? { extent, hull };
 
   const features: Feature<MultiPolygon | Polygon>[] = [];
   if (shownHull.polygons.length > 0) {

@@ -105,10 +105,10 @@ describe("published geometry of sensitive records", () => {
     expect(generalisationOf(145.123456, -17.654321)).toBe(1);
   });
 
-  it("never has a vertex or cell edge at an accurate coordinate, and snaps outward to the generalisation grid", () => {
+  it("never has a vertex or cell edge at an accurate coordinate, and snaps outward to the generalisation grid", async () => {
     const open = lattice(146, -19, 4, 0.3);
     const secret: [number, number][] = [[145.1372, -18.5628], [147.3371, -17.9719]];
-    const products = buildProducts(records(open, secret));
+    const products = await buildProducts(records(open, secret));
     expect(products.snappedToDegrees).toBe(0.1);
     const vertices = JSON.stringify([products.range, products.cells]);
     for (const [lon, lat] of secret) {
@@ -119,7 +119,7 @@ describe("published geometry of sensitive records", () => {
     const coordinates = JSON.stringify(products.range.features.map((f) => f.geometry.coordinates)).match(/-?\d+(\.\d+)?/g)!.map(Number);
     for (const c of coordinates) expect(Math.abs(c / 0.05 - Math.round(c / 0.05))).toBeLessThan(1e-6);
     // The snapped hull contains the unsnapped one.
-    const plain = buildProducts({ ...records([...open, ...secret]), accurate: new Uint8Array(18) });
+    const plain = await buildProducts({ ...records([...open, ...secret]), accurate: new Uint8Array(18) });
     const area = (fc: typeof products.range) => fc.features.find((f) => f.properties!.kind === "convex-hull")!.geometry.coordinates[0] as [number, number][];
     expect(Math.abs(ringArea(area(products.range)))).toBeGreaterThan(Math.abs(ringArea(area(plain.range))));
     // Cells are the 0.1° grid's, never finer; the figures still use the accurate positions.
@@ -134,8 +134,8 @@ describe("published geometry of sensitive records", () => {
 });
 
 describe("buildProducts", () => {
-  it("gives every product with its settings, or says why EOO is not computable", () => {
-    const products = buildProducts(records(lattice(150, -30, 5, 0.05)));
+  it("gives every product with its settings, or says why EOO is not computable", async () => {
+    const products = await buildProducts(records(lattice(150, -30, 5, 0.05)));
     expect(products.recordsUsed).toBe(25);
     expect(products.eoo!.km2).toBeGreaterThan(0);
     expect(products.aoo).toMatchObject({ cellKm: 2, cells: 25, km2: 100 });
@@ -144,7 +144,7 @@ describe("buildProducts", () => {
     expect(products.cells.features.length).toBeGreaterThan(0);
     expect(products.snappedToDegrees).toBeNull();
 
-    const two = buildProducts(records([[150, -30], [150.2, -30.1]]));
+    const two = await buildProducts(records([[150, -30], [150.2, -30.1]]));
     expect(two.eoo).toBeNull();
     expect(two.notComputable).toMatch(/at least 3 distinct positions/);
     expect(two.aoo!.cells).toBe(2);

@@ -185,7 +185,7 @@ describe("range products of a species", () => {
     const vetted = (await read(sp)).body;
     expect(vetted).toMatchObject({ recordsUsed: 25, pending: false, aoo: { cells: 25 } });
     // The same products as from a fresh read of the records.
-    const fresh = buildProducts(await countedRecords(db.pool, sp, settingsFor(false)), settingsFor(false));
+    const fresh = await buildProducts(await countedRecords(db.pool, sp, settingsFor(false)), settingsFor(false));
     expect(vetted.eoo).toEqual(fresh.eoo);
     expect(fresh.aoo).toMatchObject(vetted.aoo);
     expect(vetted.range).toEqual(JSON.parse(JSON.stringify(fresh.range)));

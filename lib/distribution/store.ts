@@ -11,6 +11,7 @@ import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
 import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
 import { buildProducts, DEFAULT_SETTINGS, inputsDigest, type DistributionProducts, type DistributionSettings } from "./build";
+import { hullsInThread, THREAD_FROM_POSITIONS, warmHullThread } from "./hulls";
 import { countedVariants, type ReadOptions } from "./records";
 
 /** The settings from the configuration (lib/config), for one variant. */
@@ -30,16 +31,18 @@ interface SourceState {
   vettingsVersion: string;
   contentiousCount: number;
   recordsVersion: number;
+  occurrenceCount: number;
 }
 
 async function sourceState(client: pg.PoolClient | pg.Pool, speciesId: number): Promise<SourceState | null> {
-  const { rows } = await client.query<{ data_version: number; vettings_version: string; contentious_count: number; records_version: number }>(
-    `SELECT s.data_version, ${VETTINGS_VERSION_SQL} AS vettings_version, s.contentious_count, s.records_version FROM species s WHERE s.id = $1`,
+  const { rows } = await client.query<{ data_version: number; vettings_version: string; contentious_count: number; records_version: number; occurrence_count: number }>(
+    `SELECT s.data_version, ${VETTINGS_VERSION_SQL} AS vettings_version, s.contentious_count, s.records_version, s.occurrence_count
+       FROM species s WHERE s.id = $1`,
     [speciesId],
   );
   const r = rows[0];
   return r
-    ? { dataVersion: r.data_version, vettingsVersion: r.vettings_version, contentiousCount: r.contentious_count, recordsVersion: r.records_version }
+    ? { dataVersion: r.data_version, vettingsVersion: r.vettings_version, contentiousCount: r.contentious_count, recordsVersion: r.records_version, occurrenceCount: r.occurrence_count }
     : null;
 }
 
@@ -86,6 +89,8 @@ export async function rebuildDistribution(
     const variants = (state.contentiousCount > 0 ? [false, true] : [false]).filter((v) => force || !fresh(v));
     if (!variants.length) return null;
     const settings = variants.map((includeContentious) => settingsFor(includeContentious));
+    // A species this large has its hulls made in the thread: started now, it is ready when the records are.
+    if (state.occurrenceCount >= THREAD_FROM_POSITIONS) warmHullThread();
     // Every variant from one read of the records (records.ts); after a vetting, a large species' records come from memory.
     const t = performance.now();
     const records = await countedVariants(client, speciesId, settings, { recordsVersion: state.recordsVersion, cacheFrom });
@@ -93,20 +98,34 @@ export async function rebuildDistribution(
   }, pool(), "snapshot");
   if (!read) return { built: false, ms: 0, variants: [] };
   const done: Rebuild["variants"] = [];
+  const toBuild: { v: number; digest: string }[] = [];
   for (let v = 0; v < read.variants.length; v++) {
-    const t = performance.now();
     const includeContentious = read.variants[v];
     const key = `${speciesId}:${includeContentious}`;
     const digest = inputsDigest(read.records[v], read.settings[v]);
     const last = lastStored.get(key);
-    const restamped = !force && last?.digest === digest && (await restamp(speciesId, includeContentious, last, read.state));
-    if (!restamped) {
-      const products = buildProducts(read.records[v], read.settings[v]);
-      await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms: Math.round(read.readMs + performance.now() - t) });
-    }
-    lastStored.set(key, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
-    done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped });
+    if (!force && last?.digest === digest && (await restamp(speciesId, includeContentious, last, read.state))) {
+      lastStored.set(key, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
+      done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped: true });
+    } else toBuild.push({ v, digest });
   }
+  // Every build is started before the first is stored: each counts its grids here at once, while
+  // the thread makes the hulls one variant after the other, so the default variant is not later
+  // and the second one's grids and the first one's store overlap the thread's work.
+  const t = performance.now();
+  const builds = toBuild.map(({ v }) => buildProducts(read.records[v], read.settings[v], hullsInThread));
+  // The first failure is thrown below; the builds after it must not be left rejecting unheard.
+  for (const b of builds) b.catch(() => undefined);
+  for (let i = 0; i < toBuild.length; i++) {
+    const { v, digest } = toBuild[i];
+    const includeContentious = read.variants[v];
+    const products = await builds[i];
+    await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms: Math.round(read.readMs + performance.now() - t) });
+    lastStored.set(`${speciesId}:${includeContentious}`, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
+    done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped: false });
+  }
+  // A re-stamped second variant was listed before a built first one: the default variant comes first.
+  done.sort((a, b) => Number(a.includeContentious) - Number(b.includeContentious));
   return { built: true, ms: Math.round(performance.now() - started), variants: done };
 }
 

@@ -1,0 +1,5 @@
+/** The hull thread (hulls.ts): answers one request at a time, in the order they come. */
+import { parentPort } from "node:worker_threads";
+import { answer, type HullsRequest } from "./hulls";
+
+parentPort!.on("message", (request: HullsRequest) => parentPort!.postMessage(answer(request)));

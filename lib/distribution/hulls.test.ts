@@ -1,0 +1,39 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { hullsInThread, hullsOf, stopHullThread, THREAD_FROM_POSITIONS } from "./hulls";
+import { projectPoints, type ProjectedPoints } from "./points";
+
+/** Scattered positions over a patch of Queensland, every tenth one a repeat. */
+function scattered(n: number, seed: number): ProjectedPoints {
+  let s = seed;
+  const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    lon[i] = i % 10 === 9 ? lon[i - 1] : 145 + 4 * random();
+    lat[i] = i % 10 === 9 ? lat[i - 1] : -20 + 3 * random() ** 2;
+  }
+  return projectPoints(lon, lat);
+}
+
+afterAll(() => stopHullThread());
+
+describe("hullsInThread", () => {
+  it("gives the same hulls to the bit as hullsOf here, for positions many enough to go to the thread", async () => {
+    const points = scattered(THREAD_FROM_POSITIONS * 1.5, 7);
+    expect(points.xy.length / 2).toBeGreaterThanOrEqual(THREAD_FROM_POSITIONS);
+    const here = hullsOf(points, 2);
+    const [there, again] = await Promise.all([hullsInThread(points, 2), hullsInThread(points, 2)]);
+    expect(here.hull.polygons.length).toBeGreaterThan(1);
+    expect(here.extent.computable).toBe(true);
+    expect(there).toEqual(here);
+    expect(again).toEqual(here);
+  });
+
+  it("fails a build waiting on a thread that is stopped, with a clear error, and starts a new thread for the next", async () => {
+    const points = scattered(THREAD_FROM_POSITIONS * 2, 11);
+    const waiting = hullsInThread(points, 2);
+    await stopHullThread();
+    await expect(waiting).rejects.toThrow(/the hull thread exited .* before answering/);
+    expect(await hullsInThread(points, 2)).toEqual(hullsOf(points, 2));
+  });
+});

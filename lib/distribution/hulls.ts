@@ -1,0 +1,111 @@
+/**
+ * The convex and alpha hulls of a species' positions (hullsOf): one Delaunay triangulation gives
+ * both, and it is the build's costliest part, about two thirds of it. For a large species they are
+ * made in a worker thread (hullsInThread) while the build counts the AOO and display grids on its
+ * own thread, so the two cores share a build. The thread is started once and kept: a build of a
+ * million records would otherwise pay for its start-up (a new V8 isolate loading this code, about
+ * 0.2 s) every time. It is left out of the process's reasons to stay alive while it has no work.
+ */
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { alphaHull, type AlphaHull } from "./alpha-hull";
+import { eoo, type EooResult } from "./eoo";
+import type { ProjectedPoints } from "./points";
+import { projectionFor } from "./projection";
+import { triangulate } from "./triangulation";
+
+export interface Hulls {
+  extent: EooResult;
+  hull: AlphaHull;
+}
+
+export function hullsOf(points: ProjectedPoints, alpha: number): Hulls {
+  const triangulation = triangulate(points);
+  const laidOut = triangulation?.points ?? points;
+  return { extent: eoo(laidOut, triangulation?.delaunay), hull: alphaHull(laidOut, alpha, triangulation?.delaunay) };
+}
+
+/** Below this many distinct positions the hulls take milliseconds: not worth copying the points to the thread. */
+export const THREAD_FROM_POSITIONS = 20_000;
+
+/** What the thread is sent: the points without their projection, which it makes again from the centre. */
+export interface HullsRequest {
+  id: number;
+  centre: { lon: number; lat: number };
+  xy: Float64Array;
+  weight: Uint32Array;
+  lonLat: Float64Array;
+  alpha: number;
+}
+export type HullsReply = { id: number; hulls: Hulls } | { id: number; error: string };
+
+// Next.js bundles route code (which imports store.ts), so import.meta.url does not point at the
+// source tree there; the worker and the benches run from the project root, where this file is.
+const ENTRY = path.resolve(process.cwd(), "lib/distribution/hulls-thread.mjs");
+
+interface Pending {
+  resolve: (hulls: Hulls) => void;
+  reject: (err: Error) => void;
+}
+let thread: { worker: Worker; pending: Map<number, Pending> } | null = null;
+let nextId = 0;
+
+function started(): NonNullable<typeof thread> {
+  if (thread) return thread;
+  const worker = new Worker(ENTRY);
+  worker.unref();
+  const current = { worker, pending: new Map<number, Pending>() };
+  const fail = (err: Error) => {
+    if (thread === current) thread = null;
+    for (const p of current.pending.values()) p.reject(err);
+    current.pending.clear();
+  };
+  worker.on("message", (reply: HullsReply) => {
+    const p = current.pending.get(reply.id);
+    if (!p) return;
+    current.pending.delete(reply.id);
+    if (current.pending.size === 0) worker.unref();
+    if ("error" in reply) p.reject(new Error(`the hull thread failed: ${reply.error}`));
+    else p.resolve(reply.hulls);
+  });
+  worker.on("error", (err) => fail(new Error(`the hull thread failed: ${err.message}`)));
+  worker.on("exit", (code) => fail(new Error(`the hull thread exited (code ${code}) before answering`)));
+  thread = current;
+  return current;
+}
+
+/** Starts the thread ahead of the build that will need it, so its start-up overlaps the records' read. */
+export function warmHullThread(): void {
+  started();
+}
+
+/** hullsOf, in the thread for a large point set; the same result to the bit either way. */
+export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<Hulls> {
+  if (points.xy.length / 2 < THREAD_FROM_POSITIONS) return Promise.resolve(hullsOf(points, alpha));
+  const { worker, pending } = started();
+  const id = nextId++;
+  return new Promise<Hulls>((resolve, reject) => {
+    if (pending.size === 0) worker.ref();
+    pending.set(id, { resolve, reject });
+    const { projection, xy, weight, lonLat } = points;
+    // Copied, not transferred: the build goes on using the points.
+    worker.postMessage({ id, centre: projection.centre, xy, weight, lonLat, alpha } satisfies HullsRequest);
+  });
+}
+
+/** Stops the thread (the worker's shutdown); a build waiting on it fails, and the next one starts a new thread. */
+export async function stopHullThread(): Promise<void> {
+  const current = thread;
+  if (!current) return;
+  thread = null;
+  await current.worker.terminate();
+}
+
+/** The thread's side (hulls-thread.ts): the same projection made again from its centre. */
+export function answer({ id, centre, xy, weight, lonLat, alpha }: HullsRequest): HullsReply {
+  try {
+    return { id, hulls: hullsOf({ projection: projectionFor(centre), xy, weight, lonLat }, alpha) };
+  } catch (err) {
+    return { id, error: err instanceof Error ? err.message : String(err) };
+  }
+}
