@@ -4,7 +4,8 @@
  * made in a worker thread (hullsInThread) while the build counts the AOO and display grids on its
  * own thread, so the two cores share a build. The thread is started once and kept: a build of a
  * million records would otherwise pay for its start-up (a new V8 isolate loading this code, about
- * 0.2 s) every time. It is left out of the process's reasons to stay alive while it has no work.
+ * 0.2 s) every time. It is left out of the process's reasons to stay alive while it has no work,
+ * and ends after a minute of it, which gives back the memory of its last triangulation.
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -47,15 +48,23 @@ interface Pending {
   resolve: (hulls: Hulls) => void;
   reject: (err: Error) => void;
 }
-let thread: { worker: Worker; pending: Map<number, Pending> } | null = null;
+interface HullThread {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  idle: NodeJS.Timeout | undefined;
+}
+let thread: HullThread | null = null;
 let nextId = 0;
+/** An idle thread ends after this long: its heap still holds the last triangulation's garbage. */
+const IDLE_MS = 60_000;
 
-function started(): NonNullable<typeof thread> {
+function started(): HullThread {
   if (thread) return thread;
   const worker = new Worker(ENTRY);
   worker.unref();
-  const current = { worker, pending: new Map<number, Pending>() };
+  const current: HullThread = { worker, pending: new Map<number, Pending>(), idle: undefined };
   const fail = (err: Error) => {
+    clearTimeout(current.idle);
     if (thread === current) thread = null;
     for (const p of current.pending.values()) p.reject(err);
     current.pending.clear();
@@ -64,7 +73,10 @@ function started(): NonNullable<typeof thread> {
     const p = current.pending.get(reply.id);
     if (!p) return;
     current.pending.delete(reply.id);
-    if (current.pending.size === 0) worker.unref();
+    if (current.pending.size === 0) {
+      worker.unref();
+      current.idle = setTimeout(() => void stopHullThread(), IDLE_MS).unref();
+    }
     if ("error" in reply) p.reject(new Error(`the hull thread failed: ${reply.error}`));
     else p.resolve(reply.hulls);
   });
@@ -82,7 +94,9 @@ export function warmHullThread(): void {
 /** hullsOf, in the thread for a large point set; the same result to the bit either way. */
 export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<Hulls> {
   if (points.xy.length / 2 < THREAD_FROM_POSITIONS) return Promise.resolve(hullsOf(points, alpha));
-  const { worker, pending } = started();
+  const current = started();
+  const { worker, pending } = current;
+  clearTimeout(current.idle);
   const id = nextId++;
   return new Promise<Hulls>((resolve, reject) => {
     if (pending.size === 0) worker.ref();
@@ -93,11 +107,12 @@ export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<H
   });
 }
 
-/** Stops the thread (the worker's shutdown); a build waiting on it fails, and the next one starts a new thread. */
+/** Stops the thread (idle, or the worker's shutdown); a build waiting on it fails, and the next one starts a new thread. */
 export async function stopHullThread(): Promise<void> {
   const current = thread;
   if (!current) return;
   thread = null;
+  clearTimeout(current.idle);
   await current.worker.terminate();
 }
 

@@ -114,7 +114,8 @@ const COLUMNS = 6;
 /**
  * One binary COPY into typed arrays. Over a million records the text protocol's per-row arrays and
  * strings took about 2 s of CPU and most of the garbage collector's work (profiled); this parses
- * the bytes directly. COPY takes no bind parameters: the id is checked to be an integer. The
+ * the bytes directly, each chunk as it comes, so the parsing overlaps PostgreSQL's scan instead of
+ * following it. COPY takes no bind parameters: the id is checked to be an integer. The
  * records are read from the table, not through the classified_occurrences view: its join to the
  * packed decisions cost PostgreSQL a lookup a row, and the decisions are read apart anyway.
  */
@@ -126,23 +127,97 @@ async function readPositioned(db: pg.Pool | pg.PoolClient, speciesId: number): P
                 WHERE o.species_id = ${speciesId} AND o.lat IS NOT NULL AND o.lon IS NOT NULL)
                TO STDOUT (FORMAT binary)`;
   const client = "release" in db ? db : await db.connect();
-  let buffer: Buffer;
+  const parser = new PositionedParser();
   try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
-    buffer = Buffer.concat(chunks);
+    for await (const chunk of client.query(copyTo(sql))) parser.push(chunk as Buffer);
   } finally {
     if (client !== db) (client as pg.PoolClient).release();
   }
-  return parsePositioned(buffer);
+  return parser.end();
 }
 
-function parsePositioned(buffer: Buffer): PositionedRecords {
-  if (buffer.length < HEADER_BYTES + 2 || !buffer.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY stream");
-  const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  // The shortest row: field count, six lengths, two float4s, two NULLs, int4 and int2.
-  const capacity = Math.floor(buffer.length / (2 + COLUMNS * 4 + 4 + 4 + 4 + 2));
-  const out: PositionedRecords = {
+/** The shortest row: field count, six lengths, two float4s, two NULLs, int4 and int2. */
+const SHORTEST_ROW = 2 + COLUMNS * 4 + 4 + 4 + 4 + 2;
+
+/** Parses a binary COPY of the positioned records from chunks cut anywhere. */
+export class PositionedParser {
+  private out: PositionedRecords = emptyRecords(1 << 14);
+  /** Bytes of a row (or of the header) not yet whole. */
+  private rest: Buffer = Buffer.alloc(0);
+  private headerRead = false;
+  private ended = false;
+
+  push(chunk: Buffer): void {
+    const buffer = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
+    let p = 0;
+    if (!this.headerRead) {
+      if (buffer.length < HEADER_BYTES) return void (this.rest = Buffer.from(buffer));
+      if (!buffer.subarray(0, 11).equals(SIGNATURE)) throw new Error("not a binary COPY stream");
+      const extension = buffer.readInt32BE(15);
+      if (buffer.length < HEADER_BYTES + extension) return void (this.rest = Buffer.from(buffer));
+      p = HEADER_BYTES + extension;
+      this.headerRead = true;
+    }
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    this.reserve(Math.ceil((buffer.length - p) / SHORTEST_ROW));
+    const out = this.out;
+    let n = out.length;
+    while (p + 2 <= buffer.length) {
+      const fields = view.getInt16(p);
+      if (fields === -1) {
+        this.ended = true;
+        p += 2;
+        break;
+      }
+      if (fields !== COLUMNS) throw new Error(`expected ${COLUMNS} columns in a COPY row, got ${fields}`);
+      // Whole only when every field is here: an accurate coordinate may be NULL (a length, no bytes).
+      if (p + 22 > buffer.length) break;
+      const second = p + 18 + (view.getInt32(p + 18) < 0 ? 4 : 12);
+      if (second + 4 > buffer.length) break;
+      const end = second + (view.getInt32(second) < 0 ? 4 : 12) + 14;
+      if (end > buffer.length) break;
+      // Both or neither are held: the join gives both columns or none.
+      const held = view.getInt32(p + 18) >= 0 && view.getInt32(second) >= 0;
+      const pLon = float4AsText(view.getFloat32(p + 6));
+      const pLat = float4AsText(view.getFloat32(p + 14));
+      out.publicLon[n] = pLon;
+      out.publicLat[n] = pLat;
+      if (held) {
+        out.lon[n] = view.getFloat64(p + 22);
+        out.lat[n] = view.getFloat64(p + 34);
+        out.accurate[n] = 1;
+      } else {
+        out.lon[n] = pLon;
+        out.lat[n] = pLat;
+      }
+      out.ids[n] = view.getInt32(end - 10);
+      out.rating[n] = view.getInt16(end - 2);
+      p = end;
+      n++;
+    }
+    out.length = n;
+    // Copied: the chunk's memory is pg's to reuse.
+    this.rest = Buffer.from(buffer.subarray(p));
+  }
+
+  end(): PositionedRecords {
+    if (!this.ended) throw new Error(this.headerRead ? "the binary COPY stream ended before its trailer" : "not a binary COPY stream");
+    return this.out;
+  }
+
+  /** Room for `more` rows: doubled when short, so a million rows cost a few copies. */
+  private reserve(more: number): void {
+    const out = this.out;
+    if (out.length + more <= out.lon.length) return;
+    const grown = emptyRecords(Math.max(out.lon.length * 2, out.length + more));
+    for (const key of ["lon", "lat", "publicLon", "publicLat", "accurate", "ids", "rating"] as const) grown[key].set(out[key].subarray(0, out.length));
+    grown.length = out.length;
+    this.out = grown;
+  }
+}
+
+function emptyRecords(capacity: number): PositionedRecords {
+  return {
     length: 0,
     lon: new Float64Array(capacity),
     lat: new Float64Array(capacity),
@@ -152,35 +227,6 @@ function parsePositioned(buffer: Buffer): PositionedRecords {
     ids: new Float64Array(capacity),
     rating: new Uint8Array(capacity),
   };
-  let p = HEADER_BYTES + view.getInt32(15);
-  let n = 0;
-  for (;;) {
-    const fields = view.getInt16(p);
-    if (fields === -1) break;
-    if (fields !== COLUMNS) throw new Error(`expected ${COLUMNS} columns in a COPY row, got ${fields}`);
-    const pLon = float4AsText(view.getFloat32(p + 6));
-    const pLat = float4AsText(view.getFloat32(p + 14));
-    p += 18;
-    out.publicLon[n] = pLon;
-    out.publicLat[n] = pLat;
-    if (view.getInt32(p) < 0 || view.getInt32(p + 12) < 0) {
-      // Both or neither are held: the join gives both columns or none.
-      out.lon[n] = pLon;
-      out.lat[n] = pLat;
-      p += view.getInt32(p) < 0 ? 8 : 16;
-    } else {
-      out.lon[n] = view.getFloat64(p + 4);
-      out.lat[n] = view.getFloat64(p + 16);
-      out.accurate[n] = 1;
-      p += 24;
-    }
-    out.ids[n] = view.getInt32(p + 4);
-    out.rating[n] = view.getInt16(p + 12);
-    p += 14;
-    n++;
-  }
-  out.length = n;
-  return out;
 }
 
 /** `state`: each record's byte of the vettings' decisions (lib/vetting/states), parallel to the records. */
