@@ -50,13 +50,54 @@ export function gridOrigin(xy: Float64Array): [number, number] {
 
 /**
  * The occupied cells of the grid of side `size` metres whose corner is `origin` − (2 + share) cells,
- * as columns and rows in the order of their first position. An open-addressing table of (column,
- * row) pairs in typed arrays: over a million positions several times faster than a Set of keys,
- * and than sorting them (profiled).
+ * as columns and rows in the order of their first position. When the grid over the points' box
+ * has no more cells than 64 × the points, a bit per cell marks the occupied ones: a species'
+ * box at 2 km is a few million cells, under a megabyte of bits that stay in the cache, where a
+ * table of (column, row) pairs is read at random over several megabytes (the four offsets of the
+ * 1.2 M-record species in 54–71 ms against 102–125). Wider boxes (a few records far apart) use such
+ * a table, in typed arrays: several times faster than a Set of keys, and than sorting them (profiled).
  */
 export function occupiedCells(xy: Float64Array, origin: [number, number], size: number, share: number): { cols: Int32Array; rows: Int32Array } {
   const x0 = origin[0] - share * size - 2 * size;
   const y0 = origin[1] - share * size - 2 * size;
+  const n = xy.length / 2;
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < xy.length; i += 2) {
+    const x = xy[i];
+    const y = xy[i + 1];
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  // floor is monotone, so the box's corners give the first and last column and row.
+  const col0 = Math.floor((minX - x0) / size);
+  const row0 = Math.floor((minY - y0) / size);
+  const width = Math.floor((maxX - x0) / size) - col0 + 1;
+  const height = Math.floor((maxY - y0) / size) - row0 + 1;
+  return width * height <= Math.min(64 * n, 2 ** 30) ? cellsByBits(xy, x0, y0, size, col0, row0, width, height) : cellsByTable(xy, x0, y0, size);
+}
+
+function cellsByBits(xy: Float64Array, x0: number, y0: number, size: number, col0: number, row0: number, width: number, height: number): { cols: Int32Array; rows: Int32Array } {
+  const n = xy.length / 2;
+  const bits = new Int32Array(Math.ceil((width * height) / 32));
+  const cols = new Int32Array(n);
+  const rows = new Int32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const col = Math.floor((xy[2 * i] - x0) / size);
+    const row = Math.floor((xy[2 * i + 1] - y0) / size);
+    const cell = (row - row0) * width + (col - col0);
+    const bit = 1 << (cell & 31);
+    if (bits[cell >> 5] & bit) continue;
+    bits[cell >> 5] |= bit;
+    cols[count] = col;
+    rows[count++] = row;
+  }
+  return { cols: cols.subarray(0, count), rows: rows.subarray(0, count) };
+}
+
+function cellsByTable(xy: Float64Array, x0: number, y0: number, size: number): { cols: Int32Array; rows: Int32Array } {
   const n = xy.length / 2;
   let tableSize = 2;
   while (tableSize < n * 2) tableSize <<= 1;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { alphaHull } from "./alpha-hull";
-import { aoo } from "./aoo";
+import { aoo, occupiedCells } from "./aoo";
 import { buildProducts, DEFAULT_SETTINGS, type CountedRecords } from "./build";
 import { eoo, ringArea } from "./eoo";
 import { projectPoints } from "./points";
@@ -67,6 +67,31 @@ describe("AOO", () => {
     expect(result.km2).toBe(8);
     expect(result.counts).toHaveLength(4);
     expect(aoo(points, { cellKm: 100, offsets: [0] })!.km2).toBe(10_000);
+  });
+
+  it("finds the same cells in the order of their first position, whether it marks them in bits (a dense box) or in a table (a sparse one)", () => {
+    /** Every cell once, in order of first position: what occupiedCells must give. */
+    const reference = (xy: Float64Array, origin: [number, number], size: number, share: number) => {
+      const seen = new Map<string, [number, number]>();
+      for (let i = 0; i < xy.length; i += 2) {
+        const col = Math.floor((xy[i] - (origin[0] - (2 + share) * size)) / size);
+        const row = Math.floor((xy[i + 1] - (origin[1] - (2 + share) * size)) / size);
+        if (!seen.has(`${col},${row}`)) seen.set(`${col},${row}`, [col, row]);
+      }
+      return { cols: [...seen.values()].map((c) => c[0]), rows: [...seen.values()].map((c) => c[1]) };
+    };
+    let s = 3;
+    const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    // Dense: 5 000 positions over 100 × 60 km (1 500 cells of 2 km); sparse: 40 positions 2 000 km apart, and fewer.
+    const dense = projectPoints(Array.from({ length: 5000 }, () => 145 + random()), Array.from({ length: 5000 }, () => -20 - 0.55 * random()));
+    const sparse = projectPoints(Array.from({ length: 40 }, (_, i) => 120 + (i % 2) * 25 + random()), Array.from({ length: 40 }, () => -15 - 20 * random()));
+    for (const points of [dense, sparse, projectPoints([150], [-30])]) {
+      for (const [origin, share] of [[[0, 0], -2], [[-1234.5, 987.25], 0.25]] as [[number, number], number][]) {
+        const { cols, rows } = occupiedCells(points.xy, origin, 2000, share);
+        expect({ cols: [...cols], rows: [...rows] }).toEqual(reference(points.xy, origin, 2000, share));
+      }
+    }
+    expect(occupiedCells(dense.xy, [0, 0], 2000, 0).cols.length).toBeGreaterThan(1000);
   });
 });
 
