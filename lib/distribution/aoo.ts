@@ -75,41 +75,45 @@ export function occupiedCells(xy: Float64Array, origin: [number, number], size: 
   const row0 = Math.floor((minY - y0) / size);
   const width = Math.floor((maxX - x0) / size) - col0 + 1;
   const height = Math.floor((maxY - y0) / size) - row0 + 1;
-  return width * height <= Math.min(64 * n, 2 ** 30) ? cellsByBits(xy, x0, y0, size, col0, row0, width, height) : cellsByTable(xy, x0, y0, size);
-}
-
-function cellsByBits(xy: Float64Array, x0: number, y0: number, size: number, col0: number, row0: number, width: number, height: number): { cols: Int32Array; rows: Int32Array } {
-  const n = xy.length / 2;
-  const bits = new Int32Array(Math.ceil((width * height) / 32));
+  const firstTime = width * height <= Math.min(64 * n, 2 ** 30) ? bitMarks(col0, row0, width, height) : tableMarks(n);
   const cols = new Int32Array(n);
   const rows = new Int32Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const col = Math.floor((xy[2 * i] - x0) / size);
     const row = Math.floor((xy[2 * i + 1] - y0) / size);
-    const cell = (row - row0) * width + (col - col0);
-    const bit = 1 << (cell & 31);
-    if (bits[cell >> 5] & bit) continue;
-    bits[cell >> 5] |= bit;
+    if (!firstTime(col, row)) continue;
     cols[count] = col;
     rows[count++] = row;
   }
   return { cols: cols.subarray(0, count), rows: rows.subarray(0, count) };
 }
 
-function cellsByTable(xy: Float64Array, x0: number, y0: number, size: number): { cols: Int32Array; rows: Int32Array } {
-  const n = xy.length / 2;
-  let tableSize = 2;
-  while (tableSize < n * 2) tableSize <<= 1;
-  const mask = tableSize - 1;
+/** Marks a cell; true the first time it is marked. */
+type Marks = (col: number, row: number) => boolean;
+
+function bitMarks(col0: number, row0: number, width: number, height: number): Marks {
+  const bits = new Int32Array(Math.ceil((width * height) / 32));
+  return (col, row) => {
+    const cell = (row - row0) * width + (col - col0);
+    const bit = 1 << (cell & 31);
+    if (bits[cell >> 5] & bit) return false;
+    bits[cell >> 5] |= bit;
+    return true;
+  };
+}
+
+/** Open addressing over (column, row) pairs, for `n` marks at most. */
+function tableMarks(n: number): Marks {
+  let size = 2;
+  while (size < n * 2) size <<= 1;
+  const mask = size - 1;
   // Each slot holds 1 + the index of its cell in cols/rows; 0 marks an empty slot.
-  const slots = new Int32Array(tableSize);
+  const slots = new Int32Array(size);
   const cols = new Int32Array(n);
   const rows = new Int32Array(n);
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    const col = Math.floor((xy[2 * i] - x0) / size);
-    const row = Math.floor((xy[2 * i + 1] - y0) / size);
+  return (col, row) => {
     let h = (Math.imul(col ^ Math.imul(row, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
     for (;;) {
       const g = slots[h] - 1;
@@ -117,11 +121,10 @@ function cellsByTable(xy: Float64Array, x0: number, y0: number, size: number): {
         slots[h] = count + 1;
         cols[count] = col;
         rows[count++] = row;
-        break;
+        return true;
       }
-      if (cols[g] === col && rows[g] === row) break;
+      if (cols[g] === col && rows[g] === row) return false;
       h = (h + 1) & mask;
     }
-  }
-  return { cols: cols.subarray(0, count), rows: rows.subarray(0, count) };
+  };
 }
