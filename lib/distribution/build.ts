@@ -101,7 +101,9 @@ export async function buildProducts(records: CountedRecords, settings: Distribut
   const points = projectPoints(records.lon, records.lat);
   const shown = corners ? projectPoints(corners.lon, corners.lat) : points;
   // The hulls are asked for first, so that a thread makes them while the grids are counted here.
-  const hulls = Promise.all([makeHulls(points, settings.alpha), shown === points ? null : makeHulls(shown, settings.alpha)]);
+  const hulls = Promise.all([ask(makeHulls, points, settings.alpha), shown === points ? null : ask(makeHulls, shown, settings.alpha)]);
+  // Should the grids below throw, the hulls' own failure must not go unheard (it would end the process).
+  hulls.catch(() => undefined);
   const occupancy = aoo(points, settings.aoo);
   let cells: Polygon[];
   let displayCell: DistributionProducts["displayCell"];
@@ -145,6 +147,15 @@ export async function buildProducts(records: CountedRecords, settings: Distribut
     snappedToDegrees: grid,
     displayCell,
   };
+}
+
+/** A hull maker that throws (made here) as a rejected promise, like one in a thread. */
+function ask(makeHulls: HullMaker, points: ProjectedPoints, alpha: number): Promise<Hulls> {
+  try {
+    return Promise.resolve(makeHulls(points, alpha));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 function share(part: number, whole: number): number {

@@ -63,6 +63,7 @@ function started(): HullThread {
   const worker = new Worker(ENTRY);
   worker.unref();
   const current: HullThread = { worker, pending: new Map<number, Pending>(), idle: undefined };
+  idleFrom(current);
   const fail = (err: Error) => {
     clearTimeout(current.idle);
     if (thread === current) thread = null;
@@ -75,7 +76,7 @@ function started(): HullThread {
     current.pending.delete(reply.id);
     if (current.pending.size === 0) {
       worker.unref();
-      current.idle = setTimeout(() => void stopHullThread(), IDLE_MS).unref();
+      idleFrom(current);
     }
     if ("error" in reply) p.reject(new Error(`the hull thread failed: ${reply.error}`));
     else p.resolve(reply.hulls);
@@ -86,9 +87,21 @@ function started(): HullThread {
   return current;
 }
 
-/** Starts the thread ahead of the build that will need it, so its start-up overlaps the records' read. */
+/** (Re)starts the idle clock of a thread with no work: a thread warmed and never asked ends too. */
+function idleFrom(current: HullThread): void {
+  clearTimeout(current.idle);
+  current.idle = setTimeout(() => {
+    if (thread === current) void stopHullThread();
+  }, IDLE_MS).unref();
+}
+
+/**
+ * Starts the thread ahead of a build that may need it, so its start-up overlaps the records' read
+ * (the build may not: its records that count may have fewer distinct positions).
+ */
 export function warmHullThread(): void {
-  started();
+  const current = started();
+  if (current.pending.size === 0) idleFrom(current);
 }
 
 /** hullsOf, in the thread for a large point set; the same result to the bit either way. */

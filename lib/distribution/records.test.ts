@@ -48,6 +48,11 @@ describe("the positioned records' binary COPY", () => {
     });
     for (let cut = 1; cut < whole.length; cut++) expect(parse([whole.subarray(0, cut), whole.subarray(cut)])).toEqual(expected);
     expect(parse([...whole].map((b) => Buffer.from([b])))).toEqual(expected);
+    // Nothing after the trailer is read, and the arrays keep no spare room.
+    expect(parse([whole, Buffer.from([0, 6, 1, 2, 3])])).toEqual(expected);
+    const parser = new PositionedParser();
+    parser.push(whole);
+    expect(parser.end().lon).toHaveLength(4);
   });
 
   it("refuses a stream that is not a binary COPY, or ends before its trailer", () => {
@@ -69,9 +74,10 @@ describe("countedRecords over many COPY chunks", () => {
 
   it("reads every record a text query reads, with the accurate coordinates of sensitive ones", async () => {
     const sp = await insertSpecies(db.pool, "Copius chunkii");
-    const points = Array.from({ length: 6000 }, (_, i) => ({ lon: 140 + (i % 97) * 0.013, lat: -30 + Math.floor(i / 97) * 0.011, rating: 1 + (i % 2) }));
+    // About 800 kB of COPY: many chunks of the connection's reads.
+    const points = Array.from({ length: 20_000 }, (_, i) => ({ lon: 140 + (i % 97) * 0.013, lat: -30 + Math.floor(i / 97) * 0.011, rating: 1 + (i % 2) }));
     const ids = await insertRecords(db.pool, sp, points);
-    const secret = ids.filter((_, i) => i % 500 === 0);
+    const secret = ids.filter((_, i) => i % 1500 === 0);
     await db.pool.query("UPDATE occurrences SET sensitive = true WHERE id = ANY($1)", [secret]);
     await db.pool.query("INSERT INTO sensitive_coordinates (occurrence_id, lat, lon) SELECT id, lat - 0.01234567, lon + 0.01234567 FROM occurrences WHERE id = ANY($1)", [secret]);
     const records = await countedRecords(db.pool, sp, { includeContentious: false, excludedQualifiers: [] });
@@ -81,7 +87,7 @@ describe("countedRecords over many COPY chunks", () => {
          FROM occurrences o LEFT JOIN sensitive_coordinates sc ON sc.occurrence_id = o.id WHERE o.species_id = $1`,
       [sp],
     );
-    expect(records.lon.length).toBe(6000);
+    expect(records.lon.length).toBe(20_000);
     expect(rows.filter((r) => r.alon !== null)).toHaveLength(secret.length);
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (let i = 0; i < records.lon.length; i++) {

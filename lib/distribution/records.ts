@@ -128,11 +128,21 @@ async function readPositioned(db: pg.Pool | pg.PoolClient, speciesId: number): P
                TO STDOUT (FORMAT binary)`;
   const client = "release" in db ? db : await db.connect();
   const parser = new PositionedParser();
+  // A stream that will not parse is still read to its end: left mid-COPY, the connection would hang its next query.
+  let failure: unknown;
   try {
-    for await (const chunk of client.query(copyTo(sql))) parser.push(chunk as Buffer);
+    for await (const chunk of client.query(copyTo(sql))) {
+      if (failure !== undefined) continue;
+      try {
+        parser.push(chunk as Buffer);
+      } catch (err) {
+        failure = err;
+      }
+    }
   } finally {
     if (client !== db) (client as pg.PoolClient).release();
   }
+  if (failure !== undefined) throw failure;
   return parser.end();
 }
 
@@ -148,6 +158,8 @@ export class PositionedParser {
   private ended = false;
 
   push(chunk: Buffer): void {
+    // Nothing follows the trailer.
+    if (this.ended) return;
     const buffer = this.rest.length ? Buffer.concat([this.rest, chunk]) : chunk;
     let p = 0;
     if (!this.headerRead) {
@@ -196,13 +208,25 @@ export class PositionedParser {
       n++;
     }
     out.length = n;
-    // Copied: the chunk's memory is pg's to reuse.
+    // Copied, so that the rest of a row does not keep its whole chunk alive.
     this.rest = Buffer.from(buffer.subarray(p));
   }
 
+  /** The records, in arrays of their own length: the doubling's spare room is not kept (nor cached). */
   end(): PositionedRecords {
     if (!this.ended) throw new Error(this.headerRead ? "the binary COPY stream ended before its trailer" : "not a binary COPY stream");
-    return this.out;
+    const out = this.out;
+    if (out.lon.length === out.length) return out;
+    return {
+      length: out.length,
+      lon: out.lon.slice(0, out.length),
+      lat: out.lat.slice(0, out.length),
+      publicLon: out.publicLon.slice(0, out.length),
+      publicLat: out.publicLat.slice(0, out.length),
+      accurate: out.accurate.slice(0, out.length),
+      ids: out.ids.slice(0, out.length),
+      rating: out.rating.slice(0, out.length),
+    };
   }
 
   /** Room for `more` rows: doubled when short, so a million rows cost a few copies. */

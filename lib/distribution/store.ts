@@ -69,7 +69,8 @@ const lastStored = new Map<string, { digest: string; dataVersion: number; vettin
  * Builds and stores the species' products that were not built from its current state (every
  * variant when forced). Records and versions are read in one snapshot, so the stored versions say
  * exactly what was used. The default variant, the one the page shows, is stored (and announced)
- * before the one with contentious records is built: the page does not wait for both.
+ * first, as soon as it is built: the page does not wait for the one with contentious records,
+ * whose hulls a thread makes after the default's (hulls.ts).
  */
 export async function rebuildDistribution(
   speciesId: number,
@@ -89,7 +90,8 @@ export async function rebuildDistribution(
     const variants = (state.contentiousCount > 0 ? [false, true] : [false]).filter((v) => force || !fresh(v));
     if (!variants.length) return null;
     const settings = variants.map((includeContentious) => settingsFor(includeContentious));
-    // A species this large has its hulls made in the thread: started now, it is ready when the records are.
+    // Hulls of this many positions are made in the thread (distinct positions can only be fewer than
+    // records): started now, it is ready when the records are.
     if (state.occurrenceCount >= THREAD_FROM_POSITIONS) warmHullThread();
     // Every variant from one read of the records (records.ts); after a vetting, a large species' records come from memory.
     const t = performance.now();
@@ -113,14 +115,17 @@ export async function rebuildDistribution(
   // the thread makes the hulls one variant after the other, so the default variant is not later
   // and the second one's grids and the first one's store overlap the thread's work.
   const t = performance.now();
-  const builds = toBuild.map(({ v }) => buildProducts(read.records[v], read.settings[v], hullsInThread));
+  // Each with its time: the read's share, and from the builds' start until its products were ready.
+  const builds = toBuild.map(({ v }) =>
+    buildProducts(read.records[v], read.settings[v], hullsInThread).then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) })),
+  );
   // The first failure is thrown below; the builds after it must not be left rejecting unheard.
   for (const b of builds) b.catch(() => undefined);
   for (let i = 0; i < toBuild.length; i++) {
     const { v, digest } = toBuild[i];
     const includeContentious = read.variants[v];
-    const products = await builds[i];
-    await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms: Math.round(read.readMs + performance.now() - t) });
+    const { products, ms } = await builds[i];
+    await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms });
     lastStored.set(`${speciesId}:${includeContentious}`, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
     done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped: false });
   }
