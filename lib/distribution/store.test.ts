@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { buildProducts } from "./build";
 import { eoo } from "./eoo";
 import { projectPoints } from "./points";
+import { THREAD_FROM_POSITIONS } from "./hulls";
 import { countedRecords } from "./records";
 import { rebuildDistribution, settingsFor, staleDistributions } from "./store";
 
@@ -165,6 +166,26 @@ describe("range products of a species", () => {
     expect((await read(sp)).body).toMatchObject({ pending: false, recordsUsed: 25 });
     // Forced: always built.
     expect((await rebuildDistribution(sp, { force: true })).variants).toEqual([expect.objectContaining({ restamped: false })]);
+  });
+
+  it("make a large species' hulls in the thread, both variants, the same as made in place", async () => {
+    const sp = await insertSpecies(db.pool, "Filum magnum");
+    // 25 600 distinct positions (past THREAD_FROM_POSITIONS), a column of them contentious.
+    await insertRecords(db.pool, sp, block(140, -30, 160, 0.05));
+    await insertVetting(db.pool, sp, "alice", KV, box(139.9, -30.1, 140.52, -21), "2025-01-01T00:00:00Z");
+    await insertVetting(db.pool, sp, "bob", KI, box(139.9, -30.1, 140.27, -21), "2024-01-01T00:00:00Z");
+    await applyVettings(db.pool, sp);
+    expect(THREAD_FROM_POSITIONS).toBeLessThan(25_600);
+    const built = await rebuildDistribution(sp);
+    expect(built.variants.map((v) => v.includeContentious)).toEqual([false, true]);
+    for (const includeContentious of [false, true]) {
+      const stored = (await read(sp, includeContentious ? "?contentious=include" : "")).body;
+      const here = await buildProducts(await countedRecords(db.pool, sp, settingsFor(includeContentious)), settingsFor(includeContentious));
+      expect(stored.recordsUsed).toBe(includeContentious ? 25_600 : 25_600 - 6 * 160);
+      expect(stored.eoo).toEqual(here.eoo);
+      expect(stored.range).toEqual(JSON.parse(JSON.stringify(here.range)));
+      expect(here.range.features.map((f) => f.properties!.kind)).toEqual(["alpha-hull", "convex-hull"]);
+    }
   });
 
   it("keep a large species' records in memory across vettings, and read them again once the records change", async () => {
