@@ -215,29 +215,22 @@ export class PositionedParser {
   /** The records, in arrays of their own length: the doubling's spare room is not kept (nor cached). */
   end(): PositionedRecords {
     if (!this.ended) throw new Error(this.headerRead ? "the binary COPY stream ended before its trailer" : "not a binary COPY stream");
-    const out = this.out;
-    if (out.lon.length === out.length) return out;
-    return {
-      length: out.length,
-      lon: out.lon.slice(0, out.length),
-      lat: out.lat.slice(0, out.length),
-      publicLon: out.publicLon.slice(0, out.length),
-      publicLat: out.publicLat.slice(0, out.length),
-      accurate: out.accurate.slice(0, out.length),
-      ids: out.ids.slice(0, out.length),
-      rating: out.rating.slice(0, out.length),
-    };
+    return this.out.lon.length === this.out.length ? this.out : resized(this.out, this.out.length);
   }
 
   /** Room for `more` rows: doubled when short, so a million rows cost a few copies. */
   private reserve(more: number): void {
     const out = this.out;
-    if (out.length + more <= out.lon.length) return;
-    const grown = emptyRecords(Math.max(out.lon.length * 2, out.length + more));
-    for (const key of ["lon", "lat", "publicLon", "publicLat", "accurate", "ids", "rating"] as const) grown[key].set(out[key].subarray(0, out.length));
-    grown.length = out.length;
-    this.out = grown;
+    if (out.length + more > out.lon.length) this.out = resized(out, Math.max(out.lon.length * 2, out.length + more));
   }
+}
+
+/** The records in arrays of `capacity` rows. */
+function resized(records: PositionedRecords, capacity: number): PositionedRecords {
+  const out = emptyRecords(capacity);
+  for (const key of ["lon", "lat", "publicLon", "publicLat", "accurate", "ids", "rating"] as const) out[key].set(records[key].subarray(0, records.length));
+  out.length = records.length;
+  return out;
 }
 
 function emptyRecords(capacity: number): PositionedRecords {

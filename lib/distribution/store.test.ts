@@ -26,6 +26,14 @@ function block(lon: number, lat: number, n: number, step: number, rating = AV) {
   return out;
 }
 
+/** Alice's known-valid vetting (2025) over one area and Bob's older known-invalid one over another: contentious where both lie. */
+async function dispute(sp: number, valid: Polygon, invalid: Polygon): Promise<number> {
+  const id = await insertVetting(db.pool, sp, "alice", KV, valid, "2025-01-01T00:00:00Z");
+  await insertVetting(db.pool, sp, "bob", KI, invalid, "2024-01-01T00:00:00Z");
+  await applyVettings(db.pool, sp);
+  return id;
+}
+
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -93,9 +101,7 @@ describe("range products of a species", () => {
   it("leave contentious records out by default, and put them in when asked", async () => {
     const sp = await insertSpecies(db.pool, "Contentio disputans");
     await insertRecords(db.pool, sp, block(145, -20, 4, 0.1));
-    await insertVetting(db.pool, sp, "alice", KV, box(144.9, -20.1, 145.15, -19.5), "2025-01-01T00:00:00Z");
-    await insertVetting(db.pool, sp, "bob", KI, box(144.9, -20.1, 145.05, -19.5), "2024-01-01T00:00:00Z");
-    await applyVettings(db.pool, sp);
+    await dispute(sp, box(144.9, -20.1, 145.15, -19.5), box(144.9, -20.1, 145.05, -19.5));
     await rebuildDistribution(sp);
     // The first column (4 records) is known valid but contentious.
     expect((await read(sp)).body).toMatchObject({ recordsUsed: 12, includeContentious: false });
@@ -105,9 +111,7 @@ describe("range products of a species", () => {
   it("store the default variant before building the contentious one, and finish a build stopped between the two", async () => {
     const sp = await insertSpecies(db.pool, "Contentio interrupta");
     await insertRecords(db.pool, sp, block(145, -20, 4, 0.1));
-    const valid = await insertVetting(db.pool, sp, "alice", KV, box(144.9, -20.1, 145.15, -19.5), "2025-01-01T00:00:00Z");
-    await insertVetting(db.pool, sp, "bob", KI, box(144.9, -20.1, 145.05, -19.5), "2024-01-01T00:00:00Z");
-    await applyVettings(db.pool, sp);
+    const valid = await dispute(sp, box(144.9, -20.1, 145.15, -19.5), box(144.9, -20.1, 145.05, -19.5));
     const first = await rebuildDistribution(sp);
     expect(first.variants.map((v) => v.includeContentious)).toEqual([false, true]);
     expect(first.variants[0].storedMs).toBeLessThanOrEqual(first.variants[1].storedMs);
@@ -172,9 +176,7 @@ describe("range products of a species", () => {
     const sp = await insertSpecies(db.pool, "Filum magnum");
     // 25 600 distinct positions (past THREAD_FROM_POSITIONS), a column of them contentious.
     await insertRecords(db.pool, sp, block(140, -30, 160, 0.05));
-    await insertVetting(db.pool, sp, "alice", KV, box(139.9, -30.1, 140.52, -21), "2025-01-01T00:00:00Z");
-    await insertVetting(db.pool, sp, "bob", KI, box(139.9, -30.1, 140.27, -21), "2024-01-01T00:00:00Z");
-    await applyVettings(db.pool, sp);
+    await dispute(sp, box(139.9, -30.1, 140.52, -21), box(139.9, -30.1, 140.27, -21));
     expect(THREAD_FROM_POSITIONS).toBeLessThan(25_600);
     const built = await rebuildDistribution(sp);
     expect(built.variants.map((v) => v.includeContentious)).toEqual([false, true]);

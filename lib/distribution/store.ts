@@ -100,16 +100,17 @@ export async function rebuildDistribution(
   }, pool(), "snapshot");
   if (!read) return { built: false, ms: 0, variants: [] };
   const done: Rebuild["variants"] = [];
+  const stored = (includeContentious: boolean, digest: string, restamped: boolean) => {
+    lastStored.set(`${speciesId}:${includeContentious}`, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
+    done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped });
+  };
   const toBuild: { v: number; digest: string }[] = [];
   for (let v = 0; v < read.variants.length; v++) {
     const includeContentious = read.variants[v];
-    const key = `${speciesId}:${includeContentious}`;
     const digest = inputsDigest(read.records[v], read.settings[v]);
-    const last = lastStored.get(key);
-    if (!force && last?.digest === digest && (await restamp(speciesId, includeContentious, last, read.state))) {
-      lastStored.set(key, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
-      done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped: true });
-    } else toBuild.push({ v, digest });
+    const last = lastStored.get(`${speciesId}:${includeContentious}`);
+    if (!force && last?.digest === digest && (await restamp(speciesId, includeContentious, last, read.state))) stored(includeContentious, digest, true);
+    else toBuild.push({ v, digest });
   }
   // Every build is started before the first is stored: each counts its grids here at once, while
   // the thread makes the hulls one variant after the other, so the default variant is not later
@@ -126,8 +127,7 @@ export async function rebuildDistribution(
     const includeContentious = read.variants[v];
     const { products, ms } = await builds[i];
     await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms });
-    lastStored.set(`${speciesId}:${includeContentious}`, { digest, dataVersion: read.state.dataVersion, vettingsVersion: read.state.vettingsVersion });
-    done.push({ includeContentious, storedMs: Math.round(performance.now() - started), restamped: false });
+    stored(includeContentious, digest, false);
   }
   // A re-stamped second variant was listed before a built first one: the default variant comes first.
   done.sort((a, b) => Number(a.includeContentious) - Number(b.includeContentious));
