@@ -160,9 +160,11 @@ export function backoffMs(settings: PushSettings, attempts: number): number {
 export async function pushDueVettings(settings: PushSettings, limit = 50): Promise<{ sent: number; refused: number; failed: number }> {
   const db = pool();
   const leaseMs = settings.timeoutMs + 30_000;
+  // next_attempt_at keeps milliseconds, rounded: a row made due "now" may be stored up to half a
+  // millisecond ahead, and a round straight after must still see it due.
   const { rows: claimed } = await db.query<Claimed>(
     `UPDATE vetting_outbox o SET next_attempt_at = now() + $2 * interval '1 millisecond'
-      WHERE vetting_id IN (SELECT vetting_id FROM vetting_outbox WHERE state = 'pending' AND next_attempt_at <= now()
+      WHERE vetting_id IN (SELECT vetting_id FROM vetting_outbox WHERE state = 'pending' AND next_attempt_at <= now() + interval '1 millisecond'
                             ORDER BY next_attempt_at, vetting_id LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING o.vetting_id, o.version, o.remote_known, o.attempts`,
     [limit, leaseMs],
