@@ -25,6 +25,8 @@ export interface CountedRecords {
   accurate: Uint8Array;
   /** The records' ids (countedRecords gives them): how many changed decides a model refit (lib/suitability). */
   ids?: Float64Array;
+  /** The projection's centre (records.ts gives all the species' records'); else that of these positions. */
+  centre?: { lon: number; lat: number };
 }
 
 export interface DistributionSettings {
@@ -66,12 +68,13 @@ export interface DistributionProducts {
 
 /**
  * A digest of everything buildProducts reads (the positions in their order, which decides which
- * of two positions within a metre is kept, and the settings): equal digests, equal products.
+ * of two positions within a metre is kept, the projection's centre and the settings): equal
+ * digests, equal products.
  */
 export function inputsDigest(records: CountedRecords, settings: DistributionSettings): string {
   const hash = createHash("sha256").update(`${records.lon.length}\n`);
   for (const a of [records.lon, records.lat, records.publicLon, records.publicLat, records.accurate]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return hash.update(JSON.stringify(settings)).digest("base64");
+  return hash.update(JSON.stringify({ settings, centre: records.centre })).digest("base64");
 }
 
 /** Where the hulls are made: here (hullsOf), or in a thread while the grids are counted (hulls.ts, hullsInThread). */
@@ -98,7 +101,7 @@ export async function buildProducts(records: CountedRecords, settings: Distribut
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
   const corners = grid === null ? null : cellCorners(records.publicLon, records.publicLat, grid);
-  const points = projectPoints(records.lon, records.lat);
+  const points = projectPoints(records.lon, records.lat, records.centre);
   const shown = corners ? projectPoints(corners.lon, corners.lat) : points;
   // The hulls are asked for first, so that a thread makes them while the grids are counted here.
   const hulls = Promise.all([ask(makeHulls, points, settings.alpha), shown === points ? null : ask(makeHulls, shown, settings.alpha)]);

@@ -14,6 +14,7 @@ import { byRecency } from "@/lib/vetting/classify";
 import { classificationOf, contentiousOf, readStates, stateOf } from "@/lib/vetting/states";
 import type { CountedRecords } from "./build";
 import { float4AsText } from "./float4";
+import { centreOfPositions } from "./points";
 
 export interface RecordOptions {
   includeContentious: boolean;
@@ -57,12 +58,26 @@ export async function countedVariants(
   // The variants usually leave out the same qualifiers: their vettings are read and indexed once.
   const excluding = new Map<string, Awaited<ReturnType<typeof excludingVettings>>>();
   const out: CountedRecords[] = [];
+  const centre = frameOf(records);
   for (const options of variants) {
     const key = options.excludedQualifiers.join();
     if (!excluding.has(key)) excluding.set(key, await excludingVettings(db, speciesId, options.excludedQualifiers));
-    out.push(select(records, state, options, excluding.get(key)!));
+    out.push({ ...select(records, state, options, excluding.get(key)!), centre });
   }
   return out;
+}
+
+const frames = new WeakMap<PositionedRecords, { lon: number; lat: number } | undefined>();
+
+/**
+ * The projection's centre for every variant and every vetting: that of all the species' positioned
+ * records, whatever their classification. The frame then holds still while experts vet, so the
+ * hull thread can change its last triangulation instead of making a new one (mesh-update.ts), and
+ * a figure changes only because the records that count did. Kept with the records it came from.
+ */
+function frameOf(records: PositionedRecords): { lon: number; lat: number } | undefined {
+  if (!frames.has(records)) frames.set(records, records.length === 0 ? undefined : centreOfPositions(records.lon, records.lat));
+  return frames.get(records);
 }
 
 /** Every record of the species with a position, as stored; the figures' position is the accurate one where held. */
