@@ -6,6 +6,7 @@
  * kept triangle shares, so no polygon clipping is needed.
  */
 import Delaunator from "delaunator";
+import type { Mesh } from "./mesh-update";
 import { ringArea } from "./eoo";
 import type { ProjectedPoints } from "./points";
 
@@ -20,7 +21,7 @@ export interface AlphaHull {
   records: number;
 }
 
-export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, triangulation?: Delaunator<Float64Array>): AlphaHull {
+export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, triangulation?: Mesh): AlphaHull {
   const records = points.weight.reduce((a, b) => a + b, 0);
   const n = points.xy.length / 2;
   const empty = { alpha, polygons: [], recordsInside: 0, records };

@@ -6,7 +6,7 @@
  * projection after dividing each edge into short great-circle steps. Straight projected edges
  * alone would overstate a continent-wide hull by a percent or more.
  */
-import type Delaunator from "delaunator";
+import type { Mesh } from "./mesh-update";
 import type { ProjectedPoints } from "./points";
 import type { Projection } from "./projection";
 
@@ -21,7 +21,7 @@ export type EooResult =
 const FLAT = 1e-9;
 
 /** `triangulation`, delaunator's of the same points when the caller has it, gives the hull's candidates for free. */
-export function eoo(points: ProjectedPoints, triangulation?: Delaunator<Float64Array>): EooResult {
+export function eoo(points: ProjectedPoints, triangulation?: Mesh): EooResult {
   const n = points.xy.length / 2;
   if (n < 3) {
     return { computable: false, reason: `EOO needs at least 3 distinct positions; the records that count have ${n}.` };
@@ -74,7 +74,7 @@ function unit([lon, lat]: [number, number]): [number, number, number] {
  * given (it has the hull already, so a million points cost nothing more), else the points outside
  * the octagon of eight extreme points (Akl–Toussaint), a few thousand of a million scattered records.
  */
-export function convexHull(xy: Float64Array, triangulation?: Delaunator<Float64Array>): [number, number][] {
+export function convexHull(xy: Float64Array, triangulation?: Mesh): [number, number][] {
   const pts = triangulation && triangulation.triangles.length > 0 ? Array.from(triangulation.hull, (i): [number, number] => [xy[2 * i], xy[2 * i + 1]]) : candidates(xy);
   pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   if (pts.length < 3) return pts;

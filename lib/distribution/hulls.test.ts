@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { hullsInThread, hullsOf, stopHullThread, THREAD_FROM_POSITIONS } from "./hulls";
+import { outline } from "./test-outline";
 import { projectPoints, type ProjectedPoints } from "./points";
 
 /** Scattered positions over a patch of Queensland, every tenth one a repeat. */
@@ -26,7 +27,35 @@ describe("hullsInThread", () => {
     expect(here.hull.polygons.length).toBeGreaterThan(1);
     expect(here.extent.computable).toBe(true);
     expect(there).toEqual(here);
-    expect(again).toEqual(here);
+    // The second, the same positions, is answered from the triangulation the first made.
+    expect(again).toEqual({ ...here, reusedMesh: true });
+  });
+
+  it("changes its last triangulation for positions that differ by a few, and gives the hulls of a new one", async () => {
+    const first = scattered(THREAD_FROM_POSITIONS * 1.5, 13);
+    await hullsInThread(first, 2);
+    // A vetting's area taken out, and a few positions added (contentious records put in).
+    const extra = scattered(300, 17);
+    const lon: number[] = [];
+    const lat: number[] = [];
+    for (const p of [first, extra]) {
+      for (let i = 0; i < p.lonLat.length; i += 2) {
+        const [x, y] = [p.lonLat[i], p.lonLat[i + 1]];
+        if (p === first && x > 146 && x < 146.3 && y > -19.5 && y < -19) continue;
+        if (p === extra && i % 8 !== 0) continue;
+        lon.push(x);
+        lat.push(y);
+      }
+    }
+    const second = projectPoints(lon, lat, first.projection.centre);
+    const changed = await hullsInThread(second, 2);
+    expect(changed.reusedMesh).toBe(true);
+    const made = hullsOf(second, 2);
+    expect(changed.extent).toEqual(made.extent);
+    expect({ ...changed.hull, polygons: outline(changed.hull.polygons) }).toEqual({ ...made.hull, polygons: outline(made.hull.polygons) });
+    // Too different (another species, another frame): a new triangulation.
+    const other = scattered(THREAD_FROM_POSITIONS * 1.5, 19);
+    expect((await hullsInThread(other, 2)).reusedMesh).toBeUndefined();
   });
 
   it("fails a build waiting on a thread that is stopped, with a clear error, and starts a new thread for the next", async () => {

@@ -5,12 +5,14 @@
  * own thread, so the two cores share a build. The thread is started once and kept: a build of a
  * million records would otherwise pay for its start-up (a new V8 isolate loading this code, about
  * 0.2 s) every time. It is left out of the process's reasons to stay alive while it has no work,
- * and ends after a minute of it, which gives back the memory of its last triangulation.
+ * and ends after five minutes of it, which gives back the memory of the triangulations it keeps
+ * to change for the next build (kept-meshes.ts): an expert's vettings come minutes apart.
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { alphaHull, type AlphaHull } from "./alpha-hull";
 import { eoo, type EooResult } from "./eoo";
+import { meshFor, type MeshedPoints } from "./kept-meshes";
 import type { ProjectedPoints } from "./points";
 import { projectionFor } from "./projection";
 import { triangulate } from "./triangulation";
@@ -18,12 +20,18 @@ import { triangulate } from "./triangulation";
 export interface Hulls {
   extent: EooResult;
   hull: AlphaHull;
+  /** Set when the thread answered from a triangulation it had made before, changed by what differed (kept-meshes.ts). */
+  reusedMesh?: true;
 }
 
 export function hullsOf(points: ProjectedPoints, alpha: number): Hulls {
   const triangulation = triangulate(points);
-  const laidOut = triangulation?.points ?? points;
-  return { extent: eoo(laidOut, triangulation?.delaunay), hull: alphaHull(laidOut, alpha, triangulation?.delaunay) };
+  return hullsOn(points, alpha, triangulation && { points: triangulation.points, mesh: triangulation.delaunay, placed: triangulation.placed });
+}
+
+function hullsOn(points: ProjectedPoints, alpha: number, meshed: MeshedPoints | undefined): Hulls {
+  const laidOut = meshed?.points ?? points;
+  return { extent: eoo(laidOut, meshed?.mesh), hull: alphaHull(laidOut, alpha, meshed?.mesh), ...(meshed?.changed ? { reusedMesh: true as const } : {}) };
 }
 
 /** Below this many distinct positions the hulls take milliseconds: not worth copying the points to the thread. */
@@ -55,8 +63,8 @@ interface HullThread {
 }
 let thread: HullThread | null = null;
 let nextId = 0;
-/** An idle thread ends after this long: its heap still holds the last triangulation's garbage. */
-const IDLE_MS = 60_000;
+/** An idle thread ends after this long, with the triangulations it keeps (about 80 MB each for a million positions). */
+const IDLE_MS = 5 * 60_000;
 
 function started(): HullThread {
   if (thread) return thread;
@@ -129,10 +137,16 @@ export async function stopHullThread(): Promise<void> {
   await current.worker.terminate();
 }
 
-/** The thread's side (hulls-thread.ts): the same projection made again from its centre. */
+/**
+ * The thread's side (hulls-thread.ts): the same projection made again from its centre, and the
+ * triangulation changed from one the thread made before when the positions differ by a few
+ * (kept-meshes.ts). Where points are cocircular the triangles may then differ from a new
+ * triangulation's, both Delaunay.
+ */
 export function answer({ id, centre, xy, weight, lonLat, alpha }: HullsRequest): HullsReply {
   try {
-    return { id, hulls: hullsOf({ projection: projectionFor(centre), xy, weight, lonLat }, alpha) };
+    const points = { projection: projectionFor(centre), xy, weight, lonLat };
+    return { id, hulls: hullsOn(points, alpha, meshFor(points)) };
   } catch (err) {
     return { id, error: err instanceof Error ? err.message : String(err) };
   }

@@ -17,18 +17,20 @@ export interface Triangulation {
   /** The same points (and projection) as given, laid out in rings: the triangles' vertex indices refer to these. */
   points: ProjectedPoints;
   delaunay: Delaunator<Float64Array>;
+  /** Where each given point went: placed[i] is its index in `points`. */
+  placed: Int32Array;
 }
 
 /** None below 3 points. */
 export function triangulate(points: ProjectedPoints): Triangulation | undefined {
   const n = points.xy.length / 2;
   if (n < 3) return undefined;
-  const laidOut = inRings(points);
-  return { points: laidOut, delaunay: new Delaunator(laidOut.xy) };
+  const { laidOut, placed } = inRings(points);
+  return { points: laidOut, delaunay: new Delaunator(laidOut.xy), placed };
 }
 
 /** The points ordered by squared distance from their box's middle, in about n / 4 bands. */
-function inRings(points: ProjectedPoints): ProjectedPoints {
+function inRings(points: ProjectedPoints): { laidOut: ProjectedPoints; placed: Int32Array } {
   const { xy, weight, lonLat } = points;
   const n = xy.length / 2;
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
@@ -55,13 +57,14 @@ function inRings(points: ProjectedPoints): ProjectedPoints {
   }
   for (let b = 0; b < bands; b++) start[b + 1] += start[b];
   const out = { projection: points.projection, xy: new Float64Array(2 * n), weight: new Uint32Array(n), lonLat: new Float64Array(2 * n) };
+  const placed = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const k = start[band[i]]++;
+    const k = (placed[i] = start[band[i]]++);
     out.xy[2 * k] = xy[2 * i];
     out.xy[2 * k + 1] = xy[2 * i + 1];
     out.lonLat[2 * k] = lonLat[2 * i];
     out.lonLat[2 * k + 1] = lonLat[2 * i + 1];
     out.weight[k] = weight[i];
   }
-  return out;
+  return { laidOut: out, placed };
 }
