@@ -38,16 +38,31 @@ const KEEP = 2;
 const MAX_CHANGE = 0.05;
 const kept: Kept[] = [];
 
-/** The triangulation of the points: changed from a kept one when that is cheap, else made anew; undefined below 3 points. */
+/** The last triangulation made, to be kept once its hulls are answered (keepLastMesh). */
+let unkept: (() => void) | null = null;
+
+/**
+ * The triangulation of the points: changed from a kept one when that is cheap, else made anew;
+ * undefined below 3 points. keepLastMesh() keeps it for the next request.
+ */
 export function meshFor(points: ProjectedPoints): MeshedPoints | undefined {
+  unkept = null;
   if (points.xy.length / 2 < 3) return undefined;
   const made = changedFrom(points) ?? fresh(points);
   if (!made) return undefined;
-  const rank = new Int32Array(made.points.xy.length / 2);
-  made.placed.forEach((v, i) => (rank[v] = i));
-  kept.push({ centre: points.projection.centre, xy: made.points.xy, index: PositionIndex.of(points.lonLat), mesh: made.mesh, order: made.placed, rank });
-  if (kept.length > KEEP) kept.shift();
+  unkept = () => {
+    const rank = new Int32Array(made.points.xy.length / 2);
+    made.placed.forEach((v, i) => (rank[v] = i));
+    kept.push({ centre: points.projection.centre, xy: made.points.xy, index: PositionIndex.of(points.lonLat), mesh: made.mesh, order: made.placed, rank });
+    if (kept.length > KEEP) kept.shift();
+  };
   return made;
+}
+
+/** Indexes and keeps the last triangulation made: the thread does this after answering, off the build's path. */
+export function keepLastMesh(): void {
+  unkept?.();
+  unkept = null;
 }
 
 function fresh(points: ProjectedPoints): MeshedPoints | undefined {

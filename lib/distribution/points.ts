@@ -49,16 +49,3 @@ export function projectPoints(lon: ArrayLike<number>, lat: ArrayLike<number>, ce
   }
   return { projection, xy, weight, lonLat };
 }
-
-/** The centre (projection.ts) of the distinct positions among these. */
-export function centreOfPositions(lon: ArrayLike<number>, lat: ArrayLike<number>): { lon: number; lat: number } {
-  const index = new PositionIndex(lon.length);
-  const dLon: number[] = [];
-  const dLat: number[] = [];
-  for (let i = 0; i < lon.length; i++) {
-    if (index.add(lon[i], lat[i]) !== dLon.length) continue;
-    dLon.push(lon[i]);
-    dLat.push(lat[i]);
-  }
-  return centreOf(dLon, dLat);
-}
