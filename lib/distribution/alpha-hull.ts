@@ -31,31 +31,36 @@ export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, triang
   const t = triangles.length / 3;
   if (t === 0) return empty;
   const xy = points.xy;
-  // Each half-edge's length, computed once (its twin gets the same value): not Math.hypot,
-  // several times slower in V8 over millions of edges (profiled).
-  const len = new Float64Array(triangles.length);
-  // Mean over distinct edges: a shared edge is counted from its lower half-edge only.
+  // Each triangle's edges, not Math.hypot, several times slower in V8 over millions of edges
+  // (profiled); the mean counts each distinct edge once, from its lower half-edge, and each
+  // triangle keeps its longest edge only, which is all the filter needs.
+  const longest = new Float64Array(t);
   let sum = 0;
   let edges = 0;
-  for (let e = 0; e < triangles.length; e++) {
-    const o = halfedges[e];
-    if (o !== -1 && o < e) {
-      len[e] = len[o];
-      continue;
-    }
+  for (let i = 0; i < t; i++) {
+    const e = 3 * i;
     const a = triangles[e];
-    const b = triangles[e % 3 === 2 ? e - 2 : e + 1];
-    const dx = xy[2 * a] - xy[2 * b];
-    const dy = xy[2 * a + 1] - xy[2 * b + 1];
-    len[e] = Math.sqrt(dx * dx + dy * dy);
-    sum += len[e];
-    edges++;
+    const b = triangles[e + 1];
+    const c = triangles[e + 2];
+    const ax = xy[2 * a];
+    const ay = xy[2 * a + 1];
+    const bx = xy[2 * b];
+    const by = xy[2 * b + 1];
+    const cx = xy[2 * c];
+    const cy = xy[2 * c + 1];
+    const ab = Math.sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by));
+    const bc = Math.sqrt((bx - cx) * (bx - cx) + (by - cy) * (by - cy));
+    const ca = Math.sqrt((cx - ax) * (cx - ax) + (cy - ay) * (cy - ay));
+    if (halfedges[e] === -1 || halfedges[e] > e) (sum += ab), edges++;
+    if (halfedges[e + 1] === -1 || halfedges[e + 1] > e + 1) (sum += bc), edges++;
+    if (halfedges[e + 2] === -1 || halfedges[e + 2] > e + 2) (sum += ca), edges++;
+    longest[i] = Math.max(ab, bc, ca);
   }
   const limit = alpha * (sum / edges);
   const kept = new Uint8Array(t);
   const onKept = new Uint8Array(n);
   for (let i = 0; i < t; i++) {
-    if (len[3 * i] <= limit && len[3 * i + 1] <= limit && len[3 * i + 2] <= limit) {
+    if (longest[i] <= limit) {
       kept[i] = 1;
       onKept[triangles[3 * i]] = onKept[triangles[3 * i + 1]] = onKept[triangles[3 * i + 2]] = 1;
     }
@@ -105,23 +110,23 @@ function components(halfedges: Int32Array, kept: Uint8Array): Int32Array {
 function traceRings(triangles: Uint32Array, halfedges: Int32Array, kept: Uint8Array, xy: Float64Array): { ring: [number, number][]; triangle: number }[] {
   const next = (e: number) => (e % 3 === 2 ? e - 2 : e + 1);
   const n = xy.length / 2;
-  const isBoundary = (e: number) => {
-    if (!kept[(e / 3) | 0]) return false;
-    const o = halfedges[e];
-    return o === -1 || !kept[(o / 3) | 0];
-  };
+  // The boundary half-edges, found in one pass: a kept triangle's edge with no kept triangle beyond.
+  const boundary: number[] = [];
+  for (let t = 0; t < kept.length; t++) {
+    if (!kept[t]) continue;
+    for (let e = 3 * t; e < 3 * t + 3; e++) {
+      const o = halfedges[e];
+      if (o === -1 || !kept[(o / 3) | 0]) boundary.push(e);
+    }
+  }
   const count = new Int32Array(n);
   const order: number[] = [];
-  for (let e = 0; e < triangles.length; e++) {
-    if (!isBoundary(e)) continue;
-    if (count[triangles[e]]++ === 0) order.push(triangles[e]);
-  }
+  for (const e of boundary) if (count[triangles[e]]++ === 0) order.push(triangles[e]);
   const start = new Int32Array(n + 1);
   for (let v = 0; v < n; v++) start[v + 1] = start[v] + count[v];
   const list = new Int32Array(start[n]);
   const left = new Int32Array(n);
-  for (let e = 0; e < triangles.length; e++) {
-    if (!isBoundary(e)) continue;
+  for (const e of boundary) {
     const v = triangles[e];
     list[start[v] + left[v]++] = e;
   }
