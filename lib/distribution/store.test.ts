@@ -209,9 +209,13 @@ describe("range products of a species", () => {
     await insertVetting(db.pool, sp, "alice", KI, box(146.9, -20.1, 147.5, -19.5));
     await applyVettings(db.pool, sp);
     expect(await versions()).toEqual({ data_version: unvetted.data_version + 1, records_version: unvetted.records_version });
+    const before = (await read(sp)).body;
     await rebuildDistribution(sp, options);
     const vetted = (await read(sp)).body;
     expect(vetted).toMatchObject({ recordsUsed: 25, pending: false, aoo: { cells: 25 } });
+    // The projection's centre is that of all the species' records: a vetting does not move it.
+    expect(vetted.projection).toEqual(before.projection);
+    expect(before.projection.centre.lon).toBeCloseTo(146.2, 6);
     // The same products as from a fresh read of the records.
     const fresh = await buildProducts(await countedRecords(db.pool, sp, settingsFor(false)), settingsFor(false));
     expect(vetted.eoo).toEqual(fresh.eoo);
