@@ -181,6 +181,8 @@ describe("range products of a species", () => {
     expect(THREAD_FROM_POSITIONS).toBeLessThan(25_600);
     const built = await rebuildDistribution(sp);
     expect(built.variants.map((v) => v.includeContentious)).toEqual([false, true]);
+    // Written side by side, but the default variant commits (and is announced) first.
+    expect(built.variants[0].storedMs).toBeLessThanOrEqual(built.variants[1].storedMs);
     for (const includeContentious of [false, true]) {
       const stored = (await read(sp, includeContentious ? "?contentious=include" : "")).body;
       const here = await buildProducts(await countedRecords(db.pool, sp, settingsFor(includeContentious)), settingsFor(includeContentious));

@@ -122,13 +122,21 @@ export async function rebuildDistribution(
   );
   // The first failure is thrown below; the builds after it must not be left rejecting unheard.
   for (const b of builds) b.catch(() => undefined);
-  for (let i = 0; i < toBuild.length; i++) {
-    const { v, digest } = toBuild[i];
+  // Each variant is stored as soon as it is built, on a connection of its own, so PostgreSQL writes
+  // the second one's 11 MB while it writes the first's; but each commits (and is announced) only
+  // after the one before it, so the default variant still comes first.
+  let committed: Promise<unknown> = Promise.resolve();
+  const stores = toBuild.map(({ v, digest }, i) => {
     const includeContentious = read.variants[v];
-    const { products, ms } = await builds[i];
-    await store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms });
-    stored(includeContentious, digest, false);
-  }
+    const after = committed;
+    const mine = builds[i]
+      .then(({ products, ms }) => store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms }, after))
+      .then(() => stored(includeContentious, digest, false));
+    committed = mine;
+    return mine;
+  });
+  for (const s of stores) s.catch(() => undefined);
+  for (const s of stores) await s;
   // A re-stamped second variant was listed before a built first one: the default variant comes first.
   done.sort((a, b) => Number(a.includeContentious) - Number(b.includeContentious));
   return { built: true, ms: Math.round(performance.now() - started), variants: done };
@@ -165,7 +173,8 @@ interface Built {
   ms: number;
 }
 
-async function store(speciesId: number, state: SourceState, { includeContentious, settings, products, ms }: Built): Promise<void> {
+/** Stores a variant, committing once `after` has settled: a failure before it rolls this one back too. */
+async function store(speciesId: number, state: SourceState, { includeContentious, settings, products, ms }: Built, after: Promise<unknown> = Promise.resolve()): Promise<void> {
   const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
   await transaction(async (client) => {
     await client.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious = $2", [speciesId, includeContentious]);
@@ -190,6 +199,7 @@ async function store(speciesId: number, state: SourceState, { includeContentious
         JSON.stringify(cells),
       ],
     );
+    await after;
   });
 }
 
