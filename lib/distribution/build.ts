@@ -10,7 +10,7 @@ import { DEFAULT_ALPHA } from "./alpha-hull";
 import { aoo, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
 import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
 import { hullsOf, type Hulls } from "./hulls";
-import { projectPoints, type ProjectedPoints } from "./points";
+import { pointsOf, projectPoints, type PositionTable, type ProjectedPoints } from "./points";
 import { cellCorners, degreeCells, snapGrid } from "./publish";
 
 /** The records that count, column-wise. */
@@ -25,8 +25,11 @@ export interface CountedRecords {
   accurate: Uint8Array;
   /** The records' ids (countedRecords gives them): how many changed decides a model refit (lib/suitability). */
   ids?: Float64Array;
-  /** The projection's centre (records.ts gives all the species' records'); else that of these positions. */
-  centre?: { lon: number; lat: number };
+  /**
+   * The species' positions and which one each record holds (records.ts gives them, in the frame of
+   * all the species' records); else the distinct positions are found here, centred on themselves.
+   */
+  frame?: { table: PositionTable; position: Int32Array };
 }
 
 export interface DistributionSettings {
@@ -74,7 +77,7 @@ export interface DistributionProducts {
 export function inputsDigest(records: CountedRecords, settings: DistributionSettings): string {
   const hash = createHash("sha256").update(`${records.lon.length}\n`);
   for (const a of [records.lon, records.lat, records.publicLon, records.publicLat, records.accurate]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return hash.update(JSON.stringify({ settings, centre: records.centre })).digest("base64");
+  return hash.update(JSON.stringify({ settings, centre: records.frame?.table.projection.centre })).digest("base64");
 }
 
 /** Where the hulls are made: here (hullsOf), or in a thread while the grids are counted (hulls.ts, hullsInThread). */
@@ -101,7 +104,7 @@ export async function buildProducts(records: CountedRecords, settings: Distribut
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
   const corners = grid === null ? null : cellCorners(records.publicLon, records.publicLat, grid);
-  const points = projectPoints(records.lon, records.lat, records.centre);
+  const points = records.frame ? pointsOf(records.frame.table, records.frame.position) : projectPoints(records.lon, records.lat);
   const shown = corners ? projectPoints(corners.lon, corners.lat) : points;
   // The hulls are asked for first, so that a thread makes them while the grids are counted here.
   const hulls = Promise.all([ask(makeHulls, points, settings.alpha), shown === points ? null : ask(makeHulls, shown, settings.alpha)]);

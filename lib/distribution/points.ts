@@ -15,37 +15,69 @@ export interface ProjectedPoints {
   lonLat: Float64Array;
 }
 
+/** Distinct positions in one projection, and which of them each record holds. */
+export interface PositionTable {
+  projection: Projection;
+  /** Distinct positions, x then y, metres; in the order their first record comes. */
+  xy: Float64Array;
+  lonLat: Float64Array;
+  /** Each record's position. */
+  of: Int32Array;
+}
+
 /**
  * Positions within 1e-5° are one point (position-index.ts), kept at the first one's coordinates.
- * The projection is centred on `centre` when given (the frame of all the species' records, which
- * a vetting does not move: records.ts), else on the distinct positions.
+ * The projection is centred on `centre` when given, else on the distinct positions.
  */
-export function projectPoints(lon: ArrayLike<number>, lat: ArrayLike<number>, centre?: { lon: number; lat: number }): ProjectedPoints {
+export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, centre?: { lon: number; lat: number }): PositionTable {
   const n = lon.length;
   const index = new PositionIndex(n);
+  const of = new Int32Array(n);
   const firstOf = new Int32Array(n);
-  const counts = new Uint32Array(n);
+  let distinct = 0;
   for (let i = 0; i < n; i++) {
-    const g = index.add(lon[i], lat[i]);
-    if (counts[g]++ === 0) firstOf[g] = i;
+    const g = (of[i] = index.add(lon[i], lat[i]));
+    if (g === distinct) firstOf[distinct++] = i;
   }
-  const distinct = index.size;
   const dLon = new Float64Array(distinct);
   const dLat = new Float64Array(distinct);
+  const lonLat = new Float64Array(distinct * 2);
   for (let g = 0; g < distinct; g++) {
-    dLon[g] = lon[firstOf[g]];
-    dLat[g] = lat[firstOf[g]];
+    lonLat[2 * g] = dLon[g] = lon[firstOf[g]];
+    lonLat[2 * g + 1] = dLat[g] = lat[firstOf[g]];
   }
-  const weight = counts.slice(0, distinct);
   const projection = projectionFor(centre ?? centreOf(dLon, dLat));
   const xy = new Float64Array(distinct * 2);
-  const lonLat = new Float64Array(distinct * 2);
-  for (let i = 0; i < distinct; i++) {
-    const [x, y] = projection.forward(dLon[i], dLat[i]);
-    xy[2 * i] = x;
-    xy[2 * i + 1] = y;
-    lonLat[2 * i] = dLon[i];
-    lonLat[2 * i + 1] = dLat[i];
+  for (let g = 0; g < distinct; g++) {
+    const [x, y] = projection.forward(lonLat[2 * g], lonLat[2 * g + 1]);
+    xy[2 * g] = x;
+    xy[2 * g + 1] = y;
   }
-  return { projection, xy, weight, lonLat };
+  return { projection, xy, lonLat, of };
+}
+
+/** The distinct positions some records hold (`position`: each one's in the table), with how many hold each, in the table's order. */
+export function pointsOf(table: PositionTable, position: ArrayLike<number>): ProjectedPoints {
+  const counts = new Uint32Array(table.xy.length / 2);
+  for (let i = 0; i < position.length; i++) counts[position[i]]++;
+  let distinct = 0;
+  for (let g = 0; g < counts.length; g++) if (counts[g] > 0) distinct++;
+  const xy = new Float64Array(2 * distinct);
+  const lonLat = new Float64Array(2 * distinct);
+  const weight = new Uint32Array(distinct);
+  for (let g = 0, k = 0; g < counts.length; g++) {
+    if (counts[g] === 0) continue;
+    xy[2 * k] = table.xy[2 * g];
+    xy[2 * k + 1] = table.xy[2 * g + 1];
+    lonLat[2 * k] = table.lonLat[2 * g];
+    lonLat[2 * k + 1] = table.lonLat[2 * g + 1];
+    weight[k++] = counts[g];
+  }
+  return { projection: table.projection, xy, weight, lonLat };
+}
+
+/** The records' distinct positions, in a projection centred on them (or on `centre`). */
+export function projectPoints(lon: ArrayLike<number>, lat: ArrayLike<number>, centre?: { lon: number; lat: number }): ProjectedPoints {
+  const table = positionTable(lon, lat, centre);
+  return pointsOf(table, table.of);
 }

@@ -14,6 +14,7 @@ import { byRecency } from "@/lib/vetting/classify";
 import { classificationOf, contentiousOf, readStates, stateOf } from "@/lib/vetting/states";
 import type { CountedRecords } from "./build";
 import { float4AsText } from "./float4";
+import { positionTable, type PositionTable } from "./points";
 import { centreOf } from "./projection";
 
 export interface RecordOptions {
@@ -58,27 +59,33 @@ export async function countedVariants(
   // The variants usually leave out the same qualifiers: their vettings are read and indexed once.
   const excluding = new Map<string, Awaited<ReturnType<typeof excludingVettings>>>();
   const out: CountedRecords[] = [];
-  const centre = frameOf(records);
+  const table = tableOf(records);
   for (const options of variants) {
     const key = options.excludedQualifiers.join();
     if (!excluding.has(key)) excluding.set(key, await excludingVettings(db, speciesId, options.excludedQualifiers));
-    out.push({ ...select(records, state, options, excluding.get(key)!), centre });
+    out.push(select(records, state, options, excluding.get(key)!, table));
   }
   return out;
 }
 
-const frames = new WeakMap<PositionedRecords, { lon: number; lat: number } | undefined>();
+const tables = new WeakMap<PositionedRecords, PositionTable>();
 
 /**
- * The projection's centre for every variant and every vetting: that of all the species' positioned
- * records, whatever their classification (each record once: finding distinct positions first cost
- * four times as long over a million records). The frame then holds still while experts vet, so
- * the hull thread can change its last triangulation instead of making a new one (mesh-update.ts),
- * and a figure changes only because the records that count did. Kept with the records it came from.
+ * The species' distinct positions and which one each record holds, in one projection for every
+ * variant and every vetting: centred on all the species' positioned records, whatever their
+ * classification (each record once: finding distinct positions first cost four times as long over
+ * a million records). The frame then holds still while experts vet, so the hull thread can change
+ * its last triangulation instead of making a new one (mesh-update.ts), and a figure changes only
+ * because the records that count did. Made once and kept with the records it came from, so a
+ * variant's points are counted, not looked up and projected again.
  */
-function frameOf(records: PositionedRecords): { lon: number; lat: number } | undefined {
-  if (!frames.has(records)) frames.set(records, records.length === 0 ? undefined : centreOf(records.lon, records.lat));
-  return frames.get(records);
+function tableOf(records: PositionedRecords): PositionTable {
+  let table = tables.get(records);
+  if (!table) {
+    const centre = records.length === 0 ? undefined : centreOf(records.lon, records.lat);
+    tables.set(records, (table = positionTable(records.lon, records.lat, centre)));
+  }
+  return table;
 }
 
 /** Every record of the species with a position, as stored; the figures' position is the accurate one where held. */
@@ -263,8 +270,9 @@ function emptyRecords(capacity: number): PositionedRecords {
 }
 
 /** `state`: each record's byte of the vettings' decisions (lib/vetting/states), parallel to the records. */
-function select(records: PositionedRecords, state: Uint8Array, options: RecordOptions, excluded: Awaited<ReturnType<typeof excludingVettings>>): CountedRecords {
+function select(records: PositionedRecords, state: Uint8Array, options: RecordOptions, excluded: Awaited<ReturnType<typeof excludingVettings>>, table: PositionTable): CountedRecords {
   const size = records.length;
+  const position = new Int32Array(size);
   const lon = new Float64Array(size);
   const lat = new Float64Array(size);
   const publicLon = new Float64Array(size);
@@ -284,9 +292,18 @@ function select(records: PositionedRecords, state: Uint8Array, options: RecordOp
     lat[n] = records.lat[i];
     accurate[n] = records.accurate[i];
     ids[n] = records.ids[i];
+    position[n] = table.of[i];
     n++;
   }
-  return { lon: lon.subarray(0, n), lat: lat.subarray(0, n), publicLon: publicLon.subarray(0, n), publicLat: publicLat.subarray(0, n), accurate: accurate.subarray(0, n), ids: ids.subarray(0, n) };
+  return {
+    lon: lon.subarray(0, n),
+    lat: lat.subarray(0, n),
+    publicLon: publicLon.subarray(0, n),
+    publicLat: publicLat.subarray(0, n),
+    accurate: accurate.subarray(0, n),
+    ids: ids.subarray(0, n),
+    frame: { table, position: position.subarray(0, n) },
+  };
 }
 
 /**
