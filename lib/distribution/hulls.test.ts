@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { hullsInThread, hullsOf, stopHullThread, THREAD_FROM_POSITIONS } from "./hulls";
 import { outline } from "./test-outline";
-import { projectPoints, type ProjectedPoints } from "./points";
+import { pointsOf, positionTable, projectPoints, type ProjectedPoints } from "./points";
 
 /** Scattered positions over a patch of Queensland, every tenth one a repeat. */
 function scattered(n: number, seed: number): ProjectedPoints {
@@ -32,30 +32,26 @@ describe("hullsInThread", () => {
   });
 
   it("changes its last triangulation for positions that differ by a few, and gives the hulls of a new one", async () => {
-    const first = scattered(THREAD_FROM_POSITIONS * 1.5, 13);
-    await hullsInThread(first, 2);
-    // A vetting's area taken out, and a few positions added (contentious records put in).
-    const extra = scattered(300, 17);
-    const lon: number[] = [];
-    const lat: number[] = [];
-    for (const p of [first, extra]) {
-      for (let i = 0; i < p.lonLat.length; i += 2) {
-        const [x, y] = [p.lonLat[i], p.lonLat[i + 1]];
-        if (p === first && x > 146 && x < 146.3 && y > -19.5 && y < -19) continue;
-        if (p === extra && i % 8 !== 0) continue;
-        lon.push(x);
-        lat.push(y);
-      }
-    }
-    const second = projectPoints(lon, lat, first.projection.centre);
+    // A species' position table (records.ts keeps one per records version), and two variants of it.
+    const all = scattered(THREAD_FROM_POSITIONS * 1.6, 13);
+    const n = all.xy.length / 2;
+    const table = positionTable(Array.from({ length: n }, (_, i) => all.lonLat[2 * i]), Array.from({ length: n }, (_, i) => all.lonLat[2 * i + 1]));
+    const [x0, y0] = [146, -19.5];
+    const inVetted = (i: number) => table.lonLat[2 * i] > x0 && table.lonLat[2 * i] < x0 + 0.3 && table.lonLat[2 * i + 1] > y0 && table.lonLat[2 * i + 1] < y0 + 0.5;
+    const ids = (keep: (i: number) => boolean) => Int32Array.from({ length: n }, (_, i) => i).filter(keep);
+    // The first: every position but a few hundred (contentious, say); the second: those put in, and a vetted area taken out.
+    const first = pointsOf(table, ids((i) => i % 97 !== 5));
+    const second = pointsOf(table, ids((i) => !inVetted(i)));
+    expect(n - first.xy.length / 2).toBeGreaterThan(200);
+    expect(n - second.xy.length / 2).toBeGreaterThan(200);
+    expect((await hullsInThread(first, 2)).reusedMesh).toBeUndefined();
     const changed = await hullsInThread(second, 2);
     expect(changed.reusedMesh).toBe(true);
     const made = hullsOf(second, 2);
     expect(changed.extent).toEqual(made.extent);
     expect({ ...changed.hull, polygons: outline(changed.hull.polygons) }).toEqual({ ...made.hull, polygons: outline(made.hull.polygons) });
-    // Too different (another species, another frame): a new triangulation.
-    const other = scattered(THREAD_FROM_POSITIONS * 1.5, 19);
-    expect((await hullsInThread(other, 2)).reusedMesh).toBeUndefined();
+    // Another table (another species or records version): a new triangulation.
+    expect((await hullsInThread(scattered(THREAD_FROM_POSITIONS * 1.5, 19), 2)).reusedMesh).toBeUndefined();
   });
 
   it("fails a build waiting on a thread that is stopped, with a clear error, and starts a new thread for the next", async () => {

@@ -44,6 +44,7 @@ export interface HullsRequest {
   xy: Float64Array;
   weight: Uint32Array;
   lonLat: Float64Array;
+  source?: ProjectedPoints["source"];
   alpha: number;
 }
 export type HullsReply = { id: number; hulls: Hulls } | { id: number; error: string };
@@ -122,9 +123,9 @@ export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<H
   return new Promise<Hulls>((resolve, reject) => {
     if (pending.size === 0) worker.ref();
     pending.set(id, { resolve, reject });
-    const { projection, xy, weight, lonLat } = points;
+    const { projection, xy, weight, lonLat, source } = points;
     // Copied, not transferred: the build goes on using the points.
-    worker.postMessage({ id, centre: projection.centre, xy, weight, lonLat, alpha } satisfies HullsRequest);
+    worker.postMessage({ id, centre: projection.centre, xy, weight, lonLat, source, alpha } satisfies HullsRequest);
   });
 }
 
@@ -143,9 +144,9 @@ export async function stopHullThread(): Promise<void> {
  * (kept-meshes.ts). Where points are cocircular the triangles may then differ from a new
  * triangulation's, both Delaunay.
  */
-export function answer({ id, centre, xy, weight, lonLat, alpha }: HullsRequest): HullsReply {
+export function answer({ id, centre, xy, weight, lonLat, source, alpha }: HullsRequest): HullsReply {
   try {
-    const points = { projection: projectionFor(centre), xy, weight, lonLat };
+    const points = { projection: projectionFor(centre), xy, weight, lonLat, source };
     return { id, hulls: hullsOn(points, alpha, meshFor(points)) };
   } catch (err) {
     return { id, error: err instanceof Error ? err.message : String(err) };

@@ -13,10 +13,14 @@ export interface ProjectedPoints {
   weight: Uint32Array;
   /** Distinct positions in lon/lat, parallel to xy. */
   lonLat: Float64Array;
+  /** The table the positions came from (its serial) and each one's place in it: how the hull thread knows them again. */
+  source?: { table: number; ids: Int32Array };
 }
 
 /** Distinct positions in one projection, and which of them each record holds. */
 export interface PositionTable {
+  /** Unique in this process. */
+  serial: number;
   projection: Projection;
   /** Distinct positions, x then y, metres; in the order their first record comes. */
   xy: Float64Array;
@@ -53,8 +57,10 @@ export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, ce
     xy[2 * g] = x;
     xy[2 * g + 1] = y;
   }
-  return { projection, xy, lonLat, of };
+  return { serial: ++tables, projection, xy, lonLat, of };
 }
+
+let tables = 0;
 
 /** The distinct positions some records hold (`position`: each one's in the table), with how many hold each, in the table's order. */
 export function pointsOf(table: PositionTable, position: ArrayLike<number>): ProjectedPoints {
@@ -65,15 +71,17 @@ export function pointsOf(table: PositionTable, position: ArrayLike<number>): Pro
   const xy = new Float64Array(2 * distinct);
   const lonLat = new Float64Array(2 * distinct);
   const weight = new Uint32Array(distinct);
+  const ids = new Int32Array(distinct);
   for (let g = 0, k = 0; g < counts.length; g++) {
     if (counts[g] === 0) continue;
+    ids[k] = g;
     xy[2 * k] = table.xy[2 * g];
     xy[2 * k + 1] = table.xy[2 * g + 1];
     lonLat[2 * k] = table.lonLat[2 * g];
     lonLat[2 * k + 1] = table.lonLat[2 * g + 1];
     weight[k++] = counts[g];
   }
-  return { projection: table.projection, xy, weight, lonLat };
+  return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids } };
 }
 
 /** The records' distinct positions, in a projection centred on them (or on `centre`). */

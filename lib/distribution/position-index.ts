@@ -24,22 +24,12 @@ export class PositionIndex {
 
   /** The position's number, a new one (the current size) when it was not there yet; at most `capacity` distinct. */
   add(lon: number, lat: number): number {
-    return this.probe(lon, lat, true);
-  }
-
-  /** The position's number, or -1. */
-  find(lon: number, lat: number): number {
-    return this.probe(lon, lat, false);
-  }
-
-  private probe(lon: number, lat: number, adding: boolean): number {
     const a = Math.round((lon + 540) * 1e5) | 0;
     const b = Math.round((lat + 90) * 1e5) | 0;
     let h = (Math.imul(a ^ Math.imul(b, 0x85ebca6b), 0x9e3779b1) >>> 0) & this.mask;
     for (;;) {
       const g = this.slots[h];
       if (g === -1) {
-        if (!adding) return -1;
         this.slots[h] = this.size;
         this.keyA[this.size] = a;
         this.keyB[this.size] = b;
@@ -48,12 +38,5 @@ export class PositionIndex {
       if (this.keyA[g] === a && this.keyB[g] === b) return g;
       h = (h + 1) & this.mask;
     }
-  }
-
-  /** Every position's number in a lon, lat array of distinct positions. */
-  static of(lonLat: Float64Array): PositionIndex {
-    const index = new PositionIndex(lonLat.length / 2);
-    for (let i = 0; i < lonLat.length; i += 2) index.add(lonLat[i], lonLat[i + 1]);
-    return index;
   }
 }
