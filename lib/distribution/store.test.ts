@@ -136,6 +136,26 @@ describe("range products of a species", () => {
     expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 12, pending: false });
   });
 
+  it("store neither variant when the default one's store fails (it commits first), and store both on the next rebuild", async () => {
+    const sp = await insertSpecies(db.pool, "Contentio rejecta");
+    await insertRecords(db.pool, sp, block(145, -20, 4, 0.1));
+    await dispute(sp, box(144.9, -20.1, 145.15, -19.5), box(144.9, -20.1, 145.05, -19.5));
+    // PostgreSQL refuses the default variant's row, as a full disk or a lost connection would.
+    await db.pool.query(`CREATE FUNCTION refuse_default() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.species_id = ${sp} AND NOT NEW.include_contentious THEN RAISE EXCEPTION 'no room for the default variant'; END IF; RETURN NEW; END $$`);
+    await db.pool.query("CREATE TRIGGER refuse_default BEFORE INSERT ON species_distributions FOR EACH ROW EXECUTE FUNCTION refuse_default()");
+    try {
+      await expect(rebuildDistribution(sp)).rejects.toThrow(/no room for the default variant/);
+      // The contentious variant, written beside it, was rolled back rather than announced first.
+      expect((await db.pool.query("SELECT count(*)::int AS n FROM species_distributions WHERE species_id = $1", [sp])).rows[0].n).toBe(0);
+    } finally {
+      await db.pool.query("DROP TRIGGER refuse_default ON species_distributions");
+      await db.pool.query("DROP FUNCTION refuse_default()");
+    }
+    expect((await rebuildDistribution(sp)).variants.map((v) => v.includeContentious)).toEqual([false, true]);
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM species_distributions WHERE species_id = $1", [sp])).rows[0].n).toBe(2);
+  });
+
   it("re-stamp the stored products when a vetting changes no record that counts, and build them when one does", async () => {
     const sp = await insertSpecies(db.pool, "Confirmata iterum");
     await insertRecords(db.pool, sp, [...block(145, -20, 5, 0.1), ...block(147, -20, 5, 0.1)]);
