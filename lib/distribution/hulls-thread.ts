@@ -3,10 +3,11 @@
  * request's triangulation for the next one after answering (kept-meshes.ts).
  */
 import { parentPort } from "node:worker_threads";
-import { answer, type HullsRequest } from "./hulls";
+import { answer, transferOf, type HullsRequest } from "./hulls";
 import { keepLastMesh } from "./kept-meshes";
 
 parentPort!.on("message", (request: HullsRequest) => {
-  parentPort!.postMessage(answer(request));
+  const reply = answer(request);
+  parentPort!.postMessage(reply, transferOf(reply));
   keepLastMesh();
 });
