@@ -161,7 +161,11 @@ export function warmHullThread(): void {
   if (current.pending.size === 0) idleFrom(current);
 }
 
-/** hullsOf, in the thread for a large point set; the same result to the bit either way. */
+/**
+ * hullsOf, in the thread for a large point set: the same hulls to the bit when the thread makes a
+ * new triangulation; when it changed a kept one, the same figures and outlines, whose rings may
+ * start at other vertices or come in another order (kept-meshes.ts).
+ */
 export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<Hulls> {
   if (points.xy.length / 2 < THREAD_FROM_POSITIONS) return Promise.resolve(hullsOf(points, alpha));
   const current = started();

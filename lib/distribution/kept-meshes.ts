@@ -11,7 +11,10 @@ import type { ProjectedPoints } from "./points";
 import { triangulate } from "./triangulation";
 
 export interface MeshedPoints {
-  /** The same positions, in the order the mesh numbers them. */
+  /**
+   * The positions, in the order the mesh numbers them; after a change also the points it removed
+   * before, corners of no triangle, with no records.
+   */
   points: ProjectedPoints;
   mesh: Mesh;
   /** Where each given position went: placed[i] is its index in `points`. */
@@ -47,7 +50,14 @@ let unkept: (() => void) | null = null;
 export function meshFor(points: ProjectedPoints): MeshedPoints | undefined {
   unkept = null;
   if (points.xy.length / 2 < 3) return undefined;
-  const made = changedFrom(points) ?? fresh(points);
+  let changed: MeshedPoints | undefined;
+  try {
+    changed = changedFrom(points);
+  } catch {
+    // A change that fails is no answer: the triangulation is made anew, and the kept ones dropped.
+    kept.length = 0;
+  }
+  const made = changed ?? fresh(points);
   const source = points.source;
   if (!made || !source) return made;
   unkept = () => {
@@ -72,13 +82,13 @@ function fresh(points: ProjectedPoints): MeshedPoints | undefined {
   return t && { points: t.points, mesh: { triangles: t.delaunay.triangles, halfedges: t.delaunay.halfedges, hull: t.delaunay.hull, border: borderOf(t.delaunay) }, placed: t.placed };
 }
 
-/** The most recent kept triangulation of the same table that differs by few enough positions, changed by them. */
+/** The kept triangulation of the same table that differs least, when by few enough positions, changed by them. */
 function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
   const source = points.source;
   if (!source) return undefined;
   const n = source.ids.length;
-  for (let e = kept.length - 1; e >= 0; e--) {
-    const entry = kept[e];
+  let best: { entry: Kept; at: Int32Array; added: number; change: number } | undefined;
+  for (const entry of kept) {
     if (entry.table !== source.table) continue;
     // Removed points pile up as changes go on: past a tenth, triangulate anew.
     if (entry.xy.length / 2 > 1.1 * entry.asked.length) continue;
@@ -89,10 +99,10 @@ function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
       at[i] = id < entry.pointOf.length ? entry.pointOf[id] : -1;
       if (at[i] === -1) added++;
     }
-    const removed = entry.asked.length - (n - added);
-    if (added + removed <= MAX_CHANGE * n) return changed(entry, points, at, added);
+    const change = added + entry.asked.length - (n - added);
+    if (change <= MAX_CHANGE * n && (!best || change < best.change)) best = { entry, at, added, change };
   }
-  return undefined;
+  return best && changed(best.entry, points, best.at, best.added);
 }
 
 function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: number): MeshedPoints | undefined {

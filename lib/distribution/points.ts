@@ -19,7 +19,7 @@ export interface ProjectedPoints {
 
 /** Distinct positions in one projection, and which of them each record holds. */
 export interface PositionTable {
-  /** Unique in this process. */
+  /** Tells tables apart (random): the hull thread changes only a triangulation of the same table. */
   serial: number;
   projection: Projection;
   /** Distinct positions, x then y, metres; in the order their first record comes. */
@@ -50,17 +50,17 @@ export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, ce
     lonLat[2 * g] = dLon[g] = lon[firstOf[g]];
     lonLat[2 * g + 1] = dLat[g] = lat[firstOf[g]];
   }
-  const projection = projectionFor(centre ?? centreOf(dLon, dLat));
+  // No positions (a species none of whose records has one) still gets a table, empty.
+  const projection = projectionFor(centre ?? (distinct > 0 ? centreOf(dLon, dLat) : { lon: 0, lat: 0 }));
   const xy = new Float64Array(distinct * 2);
   for (let g = 0; g < distinct; g++) {
     const [x, y] = projection.forward(lonLat[2 * g], lonLat[2 * g + 1]);
     xy[2 * g] = x;
     xy[2 * g + 1] = y;
   }
-  return { serial: ++tables, projection, xy, lonLat, of };
+  // Random rather than counted: two copies of this module (bundlers) never hand out the same one.
+  return { serial: Math.floor(Math.random() * 2 ** 52), projection, xy, lonLat, of };
 }
-
-let tables = 0;
 
 /** The distinct positions some records hold (`position`: each one's in the table), with how many hold each, in the table's order. */
 export function pointsOf(table: PositionTable, position: ArrayLike<number>): ProjectedPoints {
@@ -84,8 +84,12 @@ export function pointsOf(table: PositionTable, position: ArrayLike<number>): Pro
   return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids } };
 }
 
-/** The records' distinct positions, in a projection centred on them (or on `centre`). */
+/**
+ * The records' distinct positions, in a projection centred on them (or on `centre`). Without a
+ * `source`: a table made for one use is never met again, so the hull thread does not keep it.
+ */
 export function projectPoints(lon: ArrayLike<number>, lat: ArrayLike<number>, centre?: { lon: number; lat: number }): ProjectedPoints {
   const table = positionTable(lon, lat, centre);
-  return pointsOf(table, table.of);
+  const { source: _once, ...points } = pointsOf(table, table.of);
+  return points;
 }

@@ -72,20 +72,34 @@ const tables = new WeakMap<PositionedRecords, PositionTable>();
 
 /**
  * The species' distinct positions and which one each record holds, in one projection for every
- * variant and every vetting: centred on all the species' positioned records, whatever their
- * classification (each record once: finding distinct positions first cost four times as long over
- * a million records). The frame then holds still while experts vet, so the hull thread can change
+ * variant and every vetting: centred on the species' positioned records as rated at import,
+ * whatever vettings say (frameCentre; each record once: finding distinct positions first cost four
+ * times as long over a million records). The frame then holds still while experts vet, so the hull thread can change
  * its last triangulation instead of making a new one (mesh-update.ts), and a figure changes only
  * because the records that count did. Made once and kept with the records it came from, so a
  * variant's points are counted, not looked up and projected again.
  */
 function tableOf(records: PositionedRecords): PositionTable {
   let table = tables.get(records);
-  if (!table) {
-    const centre = records.length === 0 ? undefined : centreOf(records.lon, records.lat);
-    tables.set(records, (table = positionTable(records.lon, records.lat, centre)));
-  }
+  if (!table) tables.set(records, (table = positionTable(records.lon, records.lat, frameCentre(records))));
   return table;
+}
+
+/**
+ * The centre of the records rated assumed valid at import (all of them when none is): the ALA's
+ * flagged positions (out of range, zero, centres of states) stay out of it, and a vetting, which
+ * changes no rating, does not move it.
+ */
+function frameCentre(records: PositionedRecords): { lon: number; lat: number } | undefined {
+  const lon: number[] = [];
+  const lat: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    if (records.rating[i] !== ASSUMED_VALID) continue;
+    lon.push(records.lon[i]);
+    lat.push(records.lat[i]);
+  }
+  if (lon.length > 0) return centreOf(lon, lat);
+  return records.length > 0 ? centreOf(records.lon, records.lat) : undefined;
 }
 
 /** Every record of the species with a position, as stored; the figures' position is the accurate one where held. */
@@ -102,7 +116,7 @@ interface PositionedRecords {
 
 /** Species with fewer records are read again each time: that takes milliseconds. */
 export const CACHE_FROM_RECORDS = 100_000;
-/** At most this many records kept, over all species (about 44 bytes each). */
+/** At most this many records kept, over all species (about 44 bytes each, and their position table: 4 more, and 32 a distinct position). */
 const CACHE_RECORDS = 3_000_000;
 /** By species, least recently used first. Never modified: select copies what it takes. */
 const kept = new Map<number, { recordsVersion: number; records: PositionedRecords }>();

@@ -136,6 +136,15 @@ describe("range products of a species", () => {
     expect((await read(sp, "?contentious=include")).body).toMatchObject({ recordsUsed: 12, pending: false });
   });
 
+  it("store 'not computable' for a species none of whose records has a position, and count it built", async () => {
+    const sp = await insertSpecies(db.pool, "Locus ignotus");
+    await insertRecords(db.pool, sp, [{ lon: null, lat: null, rating: AV }, { lon: null, lat: null, rating: AV }]);
+    await refreshSpeciesStats(db.pool, [sp], { bumpVersion: true });
+    expect((await rebuildDistribution(sp)).built).toBe(true);
+    expect((await read(sp)).body).toMatchObject({ recordsUsed: 0, eoo: null, aoo: null, notComputable: "No records count towards the range." });
+    expect(await staleDistributions()).not.toContain(sp);
+  });
+
   it("store neither variant when the default one's store fails (it commits first), and store both on the next rebuild", async () => {
     const sp = await insertSpecies(db.pool, "Contentio rejecta");
     await insertRecords(db.pool, sp, block(145, -20, 4, 0.1));

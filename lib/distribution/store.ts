@@ -135,8 +135,11 @@ export async function rebuildDistribution(
     committed = mine;
     return mine;
   });
-  for (const s of stores) s.catch(() => undefined);
-  for (const s of stores) await s;
+  // Every store settled (rolled back, if one before it failed) before the first failure is thrown:
+  // a retried job must not meet a transaction still writing.
+  const settled = await Promise.allSettled(stores);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
   // A re-stamped second variant was listed before a built first one: the default variant comes first.
   done.sort((a, b) => Number(a.includeContentious) - Number(b.includeContentious));
   return { built: true, ms: Math.round(performance.now() - started), variants: done };

@@ -8,7 +8,7 @@
  * box (a counting sort, linear): delaunator then finds the same insertion order by itself, since it
  * sorts by distance again, and builds the same triangles in the same order, with neighbours near
  * each other in memory; about a third faster, and the alpha hull's walks over the triangles gain too.
- * Only the numbering of the vertices changes, which nothing downstream depends on.
+ * Only the numbering of the vertices changes: `placed` says where each point went.
  */
 import Delaunator from "delaunator";
 import type { ProjectedPoints } from "./points";

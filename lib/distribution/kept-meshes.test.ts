@@ -1,0 +1,71 @@
+import Delaunator from "delaunator";
+import { describe, expect, it } from "vitest";
+import { keepLastMesh, meshFor, type MeshedPoints } from "./kept-meshes";
+import { pointsOf, positionTable, projectPoints, type PositionTable } from "./points";
+
+function scatteredTable(n: number, seed: number): PositionTable {
+  let s = seed;
+  const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  return positionTable(Array.from({ length: n }, () => 145 + 4 * random()), Array.from({ length: n }, () => -20 + 3 * random()));
+}
+
+const ids = (table: PositionTable, keep: (i: number) => boolean) => Int32Array.from({ length: table.xy.length / 2 }, (_, i) => i).filter(keep);
+
+/** As the hull thread asks: a mesh, then kept once answered. */
+function ask(table: PositionTable, keep: (i: number) => boolean): MeshedPoints {
+  const made = meshFor(pointsOf(table, ids(table, keep)))!;
+  keepLastMesh();
+  return made;
+}
+
+/** Its triangles as corner coordinates, comparable with a new triangulation's. */
+function shape(m: MeshedPoints): string[] {
+  const { xy } = m.points;
+  const t = m.mesh.triangles;
+  return Array.from({ length: t.length / 3 }, (_, k) => [0, 1, 2].map((j) => `${xy[2 * t[3 * k + j]]},${xy[2 * t[3 * k + j] + 1]}`).sort().join(" ")).sort();
+}
+const freshShape = (m: MeshedPoints) => {
+  const live: number[] = [];
+  for (let v = 0; v < m.points.weight.length; v++) if (m.points.weight[v] > 0) live.push(m.points.xy[2 * v], m.points.xy[2 * v + 1]);
+  const d = new Delaunator(Float64Array.from(live));
+  const xy = Float64Array.from(live);
+  return Array.from({ length: d.triangles.length / 3 }, (_, k) => [0, 1, 2].map((j) => `${xy[2 * d.triangles[3 * k + j]]},${xy[2 * d.triangles[3 * k + j] + 1]}`).sort().join(" ")).sort();
+};
+
+describe("the hull thread's kept triangulations", () => {
+  it("change a kept triangulation of the same table by the positions taken out and put back, to a new triangulation's triangles", () => {
+    const table = scatteredTable(5000, 3);
+    expect(ask(table, (i) => i % 50 !== 7).changed).toBeUndefined();
+    // A vetting takes an area out…
+    const out = ask(table, (i) => i % 50 !== 7 && !(table.lonLat[2 * i] > 146 && table.lonLat[2 * i] < 146.1));
+    expect(out.changed).toBe(true);
+    expect(shape(out)).toEqual(freshShape(out));
+    // …and a later one puts it back, with the contentious few.
+    const back = ask(table, () => true);
+    expect(back.changed).toBe(true);
+    expect(shape(back)).toEqual(freshShape(back));
+    expect(back.points.weight.reduce((a, b) => a + b, 0)).toBe(5000);
+    // Each position where `placed` says it went.
+    const again = pointsOf(table, ids(table, () => true));
+    const m = meshFor(again)!;
+    for (let i = 0; i < 5000; i += 97) expect([m.points.xy[2 * m.placed[i]], m.points.lonLat[2 * m.placed[i]]]).toEqual([again.xy[2 * i], again.lonLat[2 * i]]);
+  });
+
+  it("triangulate anew for another table, too large a change, points of no table, and once removed points pile up", () => {
+    const table = scatteredTable(4000, 5);
+    ask(table, () => true);
+    expect(ask(scatteredTable(4000, 6), () => true).changed).toBeUndefined();
+    ask(table, () => true);
+    // More than 5 % differ.
+    expect(ask(table, (i) => i % 10 !== 0).changed).toBeUndefined();
+    // projectPoints' points come from a table made for them alone: never kept, never changed.
+    const once = projectPoints(Array.from({ length: 100 }, (_, i) => 145 + (i % 10) * 0.1 + i * 1e-4), Array.from({ length: 100 }, (_, i) => -20 + Math.floor(i / 10) * 0.1));
+    expect(once.source).toBeUndefined();
+    expect(meshFor(once)!.changed).toBeUndefined();
+    // Changes of 2 % each: removed points stay as corners of nothing, and past a tenth of them the next is new.
+    ask(table, () => true);
+    const steps = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => ask(table, (i) => i % 50 >= k).changed);
+    expect(steps.slice(0, 4)).toEqual([true, true, true, true]);
+    expect(steps).toContain(undefined);
+  });
+});
