@@ -12,10 +12,9 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { alphaHull, type AlphaHull } from "./alpha-hull";
 import { eoo, type EooResult } from "./eoo";
-import { meshFor, type MeshedPoints } from "./kept-meshes";
+import { freshMesh, meshFor, type MeshedPoints } from "./kept-meshes";
 import type { ProjectedPoints } from "./points";
 import { projectionFor } from "./projection";
-import { triangulate } from "./triangulation";
 
 export interface Hulls {
   extent: EooResult;
@@ -25,8 +24,7 @@ export interface Hulls {
 }
 
 export function hullsOf(points: ProjectedPoints, alpha: number): Hulls {
-  const triangulation = triangulate(points);
-  return hullsOn(points, alpha, triangulation && { points: triangulation.points, mesh: triangulation.delaunay, placed: triangulation.placed });
+  return hullsOn(points, alpha, freshMesh(points));
 }
 
 function hullsOn(points: ProjectedPoints, alpha: number, meshed: MeshedPoints | undefined): Hulls {

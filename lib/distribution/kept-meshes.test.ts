@@ -1,6 +1,6 @@
 import Delaunator from "delaunator";
 import { describe, expect, it } from "vitest";
-import { keepLastMesh, meshFor, type MeshedPoints } from "./kept-meshes";
+import { meshFor, type MeshedPoints } from "./kept-meshes";
 import { pointsOf, positionTable, projectPoints, type PositionTable } from "./points";
 
 function scatteredTable(n: number, seed: number): PositionTable {
@@ -11,11 +11,9 @@ function scatteredTable(n: number, seed: number): PositionTable {
 
 const ids = (table: PositionTable, keep: (i: number) => boolean) => Int32Array.from({ length: table.xy.length / 2 }, (_, i) => i).filter(keep);
 
-/** As the hull thread asks: a mesh, then kept once answered. */
+/** As the hull thread asks. */
 function ask(table: PositionTable, keep: (i: number) => boolean): MeshedPoints {
-  const made = meshFor(pointsOf(table, ids(table, keep)))!;
-  keepLastMesh();
-  return made;
+  return meshFor(pointsOf(table, ids(table, keep)))!;
 }
 
 /** Its triangles as corner coordinates, comparable with a new triangulation's. */

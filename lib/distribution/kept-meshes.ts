@@ -6,7 +6,7 @@
  * `source`): a table is one projection, made once per records version (records.ts), so only a
  * triangulation in the same projection is ever changed.
  */
-import { borderOf, updateMesh, type Mesh } from "./mesh-update";
+import { updateMesh, type Mesh } from "./mesh-update";
 import type { ProjectedPoints } from "./points";
 import { triangulate } from "./triangulation";
 
@@ -39,16 +39,11 @@ const KEEP = 2;
 const MAX_CHANGE = 0.05;
 const kept: Kept[] = [];
 
-/** The last triangulation made, to be kept once its hulls are answered (keepLastMesh). */
-let unkept: (() => void) | null = null;
-
 /**
  * The triangulation of the points: changed from a kept one when that is cheap, else made anew;
- * undefined below 3 points. keepLastMesh() keeps it for the next request when the points came
- * from a position table.
+ * undefined below 3 points. Kept for the next request when the points came from a position table.
  */
 export function meshFor(points: ProjectedPoints): MeshedPoints | undefined {
-  unkept = null;
   if (points.xy.length / 2 < 3) return undefined;
   let changed: MeshedPoints | undefined;
   try {
@@ -57,29 +52,23 @@ export function meshFor(points: ProjectedPoints): MeshedPoints | undefined {
     // A change that fails is no answer: the triangulation is made anew, and the kept ones dropped.
     kept.length = 0;
   }
-  const made = changed ?? fresh(points);
+  const made = changed ?? freshMesh(points);
   const source = points.source;
-  if (!made || !source) return made;
-  unkept = () => {
+  if (made && source) {
     let size = 0;
     for (const id of source.ids) if (id >= size) size = id + 1;
     const pointOf = new Int32Array(size).fill(-1);
     source.ids.forEach((id, i) => (pointOf[id] = made.placed[i]));
     kept.push({ table: source.table, xy: made.points.xy, mesh: made.mesh, asked: source.ids, pointOf });
     if (kept.length > KEEP) kept.shift();
-  };
+  }
   return made;
 }
 
-/** Keeps the last triangulation made: the thread does this after answering, off the build's path. */
-export function keepLastMesh(): void {
-  unkept?.();
-  unkept = null;
-}
-
-function fresh(points: ProjectedPoints): MeshedPoints | undefined {
+/** A new triangulation (triangulation.ts): its border is found when it is first changed (mesh-update.ts). */
+export function freshMesh(points: ProjectedPoints): MeshedPoints | undefined {
   const t = triangulate(points);
-  return t && { points: t.points, mesh: { triangles: t.delaunay.triangles, halfedges: t.delaunay.halfedges, hull: t.delaunay.hull, border: borderOf(t.delaunay) }, placed: t.placed };
+  return t && { points: t.points, mesh: t.delaunay, placed: t.placed };
 }
 
 /** The kept triangulation of the same table that differs least, when by few enough positions, changed by them. */

@@ -37,7 +37,7 @@ export interface UpdatedMesh {
 }
 
 /** The half-edges without a twin: the border of the triangulation. */
-export function borderOf({ halfedges }: Mesh): Int32Array {
+function borderOf({ halfedges }: Mesh): Int32Array {
   let count = 0;
   for (let e = 0; e < halfedges.length; e++) if (halfedges[e] === -1) count++;
   const border = new Int32Array(count);

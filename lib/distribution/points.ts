@@ -43,15 +43,14 @@ export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, ce
     const g = (of[i] = index.add(lon[i], lat[i]));
     if (g === distinct) firstOf[distinct++] = i;
   }
-  const dLon = new Float64Array(distinct);
-  const dLat = new Float64Array(distinct);
   const lonLat = new Float64Array(distinct * 2);
   for (let g = 0; g < distinct; g++) {
-    lonLat[2 * g] = dLon[g] = lon[firstOf[g]];
-    lonLat[2 * g + 1] = dLat[g] = lat[firstOf[g]];
+    lonLat[2 * g] = lon[firstOf[g]];
+    lonLat[2 * g + 1] = lat[firstOf[g]];
   }
   // No positions (a species none of whose records has one) still gets a table, empty.
-  const projection = projectionFor(centre ?? (distinct > 0 ? centreOf(dLon, dLat) : { lon: 0, lat: 0 }));
+  const own = () => (distinct > 0 ? centreOf(lonLat.filter((_, k) => k % 2 === 0), lonLat.filter((_, k) => k % 2 === 1)) : { lon: 0, lat: 0 });
+  const projection = projectionFor(centre ?? own());
   const xy = new Float64Array(distinct * 2);
   for (let g = 0; g < distinct; g++) {
     const [x, y] = projection.forward(lonLat[2 * g], lonLat[2 * g + 1]);

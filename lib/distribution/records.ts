@@ -91,15 +91,17 @@ function tableOf(records: PositionedRecords): PositionTable {
  * changes no rating, does not move it.
  */
 function frameCentre(records: PositionedRecords): { lon: number; lat: number } | undefined {
-  const lon: number[] = [];
-  const lat: number[] = [];
-  for (let i = 0; i < records.length; i++) {
+  let valid = 0;
+  for (let i = 0; i < records.length; i++) if (records.rating[i] === ASSUMED_VALID) valid++;
+  if (valid === 0) return records.length > 0 ? centreOf(records.lon, records.lat) : undefined;
+  const lon = new Float64Array(valid);
+  const lat = new Float64Array(valid);
+  for (let i = 0, k = 0; i < records.length; i++) {
     if (records.rating[i] !== ASSUMED_VALID) continue;
-    lon.push(records.lon[i]);
-    lat.push(records.lat[i]);
+    lon[k] = records.lon[i];
+    lat[k++] = records.lat[i];
   }
-  if (lon.length > 0) return centreOf(lon, lat);
-  return records.length > 0 ? centreOf(records.lon, records.lat) : undefined;
+  return centreOf(lon, lat);
 }
 
 /** Every record of the species with a position, as stored; the figures' position is the accurate one where held. */

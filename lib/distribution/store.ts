@@ -120,8 +120,6 @@ export async function rebuildDistribution(
   const builds = toBuild.map(({ v }) =>
     buildProducts(read.records[v], read.settings[v], hullsInThread).then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) })),
   );
-  // The first failure is thrown below; the builds after it must not be left rejecting unheard.
-  for (const b of builds) b.catch(() => undefined);
   // Each variant is stored as soon as it is built, on a connection of its own, so PostgreSQL writes
   // the second one's 11 MB while it writes the first's; but each commits (and is announced) only
   // after the one before it, so the default variant still comes first.
