@@ -5,6 +5,7 @@
  * several offsets along the diagonal and the smallest count is taken. ConR's grid starts at
  * floor(min) − 2 cells − offset in each axis; so does this one, so counts match cell for cell.
  */
+import { PairIndex } from "./position-index";
 import type { ProjectedPoints } from "./points";
 
 export interface AooSettings {
@@ -103,28 +104,11 @@ function bitMarks(col0: number, row0: number, width: number, height: number): Ma
   };
 }
 
-/** Open addressing over (column, row) pairs, for `n` marks at most. */
+/** A table of (column, row) pairs (position-index.ts), for `n` marks at most. */
 function tableMarks(n: number): Marks {
-  let size = 2;
-  while (size < n * 2) size <<= 1;
-  const mask = size - 1;
-  // Each slot holds 1 + the index of its cell in cols/rows; 0 marks an empty slot.
-  const slots = new Int32Array(size);
-  const cols = new Int32Array(n);
-  const rows = new Int32Array(n);
-  let count = 0;
+  const cells = new PairIndex(n);
   return (col, row) => {
-    let h = (Math.imul(col ^ Math.imul(row, 0x85ebca6b), 0x9e3779b1) >>> 0) & mask;
-    for (;;) {
-      const g = slots[h] - 1;
-      if (g === -1) {
-        slots[h] = count + 1;
-        cols[count] = col;
-        rows[count++] = row;
-        return true;
-      }
-      if (cols[g] === col && rows[g] === row) return false;
-      h = (h + 1) & mask;
-    }
+    const before = cells.size;
+    return cells.addPair(col, row) === before;
   };
 }

@@ -48,9 +48,7 @@ export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, ce
     lonLat[2 * g] = lon[firstOf[g]];
     lonLat[2 * g + 1] = lat[firstOf[g]];
   }
-  // No positions (a species none of whose records has one) still gets a table, empty.
-  const own = () => (distinct > 0 ? centreOf(lonLat.filter((_, k) => k % 2 === 0), lonLat.filter((_, k) => k % 2 === 1)) : { lon: 0, lat: 0 });
-  const projection = projectionFor(centre ?? own());
+  const projection = projectionFor(centre ?? centreOfPairs(lonLat));
   const xy = new Float64Array(distinct * 2);
   for (let g = 0; g < distinct; g++) {
     const [x, y] = projection.forward(lonLat[2 * g], lonLat[2 * g + 1]);
@@ -59,6 +57,19 @@ export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, ce
   }
   // Random rather than counted: two copies of this module (bundlers) never hand out the same one.
   return { serial: Math.floor(Math.random() * 2 ** 52), projection, xy, lonLat, of };
+}
+
+/** The centre of lon, lat pairs; (0, 0) for none (a species none of whose records has a position gets an empty table). */
+function centreOfPairs(lonLat: Float64Array): { lon: number; lat: number } {
+  const n = lonLat.length / 2;
+  if (n === 0) return { lon: 0, lat: 0 };
+  const lon = new Float64Array(n);
+  const lat = new Float64Array(n);
+  for (let g = 0; g < n; g++) {
+    lon[g] = lonLat[2 * g];
+    lat[g] = lonLat[2 * g + 1];
+  }
+  return centreOf(lon, lat);
 }
 
 /** The distinct positions some records hold (`position`: each one's in the table), with how many hold each, in the table's order. */
