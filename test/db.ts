@@ -48,7 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     pool,
     async drop() {
-      await pool.end();
+      await endPool(pool);
       await closePool();
       await disconnectPrisma();
       const c = new pg.Client({ connectionString: adminUrl });
@@ -57,4 +57,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.end();
     },
   };
+}
+
+/**
+ * Ends a pool and waits until its connections are closed. pg-pool's end() resolves once it has
+ * asked them to close, not once they have: a DROP DATABASE … WITH (FORCE) right after it can
+ * terminate one still closing, and the pool, with no error listener, throws that as uncaught.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  let open = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on("remove", () => {
+      if (--open === 0) resolve();
+    });
+  });
+  await pool.end();
+  await closed;
 }
