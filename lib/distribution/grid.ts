@@ -10,16 +10,44 @@ import type { ProjectedPoints } from "./points";
 
 export const DEFAULT_DISPLAY_CELL_KM = 10;
 
+/** Grids whose cells are kept (the most recently used last). */
+const KEPT_GRIDS = 4;
+/** Rows lie within ±ROWS / 2 of the origin: a 1 km grid (the least allowed) spans some 40 000. */
+const ROWS = 2 ** 22;
+
+/**
+ * The polygons of the grids drawn lately, by cell. A species' grid stays put (its projection is
+ * the species' frame, records.ts), so after a vetting nearly every occupied cell is one drawn
+ * before, and the variant with contentious records draws the default one's cells again: the same
+ * polygon spares their corners' projection and, in the store, their JSON text (geojson-text.ts).
+ */
+const keptGrids = new Map<string, Map<number, Polygon>>();
+
+function keptCells(key: string): Map<number, Polygon> {
+  const cells = keptGrids.get(key) ?? new Map<number, Polygon>();
+  keptGrids.delete(key);
+  keptGrids.set(key, cells);
+  for (const old of keptGrids.keys()) if (keptGrids.size > KEPT_GRIDS) keptGrids.delete(old);
+  return cells;
+}
+
 /** Occupied cells of a grid anchored at the projection's origin, as lon/lat polygons. */
 export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon[] {
   const size = cellKm * 1000;
   // Anchored at the origin (the share −2 undoes occupiedCells' two-cell margin), so the grid stays put as records come and go.
   const { cols, rows } = occupiedCells(points.xy, [0, 0], size, -2);
+  const kept = keptCells(`${points.projection.proj} ${size}`);
   const out: Polygon[] = [];
   for (let c = 0; c < cols.length; c++) {
     // Rows and columns may be negative here (south and west of the centre).
     const col = cols[c];
     const row = rows[c];
+    const key = col * ROWS + row;
+    const known = kept.get(key);
+    if (known) {
+      out.push(known);
+      continue;
+    }
     const x0 = col * size;
     const y0 = row * size;
     const corners: [number, number][] = [
@@ -29,7 +57,9 @@ export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon
       [x0, y0 + size],
       [x0, y0],
     ];
-    out.push({ type: "Polygon", coordinates: [corners.map(([x, y]) => roundPosition(points.projection.inverse(x, y)))] });
+    const polygon: Polygon = { type: "Polygon", coordinates: [corners.map(([x, y]) => roundPosition(points.projection.inverse(x, y)))] };
+    kept.set(key, polygon);
+    out.push(polygon);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
 import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
 import { buildProducts, DEFAULT_SETTINGS, inputsDigest, type DistributionProducts, type DistributionSettings } from "./build";
+import { featureCollectionText } from "./geojson-text";
 import { hullsInThread, THREAD_FROM_POSITIONS, warmHullThread } from "./hulls";
 import { countedVariants, type ReadOptions } from "./records";
 
@@ -197,7 +198,7 @@ async function store(speciesId: number, state: SourceState, { includeContentious
         JSON.stringify({ aoo, ...rest }),
         JSON.stringify(settings),
         JSON.stringify(range),
-        JSON.stringify(cells),
+        featureCollectionText(cells),
       ],
     );
     await after;
