@@ -6,6 +6,7 @@
  * kept triangle shares, so no polygon clipping is needed.
  */
 import Delaunator from "delaunator";
+import { edgeLengths } from "./edge-lengths";
 import type { Mesh } from "./mesh-update";
 import { ringArea } from "./eoo";
 import type { ProjectedPoints } from "./points";
@@ -31,32 +32,9 @@ export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, triang
   const t = triangles.length / 3;
   if (t === 0) return empty;
   const xy = points.xy;
-  // Each triangle's edges, not Math.hypot, several times slower in V8 over millions of edges
-  // (profiled); the mean counts each distinct edge once, from its lower half-edge, and each
-  // triangle keeps its longest edge only, which is all the filter needs.
-  const longest = new Float64Array(t);
-  let sum = 0;
-  let edges = 0;
-  for (let i = 0; i < t; i++) {
-    const e = 3 * i;
-    const a = triangles[e];
-    const b = triangles[e + 1];
-    const c = triangles[e + 2];
-    const ax = xy[2 * a];
-    const ay = xy[2 * a + 1];
-    const bx = xy[2 * b];
-    const by = xy[2 * b + 1];
-    const cx = xy[2 * c];
-    const cy = xy[2 * c + 1];
-    const ab = Math.sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by));
-    const bc = Math.sqrt((bx - cx) * (bx - cx) + (by - cy) * (by - cy));
-    const ca = Math.sqrt((cx - ax) * (cx - ax) + (cy - ay) * (cy - ay));
-    if (halfedges[e] === -1 || halfedges[e] > e) (sum += ab), edges++;
-    if (halfedges[e + 1] === -1 || halfedges[e + 1] > e + 1) (sum += bc), edges++;
-    if (halfedges[e + 2] === -1 || halfedges[e + 2] > e + 2) (sum += ca), edges++;
-    longest[i] = Math.max(ab, bc, ca);
-  }
-  const limit = alpha * (sum / edges);
+  // Kept with a triangulation given (the hull thread's, changed for the next build: edge-lengths.ts).
+  const { longest, mean } = triangulation ? (triangulation.lengths ??= edgeLengths(xy, triangulation)) : edgeLengths(xy, d);
+  const limit = alpha * mean;
   const kept = new Uint8Array(t);
   const onKept = new Uint8Array(n);
   for (let i = 0; i < t; i++) {

@@ -6,6 +6,7 @@
  * `source`): a table is one projection, made once per records version (records.ts), so only a
  * triangulation in the same projection is ever changed.
  */
+import { changedLengths } from "./edge-lengths";
 import { updateMesh, type Mesh } from "./mesh-update";
 import type { ProjectedPoints } from "./points";
 import { triangulate } from "./triangulation";
@@ -110,6 +111,9 @@ function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: nu
   }
   const updated = updateMesh(entry.xy, entry.mesh, removed, addedXY);
   if (!updated) return undefined;
+  // The alpha hull's edge lengths, where the kept mesh has them, measured again only where it changed.
+  const before = entry.mesh.lengths;
+  if (before) updated.mesh.lengths = changedLengths({ xy: entry.xy, mesh: entry.mesh, lengths: before }, updated, updated.replaced);
   // The entry it came from is the most recently useful one: the other is dropped first.
   kept.splice(kept.indexOf(entry), 1);
   kept.push(entry);

@@ -14,6 +14,7 @@
  * answer is null: the caller triangulates from scratch.
  */
 import Delaunator from "delaunator";
+import type { EdgeLengths } from "./edge-lengths";
 
 /**
  * delaunator's output, which the hulls read. `hull` here is the border's vertices in no particular
@@ -25,6 +26,8 @@ export interface Mesh {
   halfedges: Int32Array;
   hull: Uint32Array;
   border?: Int32Array;
+  /** Measured when the alpha hull first needs them, then kept with the mesh (edge-lengths.ts). */
+  lengths?: EdgeLengths;
 }
 
 export interface UpdatedMesh {
@@ -34,6 +37,12 @@ export interface UpdatedMesh {
    */
   xy: Float64Array;
   mesh: Mesh & { border: Int32Array };
+  /**
+   * The slots (ascending) whose triangles were taken out. The others below both counts hold the
+   * same triangles; slots past the old count are new; those past the new count are gone, their
+   * triangles, if kept, moved into replaced slots (edge-lengths.ts measures only these).
+   */
+  replaced: Int32Array;
 }
 
 /** The half-edges without a twin: the border of the triangulation. */
@@ -121,7 +130,7 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
   }
   if (cavity.length > count * maxShare) return null;
   // Nothing to change, unless points outside stand on the border without taking any triangle out.
-  if (cavity.length === 0 && seenFromOutside.size === 0) return { xy: all, mesh: { ...mesh, border } };
+  if (cavity.length === 0 && seenFromOutside.size === 0) return { xy: all, mesh: { ...mesh, border }, replaced: new Int32Array(0) };
 
   // The cavity's corners and the added points, numbered locally.
   const local = new Int32Array(n + m).fill(-1);
@@ -291,7 +300,7 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
   if (reached.indexOf(0) !== -1 || total !== 2 * used - 2 - newBorder.length) return null;
   const triangles2 = outT.subarray(0, 3 * total);
   const hull = Uint32Array.from(newBorder, (e) => triangles2[e]);
-  return { xy: all, mesh: { triangles: triangles2, halfedges: outH.subarray(0, 3 * total), hull, border: Int32Array.from(newBorder) } };
+  return { xy: all, mesh: { triangles: triangles2, halfedges: outH.subarray(0, 3 * total), hull, border: Int32Array.from(newBorder) }, replaced: Int32Array.from(slots) };
 }
 
 /** A copy, with room for `size` entries (slice alone is a plain copy: no zeroing first). */
