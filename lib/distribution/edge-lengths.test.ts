@@ -46,7 +46,7 @@ describe("edge lengths", () => {
       const n = 2000;
       const xy = Float64Array.from({ length: 2 * n }, () => r() * 100_000);
       let mesh: Mesh = new Delaunator(xy);
-      let points = xy;
+      let points: Float64Array = xy;
       let lengths = edgeLengths(points, mesh);
       // Three changes in a row, as vettings come: removals (a patch and scattered points), points
       // added inside and outside the border, and both at once.
