@@ -56,11 +56,12 @@ export function meshFor(points: ProjectedPoints): MeshedPoints | undefined {
   const made = changed ?? freshMesh(points);
   const source = points.source;
   if (made && source) {
-    let size = 0;
-    for (const id of source.ids) if (id >= size) size = id + 1;
-    const pointOf = new Int32Array(size).fill(-1);
-    source.ids.forEach((id, i) => (pointOf[id] = made.placed[i]));
-    kept.push({ table: source.table, xy: made.points.xy, mesh: made.mesh, asked: source.ids, pointOf });
+    const { ids } = source;
+    const { placed } = made;
+    // Ids ascend (pointsOf).
+    const pointOf = new Int32Array(ids.length > 0 ? ids[ids.length - 1] + 1 : 0).fill(-1);
+    for (let i = 0; i < ids.length; i++) pointOf[ids[i]] = placed[i];
+    kept.push({ table: source.table, xy: made.points.xy, mesh: made.mesh, asked: ids, pointOf });
     if (kept.length > KEEP) kept.shift();
   }
   return made;
@@ -82,17 +83,28 @@ function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
     if (entry.table !== source.table) continue;
     // Removed points pile up as changes go on: past a tenth, triangulate anew.
     if (entry.xy.length / 2 > 1.1 * entry.asked.length) continue;
-    const at = new Int32Array(n);
+    const at = matched(source.ids, entry.pointOf);
     let added = 0;
-    for (let i = 0; i < n; i++) {
-      const id = source.ids[i];
-      at[i] = id < entry.pointOf.length ? entry.pointOf[id] : -1;
-      if (at[i] === -1) added++;
-    }
+    for (let i = 0; i < n; i++) if (at[i] === -1) added++;
     const change = added + entry.asked.length - (n - added);
     if (change <= MAX_CHANGE * n && (!best || change < best.change)) best = { entry, at, added, change };
   }
   return best && changed(best.entry, points, best.at, best.added);
+}
+
+/**
+ * Each id's point in a kept mesh (-1: none). The loops here and below run a few times in the
+ * thread's life, much of it before V8 has optimised them: locals, not property reads, and no
+ * iterators or callbacks in them (a change's bookkeeping took 80–140 ms so, 25 ms warm).
+ */
+function matched(ids: Int32Array, pointOf: Int32Array): Int32Array {
+  const at = new Int32Array(ids.length);
+  const size = pointOf.length;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    at[i] = id < size ? pointOf[id] : -1;
+  }
+  return at;
 }
 
 function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: number): MeshedPoints | undefined {
@@ -100,13 +112,16 @@ function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: nu
   const size = entry.xy.length / 2;
   // Points the last request had and this one has not; those removed before are corners of nothing already.
   const removed = new Uint8Array(size);
-  for (const id of entry.asked) removed[entry.pointOf[id]] = 1;
+  const { asked, pointOf } = entry;
+  for (let i = 0; i < asked.length; i++) removed[pointOf[asked[i]]] = 1;
   const addedXY = new Float64Array(2 * added);
+  const { xy } = points;
   for (let i = 0, k = 0; i < n; i++) {
-    if (at[i] !== -1) removed[at[i]] = 0;
+    const j = at[i];
+    if (j !== -1) removed[j] = 0;
     else {
-      addedXY[2 * k] = points.xy[2 * i];
-      addedXY[2 * k++ + 1] = points.xy[2 * i + 1];
+      addedXY[2 * k] = xy[2 * i];
+      addedXY[2 * k++ + 1] = xy[2 * i + 1];
     }
   }
   const updated = updateMesh(entry.xy, entry.mesh, removed, addedXY);
@@ -121,11 +136,12 @@ function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: nu
   const weight = new Uint32Array(size + added);
   const lonLat = new Float64Array(2 * (size + added));
   const placed = new Int32Array(n);
+  const { weight: given, lonLat: givenLonLat } = points;
   for (let i = 0, k = 0; i < n; i++) {
     const j = (placed[i] = at[i] !== -1 ? at[i] : size + k++);
-    weight[j] = points.weight[i];
-    lonLat[2 * j] = points.lonLat[2 * i];
-    lonLat[2 * j + 1] = points.lonLat[2 * i + 1];
+    weight[j] = given[i];
+    lonLat[2 * j] = givenLonLat[2 * i];
+    lonLat[2 * j + 1] = givenLonLat[2 * i + 1];
   }
   return { points: { projection: points.projection, xy: updated.xy, weight, lonLat }, mesh: updated.mesh, placed, changed: true };
 }
