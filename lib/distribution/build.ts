@@ -83,7 +83,15 @@ export function inputsDigest(records: CountedRecords, settings: DistributionSett
 /** Where the hulls are made: here (hullsOf), or in a thread while the grids are counted (hulls.ts, hullsInThread). */
 export type HullMaker = (points: ProjectedPoints, alpha: number) => Hulls | Promise<Hulls>;
 
-export async function buildProducts(records: CountedRecords, settings: DistributionSettings = DEFAULT_SETTINGS, makeHulls: HullMaker = hullsOf): Promise<DistributionProducts> {
+/** The products counted on the grids, ready before the hulls: the store writes their 10 MB meanwhile (store.ts). */
+export type GridProducts = Pick<DistributionProducts, "recordsUsed" | "aoo" | "cells">;
+
+export async function buildProducts(
+  records: CountedRecords,
+  settings: DistributionSettings = DEFAULT_SETTINGS,
+  makeHulls: HullMaker = hullsOf,
+  onGrids?: (grids: GridProducts) => void,
+): Promise<DistributionProducts> {
   const n = records.lon.length;
   const empty: FeatureCollection<Polygon> = { type: "FeatureCollection", features: [] };
   if (n === 0) {
@@ -121,6 +129,8 @@ export async function buildProducts(records: CountedRecords, settings: Distribut
     cells = snapped.cells;
     displayCell = { degrees: snapped.degrees };
   }
+  const cellFeatures: FeatureCollection<Polygon> = { type: "FeatureCollection", features: cells.map((geometry) => ({ type: "Feature", properties: {}, geometry })) };
+  onGrids?.({ recordsUsed: n, aoo: occupancy, cells: cellFeatures });
   const [{ extent, hull }, ofShown] = await hulls;
   const { extent: shownExtent, hull: shownHull } = ofShown ?? { extent, hull };
 
@@ -146,7 +156,7 @@ export async function buildProducts(records: CountedRecords, settings: Distribut
     aoo: occupancy,
     ...(extent.computable ? {} : { notComputable: extent.reason }),
     range: { type: "FeatureCollection", features },
-    cells: { type: "FeatureCollection", features: cells.map((geometry) => ({ type: "Feature", properties: {}, geometry })) },
+    cells: cellFeatures,
     alpha: { value: settings.alpha, shareInside: hull.polygons.length > 0 ? share(hull.recordsInside, hull.records) : null },
     // The projection the figures used is centred on accurate positions; the one the drawing used is not.
     projection: { kind: shown.projection.kind, centre: shown.projection.centre, proj: shown.projection.proj },

@@ -1,4 +1,5 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from "geojson";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getProduct } from "@/app/api/species/[id]/distribution/[product]/route";
 import { GET as getDistribution } from "@/app/api/species/[id]/distribution/route";
@@ -163,6 +164,50 @@ describe("range products of a species", () => {
     }
     expect((await rebuildDistribution(sp)).variants.map((v) => v.includeContentious)).toEqual([false, true]);
     expect((await db.pool.query("SELECT count(*)::int AS n FROM species_distributions WHERE species_id = $1", [sp])).rows[0].n).toBe(2);
+  });
+
+  it("write each variant's cells before its hulls and the rest after, yet announce each once, whole; a failure between stores nothing", async () => {
+    const sp = await insertSpecies(db.pool, "Nuntius semel");
+    await insertRecords(db.pool, sp, block(145, -20, 5, 0.1));
+    await dispute(sp, box(144.9, -20.1, 145.25, -19.5), box(144.9, -20.1, 145.05, -19.5));
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    const seen: { buildMs: number[]; ranges: number[] }[] = [];
+    listener.on("notification", (n) => {
+      const event = JSON.parse(n.payload ?? "{}");
+      if (event.type !== "distribution" || event.speciesId !== sp) return;
+      // What a reader finds when told: whole rows only.
+      seen.push({ buildMs: [], ranges: [] });
+      void db.pool
+        .query<{ build_ms: number; features: number }>("SELECT build_ms, json_array_length(range -> 'features') AS features FROM species_distributions WHERE species_id = $1", [sp])
+        .then(({ rows }) => Object.assign(seen[seen.length - 1], { buildMs: rows.map((r) => r.build_ms), ranges: rows.map((r) => r.features) }));
+    });
+    await listener.query("LISTEN edgar_events");
+    try {
+      // The hulls fail once the cells are written: the UPDATE that completes the default variant is refused.
+      await db.pool.query(`CREATE FUNCTION refuse_completion() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.species_id = ${sp} THEN RAISE EXCEPTION 'could not complete the row'; END IF; RETURN NEW; END $$`);
+      await db.pool.query("CREATE TRIGGER refuse_completion BEFORE UPDATE ON species_distributions FOR EACH ROW EXECUTE FUNCTION refuse_completion()");
+      try {
+        await expect(rebuildDistribution(sp)).rejects.toThrow(/could not complete the row/);
+      } finally {
+        await db.pool.query("DROP TRIGGER refuse_completion ON species_distributions");
+        await db.pool.query("DROP FUNCTION refuse_completion()");
+      }
+      expect((await db.pool.query("SELECT count(*)::int AS n FROM species_distributions WHERE species_id = $1", [sp])).rows[0].n).toBe(0);
+
+      expect((await rebuildDistribution(sp)).variants).toHaveLength(2);
+      await expect.poll(() => seen.length).toBe(2);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toHaveLength(2);
+      await expect.poll(() => seen.every((s) => s.buildMs.length > 0)).toBe(true);
+      for (const s of seen) {
+        expect(s.buildMs.every((ms) => ms >= 0)).toBe(true);
+        expect(s.ranges.every((features) => features > 0)).toBe(true);
+      }
+    } finally {
+      await listener.end();
+    }
   });
 
   it("re-stamp the stored products when a vetting changes no record that counts, and build them when one does", async () => {

@@ -10,7 +10,7 @@ import { config } from "@/lib/config";
 import { pool } from "@/lib/db/pool";
 import { transaction } from "@/lib/db/transaction";
 import { VETTINGS_VERSION_SQL } from "@/lib/species/detail";
-import { buildProducts, DEFAULT_SETTINGS, inputsDigest, type DistributionProducts, type DistributionSettings } from "./build";
+import { buildProducts, DEFAULT_SETTINGS, inputsDigest, type DistributionProducts, type DistributionSettings, type GridProducts } from "./build";
 import { featureCollectionText } from "./geojson-text";
 import { hullsInThread, THREAD_FROM_POSITIONS, warmHullThread } from "./hulls";
 import { countedVariants, type ReadOptions } from "./records";
@@ -117,20 +117,20 @@ export async function rebuildDistribution(
   // the thread makes the hulls one variant after the other, so the default variant is not later
   // and the second one's grids and the first one's store overlap the thread's work.
   const t = performance.now();
-  // Each with its time: the read's share, and from the builds' start until its products were ready.
-  const builds = toBuild.map(({ v }) =>
-    buildProducts(read.records[v], read.settings[v], hullsInThread).then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) })),
-  );
-  // Each variant is stored as soon as it is built, on a connection of its own, so PostgreSQL writes
-  // the second one's 11 MB while it writes the first's; but each commits (and is announced) only
-  // after the one before it, so the default variant still comes first.
+  // Each variant is stored on a connection of its own, its cells as soon as they are counted, the
+  // rest when its hulls come, so PostgreSQL writes the rows while the thread makes the hulls; but
+  // each commits (and is announced) only after the one before it: the default variant comes first.
   let committed: Promise<unknown> = Promise.resolve();
-  const stores = toBuild.map(({ v, digest }, i) => {
+  const stores = toBuild.map(({ v, digest }) => {
     const includeContentious = read.variants[v];
+    let gridsCounted!: (grids: GridProducts) => void;
+    const counted = new Promise<GridProducts>((resolve) => (gridsCounted = resolve));
+    // Its time: the read's share, and from the builds' start until its products were ready.
+    const built = buildProducts(read.records[v], read.settings[v], hullsInThread, gridsCounted).then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) }));
+    // A build that ends without counting grids (no records), or fails first, settles them too.
+    const grids = Promise.race([counted, built.then(({ products }) => products)]);
     const after = committed;
-    const mine = builds[i]
-      .then(({ products, ms }) => store(speciesId, read.state, { includeContentious, settings: read.settings[v], products, ms }, after))
-      .then(() => stored(includeContentious, digest, false));
+    const mine = store(speciesId, read.state, { includeContentious, settings: read.settings[v], grids, built }, after).then(() => stored(includeContentious, digest, false));
     committed = mine;
     return mine;
   });
@@ -168,38 +168,35 @@ async function dropOrphanedContentious(client: pg.PoolClient, speciesId: number,
   }
 }
 
-interface Built {
+interface Building {
   includeContentious: boolean;
   settings: DistributionSettings;
-  products: DistributionProducts;
-  ms: number;
+  grids: Promise<GridProducts>;
+  built: Promise<{ products: DistributionProducts; ms: number }>;
 }
 
-/** Stores a variant, committing once `after` has settled: a failure before it rolls this one back too. */
-async function store(speciesId: number, state: SourceState, { includeContentious, settings, products, ms }: Built, after: Promise<unknown> = Promise.resolve()): Promise<void> {
-  const { range, cells, recordsUsed, eoo, aoo, notComputable, ...rest } = products;
+/**
+ * Stores a variant, committing once `after` has settled: a failure before it rolls this one back
+ * too. The row is written with its cells as soon as they are counted (build_ms -1: not announced
+ * yet), and completed when the hulls come: an UPDATE that leaves the cells' stored value as it is.
+ */
+async function store(speciesId: number, state: SourceState, { includeContentious, settings, grids, built }: Building, after: Promise<unknown> = Promise.resolve()): Promise<void> {
   await transaction(async (client) => {
     await client.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious = $2", [speciesId, includeContentious]);
     await dropOrphanedContentious(client, speciesId, includeContentious, state);
+    const { recordsUsed, aoo, cells } = await grids;
     await client.query(
       `INSERT INTO species_distributions (species_id, include_contentious, data_version, vettings_version, build_ms, records_used,
-                                          eoo_km2, aoo_km2, not_computable, products, settings, range, cells)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        speciesId,
-        includeContentious,
-        state.dataVersion,
-        state.vettingsVersion,
-        ms,
-        recordsUsed,
-        eoo?.km2 ?? null,
-        aoo?.km2 ?? null,
-        notComputable ?? null,
-        JSON.stringify({ aoo, ...rest }),
-        JSON.stringify(settings),
-        JSON.stringify(range),
-        featureCollectionText(cells),
-      ],
+                                          aoo_km2, products, settings, range, cells)
+       VALUES ($1, $2, $3, $4, -1, $5, $6, '{}', $7, '{}', $8)`,
+      [speciesId, includeContentious, state.dataVersion, state.vettingsVersion, recordsUsed, aoo?.km2 ?? null, JSON.stringify(settings), featureCollectionText(cells)],
+    );
+    const { products, ms } = await built;
+    const { range, cells: _, recordsUsed: __, eoo, notComputable, ...rest } = products;
+    await client.query(
+      `UPDATE species_distributions SET build_ms = $3, eoo_km2 = $4, not_computable = $5, products = $6, range = $7, built_at = clock_timestamp()
+        WHERE species_id = $1 AND include_contentious = $2`,
+      [speciesId, includeContentious, ms, eoo?.km2 ?? null, notComputable ?? null, JSON.stringify(rest), JSON.stringify(range)],
     );
     await after;
   });
