@@ -177,10 +177,12 @@ describe("range products of a species", () => {
       const event = JSON.parse(n.payload ?? "{}");
       if (event.type !== "distribution" || event.speciesId !== sp) return;
       // What a reader finds when told: whole rows only.
-      seen.push({ buildMs: [], ranges: [] });
+      const found = { buildMs: [] as number[], ranges: [] as number[] };
+      seen.push(found);
+      // This event's own entry: the next event may come before this query answers.
       void db.pool
         .query<{ build_ms: number; features: number }>("SELECT build_ms, json_array_length(range -> 'features') AS features FROM species_distributions WHERE species_id = $1", [sp])
-        .then(({ rows }) => Object.assign(seen[seen.length - 1], { buildMs: rows.map((r) => r.build_ms), ranges: rows.map((r) => r.features) }));
+        .then(({ rows }) => Object.assign(found, { buildMs: rows.map((r) => r.build_ms), ranges: rows.map((r) => r.features) }));
     });
     await listener.query("LISTEN edgar_events");
     try {
