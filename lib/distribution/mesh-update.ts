@@ -67,7 +67,8 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
   const m = added.length / 2;
   const count = triangles.length / 3;
   if (count === 0) return null;
-  const border = mesh.border ?? borderOf(mesh);
+  // Kept with the mesh, like its edge lengths: each change from it needs the same border (a pass over every half-edge).
+  const border = (mesh.border ??= borderOf(mesh));
   let all = xy;
   if (m > 0) {
     all = new Float64Array(2 * (n + m));
