@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { alphaHull, type AlphaHull } from "./alpha-hull";
+import { flatAlphaHull, polygonsOf, type AlphaHull, type FlatAlphaHull } from "./alpha-hull";
 import { eoo, type EooResult } from "./eoo";
 import { freshMesh, meshFor, type MeshedPoints } from "./kept-meshes";
 import type { ProjectedPoints } from "./points";
@@ -24,12 +24,12 @@ export interface Hulls {
 }
 
 export function hullsOf(points: ProjectedPoints, alpha: number): Hulls {
-  return hullsOn(points, alpha, freshMesh(points));
+  return unflattened(hullsOn(points, alpha, freshMesh(points)));
 }
 
-function hullsOn(points: ProjectedPoints, alpha: number, meshed: MeshedPoints | undefined): Hulls {
+function hullsOn(points: ProjectedPoints, alpha: number, meshed: MeshedPoints | undefined): FlatHulls {
   const laidOut = meshed?.points ?? points;
-  return { extent: eoo(laidOut, meshed?.mesh), hull: alphaHull(laidOut, alpha, meshed?.mesh), ...(meshed?.changed ? { reusedMesh: true as const } : {}) };
+  return { extent: eoo(laidOut, meshed?.mesh), hull: flatAlphaHull(laidOut, alpha, meshed?.mesh), ...(meshed?.changed ? { reusedMesh: true as const } : {}) };
 }
 
 /** Below this many distinct positions the hulls take milliseconds: not worth copying the points to the thread. */
@@ -50,42 +50,13 @@ export interface HullsRequest {
  * copied (a structured clone of its hundred thousand [x, y] pairs took 25–50 ms each way).
  */
 export interface FlatHulls extends Omit<Hulls, "hull"> {
-  hull: Omit<AlphaHull, "polygons"> & { coords: Float64Array; ringSizes: Int32Array; polygonSizes: Int32Array };
+  hull: FlatAlphaHull;
 }
 export type HullsReply = { id: number; hulls: FlatHulls } | { id: number; error: string };
 
-function flattened({ hull, ...rest }: Hulls): FlatHulls {
-  const { polygons, ...figures } = hull;
-  const rings = polygons.flat();
-  const coords = new Float64Array(2 * rings.reduce((sum, ring) => sum + ring.length, 0));
-  let k = 0;
-  for (const ring of rings) {
-    for (const [x, y] of ring) {
-      coords[k++] = x;
-      coords[k++] = y;
-    }
-  }
-  return {
-    ...rest,
-    hull: { ...figures, coords, ringSizes: Int32Array.from(rings, (r) => r.length), polygonSizes: Int32Array.from(polygons, (p) => p.length) },
-  };
-}
-
 function unflattened({ hull, ...rest }: FlatHulls): Hulls {
   const { coords, ringSizes, polygonSizes, ...figures } = hull;
-  const polygons: [number, number][][][] = [];
-  let k = 0;
-  let r = 0;
-  for (const rings of polygonSizes) {
-    const polygon: [number, number][][] = [];
-    for (let i = 0; i < rings; i++, r++) {
-      const ring: [number, number][] = new Array(ringSizes[r]);
-      for (let j = 0; j < ringSizes[r]; j++, k += 2) ring[j] = [coords[k], coords[k + 1]];
-      polygon.push(ring);
-    }
-    polygons.push(polygon);
-  }
-  return { ...rest, hull: { ...figures, polygons } };
+  return { ...rest, hull: { ...figures, polygons: polygonsOf({ coords, ringSizes, polygonSizes }) } };
 }
 
 /** What a reply's buffers are, to transfer them. */
@@ -197,7 +168,7 @@ export async function stopHullThread(): Promise<void> {
 export function answer({ id, centre, xy, weight, lonLat, source, alpha }: HullsRequest): HullsReply {
   try {
     const points = { projection: projectionFor(centre), xy, weight, lonLat, source };
-    return { id, hulls: flattened(hullsOn(points, alpha, meshFor(points))) };
+    return { id, hulls: hullsOn(points, alpha, meshFor(points)) };
   } catch (err) {
     return { id, error: err instanceof Error ? err.message : String(err) };
   }
