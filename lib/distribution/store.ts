@@ -113,25 +113,32 @@ export async function rebuildDistribution(
     if (!force && last?.digest === digest && (await restamp(speciesId, includeContentious, last, read.state))) stored(includeContentious, digest, true);
     else toBuild.push({ v, digest });
   }
-  // Every build is started before the first is stored: each counts its grids here at once, while
-  // the thread makes the hulls one variant after the other, so the default variant is not later
-  // and the second one's grids and the first one's store overlap the thread's work.
+  // The thread makes the hulls one variant after the other while the variants' grids are counted
+  // here, and each variant is stored on a connection of its own: its cells as soon as they are
+  // counted, the rest when its hulls come. A variant's grids are counted once the one before it
+  // has written its cells: counting holds this event loop for a few hundred ms, which would keep
+  // the first variant's 10 MB of cells from PostgreSQL and its row from completing when its hulls
+  // come. Each variant commits (and is announced) only after the one before it: the default first.
   const t = performance.now();
-  // Each variant is stored on a connection of its own, its cells as soon as they are counted, the
-  // rest when its hulls come, so PostgreSQL writes the rows while the thread makes the hulls; but
-  // each commits (and is announced) only after the one before it: the default variant comes first.
   let committed: Promise<unknown> = Promise.resolve();
+  let cellsBefore: Promise<unknown> = Promise.resolve();
   const stores = toBuild.map(({ v, digest }) => {
     const includeContentious = read.variants[v];
     let gridsCounted!: (grids: GridProducts) => void;
     const counted = new Promise<GridProducts>((resolve) => (gridsCounted = resolve));
+    let cellsWritten!: () => void;
+    const written = new Promise<void>((resolve) => (cellsWritten = resolve));
     // Its time: the read's share, and from the builds' start until its products were ready.
-    const built = buildProducts(read.records[v], read.settings[v], hullsInThread, gridsCounted).then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) }));
+    const built = cellsBefore
+      .then(() => buildProducts(read.records[v], read.settings[v], hullsInThread, gridsCounted))
+      .then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) }));
     // A build that ends without counting grids (no records), or fails first, settles them too.
     const grids = Promise.race([counted, built.then(({ products }) => products)]);
     const after = committed;
-    const mine = store(speciesId, read.state, { includeContentious, settings: read.settings[v], grids, built }, after).then(() => stored(includeContentious, digest, false));
+    const mine = store(speciesId, read.state, { includeContentious, settings: read.settings[v], grids, built, cellsWritten }, after).then(() => stored(includeContentious, digest, false));
     committed = mine;
+    // A store that fails before writing its cells lets the next variant go on to fail with it.
+    cellsBefore = Promise.race([written, mine.catch(() => undefined)]);
     return mine;
   });
   // Every store settled (rolled back, if one before it failed) before the first failure is thrown:
@@ -173,6 +180,8 @@ interface Building {
   settings: DistributionSettings;
   grids: Promise<GridProducts>;
   built: Promise<{ products: DistributionProducts; ms: number }>;
+  /** Told once the row with its cells is written. */
+  cellsWritten?: () => void;
 }
 
 /**
@@ -180,8 +189,11 @@ interface Building {
  * too. The row is written with its cells as soon as they are counted (build_ms -1: not announced
  * yet), and completed when the hulls come: an UPDATE that leaves the cells' stored value as it is.
  */
-async function store(speciesId: number, state: SourceState, { includeContentious, settings, grids, built }: Building, after: Promise<unknown> = Promise.resolve()): Promise<void> {
+async function store(speciesId: number, state: SourceState, { includeContentious, settings, grids, built, cellsWritten }: Building, after: Promise<unknown> = Promise.resolve()): Promise<void> {
   await transaction(async (client) => {
+    // Products are made again from the records: a crash that loses this commit loses nothing the
+    // next build (staleDistributions) does not redo, so it does not wait for its 10 MB of WAL to reach the disk.
+    await client.query("SET LOCAL synchronous_commit = off");
     await client.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious = $2", [speciesId, includeContentious]);
     await dropOrphanedContentious(client, speciesId, includeContentious, state);
     const { recordsUsed, aoo, cells } = await grids;
@@ -191,6 +203,7 @@ async function store(speciesId: number, state: SourceState, { includeContentious
        VALUES ($1, $2, $3, $4, -1, $5, $6, '{}', $7, '{}', $8)`,
       [speciesId, includeContentious, state.dataVersion, state.vettingsVersion, recordsUsed, aoo?.km2 ?? null, JSON.stringify(settings), featureCollectionText(cells)],
     );
+    cellsWritten?.();
     const { products, ms } = await built;
     const { range, cells: _, recordsUsed: __, eoo, notComputable, ...rest } = products;
     await client.query(
