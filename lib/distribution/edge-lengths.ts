@@ -4,7 +4,7 @@
  * it; a triangulation changed by a few points (mesh-update.ts) is measured only where it changed:
  * for a million positions a whole measure reads every triangle's corners, 70–100 ms.
  */
-import type { Mesh } from "./mesh-update";
+import { withRoom, type Mesh, type MeshChange } from "./mesh-update";
 
 export interface EdgeLengths {
   longest: Float64Array;
@@ -65,28 +65,18 @@ export function edgeLengths(xy: Float64Array, mesh: Mesh): EdgeLengths {
 }
 
 /**
- * The lengths of `next`, a change of `before` (mesh-update.ts) whose triangles in the slots
- * `replaced` (ascending) were taken out: every other slot below both counts holds the same
- * triangle, slots past the old count are new, and slots past the new count are gone (their
- * triangles, if kept, moved into replaced slots).
+ * The lengths of a triangulation changed by a few points (mesh-update.ts), from those of the one it
+ * was: the triangles taken out are measured off, the new ones on, and moved ones keep their longest
+ * edge. `before.longest` is changed in place (grown when its buffer has no room) and must not be read afterwards.
  */
-export function changedLengths(before: { xy: Float64Array; mesh: Mesh; lengths: EdgeLengths }, next: { xy: Float64Array; mesh: Mesh & { border: Int32Array } }, replaced: Int32Array): EdgeLengths {
-  const oldCount = before.mesh.triangles.length / 3;
-  const count = next.mesh.triangles.length / 3;
-  const longest = new Float64Array(count);
-  longest.set(before.lengths.longest.subarray(0, Math.min(oldCount, count)));
-  let halves = before.lengths.halves;
-  const drop = (t: number) => (halves -= measure(before.xy, before.mesh.triangles, t, null));
-  const add = (t: number) => (halves += measure(next.xy, next.mesh.triangles, t, longest));
-  for (let k = 0; k < replaced.length; k++) {
-    drop(replaced[k]);
-    if (replaced[k] < count) add(replaced[k]);
-  }
-  // Gone slots not replaced: their triangles moved to replaced slots, measured there already.
-  for (let t = count, k = 0; t < oldCount; t++) {
-    while (k < replaced.length && replaced[k] < t) k++;
-    if (replaced[k] !== t) drop(t);
-  }
-  for (let t = oldCount; t < count; t++) add(t);
-  return { longest, halves, mean: meanOf(next.xy, next.mesh, halves, next.mesh.border) };
+export function changedLengths(before: EdgeLengths, next: { xy: Float64Array; mesh: Mesh & { border: Int32Array }; change: MeshChange }): EdgeLengths {
+  const { xy, mesh, change } = next;
+  const { takenOut, made, moved } = change;
+  // Moved from past the new count: read in the old array's length.
+  for (let k = 0; k < moved.length; k += 2) before.longest[moved[k + 1]] = before.longest[moved[k]];
+  const longest = withRoom(before.longest, mesh.triangles.length / 3);
+  let halves = before.halves;
+  for (let k = 0; k < takenOut.length / 3; k++) halves -= measure(xy, takenOut, k, null);
+  for (let k = 0; k < made.length; k++) halves += measure(xy, mesh.triangles, made[k], longest);
+  return { longest, halves, mean: meanOf(xy, mesh, halves, mesh.border) };
 }

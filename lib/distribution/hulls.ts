@@ -81,7 +81,7 @@ interface HullThread {
 }
 let thread: HullThread | null = null;
 let nextId = 0;
-/** An idle thread ends after this long, with the triangulations it keeps (about 80 MB each for a million positions). */
+/** An idle thread ends after this long, with the triangulations it keeps (about 90 MB each for a million positions). */
 const IDLE_MS = 5 * 60_000;
 
 function started(): HullThread {

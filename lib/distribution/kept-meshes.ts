@@ -34,7 +34,11 @@ interface Kept {
   pointOf: Int32Array;
 }
 
-/** Two: the variants without and with contentious records. About 80 MB each for a million positions. */
+/**
+ * A triangulation changed is kept in place of the one it was (mesh-update.ts changes it in place),
+ * so the variants without and with contentious records share one, changed from one to the other;
+ * the second serves a build of another species in between. About 90 MB each for a million positions.
+ */
 const KEEP = 2;
 /** Changed only when at most this share of the positions differ; beyond, triangulating again is about as quick. */
 const MAX_CHANGE = 0.05;
@@ -124,14 +128,13 @@ function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: nu
       addedXY[2 * k++ + 1] = xy[2 * i + 1];
     }
   }
+  // Changed in place (declined, it is as it was): the kept triangulation becomes the new one, kept in its stead (meshFor).
   const updated = updateMesh(entry.xy, entry.mesh, removed, addedXY);
   if (!updated) return undefined;
+  kept.splice(kept.indexOf(entry), 1);
   // The alpha hull's edge lengths, where the kept mesh has them, measured again only where it changed.
   const before = entry.mesh.lengths;
-  if (before) updated.mesh.lengths = changedLengths({ xy: entry.xy, mesh: entry.mesh, lengths: before }, updated, updated.replaced);
-  // The entry it came from is the most recently useful one: the other is dropped first.
-  kept.splice(kept.indexOf(entry), 1);
-  kept.push(entry);
+  if (before) updated.mesh.lengths = changedLengths(before, updated);
   // Removed points keep their place with no records (the hulls see corners of no triangle only).
   const weight = new Uint32Array(size + added);
   const lonLat = new Float64Array(2 * (size + added));

@@ -102,12 +102,12 @@ describe("updateMesh", () => {
     const reference = new Delaunator(all);
     expect(beside.mesh.triangles.length).toBe(reference.triangles.length);
     expect([...beside.mesh.hull].sort((a, b) => a - b)).toEqual([...reference.hull].sort((a, b) => a - b));
+    expectDelaunay(beside.xy, beside.mesh);
     // Removing points later keeps the border it carries right.
     const fewer = new Uint8Array(all.length / 2).fill(1, 0, 12);
     const after = updateMesh(beside.xy, beside.mesh, fewer, new Float64Array(0))!;
     expect(after.mesh.triangles.length).toBe(new Delaunator(without(all, fewer, new Float64Array(0))).triangles.length);
     expect(after.mesh.border.length).toBe(after.mesh.halfedges.filter((o) => o === -1).length);
-    expectDelaunay(beside.xy, beside.mesh);
   });
 
   it("answers null, for a triangulation from scratch, for a point already there or too large a change", () => {
@@ -120,26 +120,54 @@ describe("updateMesh", () => {
     expect(updateMesh(xy, d, many, new Float64Array(0), 1)).not.toBeNull();
   });
 
-  it("on a grid, where every square's corners are cocircular, gives a Delaunay triangulation or declines", () => {
+  it("on a grid, where every square's corners are cocircular, gives a Delaunay triangulation or declines, leaving it as it was", () => {
     const side = 30;
     const grid = new Float64Array(2 * side * side);
     for (let i = 0; i < side * side; i++) {
       grid[2 * i] = (i % side) * 10;
       grid[2 * i + 1] = Math.floor(i / side) * 10;
     }
-    const d = new Delaunator(grid);
-    let answered = 0;
-    for (let seed = 1; seed <= 20; seed++) {
+    let [answered, declined] = [0, 0];
+    for (let seed = 1; seed <= 60; seed++) {
       const r = random(seed);
+      // Changed in place: a triangulation of its own each time.
+      const d = new Delaunator(grid);
       const removed = new Uint8Array(side * side);
       for (let v = 0; v < side * side; v++) if (r() < 0.05) removed[v] = 1;
       const added = Float64Array.from({ length: 10 }, () => 20 + Math.floor(r() * 25) * 10 + 5);
+      // Whole buffers, room past the triangles in use included.
+      const was = [new Uint32Array(d.triangles.buffer).slice(), new Int32Array(d.halfedges.buffer).slice(), grid.slice()];
       const updated = updateMesh(grid, d, removed, added);
-      if (!updated) continue;
+      if (!updated) {
+        declined++;
+        expect([new Uint32Array(d.triangles.buffer), new Int32Array(d.halfedges.buffer), grid]).toEqual(was);
+        continue;
+      }
       answered++;
       expect(updated.mesh.triangles.length / 3).toBe(new Delaunator(without(grid, removed, added)).triangles.length / 3);
       expectDelaunay(updated.xy, updated.mesh);
     }
     expect(answered).toBeGreaterThan(0);
+    expect(declined).toBeGreaterThan(0);
+  });
+
+  it("changes the triangulation in place where its buffers have room, and grows them where they have not", () => {
+    const xy = scattered(2000, 23);
+    const d = new Delaunator(xy);
+    const removed = new Uint8Array(2000).fill(1, 0, 40);
+    const first = updateMesh(xy, d, removed, new Float64Array(0))!;
+    // delaunator's buffers hold as many triangles as it could make: room for these.
+    expect(first.mesh.triangles.buffer).toBe(d.triangles.buffer);
+    expect(first.mesh.halfedges.buffer).toBe(d.halfedges.buffer);
+    expect(first.xy).toBe(xy);
+    // Added points need a longer array of points: a new one, with room for the next ones.
+    const second = updateMesh(first.xy, first.mesh, new Uint8Array(2000), scattered(30, 29))!;
+    expect(second.xy.buffer).not.toBe(xy.buffer);
+    expect(second.xy.subarray(0, 4000)).toEqual(xy);
+    const third = updateMesh(second.xy, second.mesh, new Uint8Array(2030), scattered(20, 31))!;
+    expect(third.xy.buffer).toBe(second.xy.buffer);
+    expectDelaunay(third.xy, third.mesh);
+    const expected = without(xy, removed, Float64Array.from([...scattered(30, 29), ...scattered(20, 31)]));
+    expect(shape(third.xy, third.mesh.triangles)).toEqual(shape(expected, new Delaunator(expected).triangles));
   });
 });

@@ -37,12 +37,19 @@ export interface UpdatedMesh {
    */
   xy: Float64Array;
   mesh: Mesh & { border: Int32Array };
-  /**
-   * The slots (ascending) whose triangles were taken out. The others below both counts hold the
-   * same triangles; slots past the old count are new; those past the new count are gone, their
-   * triangles, if kept, moved into replaced slots (edge-lengths.ts measures only these).
-   */
-  replaced: Int32Array;
+  /** What changed, for edge-lengths.ts to measure only that. */
+  change: MeshChange;
+}
+
+/**
+ * The triangles taken out (their corners, three a triangle), the slots of the new ones, and the
+ * triangles moved to a slot below the new count from one past it ([from, to] pairs). Every other
+ * slot below the new count holds the triangle it held.
+ */
+export interface MeshChange {
+  takenOut: Uint32Array;
+  made: Int32Array;
+  moved: Int32Array;
 }
 
 /** The half-edges without a twin: the border of the triangulation. */
@@ -60,6 +67,12 @@ const next = (e: number) => (e % 3 === 2 ? e - 2 : e + 1);
  * The triangulation of `xy` without the points marked in `removed` (corners of triangles) and with
  * `added` (x, y pairs), or null when a from-scratch triangulation is needed: an added point on one
  * of the points, more than `maxShare` of the triangles changed, or a degenerate cavity.
+ *
+ * Made in place: the arrays of `xy` and `mesh` are changed and given back, grown only when their
+ * buffers have no room, so `mesh` (and `xy`, when points are added) must not be read afterwards. A
+ * copy of a million positions' triangulation took 35–50 ms; the triangulation it was is never
+ * wanted again (kept-meshes.ts). Nothing is written before every check has passed: a null answer
+ * leaves both as they were.
  */
 export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, added: Float64Array, maxShare = 0.25): UpdatedMesh | null {
   const { triangles, halfedges } = mesh;
@@ -69,12 +82,9 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
   if (count === 0) return null;
   // Kept with the mesh, like its edge lengths: each change from it needs the same border (a pass over every half-edge).
   const border = (mesh.border ??= borderOf(mesh));
-  let all = xy;
-  if (m > 0) {
-    all = new Float64Array(2 * (n + m));
-    all.set(xy);
-    all.set(added, 2 * n);
-  }
+  // Written only past the old points: their coordinates stay as they are.
+  const all = m > 0 ? withRoom(xy, 2 * (n + m)) : xy;
+  all.set(added, 2 * n);
   let removing = 0;
   for (let v = 0; v < n; v++) removing += removed[v];
 
@@ -131,7 +141,7 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
   }
   if (cavity.length > count * maxShare) return null;
   // Nothing to change, unless points outside stand on the border without taking any triangle out.
-  if (cavity.length === 0 && seenFromOutside.size === 0) return { xy: all, mesh: { ...mesh, border }, replaced: new Int32Array(0) };
+  if (cavity.length === 0 && seenFromOutside.size === 0) return { xy: all, mesh: { ...mesh, border }, change: { takenOut: new Uint32Array(0), made: new Int32Array(0), moved: new Int32Array(0) } };
 
   // The cavity's corners and the added points, numbered locally.
   const local = new Int32Array(n + m).fill(-1);
@@ -236,19 +246,41 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
   // left over take the last triangles. The others keep their place, so their twins stay right.
   const slots = cavity.sort((a, b) => a - b);
   const total = count - slots.length + filled.length;
-  const size = 3 * Math.max(count, total);
-  // Copies, not changes: the mesh given is kept for later changes too (kept-meshes.ts).
-  const outT = grown(triangles, size);
-  const outH = grown(halfedges, size);
   const smallTri = new Int32Array(st.length / 3);
   filled.forEach((t, i) => (smallTri[t] = i < slots.length ? slots[i] : count + i - slots.length));
+  // Checked before anything is written: every corner of the cavity still used, each inner edge of
+  // the small triangulation between two of the cavity's triangles, and the counts of a triangulation
+  // (Euler: the old one had (t + 2 + h) / 2 points in use, and t = 2p - 2 - h): else a degenerate
+  // cavity would be filled wrongly.
   const reached = new Uint8Array(s);
+  let cavityBorder = 0;
+  for (const t of filled) {
+    for (let e = 3 * t; e < 3 * t + 3; e++) {
+      reached[st[e]] = 1;
+      if (wallTo[e] !== -1) continue;
+      if (sh[e] === -1) cavityBorder++;
+      else if (!inside[(sh[e] / 3) | 0]) return null;
+    }
+  }
+  for (const o of opened) reached[local[triangles[o]]] = reached[local[triangles[next(o)]]] = 1;
+  for (let e = 0; e < st.length; e++) if (wallTo[e] !== -1) reached[st[e]] = reached[st[next(e)]] = 1;
+  const keptBorder = border.filter((e) => !bad[(e / 3) | 0] && !seenFromOutside.has(e));
+  const borderCount = keptBorder.length + cavityBorder + opened.length;
+  const used = (count + 2 + border.length) / 2 - removing + m;
+  if (reached.indexOf(0) !== -1 || total !== 2 * used - 2 - borderCount) return null;
+
+  const takenOut = new Uint32Array(3 * slots.length);
+  for (let i = 0; i < slots.length; i++) for (let j = 0; j < 3; j++) takenOut[3 * i + j] = triangles[3 * slots[i] + j];
+  const size = 3 * Math.max(count, total);
+  const outT = withRoom(triangles, size);
+  const outH = withRoom(halfedges, size);
+  const made = new Int32Array(filled.length);
+  filled.forEach((t, i) => (made[i] = smallTri[t]));
   for (const t of filled) {
     const nt = smallTri[t];
     for (let j = 0; j < 3; j++) {
       const e = 3 * t + j;
       outT[3 * nt + j] = corners[st[e]];
-      reached[st[e]] = 1;
       const w = wallTo[e];
       if (w !== -1) {
         outH[3 * nt + j] = w;
@@ -257,21 +289,16 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
         outH[3 * nt + j] = -1;
       } else {
         const o = sh[e];
-        if (!inside[(o / 3) | 0]) return null;
         outH[3 * nt + j] = 3 * smallTri[(o / 3) | 0] + (o % 3);
       }
     }
   }
-  for (const o of opened) {
-    outH[o] = -1;
-    reached[local[triangles[o]]] = reached[local[triangles[next(o)]]] = 1;
-  }
-  for (let e = 0; e < st.length; e++) if (wallTo[e] !== -1) reached[st[e]] = reached[st[next(e)]] = 1;
+  for (const o of opened) outH[o] = -1;
   // The border: the old one where it stays, the cavity's own, and edges the cavity opened.
-  const newBorder: number[] = [];
-  for (const e of border) if (!bad[(e / 3) | 0] && !seenFromOutside.has(e)) newBorder.push(e);
+  const newBorder: number[] = [...keptBorder];
   for (const t of filled) for (let j = 0; j < 3; j++) if (sh[3 * t + j] === -1 && wallTo[3 * t + j] === -1) newBorder.push(3 * smallTri[t] + j);
   newBorder.push(...opened);
+  const moved: number[] = [];
   if (slots.length > filled.length) {
     const dead = new Uint8Array(count);
     for (let i = filled.length; i < slots.length; i++) dead[slots[i]] = 1;
@@ -288,6 +315,7 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
         if (o !== -1) outH[o] = 3 * d + j;
       }
       movedTo.set(last, d);
+      moved.push(last, d);
       last--;
     }
     for (let k = 0; k < newBorder.length; k++) {
@@ -295,21 +323,26 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
       if (d !== undefined) newBorder[k] = 3 * d + (newBorder[k] % 3);
     }
   }
-  // Every corner of the cavity still used, and the counts of a triangulation (Euler: the old one
-  // had (t + 2 + h) / 2 points in use): else a degenerate cavity was filled wrongly.
-  const used = (count + 2 + border.length) / 2 - removing + m;
-  if (reached.indexOf(0) !== -1 || total !== 2 * used - 2 - newBorder.length) return null;
   const triangles2 = outT.subarray(0, 3 * total);
   const hull = Uint32Array.from(newBorder, (e) => triangles2[e]);
-  return { xy: all, mesh: { triangles: triangles2, halfedges: outH.subarray(0, 3 * total), hull, border: Int32Array.from(newBorder) }, replaced: Int32Array.from(slots) };
+  return {
+    xy: all,
+    mesh: { triangles: triangles2, halfedges: outH.subarray(0, 3 * total), hull, border: Int32Array.from(newBorder) },
+    change: { takenOut, made, moved: Int32Array.from(moved) },
+  };
 }
 
-/** A copy, with room for `size` entries (slice alone is a plain copy: no zeroing first). */
-function grown<T extends Uint32Array | Int32Array>(array: T, size: number): T {
-  if (size === array.length) return array.slice() as T;
-  const out = new (array.constructor as new (n: number) => T)(size);
+/**
+ * `array` with `size` entries: a longer view of its own buffer when that has room, else a copy
+ * into a new one with a twentieth more room, for the next changes.
+ */
+export function withRoom<T extends Uint32Array | Int32Array | Float64Array>(array: T, size: number): T {
+  const Type = array.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
+  if (array.byteOffset + size * array.BYTES_PER_ELEMENT <= array.buffer.byteLength) return new Type(array.buffer, array.byteOffset, size);
+  const Fresh = array.constructor as new (length: number) => T;
+  const out = new Fresh(Math.ceil(size * 1.05));
   out.set(array);
-  return out;
+  return out.subarray(0, size) as T;
 }
 
 /** The half-edges starting at a marked point: a pass over every triangle, kept in a small function V8 optimises whole. */
