@@ -72,7 +72,7 @@ export interface DistributionProducts {
 /**
  * A digest of everything buildProducts reads (the positions in their order, which decides which
  * of two positions within a metre is kept, the projection's centre and the settings): equal
- * digests, equal figures and outlines (hulls.ts: rings may be traced from other vertices).
+ * digests, equal figures and outlines (hulls.ts: rings may be traced from other vertices, and a cell of the outline may differ).
  */
 export function inputsDigest(records: CountedRecords, settings: DistributionSettings): string {
   const hash = createHash("sha256").update(`${records.lon.length}\n`);

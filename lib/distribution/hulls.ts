@@ -132,7 +132,8 @@ export function warmHullThread(): void {
 
 /**
  * hullsOf, in the thread for a large point set: the same hulls to the bit when the thread makes a
- * new triangulation; when it changed a kept one, the same figures and outlines, whose rings may
+ * new triangulation; when it changed a kept one, the same EOO and, but for a triangle at the limit
+ * or across four cocircular positions (docs/distribution.md), the same outline, whose rings may
  * start at other vertices or come in another order (kept-meshes.ts).
  */
 export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<Hulls> {
