@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { hullsInThread, hullsOf, stopHullThread, THREAD_FROM_POSITIONS } from "./hulls";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { HULL_THREAD_IDLE_MS, hullsInThread, hullsOf, stopHullThread, THREAD_FROM_POSITIONS } from "./hulls";
 import { outline } from "./test-outline";
 import { pointsOf, positionTable, projectPoints, type ProjectedPoints } from "./points";
 
@@ -14,6 +14,21 @@ function scattered(n: number, seed: number): ProjectedPoints {
     lat[i] = i % 10 === 9 ? lat[i - 1] : -20 + 3 * random() ** 2;
   }
   return projectPoints(lon, lat);
+}
+
+/**
+ * A species' position table (records.ts keeps one per records version), and two variants of it:
+ * the first every position but a few hundred (contentious, say), the second those put in and a
+ * vetted area taken out.
+ */
+function twoVariants(seed: number): { n: number; first: ProjectedPoints; second: ProjectedPoints } {
+  const all = scattered(THREAD_FROM_POSITIONS * 1.6, seed);
+  const n = all.xy.length / 2;
+  const table = positionTable(Array.from({ length: n }, (_, i) => all.lonLat[2 * i]), Array.from({ length: n }, (_, i) => all.lonLat[2 * i + 1]));
+  const [x0, y0] = [146, -19.5];
+  const inVetted = (i: number) => table.lonLat[2 * i] > x0 && table.lonLat[2 * i] < x0 + 0.3 && table.lonLat[2 * i + 1] > y0 && table.lonLat[2 * i + 1] < y0 + 0.5;
+  const ids = (keep: (i: number) => boolean) => Int32Array.from({ length: n }, (_, i) => i).filter(keep);
+  return { n, first: pointsOf(table, ids((i) => i % 97 !== 5)), second: pointsOf(table, ids((i) => !inVetted(i))) };
 }
 
 afterAll(() => stopHullThread());
@@ -32,16 +47,7 @@ describe("hullsInThread", () => {
   });
 
   it("changes its last triangulation for positions that differ by a few, and gives the hulls of a new one", async () => {
-    // A species' position table (records.ts keeps one per records version), and two variants of it.
-    const all = scattered(THREAD_FROM_POSITIONS * 1.6, 13);
-    const n = all.xy.length / 2;
-    const table = positionTable(Array.from({ length: n }, (_, i) => all.lonLat[2 * i]), Array.from({ length: n }, (_, i) => all.lonLat[2 * i + 1]));
-    const [x0, y0] = [146, -19.5];
-    const inVetted = (i: number) => table.lonLat[2 * i] > x0 && table.lonLat[2 * i] < x0 + 0.3 && table.lonLat[2 * i + 1] > y0 && table.lonLat[2 * i + 1] < y0 + 0.5;
-    const ids = (keep: (i: number) => boolean) => Int32Array.from({ length: n }, (_, i) => i).filter(keep);
-    // The first: every position but a few hundred (contentious, say); the second: those put in, and a vetted area taken out.
-    const first = pointsOf(table, ids((i) => i % 97 !== 5));
-    const second = pointsOf(table, ids((i) => !inVetted(i)));
+    const { n, first, second } = twoVariants(13);
     expect(n - first.xy.length / 2).toBeGreaterThan(200);
     expect(n - second.xy.length / 2).toBeGreaterThan(200);
     expect((await hullsInThread(first, 2)).reusedMesh).toBeUndefined();
@@ -52,6 +58,26 @@ describe("hullsInThread", () => {
     expect({ ...changed.hull, polygons: outline(changed.hull.polygons) }).toEqual({ ...made.hull, polygons: outline(made.hull.polygons) });
     // Another table (another species or records version): a new triangulation.
     expect((await hullsInThread(scattered(THREAD_FROM_POSITIONS * 1.5, 19), 2)).reusedMesh).toBeUndefined();
+  });
+
+  it("ends after five idle minutes, giving back the triangulations it kept; work restarts the clock", async () => {
+    await stopHullThread();
+    // Only the thread's idle clock is faked: its messages are real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const { first, second } = twoVariants(17);
+      expect((await hullsInThread(first, 2)).reusedMesh).toBeUndefined();
+      vi.advanceTimersByTime(HULL_THREAD_IDLE_MS - 1000);
+      // Still there: the second variant is the first's triangulation changed.
+      expect((await hullsInThread(second, 2)).reusedMesh).toBe(true);
+      vi.advanceTimersByTime(HULL_THREAD_IDLE_MS - 1000);
+      expect((await hullsInThread(first, 2)).reusedMesh).toBe(true);
+      vi.advanceTimersByTime(HULL_THREAD_IDLE_MS);
+      // A new thread, which keeps nothing yet.
+      expect((await hullsInThread(second, 2)).reusedMesh).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("fails a build waiting on a thread that is stopped, with a clear error, and starts a new thread for the next", async () => {

@@ -82,7 +82,7 @@ interface HullThread {
 let thread: HullThread | null = null;
 let nextId = 0;
 /** An idle thread ends after this long, with the triangulations it keeps (about 90 MB each for a million positions). */
-const IDLE_MS = 5 * 60_000;
+export const HULL_THREAD_IDLE_MS = 5 * 60_000;
 
 function started(): HullThread {
   if (thread) return thread;
@@ -118,7 +118,7 @@ function idleFrom(current: HullThread): void {
   clearTimeout(current.idle);
   current.idle = setTimeout(() => {
     if (thread === current) void stopHullThread();
-  }, IDLE_MS).unref();
+  }, HULL_THREAD_IDLE_MS).unref();
 }
 
 /**
