@@ -112,7 +112,9 @@ export async function buildProducts(
   const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
   const corners = grid === null ? null : cellCorners(records.publicLon, records.publicLat, grid);
-  const points = records.frame ? pointsOf(records.frame.table, records.frame.position) : projectPoints(records.lon, records.lat);
+  const points = records.frame
+    ? pointsOf(records.frame.table, records.frame.position, settings.includeContentious ? "with contentious" : "default")
+    : projectPoints(records.lon, records.lat);
   const shown = corners ? projectPoints(corners.lon, corners.lat) : points;
   // The hulls are asked for first, so that a thread makes them while the grids are counted here.
   const hulls = Promise.all([ask(makeHulls, points, settings.alpha), shown === points ? null : ask(makeHulls, shown, settings.alpha)]);

@@ -11,9 +11,9 @@ function scatteredTable(n: number, seed: number): PositionTable {
 
 const ids = (table: PositionTable, keep: (i: number) => boolean) => Int32Array.from({ length: table.xy.length / 2 }, (_, i) => i).filter(keep);
 
-/** As the hull thread asks. */
-function ask(table: PositionTable, keep: (i: number) => boolean): MeshedPoints {
-  return meshFor(pointsOf(table, ids(table, keep)))!;
+/** As the hull thread asks (for one of a species' variants, when given). */
+function ask(table: PositionTable, keep: (i: number) => boolean, variant?: string): MeshedPoints {
+  return meshFor(pointsOf(table, ids(table, keep), variant))!;
 }
 
 /** Its triangles as corner coordinates, comparable with a new triangulation's. */
@@ -65,5 +65,33 @@ describe("the hull thread's kept triangulations", () => {
     const steps = [1, 2, 3, 4, 5, 6, 7, 8].map((k) => ask(table, (i) => i % 50 >= k).changed);
     expect(steps.slice(0, 4)).toEqual([true, true, true, true]);
     expect(steps).toContain(undefined);
+  });
+  it("change each variant's own triangulation in place, and a copy of the other variant's for a variant it has none of", () => {
+    const table = scatteredTable(6000, 9);
+    // 3 % of the positions hold contentious records only; each vetting takes another strip out.
+    const contentious = (i: number) => i % 33 === 4;
+    const vetted = (k: number) => (i: number) => table.lonLat[2 * i] > 145 + 0.1 * k && table.lonLat[2 * i] < 145.05 + 0.1 * k;
+    const outSoFar = (k: number) => (i: number) => [...Array(k).keys()].some((j) => vetted(j + 1)(i));
+    const first = ask(table, (i) => !contentious(i), "default");
+    expect(first.changed).toBeUndefined();
+    const slots = first.points.xy.length / 2;
+    // The contentious variant's first build: the default one's triangulation changed, as a copy.
+    const withContentious = ask(table, () => true, "with contentious");
+    expect(withContentious.changed).toBe(true);
+    expect(shape(withContentious)).toEqual(freshShape(withContentious));
+    for (let k = 1; k <= 4; k++) {
+      const d = ask(table, (i) => !contentious(i) && !outSoFar(k)(i), "default");
+      expect(d.changed).toBe(true);
+      const built = shape(d);
+      expect(built).toEqual(freshShape(d));
+      const w = ask(table, (i) => !outSoFar(k)(i), "with contentious");
+      expect(w.changed).toBe(true);
+      expect(shape(w)).toEqual(freshShape(w));
+      // The contentious variant's build leaves the default one's triangulation as it was.
+      expect(shape(d)).toEqual(built);
+      // Its own triangulation, changed in place: no point slots for the contentious positions gathered
+      // (changed from the other variant's, it would have 3 % more each time, and be made anew soon).
+      expect(d.points.xy.length / 2).toBe(slots);
+    }
   });
 });

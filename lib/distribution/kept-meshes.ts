@@ -7,7 +7,7 @@
  * triangulation in the same projection is ever changed.
  */
 import { changedLengths } from "./edge-lengths";
-import { updateMesh, type Mesh } from "./mesh-update";
+import { borderOf, spareCopy, updateMesh, type Mesh } from "./mesh-update";
 import type { ProjectedPoints } from "./points";
 import { triangulate } from "./triangulation";
 
@@ -26,6 +26,8 @@ export interface MeshedPoints {
 
 interface Kept {
   table: number;
+  /** The variant it was last asked for (points.ts, `source`). */
+  variant: string | undefined;
   /** Every point of the mesh, removed ones (corners of no triangle) included. */
   xy: Float64Array;
   mesh: Mesh;
@@ -35,9 +37,9 @@ interface Kept {
 }
 
 /**
- * A triangulation changed is kept in place of the one it was (mesh-update.ts changes it in place),
- * so the variants without and with contentious records share one, changed from one to the other;
- * the second serves a build of another species in between. About 90 MB each for a million positions.
+ * Two: the variants without and with contentious records. A variant's next build changes its own
+ * triangulation in place (mesh-update.ts); changed from the other variant's (the first build of
+ * the contentious one), a copy is changed. About 90 MB each for a million positions.
  */
 const KEEP = 2;
 /** Changed only when at most this share of the positions differ; beyond, triangulating again is about as quick. */
@@ -65,7 +67,10 @@ export function meshFor(points: ProjectedPoints): MeshedPoints | undefined {
     // Ids ascend (pointsOf).
     const pointOf = new Int32Array(ids.length > 0 ? ids[ids.length - 1] + 1 : 0).fill(-1);
     for (let i = 0; i < ids.length; i++) pointOf[ids[i]] = placed[i];
-    kept.push({ table: source.table, xy: made.points.xy, mesh: made.mesh, asked: ids, pointOf });
+    // One triangulation a variant: a new one (a change declined, or too large) replaces the last.
+    const same = kept.findIndex((k) => k.table === source.table && k.variant === source.variant);
+    if (same !== -1) kept.splice(same, 1);
+    kept.push({ table: source.table, variant: source.variant, xy: made.points.xy, mesh: made.mesh, asked: ids, pointOf });
     if (kept.length > KEEP) kept.shift();
   }
   return made;
@@ -77,12 +82,17 @@ export function freshMesh(points: ProjectedPoints): MeshedPoints | undefined {
   return t && { points: t.points, mesh: t.delaunay, placed: t.placed };
 }
 
-/** The kept triangulation of the same table that differs least, when by few enough positions, changed by them. */
+/**
+ * The variant's own kept triangulation, changed in place, when it differs by few enough positions;
+ * else a copy of the kept triangulation of the same table that differs least, changed. (Changed
+ * in place from the other variant's, the default variant's triangulation would gather the
+ * contentious variant's removed points at every build, and differ by them and a vetting's.)
+ */
 function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
   const source = points.source;
   if (!source) return undefined;
   const n = source.ids.length;
-  let best: { entry: Kept; at: Int32Array; added: number; change: number } | undefined;
+  let best: { entry: Kept; at: Int32Array; added: number; change: number; own: boolean } | undefined;
   for (const entry of kept) {
     if (entry.table !== source.table) continue;
     // Removed points pile up as changes go on: past a tenth, triangulate anew.
@@ -91,9 +101,22 @@ function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
     let added = 0;
     for (let i = 0; i < n; i++) if (at[i] === -1) added++;
     const change = added + entry.asked.length - (n - added);
-    if (change <= MAX_CHANGE * n && (!best || change < best.change)) best = { entry, at, added, change };
+    if (change > MAX_CHANGE * n) continue;
+    const own = entry.variant === source.variant;
+    if (!best || (own && !best.own) || (own === best.own && change < best.change)) best = { entry, at, added, change, own };
   }
-  return best && changed(best.entry, points, best.at, best.added);
+  return best && changed(best.own ? best.entry : copied(best.entry), points, best.at, best.added);
+}
+
+/** A kept triangulation's copy (with room for changes), for a change that leaves it as it is; their border, found once, is shared (a change makes a new one). */
+function copied(entry: Kept): Kept {
+  const { mesh } = entry;
+  const lengths = mesh.lengths && { ...mesh.lengths, longest: spareCopy(mesh.lengths.longest) };
+  return {
+    ...entry,
+    xy: spareCopy(entry.xy),
+    mesh: { triangles: spareCopy(mesh.triangles), halfedges: spareCopy(mesh.halfedges), hull: mesh.hull, border: (mesh.border ??= borderOf(mesh)), lengths },
+  };
 }
 
 /**
@@ -128,10 +151,9 @@ function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: nu
       addedXY[2 * k++ + 1] = xy[2 * i + 1];
     }
   }
-  // Changed in place (declined, it is as it was): the kept triangulation becomes the new one, kept in its stead (meshFor).
+  // Changed in place (declined, it is as it was): the variant's new triangulation replaces it (meshFor).
   const updated = updateMesh(entry.xy, entry.mesh, removed, addedXY);
   if (!updated) return undefined;
-  kept.splice(kept.indexOf(entry), 1);
   // The alpha hull's edge lengths, where the kept mesh has them, measured again only where it changed.
   const before = entry.mesh.lengths;
   if (before) updated.mesh.lengths = changedLengths(before, updated);

@@ -53,7 +53,7 @@ export interface MeshChange {
 }
 
 /** The half-edges without a twin: the border of the triangulation. */
-function borderOf({ halfedges }: Mesh): Int32Array {
+export function borderOf({ halfedges }: Mesh): Int32Array {
   let count = 0;
   for (let e = 0; e < halfedges.length; e++) if (halfedges[e] === -1) count++;
   const border = new Int32Array(count);
@@ -69,10 +69,10 @@ const next = (e: number) => (e % 3 === 2 ? e - 2 : e + 1);
  * of the points, more than `maxShare` of the triangles changed, or a degenerate cavity.
  *
  * Made in place: the arrays of `xy` and `mesh` are changed and given back, grown only when their
- * buffers have no room, so `mesh` (and `xy`, when points are added) must not be read afterwards. A
- * copy of a million positions' triangulation took 35–50 ms; the triangulation it was is never
- * wanted again (kept-meshes.ts). Nothing is written before every check has passed: a null answer
- * leaves both as they were.
+ * buffers have no room, so `mesh` (and `xy`, when points are added) must not be read afterwards
+ * (kept-meshes.ts copies a triangulation it keeps: a million positions' took 35–50 ms). The added
+ * points go into the room past `xy`'s points first, to be located; nothing else is written before
+ * every check has passed: a null answer leaves the points and the triangulation as they were.
  */
 export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, added: Float64Array, maxShare = 0.25): UpdatedMesh | null {
   const { triangles, halfedges } = mesh;
@@ -334,14 +334,19 @@ export function updateMesh(xy: Float64Array, mesh: Mesh, removed: Uint8Array, ad
 
 /**
  * `array` with `size` entries: a longer view of its own buffer when that has room, else a copy
- * into a new one with a twentieth more room, for the next changes.
+ * with room to spare. The buffer past the view must be the array's own (made here, or delaunator's).
  */
 export function withRoom<T extends Uint32Array | Int32Array | Float64Array>(array: T, size: number): T {
   const Type = array.constructor as new (buffer: ArrayBufferLike, offset: number, length: number) => T;
   if (array.byteOffset + size * array.BYTES_PER_ELEMENT <= array.buffer.byteLength) return new Type(array.buffer, array.byteOffset, size);
+  return spareCopy(array, size);
+}
+
+/** A copy of `array` (its first `size` entries, zeros after) in a new buffer a twentieth longer, for the next changes. */
+export function spareCopy<T extends Uint32Array | Int32Array | Float64Array>(array: T, size = array.length): T {
   const Fresh = array.constructor as new (length: number) => T;
   const out = new Fresh(Math.ceil(size * 1.05));
-  out.set(array);
+  out.set(array.subarray(0, Math.min(size, array.length)));
   return out.subarray(0, size) as T;
 }
 

@@ -13,8 +13,12 @@ export interface ProjectedPoints {
   weight: Uint32Array;
   /** Distinct positions in lon/lat, parallel to xy. */
   lonLat: Float64Array;
-  /** The table the positions came from (its serial) and each one's place in it: how the hull thread knows them again. */
-  source?: { table: number; ids: Int32Array };
+  /**
+   * The table the positions came from (its serial) and each one's place in it: how the hull thread
+   * knows them again; and which of the species' variants they are, whose next build the thread's
+   * triangulation of them is changed in place for (kept-meshes.ts).
+   */
+  source?: { table: number; ids: Int32Array; variant?: string };
 }
 
 /** Distinct positions in one projection, and which of them each record holds. */
@@ -73,7 +77,7 @@ function centreOfPairs(lonLat: Float64Array): { lon: number; lat: number } {
 }
 
 /** The distinct positions some records hold (`position`: each one's in the table), with how many hold each, in the table's order. */
-export function pointsOf(table: PositionTable, position: ArrayLike<number>): ProjectedPoints {
+export function pointsOf(table: PositionTable, position: ArrayLike<number>, variant?: string): ProjectedPoints {
   const counts = new Uint32Array(table.xy.length / 2);
   for (let i = 0; i < position.length; i++) counts[position[i]]++;
   let distinct = 0;
@@ -91,7 +95,7 @@ export function pointsOf(table: PositionTable, position: ArrayLike<number>): Pro
     lonLat[2 * k + 1] = table.lonLat[2 * g + 1];
     weight[k++] = counts[g];
   }
-  return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids } };
+  return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids, ...(variant === undefined ? {} : { variant }) } };
 }
 
 /**

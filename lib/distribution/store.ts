@@ -134,6 +134,8 @@ export async function rebuildDistribution(
       .then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) }));
     // A build that ends without counting grids (no records), or fails first, settles them too.
     const grids = Promise.race([counted, built.then(({ products }) => products)]);
+    // A store that failed before it waited for them leaves them unheard: the build's failure must not end the process.
+    grids.catch(() => undefined);
     const after = committed;
     const mine = store(speciesId, read.state, { includeContentious, settings: read.settings[v], grids, built, cellsWritten }, after).then(() => stored(includeContentious, digest, false));
     committed = mine;
