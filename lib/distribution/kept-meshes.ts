@@ -37,9 +37,10 @@ interface Kept {
 }
 
 /**
- * Two: the variants without and with contentious records. A variant's next build changes its own
- * triangulation in place (mesh-update.ts); changed from the other variant's (the first build of
- * the contentious one), a copy is changed. About 90 MB each for a million positions.
+ * Two: the variants without and with contentious records, each its own. A variant's triangulation
+ * is changed in place for its next build (mesh-update.ts); changed for the other variant (its
+ * first build, or one closer to the other's after a vetting), a copy is. About 90 MB each for a
+ * million positions.
  */
 const KEEP = 2;
 /** Changed only when at most this share of the positions differ; beyond, triangulating again is about as quick. */
@@ -83,10 +84,10 @@ export function freshMesh(points: ProjectedPoints): MeshedPoints | undefined {
 }
 
 /**
- * The variant's own kept triangulation, changed in place, when it differs by few enough positions;
- * else a copy of the kept triangulation of the same table that differs least, changed. (Changed
- * in place from the other variant's, the default variant's triangulation would gather the
- * contentious variant's removed points at every build, and differ by them and a vetting's.)
+ * The kept triangulation of the same table that differs least, when by few enough positions,
+ * changed by them: in place when it is the variant's own, else a copy. (Changed in place from the
+ * other variant's, the default variant's triangulation would gather the contentious variant's
+ * removed points at every build, and differ by them and a vetting's.)
  */
 function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
   const source = points.source;
@@ -103,7 +104,7 @@ function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
     const change = added + entry.asked.length - (n - added);
     if (change > MAX_CHANGE * n) continue;
     const own = entry.variant === source.variant;
-    if (!best || (own && !best.own) || (own === best.own && change < best.change)) best = { entry, at, added, change, own };
+    if (!best || change < best.change) best = { entry, at, added, change, own };
   }
   return best && changed(best.own ? best.entry : copied(best.entry), points, best.at, best.added);
 }
