@@ -36,7 +36,11 @@ export interface FlatPolygons {
 export type FlatAlphaHull = Omit<AlphaHull, "polygons"> & FlatPolygons;
 
 export function alphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, triangulation?: Mesh): AlphaHull {
-  const { coords, ringSizes, polygonSizes, ...figures } = flatAlphaHull(points, alpha, triangulation);
+  return nestedHull(flatAlphaHull(points, alpha, triangulation));
+}
+
+/** A flat alpha hull with its polygons as nested arrays of [x, y] pairs. */
+export function nestedHull({ coords, ringSizes, polygonSizes, ...figures }: FlatAlphaHull): AlphaHull {
   return { ...figures, polygons: polygonsOf({ coords, ringSizes, polygonSizes }) };
 }
 
@@ -68,7 +72,7 @@ export function flatAlphaHull(points: ProjectedPoints, alpha = DEFAULT_ALPHA, tr
 }
 
 /** Flat polygons as nested arrays of [x, y] pairs. */
-export function polygonsOf({ coords, ringSizes, polygonSizes }: FlatPolygons): [number, number][][][] {
+function polygonsOf({ coords, ringSizes, polygonSizes }: FlatPolygons): [number, number][][][] {
   const polygons: [number, number][][][] = [];
   let k = 0;
   let r = 0;

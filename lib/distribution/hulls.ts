@@ -10,7 +10,7 @@
  */
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { flatAlphaHull, polygonsOf, type AlphaHull, type FlatAlphaHull } from "./alpha-hull";
+import { flatAlphaHull, nestedHull, type AlphaHull, type FlatAlphaHull } from "./alpha-hull";
 import { eoo, type EooResult } from "./eoo";
 import { freshMesh, meshFor, type MeshedPoints } from "./kept-meshes";
 import type { ProjectedPoints } from "./points";
@@ -55,8 +55,7 @@ export interface FlatHulls extends Omit<Hulls, "hull"> {
 export type HullsReply = { id: number; hulls: FlatHulls } | { id: number; error: string };
 
 function unflattened({ hull, ...rest }: FlatHulls): Hulls {
-  const { coords, ringSizes, polygonSizes, ...figures } = hull;
-  return { ...rest, hull: { ...figures, polygons: polygonsOf({ coords, ringSizes, polygonSizes }) } };
+  return { ...rest, hull: nestedHull(hull) };
 }
 
 /** What a reply's buffers are, to transfer them. */

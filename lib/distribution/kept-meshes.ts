@@ -93,7 +93,7 @@ function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
   const source = points.source;
   if (!source) return undefined;
   const n = source.ids.length;
-  let best: { entry: Kept; at: Int32Array; added: number; change: number; own: boolean } | undefined;
+  let best: { entry: Kept; at: Int32Array; added: number; change: number } | undefined;
   for (const entry of kept) {
     if (entry.table !== source.table) continue;
     // Removed points pile up as changes go on: past a tenth, triangulate anew.
@@ -102,11 +102,9 @@ function changedFrom(points: ProjectedPoints): MeshedPoints | undefined {
     let added = 0;
     for (let i = 0; i < n; i++) if (at[i] === -1) added++;
     const change = added + entry.asked.length - (n - added);
-    if (change > MAX_CHANGE * n) continue;
-    const own = entry.variant === source.variant;
-    if (!best || change < best.change) best = { entry, at, added, change, own };
+    if (change <= MAX_CHANGE * n && (!best || change < best.change)) best = { entry, at, added, change };
   }
-  return best && changed(best.own ? best.entry : copied(best.entry), points, best.at, best.added);
+  return best && changed(best.entry.variant === source.variant ? best.entry : copied(best.entry), points, best.at, best.added);
 }
 
 /** A kept triangulation's copy (with room for changes), for a change that leaves it as it is; their border, found once, is shared (a change makes a new one). */

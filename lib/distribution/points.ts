@@ -95,7 +95,7 @@ export function pointsOf(table: PositionTable, position: ArrayLike<number>, vari
     lonLat[2 * k + 1] = table.lonLat[2 * g + 1];
     weight[k++] = counts[g];
   }
-  return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids, ...(variant === undefined ? {} : { variant }) } };
+  return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids, variant } };
 }
 
 /**
