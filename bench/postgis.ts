@@ -13,7 +13,8 @@ import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
-import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { from as copyFrom } from "pg-copy-streams";
+import { copyOut } from "@/lib/db/copy-out";
 import { tileClient, timeSession } from "./http-client";
 import { timed, type Latency } from "./latency";
 import type { Say } from "./progress";
@@ -125,7 +126,7 @@ async function measure(db: pg.Client, url: string, major: string, o: PostgisOpti
     try {
       await pipeline(
         from.query(
-          copyTo(`COPY (SELECT id, classification, contentious, duplicate_status, lat, lon FROM classified_occurrences
+          copyOut(`COPY (SELECT id, classification, contentious, duplicate_status, lat, lon FROM classified_occurrences
                   WHERE species_id = ${Number(o.speciesId)} AND lat BETWEEN -85 AND 85 AND lon BETWEEN -180 AND 180) TO STDOUT`),
         ),
         db.query(copyFrom("COPY occ FROM STDIN")),

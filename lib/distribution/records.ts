@@ -7,8 +7,8 @@
  * everything it publishes (publish.ts).
  */
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import { classificationCode, rangeQualifierCode, type RangeQualifier } from "@/lib/domain/codes";
+import { copyOut } from "@/lib/db/copy-out";
 import { AreaIndex, type Area } from "@/lib/geometry/point-in-area";
 import { byRecency } from "@/lib/vetting/classify";
 import { classificationOf, contentiousOf, readStates, stateOf } from "@/lib/vetting/states";
@@ -170,7 +170,7 @@ async function readPositioned(db: pg.Pool | pg.PoolClient, speciesId: number): P
   // A stream that will not parse is still read to its end: left mid-COPY, the connection would hang its next query.
   let failure: unknown;
   try {
-    for await (const chunk of client.query(copyTo(sql))) {
+    for await (const chunk of client.query(copyOut(sql))) {
       if (failure !== undefined) continue;
       try {
         parser.push(chunk as Buffer);

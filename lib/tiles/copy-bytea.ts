@@ -1,5 +1,5 @@
+import { copyOut } from "@/lib/db/copy-out";
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 
 /**
  * The first column of the first row of `sql`, a bytea, read by binary COPY: undefined when there
@@ -12,7 +12,7 @@ export async function copyBytea(sql: string, db: pg.Pool): Promise<Buffer | null
   let bytes: Buffer;
   try {
     const parts: Buffer[] = [];
-    for await (const part of client.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`))) parts.push(part as Buffer);
+    for await (const part of client.query(copyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`))) parts.push(part as Buffer);
     bytes = Buffer.concat(parts);
   } finally {
     client.release();

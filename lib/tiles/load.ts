@@ -1,4 +1,4 @@
-import { to as copyTo } from "pg-copy-streams";
+import { copyOut } from "@/lib/db/copy-out";
 import { pool } from "@/lib/db/pool";
 import { CLASSIFICATIONS, DUPLICATE_STATUS } from "@/lib/domain/codes";
 import type { RecordColumns } from "./build-worker.mjs";
@@ -46,7 +46,7 @@ export async function loadRecords(speciesId: number, filters: TileFilters): Prom
   let buffer: Buffer;
   try {
     const chunks: Buffer[] = [];
-    const stream = client.query(copyTo(`COPY (${recordsQuery(speciesId, filters)}) TO STDOUT (FORMAT binary)`));
+    const stream = client.query(copyOut(`COPY (${recordsQuery(speciesId, filters)}) TO STDOUT (FORMAT binary)`));
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     buffer = Buffer.concat(chunks);
   } finally {

@@ -1,4 +1,4 @@
-import { to as copyTo } from "pg-copy-streams";
+import { copyOut } from "@/lib/db/copy-out";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import type { SpeciesRecords } from "./classify";
@@ -24,7 +24,7 @@ beforeAll(async () => {
   const client = await db.pool.connect();
   try {
     const chunks: Buffer[] = [];
-    const stream = client.query(copyTo(`COPY (SELECT id, lat, lon, rating FROM occurrences WHERE species_id = ${species} ORDER BY id) TO STDOUT (FORMAT binary)`));
+    const stream = client.query(copyOut(`COPY (SELECT id, lat, lon, rating FROM occurrences WHERE species_id = ${species} ORDER BY id) TO STDOUT (FORMAT binary)`));
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     copy = Buffer.concat(chunks);
   } finally {

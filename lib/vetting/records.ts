@@ -1,5 +1,5 @@
+import { copyOut } from "@/lib/db/copy-out";
 import type pg from "pg";
-import { to as copyTo } from "pg-copy-streams";
 import type { BBox } from "@/lib/geometry/bbox";
 import type { SpeciesRecords } from "./classify";
 
@@ -31,7 +31,7 @@ export async function* candidateBatches(client: pg.PoolClient, speciesId: number
   });
   const where = conditions.length > 0 ? `AND (${conditions.join(" OR ")})` : "";
   const stream = client.query(
-    copyTo(`COPY (SELECT id, lat, lon, rating FROM occurrences WHERE species_id = ${speciesId} ${where}) TO STDOUT (FORMAT binary)`),
+    copyOut(`COPY (SELECT id, lat, lon, rating FROM occurrences WHERE species_id = ${speciesId} ${where}) TO STDOUT (FORMAT binary)`),
   );
   const parser = new CopyParser();
   let pending: Buffer[] = [];

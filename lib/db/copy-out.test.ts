@@ -1,0 +1,79 @@
+import { to as copyTo } from "pg-copy-streams";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { copyOut } from "./copy-out";
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+/** Rows of every width from 1 to 300 bytes, so that message headers fall across the socket's chunks. */
+const WIDE = `COPY (SELECT g, repeat('x', g % 300) FROM generate_series(1, 60000) g) TO STDOUT (FORMAT binary)`;
+
+async function read(stream: NodeJS.ReadableStream, slow = false): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of stream) {
+    parts.push(Buffer.from(part as Buffer));
+    // A slow reader: the stream must stop reading the socket and go on where it stopped.
+    if (slow && parts.length % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return Buffer.concat(parts);
+}
+
+describe("copyOut", () => {
+  it("streams the same bytes as pg-copy-streams, with the row count, for a fast and a slow reader", async () => {
+    const client = await db.pool.connect();
+    try {
+      const reference = await read(client.query(copyTo(WIDE)));
+      const fast = client.query(copyOut(WIDE));
+      expect((await read(fast)).equals(reference)).toBe(true);
+      expect(fast.rowCount).toBe(60000);
+      expect((await read(client.query(copyOut(WIDE)), true)).equals(reference)).toBe(true);
+      expect(reference.length).toBeGreaterThan(9_000_000);
+      // The connection is handed back whole: the next query reads its own answer.
+      expect((await client.query<{ n: number }>("SELECT 41 + 1 AS n")).rows[0].n).toBe(42);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("fails with PostgreSQL's error when the COPY fails part way, and the connection goes on", async () => {
+    const client = await db.pool.connect();
+    try {
+      const stream = client.query(copyOut("COPY (SELECT 1 / (30000 - g), repeat('y', 100) FROM generate_series(1, 40000) g) TO STDOUT"));
+      let bytes = 0;
+      await expect(
+        (async () => {
+          for await (const part of stream) bytes += (part as Buffer).length;
+        })(),
+      ).rejects.toThrow(/division by zero/);
+      expect(bytes).toBeGreaterThan(0);
+      expect((await client.query<{ n: number }>("SELECT 7 AS n")).rows[0].n).toBe(7);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("fails with the error of a statement that does not start", async () => {
+    const client = await db.pool.connect();
+    try {
+      await expect(read(client.query(copyOut("COPY (SELECT * FROM no_such_table) TO STDOUT")))).rejects.toThrow(/no_such_table/);
+      expect((await client.query<{ n: number }>("SELECT 8 AS n")).rows[0].n).toBe(8);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("reads an empty result", async () => {
+    const client = await db.pool.connect();
+    try {
+      const stream = client.query(copyOut("COPY (SELECT 1 WHERE false) TO STDOUT"));
+      expect((await read(stream)).length).toBe(0);
+      expect(stream.rowCount).toBe(0);
+    } finally {
+      client.release();
+    }
+  });
+});
