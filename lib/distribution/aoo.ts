@@ -28,11 +28,23 @@ export interface AooResult {
 }
 
 export function aoo(points: ProjectedPoints, settings: AooSettings = DEFAULT_AOO): AooResult | null {
-  const n = points.xy.length / 2;
-  if (n === 0) return null;
+  return aooOf([...aooCounts(points, settings)], settings);
+}
+
+/**
+ * The occupied cells' count at each offset, one offset at a time: a build lets other work (a hull
+ * thread's answer, a store's query) run between them (build.ts).
+ */
+export function* aooCounts(points: ProjectedPoints, settings: AooSettings): Generator<number> {
+  if (points.xy.length === 0) return;
   const size = settings.cellKm * 1000;
   const origin = gridOrigin(points.xy);
-  const counts = settings.offsets.map((share) => occupiedCells(points.xy, origin, size, share).cols.length);
+  for (const share of settings.offsets) yield occupiedCells(points.xy, origin, size, share).cols.length;
+}
+
+/** The AOO from every offset's count (aooCounts), the smallest; null for no points. */
+export function aooOf(counts: number[], settings: AooSettings): AooResult | null {
+  if (counts.length === 0) return null;
   let best = 0;
   for (let i = 1; i < counts.length; i++) if (counts[i] < counts[best]) best = i;
   return { km2: counts[best] * settings.cellKm * settings.cellKm, cells: counts[best], cellKm: settings.cellKm, offset: settings.offsets[best], counts };

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import type { RangeQualifier } from "@/lib/domain/codes";
 import { DEFAULT_ALPHA } from "./alpha-hull";
-import { aoo, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
+import { aooCounts, aooOf, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
 import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
 import { hullsOf, type Hulls } from "./hulls";
 import { pointsOf, projectPoints, type PositionTable, type ProjectedPoints } from "./points";
@@ -73,11 +73,30 @@ export interface DistributionProducts {
  * A digest of everything buildProducts reads (the positions in their order, which decides which
  * of two positions within a metre is kept, the projection's centre and the settings): equal
  * digests, equal figures and outlines (hulls.ts: rings may be traced from other vertices, and a cell of the outline may differ).
+ * With a position table, each record's position is its place in the table (whose positions are
+ * digested once: a large species' table is kept while experts vet, records.ts), and the public
+ * positions are read only where an accurate one is held: for the 1.2 M-record species a build
+ * hashed 40 MB a variant (60–100 ms before it could start), now 6 MB.
  */
 export function inputsDigest(records: CountedRecords, settings: DistributionSettings): string {
-  const hash = createHash("sha256").update(`${records.lon.length}\n`);
-  for (const a of [records.lon, records.lat, records.publicLon, records.publicLat, records.accurate]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return hash.update(JSON.stringify({ settings, centre: records.frame?.table.projection.centre })).digest("base64");
+  const { frame } = records;
+  const hash = createHash("sha256").update(`${records.lon.length} ${frame ? tableDigest(frame.table) : ""}\n`);
+  const arrays = frame
+    ? [frame.position, records.accurate, ...(records.accurate.includes(1) ? [records.publicLon, records.publicLat] : [])]
+    : [records.lon, records.lat, records.publicLon, records.publicLat, records.accurate];
+  for (const a of arrays) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return hash.update(JSON.stringify({ settings, centre: frame?.table.projection.centre })).digest("base64");
+}
+
+const tableDigests = new WeakMap<PositionTable, string>();
+
+function tableDigest(table: PositionTable): string {
+  let digest = tableDigests.get(table);
+  if (digest === undefined) {
+    const { lonLat } = table;
+    tableDigests.set(table, (digest = createHash("sha256").update(new Uint8Array(lonLat.buffer, lonLat.byteOffset, lonLat.byteLength)).digest("base64")));
+  }
+  return digest;
 }
 
 /** Where the hulls are made: here (hullsOf), or in a thread while the grids are counted (hulls.ts, hullsInThread). */
@@ -120,7 +139,14 @@ export async function buildProducts(
   const hulls = Promise.all([ask(makeHulls, points, settings.alpha), shown === points ? null : ask(makeHulls, shown, settings.alpha)]);
   // Should the grids below throw, the hulls' own failure must not go unheard (it would end the process).
   hulls.catch(() => undefined);
-  const occupancy = aoo(points, settings.aoo);
+  // The event loop gets a turn between the grids' steps (tens of ms each for a million positions):
+  // the variant built before this one completes its row when its hulls come, not after these grids.
+  const counts: number[] = [];
+  for (const count of aooCounts(points, settings.aoo)) {
+    counts.push(count);
+    await turn();
+  }
+  const occupancy = aooOf(counts, settings.aoo);
   let cells: Polygon[];
   let displayCell: DistributionProducts["displayCell"];
   if (grid === null) {
@@ -131,6 +157,7 @@ export async function buildProducts(
     cells = snapped.cells;
     displayCell = { degrees: snapped.degrees };
   }
+  await turn();
   const cellFeatures: FeatureCollection<Polygon> = { type: "FeatureCollection", features: cells.map((geometry) => ({ type: "Feature", properties: {}, geometry })) };
   onGrids?.({ recordsUsed: n, aoo: occupancy, cells: cellFeatures });
   const [{ extent, hull }, ofShown] = await hulls;
@@ -166,6 +193,8 @@ export async function buildProducts(
     displayCell,
   };
 }
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A hull maker that throws (made here) as a rejected promise, like one in a thread. */
 function ask(makeHulls: HullMaker, points: ProjectedPoints, alpha: number): Promise<Hulls> {
