@@ -32,14 +32,53 @@ export function aoo(points: ProjectedPoints, settings: AooSettings = DEFAULT_AOO
 }
 
 /**
- * The occupied cells' count at each offset, one offset at a time: a build lets other work (a hull
- * thread's answer, a store's query) run between them (build.ts).
+ * The occupied cells at each offset, one offset at a time: a build lets other work (a hull
+ * thread's answer, a store's query) run between them (build.ts). Each offset's cells come with
+ * their bits when a box of bits marked them, so that a superset of the points can be counted from
+ * them (aooAdding).
  */
-export function* aooCounts(points: ProjectedPoints, settings: AooSettings): Generator<number> {
+export function* aooGrids(points: ProjectedPoints, settings: AooSettings): Generator<{ count: number; bits: CellBits | null }> {
   if (points.xy.length === 0) return;
   const size = settings.cellKm * 1000;
   const origin = gridOrigin(points.xy);
-  for (const share of settings.offsets) yield occupiedCells(points.xy, origin, size, share).cols.length;
+  for (const share of settings.offsets) {
+    const { cols, bits } = occupiedCells(points.xy, origin, size, share);
+    yield { count: cols.length, bits };
+  }
+}
+
+function* aooCounts(points: ProjectedPoints, settings: AooSettings): Generator<number> {
+  for (const { count } of aooGrids(points, settings)) yield count;
+}
+
+/** What aooAdding needs of the points' AOO: their grid's anchor and each offset's count and bits. */
+export interface AooBase {
+  origin: [number, number];
+  counts: number[];
+  bits: (CellBits | null)[];
+}
+
+/**
+ * Each offset's count for the base's points and `added` (x, y pairs), marked into the base's bits
+ * (which then hold the superset's cells); null, with the bits as they were, when the added points
+ * move the grid's anchor or fall outside a box of bits: then count the superset afresh.
+ */
+export function aooAdding(base: AooBase, added: Float64Array, settings: AooSettings): number[] | null {
+  const size = settings.cellKm * 1000;
+  const [minX, minY] = gridOrigin(added);
+  // floor(min(a, b)) = min(floor a, floor b): the anchor holds when the added points' floor is no lower.
+  if (minX < base.origin[0] || minY < base.origin[1]) return null;
+  const cell = (i: number, share: number, axis: 0 | 1) => Math.floor((added[i + axis] - (base.origin[axis] - share * size - 2 * size)) / size);
+  for (let k = 0; k < settings.offsets.length; k++) {
+    const bits = base.bits[k];
+    if (!bits) return null;
+    for (let i = 0; i < added.length; i += 2) if (!bits.covers(cell(i, settings.offsets[k], 0), cell(i, settings.offsets[k], 1))) return null;
+  }
+  return settings.offsets.map((share, k) => {
+    let count = base.counts[k];
+    for (let i = 0; i < added.length; i += 2) if (base.bits[k]!.mark(cell(i, share, 0), cell(i, share, 1))) count++;
+    return count;
+  });
 }
 
 /** The AOO from every offset's count (aooCounts), the smallest; null for no points. */
@@ -70,7 +109,7 @@ export function gridOrigin(xy: Float64Array): [number, number] {
  * 1.2 M-record species in 54–71 ms against 102–125). Wider boxes (a few records far apart) use such
  * a table, in typed arrays: several times faster than a Set of keys, and than sorting them (profiled).
  */
-export function occupiedCells(xy: Float64Array, origin: [number, number], size: number, share: number): { cols: Int32Array; rows: Int32Array } {
+export function occupiedCells(xy: Float64Array, origin: [number, number], size: number, share: number): { cols: Int32Array; rows: Int32Array; bits: CellBits | null } {
   const x0 = origin[0] - share * size - 2 * size;
   const y0 = origin[1] - share * size - 2 * size;
   const n = xy.length / 2;
@@ -88,7 +127,8 @@ export function occupiedCells(xy: Float64Array, origin: [number, number], size: 
   const row0 = Math.floor((minY - y0) / size);
   const width = Math.floor((maxX - x0) / size) - col0 + 1;
   const height = Math.floor((maxY - y0) / size) - row0 + 1;
-  const firstTime = width * height <= Math.min(64 * n, 2 ** 30) ? bitMarks(col0, row0, width, height) : tableMarks(n);
+  const bits = width * height <= Math.min(64 * n, 2 ** 30) ? new CellBits(col0, row0, width, height) : null;
+  const firstTime: Marks = bits ? (col, row) => bits.mark(col, row) : tableMarks(n);
   const cols = new Int32Array(n);
   const rows = new Int32Array(n);
   let count = 0;
@@ -99,21 +139,37 @@ export function occupiedCells(xy: Float64Array, origin: [number, number], size: 
     cols[count] = col;
     rows[count++] = row;
   }
-  return { cols: cols.subarray(0, count), rows: rows.subarray(0, count) };
+  return { cols: cols.subarray(0, count), rows: rows.subarray(0, count), bits };
 }
 
 /** Marks a cell; true the first time it is marked. */
 type Marks = (col: number, row: number) => boolean;
 
-function bitMarks(col0: number, row0: number, width: number, height: number): Marks {
-  const bits = new Int32Array(Math.ceil((width * height) / 32));
-  return (col, row) => {
-    const cell = (row - row0) * width + (col - col0);
+/** A box of cells, a bit each: marked when occupied. */
+export class CellBits {
+  private readonly bits: Int32Array;
+
+  constructor(
+    private readonly col0: number,
+    private readonly row0: number,
+    private readonly width: number,
+    private readonly height: number,
+  ) {
+    this.bits = new Int32Array(Math.ceil((width * height) / 32));
+  }
+
+  covers(col: number, row: number): boolean {
+    return col >= this.col0 && col < this.col0 + this.width && row >= this.row0 && row < this.row0 + this.height;
+  }
+
+  /** Marks a cell of the box; true the first time. */
+  mark(col: number, row: number): boolean {
+    const cell = (row - this.row0) * this.width + (col - this.col0);
     const bit = 1 << (cell & 31);
-    if (bits[cell >> 5] & bit) return false;
-    bits[cell >> 5] |= bit;
+    if (this.bits[cell >> 5] & bit) return false;
+    this.bits[cell >> 5] |= bit;
     return true;
-  };
+  }
 }
 
 /** A table of (column, row) pairs (position-index.ts), for `n` marks at most. */

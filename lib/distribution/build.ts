@@ -7,11 +7,12 @@ import { createHash } from "node:crypto";
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from "geojson";
 import type { RangeQualifier } from "@/lib/domain/codes";
 import { DEFAULT_ALPHA } from "./alpha-hull";
-import { aooCounts, aooOf, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
-import { DEFAULT_DISPLAY_CELL_KM, projectedCells, roundPosition } from "./grid";
+import { aooOf, DEFAULT_AOO, type AooResult, type AooSettings } from "./aoo";
+import { DEFAULT_DISPLAY_CELL_KM, roundPosition } from "./grid";
 import { hullsOf, type Hulls } from "./hulls";
 import { pointsOf, projectPoints, type PositionTable, type ProjectedPoints } from "./points";
 import { cellCorners, degreeCells, snapGrid } from "./publish";
+import { countAoo, countGrids, type SharedGrids } from "./variant-grids";
 
 /** The records that count, column-wise. */
 export interface CountedRecords {
@@ -110,6 +111,8 @@ export async function buildProducts(
   settings: DistributionSettings = DEFAULT_SETTINGS,
   makeHulls: HullMaker = hullsOf,
   onGrids?: (grids: GridProducts) => void,
+  /** Grids the build before this one in the same rebuild left (variant-grids.ts). */
+  shared?: SharedGrids,
 ): Promise<DistributionProducts> {
   const n = records.lon.length;
   const empty: FeatureCollection<Polygon> = { type: "FeatureCollection", features: [] };
@@ -141,18 +144,14 @@ export async function buildProducts(
   hulls.catch(() => undefined);
   // The event loop gets a turn between the grids' steps (tens of ms each for a million positions):
   // the variant built before this one completes its row when its hulls come, not after these grids.
-  const counts: number[] = [];
-  for (const count of aooCounts(points, settings.aoo)) {
-    counts.push(count);
-    await turn();
-  }
-  const occupancy = aooOf(counts, settings.aoo);
+  let occupancy: AooResult | null;
   let cells: Polygon[];
   let displayCell: DistributionProducts["displayCell"];
   if (grid === null) {
-    cells = projectedCells(points, settings.displayCellKm);
+    ({ occupancy, cells } = await countGrids(points, settings, shared, turn));
     displayCell = { km: settings.displayCellKm };
   } else {
+    occupancy = aooOf((await countAoo(points, settings.aoo, turn)).counts, settings.aoo);
     const snapped = degreeCells(records.publicLon, records.publicLat, grid, settings.displayCellKm);
     cells = snapped.cells;
     displayCell = { degrees: snapped.degrees };

@@ -5,8 +5,9 @@
  * (publish.ts).
  */
 import type { Polygon } from "geojson";
-import { occupiedCells } from "./aoo";
+import { occupiedCells, type CellBits } from "./aoo";
 import type { ProjectedPoints } from "./points";
+import type { Projection } from "./projection";
 
 export const DEFAULT_DISPLAY_CELL_KM = 10;
 
@@ -33,21 +34,56 @@ function keptCells(key: string): Map<number, Polygon> {
 
 /** Occupied cells of a grid anchored at the projection's origin, as lon/lat polygons. */
 export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon[] {
+  return displayCells(points, cellKm).cells;
+}
+
+/** A display grid's occupied cells, with what displayCellsAdding needs to add a superset's. */
+export interface DisplayCells {
+  cells: Polygon[];
+  /** The occupied cells' bits, when a box of bits marked them. */
+  bits: CellBits | null;
+  size: number;
+  projection: Projection;
+}
+
+export function displayCells(points: ProjectedPoints, cellKm: number): DisplayCells {
   const size = cellKm * 1000;
   // Anchored at the origin (the share −2 undoes occupiedCells' two-cell margin), so the grid stays put as records come and go.
-  const { cols, rows } = occupiedCells(points.xy, [0, 0], size, -2);
-  const kept = keptCells(`${points.projection.proj} ${size}`);
-  const out: Polygon[] = [];
-  for (let c = 0; c < cols.length; c++) {
+  const { cols, rows, bits } = occupiedCells(points.xy, [0, 0], size, -2);
+  const polygon = polygons(points.projection, size);
+  const cells: Polygon[] = [];
+  for (let c = 0; c < cols.length; c++) cells.push(polygon(cols[c], rows[c]));
+  return { cells, bits, size, projection: points.projection };
+}
+
+/**
+ * The base's cells and those `added` (x, y pairs) occupy besides, after them; the base's bits then
+ * hold them all. Null when an added point lies outside the box of bits (or there are none): then
+ * count the superset afresh.
+ */
+export function displayCellsAdding(base: DisplayCells, added: Float64Array): Polygon[] | null {
+  const { bits, size } = base;
+  if (!bits) return null;
+  const at = (v: number) => Math.floor(v / size);
+  for (let i = 0; i < added.length; i += 2) if (!bits.covers(at(added[i]), at(added[i + 1]))) return null;
+  const polygon = polygons(base.projection, size);
+  const cells = base.cells.slice();
+  for (let i = 0; i < added.length; i += 2) {
+    const col = at(added[i]);
+    const row = at(added[i + 1]);
+    if (bits.mark(col, row)) cells.push(polygon(col, row));
+  }
+  return cells;
+}
+
+/** A cell's polygon, from those drawn before when it was (keptGrids). */
+function polygons(projection: Projection, size: number): (col: number, row: number) => Polygon {
+  const kept = keptCells(`${projection.proj} ${size}`);
+  return (col, row) => {
     // Rows and columns may be negative here (south and west of the centre).
-    const col = cols[c];
-    const row = rows[c];
     const key = col * ROWS + row;
     const known = kept.get(key);
-    if (known) {
-      out.push(known);
-      continue;
-    }
+    if (known) return known;
     const x0 = col * size;
     const y0 = row * size;
     const corners: [number, number][] = [
@@ -57,11 +93,10 @@ export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon
       [x0, y0 + size],
       [x0, y0],
     ];
-    const polygon: Polygon = { type: "Polygon", coordinates: [corners.map(([x, y]) => roundPosition(points.projection.inverse(x, y)))] };
+    const polygon: Polygon = { type: "Polygon", coordinates: [corners.map(([x, y]) => roundPosition(projection.inverse(x, y)))] };
     kept.set(key, polygon);
-    out.push(polygon);
-  }
-  return out;
+    return polygon;
+  };
 }
 
 /** 1e-6° (about 0.1 m) is finer than any record's position and keeps the GeoJSON small. */

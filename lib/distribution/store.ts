@@ -14,6 +14,7 @@ import { buildProducts, DEFAULT_SETTINGS, inputsDigest, type DistributionProduct
 import { featureCollectionText } from "./geojson-text";
 import { hullsInThread, THREAD_FROM_POSITIONS, warmHullThread } from "./hulls";
 import { countedVariants, type ReadOptions } from "./records";
+import type { SharedGrids } from "./variant-grids";
 
 /** The settings from the configuration (lib/config), for one variant. */
 export function settingsFor(includeContentious: boolean): DistributionSettings {
@@ -121,6 +122,8 @@ export async function rebuildDistribution(
   // come. Each variant commits (and is announced) only after the one before it: the default first.
   const t = performance.now();
   let committed: Promise<unknown> = Promise.resolve();
+  // The default variant's grids, from which the one with contentious records (its records and a few more) is counted.
+  const shared: SharedGrids = {};
   let cellsBefore: Promise<unknown> = Promise.resolve();
   const stores = toBuild.map(({ v, digest }) => {
     const includeContentious = read.variants[v];
@@ -130,7 +133,7 @@ export async function rebuildDistribution(
     const written = new Promise<void>((resolve) => (cellsWritten = resolve));
     // Its time: the read's share, and from the builds' start until its products were ready.
     const built = cellsBefore
-      .then(() => buildProducts(read.records[v], read.settings[v], hullsInThread, gridsCounted))
+      .then(() => buildProducts(read.records[v], read.settings[v], hullsInThread, gridsCounted, shared))
       .then((products) => ({ products, ms: Math.round(read.readMs + performance.now() - t) }));
     // A build that ends without counting grids (no records), or fails first, settles them too.
     const grids = Promise.race([counted, built.then(({ products }) => products)]);
