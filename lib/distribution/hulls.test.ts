@@ -4,7 +4,7 @@ import { outline } from "./test-outline";
 import { pointsOf, positionTable, projectPoints, type ProjectedPoints } from "./points";
 
 /** Scattered positions over a patch of Queensland, every tenth one a repeat. */
-function scattered(n: number, seed: number): ProjectedPoints {
+function scatteredPositions(n: number, seed: number): { lon: Float64Array; lat: Float64Array } {
   let s = seed;
   const random = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const lon = new Float64Array(n);
@@ -13,6 +13,11 @@ function scattered(n: number, seed: number): ProjectedPoints {
     lon[i] = i % 10 === 9 ? lon[i - 1] : 145 + 4 * random();
     lat[i] = i % 10 === 9 ? lat[i - 1] : -20 + 3 * random() ** 2;
   }
+  return { lon, lat };
+}
+
+function scattered(n: number, seed: number): ProjectedPoints {
+  const { lon, lat } = scatteredPositions(n, seed);
   return projectPoints(lon, lat);
 }
 
@@ -22,9 +27,9 @@ function scattered(n: number, seed: number): ProjectedPoints {
  * vetted area taken out.
  */
 function twoVariants(seed: number): { n: number; first: ProjectedPoints; second: ProjectedPoints } {
-  const all = scattered(THREAD_FROM_POSITIONS * 1.6, seed);
-  const n = all.xy.length / 2;
-  const table = positionTable(Array.from({ length: n }, (_, i) => all.lonLat[2 * i]), Array.from({ length: n }, (_, i) => all.lonLat[2 * i + 1]));
+  const { lon, lat } = scatteredPositions(THREAD_FROM_POSITIONS * 1.6, seed);
+  const table = positionTable(lon, lat);
+  const n = table.xy.length / 2;
   const [x0, y0] = [146, -19.5];
   const inVetted = (i: number) => table.lonLat[2 * i] > x0 && table.lonLat[2 * i] < x0 + 0.3 && table.lonLat[2 * i + 1] > y0 && table.lonLat[2 * i + 1] < y0 + 0.5;
   const ids = (keep: (i: number) => boolean) => Int32Array.from({ length: n }, (_, i) => i).filter(keep);

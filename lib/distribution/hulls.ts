@@ -41,7 +41,6 @@ export interface HullsRequest {
   centre: { lon: number; lat: number };
   xy: Float64Array;
   weight: Uint32Array;
-  lonLat: Float64Array;
   source?: ProjectedPoints["source"];
   alpha: number;
 }
@@ -144,9 +143,9 @@ export function hullsInThread(points: ProjectedPoints, alpha: number): Promise<H
   return new Promise<Hulls>((resolve, reject) => {
     if (pending.size === 0) worker.ref();
     pending.set(id, { resolve, reject });
-    const { projection, xy, weight, lonLat, source } = points;
+    const { projection, xy, weight, source } = points;
     // Copied, not transferred: the build goes on using the points.
-    worker.postMessage({ id, centre: projection.centre, xy, weight, lonLat, source, alpha } satisfies HullsRequest);
+    worker.postMessage({ id, centre: projection.centre, xy, weight, source, alpha } satisfies HullsRequest);
   });
 }
 
@@ -165,9 +164,9 @@ export async function stopHullThread(): Promise<void> {
  * (kept-meshes.ts). Where points are cocircular the triangles may then differ from a new
  * triangulation's, both Delaunay.
  */
-export function answer({ id, centre, xy, weight, lonLat, source, alpha }: HullsRequest): HullsReply {
+export function answer({ id, centre, xy, weight, source, alpha }: HullsRequest): HullsReply {
   try {
-    const points = { projection: projectionFor(centre), xy, weight, lonLat, source };
+    const points = { projection: projectionFor(centre), xy, weight, source };
     return { id, hulls: hullsOn(points, alpha, meshFor(points)) };
   } catch (err) {
     return { id, error: err instanceof Error ? err.message : String(err) };

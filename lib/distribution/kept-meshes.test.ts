@@ -46,7 +46,7 @@ describe("the hull thread's kept triangulations", () => {
     // Each position where `placed` says it went.
     const again = pointsOf(table, ids(table, () => true));
     const m = meshFor(again)!;
-    for (let i = 0; i < 5000; i += 97) expect([m.points.xy[2 * m.placed[i]], m.points.lonLat[2 * m.placed[i]]]).toEqual([again.xy[2 * i], again.lonLat[2 * i]]);
+    for (let i = 0; i < 5000; i += 97) expect([m.points.xy[2 * m.placed[i]], m.points.xy[2 * m.placed[i] + 1], m.points.weight[m.placed[i]]]).toEqual([again.xy[2 * i], again.xy[2 * i + 1], again.weight[i]]);
   });
 
   it("triangulate anew for another table, too large a change, points of no table, and once removed points pile up", () => {

@@ -158,14 +158,11 @@ function changed(entry: Kept, points: ProjectedPoints, at: Int32Array, added: nu
   if (before) updated.mesh.lengths = changedLengths(before, updated);
   // Removed points keep their place with no records (the hulls see corners of no triangle only).
   const weight = new Uint32Array(size + added);
-  const lonLat = new Float64Array(2 * (size + added));
   const placed = new Int32Array(n);
-  const { weight: given, lonLat: givenLonLat } = points;
+  const { weight: given } = points;
   for (let i = 0, k = 0; i < n; i++) {
     const j = (placed[i] = at[i] !== -1 ? at[i] : size + k++);
     weight[j] = given[i];
-    lonLat[2 * j] = givenLonLat[2 * i];
-    lonLat[2 * j + 1] = givenLonLat[2 * i + 1];
   }
-  return { points: { projection: points.projection, xy: updated.xy, weight, lonLat }, mesh: updated.mesh, placed, changed: true };
+  return { points: { projection: points.projection, xy: updated.xy, weight }, mesh: updated.mesh, placed, changed: true };
 }

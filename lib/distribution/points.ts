@@ -11,8 +11,6 @@ export interface ProjectedPoints {
   xy: Float64Array;
   /** How many records share each distinct position. */
   weight: Uint32Array;
-  /** Distinct positions in lon/lat, parallel to xy. */
-  lonLat: Float64Array;
   /**
    * The table the positions came from (its serial) and each one's place in it: how the hull thread
    * knows them again; and which of the species' variants they are, whose next build the thread's
@@ -83,7 +81,6 @@ export function pointsOf(table: PositionTable, position: ArrayLike<number>, vari
   let distinct = 0;
   for (let g = 0; g < counts.length; g++) if (counts[g] > 0) distinct++;
   const xy = new Float64Array(2 * distinct);
-  const lonLat = new Float64Array(2 * distinct);
   const weight = new Uint32Array(distinct);
   const ids = new Int32Array(distinct);
   for (let g = 0, k = 0; g < counts.length; g++) {
@@ -91,11 +88,9 @@ export function pointsOf(table: PositionTable, position: ArrayLike<number>, vari
     ids[k] = g;
     xy[2 * k] = table.xy[2 * g];
     xy[2 * k + 1] = table.xy[2 * g + 1];
-    lonLat[2 * k] = table.lonLat[2 * g];
-    lonLat[2 * k + 1] = table.lonLat[2 * g + 1];
     weight[k++] = counts[g];
   }
-  return { projection: table.projection, xy, weight, lonLat, source: { table: table.serial, ids, variant } };
+  return { projection: table.projection, xy, weight, source: { table: table.serial, ids, variant } };
 }
 
 /**

@@ -31,7 +31,7 @@ export function triangulate(points: ProjectedPoints): Triangulation | undefined 
 
 /** The points ordered by squared distance from their box's middle, in about n / 4 bands. */
 function inRings(points: ProjectedPoints): { laidOut: ProjectedPoints; placed: Int32Array } {
-  const { xy, weight, lonLat } = points;
+  const { xy, weight } = points;
   const n = xy.length / 2;
   let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
   for (let i = 0; i < n; i++) {
@@ -56,14 +56,12 @@ function inRings(points: ProjectedPoints): { laidOut: ProjectedPoints; placed: I
     start[b + 1]++;
   }
   for (let b = 0; b < bands; b++) start[b + 1] += start[b];
-  const out = { projection: points.projection, xy: new Float64Array(2 * n), weight: new Uint32Array(n), lonLat: new Float64Array(2 * n) };
+  const out = { projection: points.projection, xy: new Float64Array(2 * n), weight: new Uint32Array(n) };
   const placed = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const k = (placed[i] = start[band[i]]++);
     out.xy[2 * k] = xy[2 * i];
     out.xy[2 * k + 1] = xy[2 * i + 1];
-    out.lonLat[2 * k] = lonLat[2 * i];
-    out.lonLat[2 * k + 1] = lonLat[2 * i + 1];
     out.weight[k] = weight[i];
   }
   return { laidOut: out, placed };
