@@ -81,7 +81,7 @@ export interface DistributionProducts {
  */
 export function inputsDigest(records: CountedRecords, settings: DistributionSettings): string {
   const { frame } = records;
-  const hash = createHash("sha256").update(`${records.lon.length} ${frame ? tableDigest(frame.table) : ""}\n`);
+  const hash = createHash("sha256").update(`${records.accurate.length} ${frame ? tableDigest(frame.table) : ""}\n`);
   const arrays = frame
     ? [frame.position, records.accurate, ...(records.accurate.includes(1) ? [records.publicLon, records.publicLat] : [])]
     : [records.lon, records.lat, records.publicLon, records.publicLat, records.accurate];
@@ -114,7 +114,7 @@ export async function buildProducts(
   /** Grids the build before this one in the same rebuild left (variant-grids.ts). */
   shared?: SharedGrids,
 ): Promise<DistributionProducts> {
-  const n = records.lon.length;
+  const n = records.accurate.length;
   const empty: FeatureCollection<Polygon> = { type: "FeatureCollection", features: [] };
   if (n === 0) {
     return {
@@ -131,7 +131,8 @@ export async function buildProducts(
       displayCell: { km: settings.displayCellKm },
     };
   }
-  const grid = snapGrid(records.publicLon, records.publicLat, records.accurate);
+  // The public positions are read only where an accurate one is held (records.ts copies them out when first read).
+  const grid = records.accurate.includes(1) ? snapGrid(records.publicLon, records.publicLat, records.accurate) : null;
   // What is drawn comes from positions anyone may see: the records' own, or their generalisation cells' corners.
   const corners = grid === null ? null : cellCorners(records.publicLon, records.publicLat, grid);
   const points = records.frame
