@@ -117,7 +117,7 @@ export async function rebuildDistribution(
   // The thread makes the hulls one variant after the other while the variants' grids are counted
   // here, and each variant is stored on a connection of its own: its cells as soon as they are
   // counted, the rest when its hulls come. A variant's grids are counted once the one before it
-  // has written its cells: counting holds this event loop for a few hundred ms, which would keep
+  // has written its cells (and from the grids it left, variant-grids.ts): counting afresh holds this event loop for a few hundred ms, which would keep
   // the first variant's 10 MB of cells from PostgreSQL and its row from completing when its hulls
   // come. Each variant commits (and is announced) only after the one before it: the default first.
   const t = performance.now();
