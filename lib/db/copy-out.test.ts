@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
@@ -22,10 +23,18 @@ async function read(stream: NodeJS.ReadableStream, slow = false): Promise<Buffer
   return Buffer.concat(parts);
 }
 
+async function withClient(run: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await run(client);
+  } finally {
+    client.release();
+  }
+}
+
 describe("copyOut", () => {
   it("streams the same bytes as pg-copy-streams, with the row count, for a fast and a slow reader", async () => {
-    const client = await db.pool.connect();
-    try {
+    await withClient(async (client) => {
       const reference = await read(client.query(copyTo(WIDE)));
       const fast = client.query(copyOut(WIDE));
       expect((await read(fast)).equals(reference)).toBe(true);
@@ -34,14 +43,11 @@ describe("copyOut", () => {
       expect(reference.length).toBeGreaterThan(9_000_000);
       // The connection is handed back whole: the next query reads its own answer.
       expect((await client.query<{ n: number }>("SELECT 41 + 1 AS n")).rows[0].n).toBe(42);
-    } finally {
-      client.release();
-    }
+    });
   });
 
   it("fails with PostgreSQL's error when the COPY fails part way, and the connection goes on", async () => {
-    const client = await db.pool.connect();
-    try {
+    await withClient(async (client) => {
       const stream = client.query(copyOut("COPY (SELECT 1 / (30000 - g), repeat('y', 100) FROM generate_series(1, 40000) g) TO STDOUT"));
       let bytes = 0;
       await expect(
@@ -51,29 +57,21 @@ describe("copyOut", () => {
       ).rejects.toThrow(/division by zero/);
       expect(bytes).toBeGreaterThan(0);
       expect((await client.query<{ n: number }>("SELECT 7 AS n")).rows[0].n).toBe(7);
-    } finally {
-      client.release();
-    }
+    });
   });
 
   it("fails with the error of a statement that does not start", async () => {
-    const client = await db.pool.connect();
-    try {
+    await withClient(async (client) => {
       await expect(read(client.query(copyOut("COPY (SELECT * FROM no_such_table) TO STDOUT")))).rejects.toThrow(/no_such_table/);
       expect((await client.query<{ n: number }>("SELECT 8 AS n")).rows[0].n).toBe(8);
-    } finally {
-      client.release();
-    }
+    });
   });
 
   it("reads an empty result", async () => {
-    const client = await db.pool.connect();
-    try {
+    await withClient(async (client) => {
       const stream = client.query(copyOut("COPY (SELECT 1 WHERE false) TO STDOUT"));
       expect((await read(stream)).length).toBe(0);
       expect(stream.rowCount).toBe(0);
-    } finally {
-      client.release();
-    }
+    });
   });
 });
