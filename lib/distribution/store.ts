@@ -115,11 +115,12 @@ export async function rebuildDistribution(
     else toBuild.push({ v, digest });
   }
   // The thread makes the hulls one variant after the other while the variants' grids are counted
-  // here, and each variant is stored on a connection of its own: its cells as soon as they are
-  // counted, the rest when its hulls come. A variant's grids are counted once the one before it
-  // has written its cells (and from the grids it left, variant-grids.ts): counting afresh holds this event loop for a few hundred ms, which would keep
-  // the first variant's 10 MB of cells from PostgreSQL and its row from completing when its hulls
-  // come. Each variant commits (and is announced) only after the one before it: the default first.
+  // here, and each variant is stored on a connection of its own: its cells once they are counted
+  // and the variant before it has committed, the rest when its hulls come. A variant's grids are
+  // counted once the one before it has written its cells (and from the grids it left,
+  // variant-grids.ts): counting afresh holds this event loop for a few hundred ms, which would
+  // keep the first variant's 10 MB of cells from PostgreSQL and its row from completing when its
+  // hulls come. Each variant commits (and is announced) only after the one before it: the default first.
   const t = performance.now();
   let committed: Promise<unknown> = Promise.resolve();
   // The default variant's grids, from which the one with contentious records (its records and a few more) is counted.
@@ -190,8 +191,8 @@ interface Building {
 }
 
 /**
- * Stores a variant, committing once `after` has settled: a failure before it rolls this one back
- * too. The row is written with its cells as soon as they are counted (build_ms -1: not announced
+ * Stores a variant, writing its cells once `after` (the variant before it) has committed: a failure
+ * there rolls this one back too. The row is written with its cells as soon as they are counted (build_ms -1: not announced
  * yet), and completed when the hulls come: an UPDATE that leaves the cells' stored value as it is.
  */
 async function store(speciesId: number, state: SourceState, { includeContentious, settings, grids, built, cellsWritten }: Building, after: Promise<unknown> = Promise.resolve()): Promise<void> {
@@ -202,6 +203,8 @@ async function store(speciesId: number, state: SourceState, { includeContentious
     await client.query("DELETE FROM species_distributions WHERE species_id = $1 AND include_contentious = $2", [speciesId, includeContentious]);
     await dropOrphanedContentious(client, speciesId, includeContentious, state);
     const { recordsUsed, aoo, cells } = await grids;
+    // The variant before commits first; its row completes sooner with PostgreSQL not writing these 10 MB beside it.
+    await after;
     await client.query(
       `INSERT INTO species_distributions (species_id, include_contentious, data_version, vettings_version, build_ms, records_used,
                                           aoo_km2, products, settings, range, cells)
@@ -216,7 +219,6 @@ async function store(speciesId: number, state: SourceState, { includeContentious
         WHERE species_id = $1 AND include_contentious = $2`,
       [speciesId, includeContentious, ms, eoo?.km2 ?? null, notComputable ?? null, JSON.stringify(rest), JSON.stringify(range)],
     );
-    await after;
   });
 }
 
