@@ -60,6 +60,28 @@ describe("copyOut", () => {
     });
   });
 
+  it("fails, not hangs, when the server ends the connection part way", async () => {
+    const client = await db.pool.connect();
+    const pid = (await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    // The pool's client dies with its connection: its error is expected, not a crash.
+    client.on("error", () => undefined);
+    try {
+      const stream = client.query(copyOut("COPY (SELECT g, repeat('z', 200) FROM generate_series(1, 5000000) g) TO STDOUT"));
+      let bytes = 0;
+      await expect(
+        (async () => {
+          for await (const part of stream) {
+            if (bytes === 0) await db.pool.query("SELECT pg_terminate_backend($1)", [pid]);
+            bytes += (part as Buffer).length;
+          }
+        })(),
+      ).rejects.toThrow(/terminat/);
+      expect(bytes).toBeGreaterThan(0);
+    } finally {
+      client.release(true);
+    }
+  });
+
   it("fails with the error of a statement that does not start", async () => {
     await withClient(async (client) => {
       await expect(read(client.query(copyOut("COPY (SELECT * FROM no_such_table) TO STDOUT")))).rejects.toThrow(/no_such_table/);
