@@ -28,7 +28,7 @@ export interface AooResult {
 }
 
 export function aoo(points: ProjectedPoints, settings: AooSettings = DEFAULT_AOO): AooResult | null {
-  return aooOf([...aooCounts(points, settings)], settings);
+  return aooOf(Array.from(aooGrids(points, settings), (grid) => grid.count), settings);
 }
 
 /**
@@ -37,18 +37,13 @@ export function aoo(points: ProjectedPoints, settings: AooSettings = DEFAULT_AOO
  * their bits when a box of bits marked them, so that a superset of the points can be counted from
  * them (aooAdding).
  */
-export function* aooGrids(points: ProjectedPoints, settings: AooSettings): Generator<{ count: number; bits: CellBits | null }> {
+export function* aooGrids(points: ProjectedPoints, settings: AooSettings, origin = gridOrigin(points.xy)): Generator<{ count: number; bits: CellBits | null }> {
   if (points.xy.length === 0) return;
   const size = settings.cellKm * 1000;
-  const origin = gridOrigin(points.xy);
   for (const share of settings.offsets) {
     const { cols, bits } = occupiedCells(points.xy, origin, size, share);
     yield { count: cols.length, bits };
   }
-}
-
-function* aooCounts(points: ProjectedPoints, settings: AooSettings): Generator<number> {
-  for (const { count } of aooGrids(points, settings)) yield count;
 }
 
 /** What aooAdding needs of the points' AOO: their grid's anchor and each offset's count and bits. */
@@ -81,7 +76,7 @@ export function aooAdding(base: AooBase, added: Float64Array, settings: AooSetti
   });
 }
 
-/** The AOO from every offset's count (aooCounts), the smallest; null for no points. */
+/** The AOO from every offset's count (aooGrids), the smallest; null for no points. */
 export function aooOf(counts: number[], settings: AooSettings): AooResult | null {
   if (counts.length === 0) return null;
   let best = 0;

@@ -1,7 +1,7 @@
 import type { Feature, FeatureCollection, Polygon } from "geojson";
 import { describe, expect, it } from "vitest";
 import { featureCollectionText } from "./geojson-text";
-import { projectedCells, roundPosition } from "./grid";
+import { displayCells, roundPosition } from "./grid";
 import { projectPoints } from "./points";
 
 const CENTRE = { lon: 146, lat: -30 };
@@ -33,10 +33,10 @@ function expectedCell(points: ReturnType<typeof pointsAt>, polygon: Polygon, siz
 
 describe("display cells", () => {
   it("hands a cell drawn before back as the same polygon, and a new cell is drawn right", () => {
-    const first = projectedCells(pointsAt(spread), 10);
+    const first = displayCells(pointsAt(spread), 10).cells;
     // A change of the records: some cells go, one comes.
     const changed = pointsAt([...spread.slice(40), [149.9, -27.1]]);
-    const second = projectedCells(changed, 10);
+    const second = displayCells(changed, 10).cells;
     const before = new Set(first);
     const reused = second.filter((c) => before.has(c));
     const drawn = second.filter((c) => !before.has(c));
@@ -47,8 +47,8 @@ describe("display cells", () => {
 
   it("keeps grids apart: another cell size or another frame draws its own cells", () => {
     const points = pointsAt(spread);
-    const ten = new Set(projectedCells(points, 10));
-    const twenty = projectedCells(points, 20);
+    const ten = new Set(displayCells(points, 10).cells);
+    const twenty = displayCells(points, 20).cells;
     expect(twenty.some((c) => ten.has(c))).toBe(false);
     for (const cell of twenty) expect(cell.coordinates[0]).toEqual(expectedCell(points, cell, 20_000));
     const elsewhere = projectPoints(
@@ -56,13 +56,13 @@ describe("display cells", () => {
       spread.map((p) => p[1]),
       { lon: 147, lat: -31 },
     );
-    expect(projectedCells(elsewhere, 10).some((c) => ten.has(c))).toBe(false);
+    expect(displayCells(elsewhere, 10).cells.some((c) => ten.has(c))).toBe(false);
   });
 });
 
 describe("feature collection text", () => {
   it("is JSON.stringify's text, the first time and from the kept geometries", () => {
-    const cells: FeatureCollection = { type: "FeatureCollection", features: projectedCells(pointsAt(spread), 10).map((geometry) => ({ type: "Feature", properties: {}, geometry })) };
+    const cells: FeatureCollection = { type: "FeatureCollection", features: displayCells(pointsAt(spread), 10).cells.map((geometry) => ({ type: "Feature", properties: {}, geometry })) };
     expect(featureCollectionText(cells)).toBe(JSON.stringify(cells));
     expect(featureCollectionText(cells)).toBe(JSON.stringify(cells));
   });

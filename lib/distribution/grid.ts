@@ -32,12 +32,7 @@ function keptCells(key: string): Map<number, Polygon> {
   return cells;
 }
 
-/** Occupied cells of a grid anchored at the projection's origin, as lon/lat polygons. */
-export function projectedCells(points: ProjectedPoints, cellKm: number): Polygon[] {
-  return displayCells(points, cellKm).cells;
-}
-
-/** A display grid's occupied cells, with what displayCellsAdding needs to add a superset's. */
+/** A display grid's occupied cells (anchored at the projection's origin) as lon/lat polygons, with what displayCellsAdding needs to add a superset's. */
 export interface DisplayCells {
   cells: Polygon[];
   /** The occupied cells' bits, when a box of bits marked them. */

@@ -187,13 +187,13 @@ interface Building {
   grids: Promise<GridProducts>;
   built: Promise<{ products: DistributionProducts; ms: number }>;
   /** Told once the row with its cells is written. */
-  cellsWritten?: () => void;
+  cellsWritten: () => void;
 }
 
 /**
- * Stores a variant, writing its cells once `after` (the variant before it) has committed: a failure
- * there rolls this one back too. The row is written with its cells as soon as they are counted (build_ms -1: not announced
- * yet), and completed when the hulls come: an UPDATE that leaves the cells' stored value as it is.
+ * Stores a variant: its row is written with its cells once they are counted and `after` (the
+ * variant before it) has committed, a failure there rolling this one back too (build_ms -1: not
+ * announced yet), and completed when the hulls come: an UPDATE that leaves the cells' stored value as it is.
  */
 async function store(speciesId: number, state: SourceState, { includeContentious, settings, grids, built, cellsWritten }: Building, after: Promise<unknown> = Promise.resolve()): Promise<void> {
   await transaction(async (client) => {
@@ -211,7 +211,7 @@ async function store(speciesId: number, state: SourceState, { includeContentious
        VALUES ($1, $2, $3, $4, -1, $5, $6, '{}', $7, '{}', $8)`,
       [speciesId, includeContentious, state.dataVersion, state.vettingsVersion, recordsUsed, aoo?.km2 ?? null, JSON.stringify(settings), featureCollectionText(cells)],
     );
-    cellsWritten?.();
+    cellsWritten();
     const { products, ms } = await built;
     const { range, cells: _, recordsUsed: __, eoo, notComputable, ...rest } = products;
     await client.query(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { aoo, DEFAULT_AOO } from "./aoo";
-import { projectedCells } from "./grid";
+import { displayCells } from "./grid";
 import { pointsOf, positionTable } from "./points";
 import { countGrids, type SharedGrids } from "./variant-grids";
 
@@ -21,7 +21,7 @@ const table = positionTable(lon, lat);
 const pointsOfRecords = (records: number[]) => pointsOf(table, Int32Array.from(records, (i) => table.of[i]));
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
-const cellSet = (cells: ReturnType<typeof projectedCells>) => new Set(cells.map((c) => JSON.stringify(c.coordinates)));
+const cellSet = (cells: ReturnType<typeof displayCells>["cells"]) => new Set(cells.map((c) => JSON.stringify(c.coordinates)));
 
 async function expectAsCountedAfresh(subset: number[], superset: number[]) {
   const shared: SharedGrids = {};
@@ -30,7 +30,7 @@ async function expectAsCountedAfresh(subset: number[], superset: number[]) {
   const points = pointsOfRecords(superset);
   const got = await countGrids(points, SETTINGS, shared, turn);
   expect(got.occupancy).toEqual(aoo(points, DEFAULT_AOO));
-  expect(cellSet(got.cells)).toEqual(cellSet(projectedCells(points, 10)));
+  expect(cellSet(got.cells)).toEqual(cellSet(displayCells(points, 10).cells));
   expect(got.cells).toHaveLength(new Set(got.cells).size);
   return { reusedBits: shared.base!.aoo.bits === before.aoo.bits, reusedCells: got.cells.slice(0, before.display.cells.length).every((c, i) => c === before.display.cells[i]) };
 }

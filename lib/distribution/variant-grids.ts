@@ -1,8 +1,8 @@
 /**
  * A build's grids: the AOO at every offset and the display cells, counted afresh, or from those of
  * the build before it in the same rebuild. The variant with contentious records holds every
- * record of the default one and those contentious records that count (130 more positions than the
- * default's 627 000 for the bench's 1.2 M-record species), so its grids are the default's plus
+ * record of the default one and those contentious records that count (124 more positions than the
+ * default's 626 690 for the bench's 1.2 M-record species), so its grids are the default's plus
  * what those few add: the same counts and cells, the added cells last.
  */
 import type { Polygon } from "geojson";
@@ -19,8 +19,7 @@ interface GridBase {
   /** The grids' settings: another build uses them only with the same. */
   settings: string;
   /** The position table's serial and the positions' places in it (ascending, pointsOf). */
-  table: number;
-  ids: Int32Array;
+  source: NonNullable<ProjectedPoints["source"]>;
   aoo: AooBase;
   display: DisplayCells;
 }
@@ -38,33 +37,32 @@ export async function countGrids(points: ProjectedPoints, settings: { aoo: AooSe
   const base = shared?.base?.settings === key ? shared.base : undefined;
   if (shared) shared.base = undefined;
   const added = base ? addedTo(base, points) : null;
-  const derived = added && base ? aooAdding(base.aoo, added, settings.aoo) : null;
-  const { counts, bits } = derived && base ? { counts: derived, bits: base.aoo.bits } : await countAoo(points, settings.aoo, turn);
-  const addedCells = added && base ? displayCellsAdding(base.display, added) : null;
-  const display = addedCells && base ? { ...base.display, cells: addedCells } : displayCells(points, settings.displayCellKm);
-  if (shared && points.source && counts.length > 0) {
-    shared.base = { settings: key, table: points.source.table, ids: points.source.ids, aoo: { origin: gridOrigin(points.xy), counts, bits }, display };
-  }
-  return { occupancy: aooOf(counts, settings.aoo), cells: display.cells };
+  const counts = base && added ? aooAdding(base.aoo, added, settings.aoo) : null;
+  const aoo = base && counts ? { ...base.aoo, counts } : await countAoo(points, settings.aoo, turn);
+  const cells = base && added ? displayCellsAdding(base.display, added) : null;
+  const display = base && cells ? { ...base.display, cells } : displayCells(points, settings.displayCellKm);
+  if (shared && points.source && aoo.counts.length > 0) shared.base = { settings: key, source: points.source, aoo, display };
+  return { occupancy: aooOf(aoo.counts, settings.aoo), cells: display.cells };
 }
 
 /** Every offset's count and bits, with a turn of the event loop after each. */
-export async function countAoo(points: ProjectedPoints, settings: AooSettings, turn: Turn): Promise<{ counts: number[]; bits: AooBase["bits"] }> {
+export async function countAoo(points: ProjectedPoints, settings: AooSettings, turn: Turn): Promise<AooBase> {
+  const origin = gridOrigin(points.xy);
   const counts: number[] = [];
   const bits: AooBase["bits"] = [];
-  for (const grid of aooGrids(points, settings)) {
+  for (const grid of aooGrids(points, settings, origin)) {
     counts.push(grid.count);
     bits.push(grid.bits);
     await turn();
   }
-  return { counts, bits };
+  return { origin, counts, bits };
 }
 
 /** The x, y of the points the base lacks; null when they are of another table or lack one of the base's. */
 function addedTo(base: GridBase, points: ProjectedPoints): Float64Array | null {
-  if (!points.source || points.source.table !== base.table) return null;
+  if (!points.source || points.source.table !== base.source.table) return null;
   const { ids } = points.source;
-  const had = base.ids;
+  const had = base.source.ids;
   const out: number[] = [];
   let j = 0;
   for (let i = 0; i < ids.length; i++) {
