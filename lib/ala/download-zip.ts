@@ -1,11 +1,13 @@
 /**
- * Reads an offline download's zip from disk: checks it whole first (central directory, sizes and
- * every data entry's CRC-32, so a corrupt file never puts a row in the database), then streams its
- * data file(s) as batches of records. The zip may be hundreds of megabytes: nothing is held whole.
+ * Reads an offline download's zip from disk: checks it (central directory, sizes and every data
+ * entry's CRC-32, so a corrupt file never puts a row in the database), whole first or as it is read
+ * (`checkFirst`), and streams its data file(s) as batches of records. The zip may be hundreds of
+ * megabytes: nothing is held whole.
  * yauzl reads the zip (it needs random access, hence the file), lib/ala/csv-rows the CSV; both
  * chosen by measurement (docs/sync.md).
  */
 import { pipeline, type Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import { crc32, createInflateRaw } from "node:zlib";
 import yauzl from "yauzl";
 import { CsvError, CsvRows } from "./csv-rows";
@@ -75,13 +77,18 @@ export function dataEntries(entries: readonly yauzl.Entry[], file = "data"): yau
     .map((x) => x.e);
 }
 
-async function verify(zip: Zip, entry: yauzl.Entry): Promise<void> {
+/**
+ * The entry's inflated bytes; at their end, their size and CRC-32 are checked against the entry's.
+ * A stream that fails, or bytes that do not check out, are a damaged download.
+ */
+async function* checkedBytes(zip: Zip, entry: yauzl.Entry): AsyncGenerator<Buffer> {
   let crc = 0;
   let size = 0;
   try {
     for await (const chunk of (await entryStream(zip, entry)) as AsyncIterable<Buffer>) {
       crc = crc32(chunk, crc);
       size += chunk.length;
+      yield chunk;
     }
   } catch (error) {
     throw error instanceof DownloadFileError ? error : new DownloadFileError(`${entry.fileName} in the download is damaged: ${(error as Error).message}`);
@@ -90,44 +97,56 @@ async function verify(zip: Zip, entry: yauzl.Entry): Promise<void> {
   if (crc >>> 0 !== entry.crc32 >>> 0) throw new DownloadFileError(`${entry.fileName} in the download fails its CRC check`);
 }
 
+async function verify(zip: Zip, entry: yauzl.Entry): Promise<void> {
+  for await (const chunk of checkedBytes(zip, entry)) void chunk;
+}
+
 export interface ReadOptions {
   columns: readonly DownloadColumn[];
   /** Records per batch. */
   batchSize?: number;
   /** The `file` name asked for (default `data`). */
   file?: string;
+  /**
+   * Check every data entry whole before its first row (the default). False reads each entry once:
+   * its rows come as it is inflated and a failed check ends the read with DownloadFileError, after
+   * the rows, so the caller must hold them until the read ends (lib/sync/download-thread.ts).
+   */
+  checkFirst?: boolean;
 }
 
 /**
- * Verifies the zip, then yields its records in batches. Throws DownloadFileError for a zip that is
- * damaged, has no data file, or lacks a column the import needs.
+ * Verifies the zip, then yields its records in batches (`checkFirst`). Throws DownloadFileError for
+ * a zip that is damaged, has no data file, or lacks a column the import needs.
  */
 export async function* readDownload(path: string, o: ReadOptions): AsyncGenerator<RecordBatch> {
   const zip = await open(path);
   try {
     const data = dataEntries(zip.entries, o.file);
     if (!data.length) throw new DownloadFileError(`the download holds no ${o.file ?? "data"}.csv (it has ${zip.entries.map((e) => e.fileName).join(", ") || "nothing"})`);
-    for (const entry of data) await verify(zip, entry);
-    for (const entry of data) yield* readEntry(zip, entry, o);
+    const checkFirst = o.checkFirst ?? true;
+    if (checkFirst) for (const entry of data) await verify(zip, entry);
+    for (const entry of data) yield* readEntry(zip, entry, o, !checkFirst);
   } finally {
     zip.file.close();
   }
 }
 
-async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGenerator<RecordBatch> {
+async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions, check: boolean): AsyncGenerator<RecordBatch> {
   const size = o.batchSize ?? 2000;
   // Decoded before splitting: a character whose bytes straddle two chunks must not be cut
   // (names such as "Ōtautahi" came out as "���" when each chunk was decoded on its own).
-  const text = (await entryStream(zip, entry)).setEncoding("utf8");
+  const decoder = new StringDecoder("utf8");
+  const bytes = check ? checkedBytes(zip, entry) : ((await entryStream(zip, entry)) as AsyncIterable<Buffer>);
   const csv = new CsvRows(entry.fileName.endsWith(".tsv") ? "\t" : ",");
   let map: ColumnMap | null = null;
   let read: ReturnType<typeof rowReader> | null = null;
   let batch: RecordBatch = { records: [], invalid: [], received: 0 };
   let line = 0;
   const rows = async function* () {
-    for await (const chunk of text as AsyncIterable<string>) yield csv.push(chunk);
+    for await (const chunk of bytes) yield csv.push(decoder.write(chunk));
     try {
-      yield csv.end();
+      yield [...csv.push(decoder.end()), ...csv.end()];
     } catch (error) {
       if (error instanceof CsvError) throw new DownloadFileError(`${entry.fileName} in the download is cut short: ${error.message}`);
       throw error;

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import { Readable } from "node:stream";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,7 @@ import yazl from "yazl";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
 import { RECORD_COLUMNS } from "@/lib/ala/download-columns";
 import { DownloadFileError } from "@/lib/ala/download-zip";
+import { corrupted } from "@/lib/simulator/downloads";
 import { DatasetIds } from "./datasets";
 import { importDownload } from "./download-import";
 import type { Prepared, SkipCounts } from "./prepare";
@@ -47,7 +49,7 @@ async function importFile(file: string) {
   const read = { received: 0, skipped: {} as SkipCounts, malformed: [] as Prepared["malformed"] };
   const writer = new Writer(db.pool, { onCommitted: () => undefined });
   const species = await SpeciesIds.load(db.pool);
-  await importDownload(file, RECORD_COLUMNS, {
+  const spooled = await importDownload(file, RECORD_COLUMNS, {
     writer,
     species,
     datasets: new DatasetIds(db.pool),
@@ -57,6 +59,7 @@ async function importFile(file: string) {
       read.malformed.push(...b.malformed);
     },
   });
+  await spooled.write();
   await writer.flush();
   return read;
 }
@@ -101,5 +104,32 @@ describe("importDownload (the download thread)", () => {
     const read = await importFile(path.join(dir, "whole.zip"));
     expect(read.received).toBe(1);
     expect((await db.pool.query("SELECT source_id FROM occurrences")).rows).toEqual([{ source_id: uuid(9) }]);
+  });
+
+  it("reads a zip once: its rows wait in a spool until written, and a CRC error found at the end of a long read stores none of them", async () => {
+    await db.pool.query("DELETE FROM occurrences");
+    // Past one batch of 20 000 rows, so that rows are spooled before the check fails.
+    const rows = Array.from({ length: 25_000 }, (_, i) => row({ ...base, id: uuid(100 + i), speciesID: "urn:known", decimalLatitude: "-30", decimalLongitude: "150" }));
+    const good = await zipFile("many.zip", { "data.csv": `${HEADINGS.join(",")}\n${rows.join("\n")}\n` });
+    const bad = path.join(dir, "many-crc.zip");
+    const stream = corrupted(Readable.from([await fs.readFile(good)]), "crc", "data.csv");
+    const chunks: Buffer[] = [];
+    for await (const c of stream as AsyncIterable<Buffer>) chunks.push(c);
+    await fs.writeFile(bad, Buffer.concat(chunks));
+
+    await expect(importFile(bad)).rejects.toThrow(/data\.csv in the download fails its CRC check/);
+    expect((await db.pool.query("SELECT 1 FROM occurrences")).rowCount).toBe(0);
+    await expect(fs.stat(`${bad}.copy`)).rejects.toMatchObject({ code: "ENOENT" });
+
+    const writer = new Writer(db.pool, { onCommitted: () => undefined });
+    let received = 0;
+    const spooled = await importDownload(good, RECORD_COLUMNS, { writer, species: await SpeciesIds.load(db.pool), datasets: new DatasetIds(db.pool), onBatch: (b) => void (received += b.received) });
+    expect((await fs.stat(`${good}.copy`)).size).toBeGreaterThan(0);
+    expect((await db.pool.query("SELECT 1 FROM occurrences")).rowCount).toBe(0);
+    expect(received).toBe(0);
+    await spooled.write();
+    expect(received).toBe(25_000);
+    expect((await db.pool.query("SELECT count(*)::int AS n FROM occurrences")).rows).toEqual([{ n: 25_000 }]);
+    await expect(fs.stat(`${good}.copy`)).rejects.toMatchObject({ code: "ENOENT" });
   });
 });

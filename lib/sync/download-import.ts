@@ -1,12 +1,15 @@
 /**
- * Imports one offline download's zip through the download thread (lib/sync/download-thread.ts):
- * the thread reads, normalises, rates and writes COPY text; this side gives it species and
- * dataset ids, hands each batch to the writer (one upsert each) and counts what was read.
+ * Imports one offline download's zip through the download thread (lib/sync/download-thread.ts), in
+ * two steps: the thread reads, normalises, rates and spools COPY text beside the zip, while this
+ * side gives it species and dataset ids; once the zip has checked out, `write` hands each spooled
+ * batch to the writer (one upsert each) and counts what was read. The thread reads the next zip
+ * while a spool is written.
  *
  * The thread has its own heap, bounded by `resourceLimits`: the import's garbage (a few objects
  * per record) is then collected within a small heap instead of growing the process's, which kept
  * the importer's peak RSS proportional to nothing but V8's appetite (docs/performance.md).
  */
+import { open, rm } from "node:fs/promises";
 import v8 from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { DownloadColumn } from "@/lib/ala/download-columns";
@@ -24,6 +27,8 @@ type Dataset = NonNullable<ImportRow["dataset"]>;
 export interface ReadJob {
   type: "read";
   file: string;
+  /** Where the batches' COPY text is spooled until the zip has checked out. */
+  spool: string;
   /** Forget the ids of earlier reads: they were another run's (test databases number alike). */
   reset: boolean;
   columns: readonly DownloadColumn[];
@@ -32,15 +37,21 @@ export interface ReadJob {
   images: boolean;
   /** Rows per batch (one upsert each). */
   batchRows: number;
-  /** Batches written but not yet acknowledged, at most. */
-  window: number;
+}
+
+/** One batch in the spool, which holds the batches' text one after another. */
+export interface SpooledBatch {
+  bytes: number;
+  rows: number;
+  received: number;
+  skipped: SkipCounts;
+  malformed: Prepared["malformed"];
 }
 
 /** What the thread says. */
 export type ThreadMessage =
   | { type: "resolve"; species: { guid: string; scientificName: string | null; commonName: string | null }[]; datasets: Dataset[] }
-  | { type: "batch"; copy: Uint8Array; rows: number; received: number; skipped: SkipCounts; malformed: Prepared["malformed"] }
-  | { type: "end" }
+  | { type: "spooled"; batches: SpooledBatch[] }
   | { type: "error"; fileError: boolean; message: string };
 
 /** The ids the thread asked for. */
@@ -108,18 +119,24 @@ function releaseThread(t: NonNullable<typeof thread>, healthy: boolean): void {
   t.idle.unref();
 }
 
+/** A download's zip, read and checked out: its rows wait in the spool until `write` is called. */
+export interface ReadDownload {
+  /** Queues the spooled batches in the writer; resolves once every row is committed, and deletes the spool. */
+  write(): Promise<void>;
+}
+
 /**
- * Reads the zip's `columns` into the writer; resolves once every row is committed. Throws
- * DownloadFileError for a zip that will not read (before any row is queued: the thread checks the
- * zip whole first), SyncAborted when the signal stops the run between batches.
+ * Reads the zip's `columns` into a spool beside it. Throws DownloadFileError for a zip that will not
+ * read (nothing spooled is kept then). The ids of species and datasets first seen are created as
+ * they are met, before the zip has checked out.
  */
-export async function importDownload(file: string, columns: readonly DownloadColumn[], deps: DownloadImportDeps): Promise<void> {
+export async function importDownload(file: string, columns: readonly DownloadColumn[], deps: DownloadImportDeps): Promise<ReadDownload> {
   const t = takeThread();
   const { worker } = t;
+  const spool = `${file}.copy`;
   // The species ids object is the run's: another one means another run, maybe of another database.
-  const job: ReadJob = { type: "read", file, reset: t.owner !== deps.species, columns, ratings: deps.ratings, images: deps.images ?? true, batchRows: 20_000, window: 2 };
+  const job: ReadJob = { type: "read", file, spool, reset: t.owner !== deps.species, columns, ratings: deps.ratings, images: deps.images ?? true, batchRows: 20_000 };
   t.owner = deps.species;
-  const commits: Promise<void>[] = [];
   let healthy = false;
   let onMessage: (m: ThreadMessage) => void = () => undefined;
   let onError: (error: Error) => void = () => undefined;
@@ -131,7 +148,7 @@ export async function importDownload(file: string, columns: readonly DownloadCol
   // so the process's other work (range builds, about 8 % faster with it) keeps it.
   v8.setFlagsFromString("--no-allocation-site-pretenuring");
   try {
-    await new Promise<void>((resolve, reject) => {
+    const batches = await new Promise<SpooledBatch[]>((resolve, reject) => {
       let settled = false;
       const fail = (error: unknown) => {
         if (settled) return;
@@ -150,16 +167,9 @@ export async function importDownload(file: string, columns: readonly DownloadCol
             worker.postMessage(reply);
             return;
           }
-          case "batch": {
-            if (deps.signal?.aborted) throw new SyncAborted();
-            deps.onBatch(m);
-            commits.push((await deps.writer.addCopy(m.copy)).committed);
-            worker.postMessage({ type: "ack" });
-            return;
-          }
-          case "end":
+          case "spooled":
             settled = healthy = true;
-            resolve();
+            resolve(m.batches);
             return;
           case "error":
             // A zip that will not read leaves the thread ready for the next one.
@@ -177,6 +187,7 @@ export async function importDownload(file: string, columns: readonly DownloadCol
       worker.on("exit", onExit);
       worker.postMessage(job);
     });
+    return { write: () => writeSpool(spool, batches, deps) };
   } finally {
     v8.setFlagsFromString("--allocation-site-pretenuring");
     worker.off("message", onMessage);
@@ -184,5 +195,26 @@ export async function importDownload(file: string, columns: readonly DownloadCol
     worker.off("exit", onExit);
     releaseThread(t, healthy);
   }
-  await Promise.all(commits);
+}
+
+async function writeSpool(spool: string, batches: readonly SpooledBatch[], deps: DownloadImportDeps): Promise<void> {
+  const commits: Promise<void>[] = [];
+  const file = await open(spool);
+  try {
+    let at = 0;
+    for (const b of batches) {
+      if (deps.signal?.aborted) throw new SyncAborted();
+      const copy = new Uint8Array(b.bytes);
+      const { bytesRead } = await file.read(copy, 0, b.bytes, at);
+      if (bytesRead !== b.bytes) throw new Error(`the spool ${spool} ends ${b.bytes - bytesRead} bytes short of its batch at ${at}`);
+      at += b.bytes;
+      deps.onBatch(b);
+      // Waits while the writer is saturated: a spool is read no faster than it is written.
+      commits.push((await deps.writer.addCopy(copy)).committed);
+    }
+    await Promise.all(commits);
+  } finally {
+    await file.close();
+  }
+  await rm(spool, { force: true });
 }

@@ -1,20 +1,26 @@
 /**
  * The download thread (started by lib/sync/download-import.ts): reads offline downloads' zips, one
- * at a time as it is asked (checked whole first, lib/ala/download-zip), and turns their rows into
- * `COPY sync_stage` text, off
- * the main thread and within its own bounded heap. Everything a record leaves behind (cells, the
- * record, its import row, its line) is garbage within one batch, so a small heap collected often
- * holds the import's memory flat, and the parsing runs on a core of its own.
+ * at a time as it is asked, and turns their rows into `COPY sync_stage` text, off the main thread
+ * and within its own bounded heap. Everything a record leaves behind (cells, the record, its import
+ * row, its line) is garbage within one batch, so a small heap collected often holds the import's
+ * memory flat, and the parsing runs on a core of its own.
+ *
+ * Each zip is inflated once: its batches of COPY text are spooled to a file beside it as they are
+ * made, and the main thread is told of them only once the zip's sizes and CRC-32 have checked out
+ * at the end of the read, so a damaged zip still puts no row in the database. Checking it whole
+ * first, as before, inflated every zip twice (2 µs of CPU a record; docs/sync.md). The main thread
+ * writes the spool while this thread reads the next zip.
  *
  * Species and dataset ids live in the database, which only the main thread touches: rows of a
  * species or dataset the thread has no id for yet wait until the end of their batch, when one
  * message asks the main thread for all of them.
  */
+import { closeSync, openSync, rmSync, writeSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { DownloadFileError, readDownload } from "@/lib/ala/download-zip";
 import type { ImportRow } from "@/lib/ala/normalise";
 import { createRules, type Rule } from "@/lib/ratings/rules";
-import type { IdsReply, ReadJob, ThreadMessage } from "./download-import";
+import type { IdsReply, ReadJob, SpooledBatch, ThreadMessage } from "./download-import";
 import { keepRecord, stageRow, type Prepared, type SkipCounts } from "./prepare";
 import { copyLine } from "./upsert";
 
@@ -28,22 +34,15 @@ let rules: readonly Rule[] = [];
 /** Keep the records' image ids (the ALA's only). */
 let images = true;
 
-/** Batches the main thread may hold unacknowledged: the thread parses the next while those are written. */
-let credits = 0;
-let wake: (() => void) | null = null;
 let answer: ((reply: IdsReply) => void) | null = null;
-port.on("message", (m: { type: "ack" } | IdsReply | ReadJob) => {
-  if (m.type === "ack") {
-    credits++;
-    wake?.();
-    wake = null;
-  } else if (m.type === "ids") {
+port.on("message", (m: IdsReply | ReadJob) => {
+  if (m.type === "ids") {
     answer?.(m);
     answer = null;
   } else void read(m);
 });
 
-const post = (m: ThreadMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+const post = (m: ThreadMessage) => port.postMessage(m);
 
 const known = (r: ImportRow) => species.has(r.speciesGuid) && (!r.dataset || datasets.has(r.dataset.uid));
 
@@ -87,9 +86,9 @@ function put(r: ImportRow): void {
   write(copyLine(stageRow(r, speciesId, r.dataset ? datasets.get(r.dataset.uid)! : null, rules, images)));
 }
 
-/** The batch's text without the lines later copies replaced. */
+/** The batch's text without the lines later copies replaced (a view, valid until the next batch). */
 function liveText(): Uint8Array {
-  if (!dead.length) return out.slice(0, used);
+  if (!dead.length) return out.subarray(0, used);
   dead.sort((a, b) => a[0] - b[0]);
   const live = new Uint8Array(used);
   let n = 0;
@@ -100,7 +99,7 @@ function liveText(): Uint8Array {
     from = end;
   }
   live.set(out.subarray(from, used), n);
-  return live.slice(0, n + used - from);
+  return live.subarray(0, n + used - from);
 }
 
 async function resolvePending(): Promise<void> {
@@ -120,13 +119,14 @@ async function resolvePending(): Promise<void> {
   pending = [];
 }
 
-async function send(): Promise<void> {
+let spool: { fd: number; batches: SpooledBatch[] } | null = null;
+
+async function spoolBatch(): Promise<void> {
   if (pending.length) await resolvePending();
   if (received === 0) return;
   const copy = liveText();
-  while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-  credits--;
-  post({ type: "batch", copy, rows, received, skipped, malformed }, [copy.buffer as ArrayBuffer]);
+  writeSync(spool!.fd, copy);
+  spool!.batches.push({ bytes: copy.length, rows, received, skipped, malformed });
   used = 0;
   rows = 0;
   index = new Map();
@@ -143,16 +143,17 @@ async function read(job: ReadJob): Promise<void> {
   }
   rules = createRules(job.ratings);
   images = job.images;
-  credits = job.window;
   used = rows = received = 0;
   index = new Map();
   dead = [];
   pending = [];
   skipped = {};
   malformed = [];
+  let failure: unknown = null;
   try {
+    spool = { fd: openSync(job.spool, "w"), batches: [] };
     // Small batches: records handed on at once die young, instead of surviving into the old generation.
-    for await (const batch of readDownload(job.file, { columns: job.columns, batchSize: 200 })) {
+    for await (const batch of readDownload(job.file, { columns: job.columns, batchSize: 200, checkFirst: false })) {
       received += batch.received;
       if (batch.invalid.length) skipped.invalidRecord = (skipped.invalidRecord ?? 0) + batch.invalid.length;
       for (const record of batch.records) {
@@ -161,11 +162,16 @@ async function read(job: ReadJob): Promise<void> {
         if (known(r)) put(r);
         else pending.push(r);
       }
-      if (rows + pending.length >= job.batchRows) await send();
+      if (rows + pending.length >= job.batchRows) await spoolBatch();
     }
-    await send();
-    post({ type: "end" });
+    await spoolBatch();
   } catch (error) {
-    post({ type: "error", fileError: error instanceof DownloadFileError, message: error instanceof Error ? error.message : String(error) });
+    failure = error;
   }
+  const batches = spool?.batches ?? [];
+  if (spool) closeSync(spool.fd);
+  spool = null;
+  if (failure === null) return post({ type: "spooled", batches });
+  rmSync(job.spool, { force: true });
+  post({ type: "error", fileError: failure instanceof DownloadFileError, message: failure instanceof Error ? failure.message : String(failure) });
 }

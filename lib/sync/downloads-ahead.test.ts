@@ -109,3 +109,46 @@ describe("zips fetched ahead", () => {
     expect(sim.requests.snapshot().downloadFile).toBe(planned + 3);
   });
 });
+
+describe("downloads written beside the next read", () => {
+  const states = async () => (await db.pool.query<{ state: string }>("SELECT state FROM sync_downloads ORDER BY id")).rows.map((r) => r.state);
+
+  it("reads the next download while the one before it is written, and marks each imported only once written, in order", async () => {
+    const d = await downloadsOfNewRun();
+    const planned = await plan(d);
+    const events: string[] = [];
+    let reads = 0;
+    await d.run("ids", ID_COLUMNS, async () => {
+      const n = ++reads;
+      events.push(`read ${n}`);
+      return {
+        write: async () => {
+          events.push(`write ${n}`);
+          // Held until the next download has been read (the last one: at once).
+          if (n < planned) await eventually(`download ${n + 1} read`, async () => reads > n, 5000);
+          expect((await states())[n - 1]).toBe("finished");
+          events.push(`written ${n}`);
+        },
+      };
+    });
+    expect(await states()).toEqual(Array(planned).fill("imported"));
+    expect(events.slice(0, 4)).toEqual(["read 1", "write 1", "read 2", "written 1"]);
+    for (let n = 2; n <= planned; n++) expect(events.indexOf(`write ${n}`)).toBeGreaterThan(events.indexOf(`written ${n - 1}`));
+    // One download read ahead of the writing, no more.
+    for (let n = 3; n <= planned; n++) expect(events.indexOf(`read ${n}`)).toBeGreaterThan(events.indexOf(`written ${n - 2}`));
+  });
+
+  it("a write that fails stops the run, and the download stays finished with its zip, read again by the run resumed", async () => {
+    const d = await downloadsOfNewRun();
+    const planned = await plan(d);
+    const runId = (await db.pool.query<{ id: number }>("SELECT max(run_id) AS id FROM sync_downloads")).rows[0].id;
+    await expect(d.run("ids", ID_COLUMNS, async () => ({ write: () => Promise.reject(new Error("the database went away")) }))).rejects.toThrow("the database went away");
+    expect((await states())[0]).toBe("finished");
+    expect(await zipsIn(runId)).toContain(`${(await db.pool.query<{ id: number }>("SELECT min(id) AS id FROM sync_downloads")).rows[0].id}.zip`);
+
+    let read = 0;
+    await downloadsOf(runId).run("ids", ID_COLUMNS, async () => void read++);
+    expect(read).toBe(planned);
+    expect(await states()).toEqual(Array(planned).fill("imported"));
+  });
+});

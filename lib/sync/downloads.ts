@@ -74,6 +74,23 @@ export interface DownloadsDeps {
 
 const fmt = new Intl.NumberFormat("en");
 
+/**
+ * Reads the zip at `file`; throws DownloadFileError when it will not read. When it gives back a
+ * `write`, the download is read only once that resolves, and the next one is read meanwhile
+ * (lib/sync/download-import.ts spools a zip's rows and writes them beside the next zip's reading).
+ */
+export type Consume = (file: string) => Promise<{ write(): Promise<void> } | void>;
+
+/** The downloads of one `run` whose rows are being written, one after another. */
+interface Writing {
+  ids: Set<number>;
+  /** The last one's end. */
+  tail: Promise<void>;
+  /** The end of the one before the last: the next read waits for it, so one download at most is read ahead of the writing. */
+  ahead: Promise<void>;
+  failure: { error: unknown } | null;
+}
+
 /** "waiting for the ALA to prepare 3 downloads (1.2 M records)". */
 export function describeQueue(q: QueueState): string {
   const n = q.waiting + q.running;
@@ -115,36 +132,44 @@ export class Downloads {
 
   /**
    * Works every download of this purpose (and species, when given) to its end: asked, ready,
-   * read by `consume` (one at a time, in order of readiness; it reads the zip at `file`, and
-   * throws DownloadFileError when it will not read), marked imported. `done` is called with the
-   * download's species once its records are consumed.
+   * read by `consume` (one at a time, in order of readiness), written (beside the next one's
+   * read), marked imported. `done` is called with the download's species once its records are
+   * written.
    */
-  async run(
-    purpose: Purpose,
-    columns: readonly DownloadColumn[],
-    consume: (file: string) => Promise<void>,
-    o: { guids?: readonly string[]; done?: (guids: string[]) => Promise<void> } = {},
-  ): Promise<void> {
+  async run(purpose: Purpose, columns: readonly DownloadColumn[], consume: Consume, o: { guids?: readonly string[]; done?: (guids: string[]) => Promise<void> } = {}): Promise<void> {
     const { client, settings } = this.d;
     const fields = downloadFields(columns, client.fields.style);
     // Ends the zip fetched ahead when this run of downloads ends, whichever way.
     const ended = new AbortController();
     const stop = this.d.signal ? AbortSignal.any([this.d.signal, ended.signal]) : ended.signal;
+    const writing: Writing = { ids: new Set(), tail: Promise.resolve(), ahead: Promise.resolve(), failure: null };
+    const free = (r: Row) => !writing.ids.has(r.id);
+    const throwIfWriteFailed = () => {
+      if (writing.failure) throw writing.failure.error;
+    };
     try {
       for (;;) {
         throwIfAborted(this.d.signal);
+        throwIfWriteFailed();
         const rows = await this.rows(purpose, o.guids);
-        const open = rows.filter((r) => r.state !== "imported" && r.state !== "split");
-        if (!open.length) return;
+        const open = rows.filter((r) => r.state !== "imported" && r.state !== "split" && free(r));
+        if (!open.length) {
+          if (!writing.ids.size) return;
+          await writing.tail;
+          continue;
+        }
         for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
-        const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished");
+        const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished" && free(r));
         if (ready) {
-          const ahead = () => this.fetchAhead(ready, purpose, o.guids, stop);
-          if (await this.read(ready, consume, stop, ahead)) await o.done?.(await this.completed(purpose, ready.species_guids));
+          await writing.ahead.catch(() => undefined);
+          throwIfWriteFailed();
+          const ahead = () => this.fetchAhead(ready, purpose, o.guids, stop, free);
+          const read = await this.read(ready, consume, stop, ahead);
+          if (read) this.write(writing, ready, read.write, async () => o.done?.(await this.completed(purpose, ready.species_guids)));
           continue;
         }
         await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
-        if ((await this.rows(purpose, o.guids)).some((r) => r.state === "finished" || r.state === "pending")) continue;
+        if ((await this.rows(purpose, o.guids)).some((r) => (r.state === "finished" && free(r)) || r.state === "pending")) continue;
         try {
           await sleep(settings.pollMs, undefined, { signal: this.d.signal });
         } catch {
@@ -153,20 +178,39 @@ export class Downloads {
       }
     } finally {
       ended.abort();
+      await writing.tail.catch(() => undefined);
       await Promise.allSettled(this.ahead.values());
       this.ahead.clear();
     }
   }
 
   /**
+   * Writes a download read (after the one before it), then marks it imported, deletes its zip and
+   * calls `done`. A failure stops the run at its next step; the download stays `finished`, to be
+   * read again by a resumed run.
+   */
+  private write(writing: Writing, r: Row, write: (() => Promise<void>) | undefined, done: () => Promise<void>): void {
+    writing.ids.add(r.id);
+    writing.ahead = writing.tail;
+    writing.tail = writing.tail.then(async () => {
+      await write?.();
+      await this.d.db.query(`UPDATE sync_downloads SET state = 'imported', imported_at = now() WHERE id = $1`, [r.id]);
+      await rm(this.file(r), { force: true });
+      writing.ids.delete(r.id);
+      await done();
+    });
+    writing.tail.catch((error: unknown) => void (writing.failure ??= { error }));
+  }
+
+  /**
    * Starts fetching the zip of the download to be read after `current`, once `current`'s own zip is
    * here, so that its transfer (and, from the simulator, its making) runs while `current` is read
-   * instead of after it (issue 16's bench: the two took turns). One ahead, so at most two zips are
-   * on disk. Downloads still being prepared are asked about first when none is ready, as nothing
+   * instead of after it (issue 16's bench: the two took turns). One ahead, so at most three zips
+   * are on disk (with the one whose rows are being written). Downloads still being prepared are asked about first when none is ready, as nothing
    * else polls while a zip is read.
    */
-  private async fetchAhead(current: Row, purpose: Purpose, guids: readonly string[] | undefined, stop: AbortSignal): Promise<void> {
-    const next = (rows: Row[]) => rows.find((r) => r.state === "finished" && r.id !== current.id);
+  private async fetchAhead(current: Row, purpose: Purpose, guids: readonly string[] | undefined, stop: AbortSignal, free: (r: Row) => boolean): Promise<void> {
+    const next = (rows: Row[]) => rows.find((r) => r.state === "finished" && r.id !== current.id && free(r));
     const rows = await this.rows(purpose, guids);
     let row = next(rows);
     if (!row) {
@@ -333,12 +377,13 @@ export class Downloads {
 
   /**
    * Fetches (unless a whole zip is already here, from before a restart) and reads one download;
-   * false when it must be asked for again. A zip that will not read is fetched once more from the
-   * same URL first: a transfer cut short without an error looks complete until it is opened.
+   * what `consume` gave back to write it, or false when it must be asked for again. A zip that will
+   * not read is fetched once more from the same URL first: a transfer cut short without an error
+   * looks complete until it is opened.
    * `whileReading` runs beside the first read of the zip; it is only a speed-up, so its failure is
    * logged, not the run's.
    */
-  private async read(r: Row, consume: (file: string) => Promise<void>, stop: AbortSignal, whileReading: () => Promise<void>): Promise<boolean> {
+  private async read(r: Row, consume: Consume, stop: AbortSignal, whileReading: () => Promise<void>): Promise<{ write?: () => Promise<void> } | false> {
     const file = this.file(r);
     for (let fetches = 0; ; fetches++) {
       const fetched = await this.fetchedAhead(r, stop).catch((error: unknown) => {
@@ -357,8 +402,8 @@ export class Downloads {
             })
           : undefined;
       try {
-        await consume(file);
-        break;
+        const read = await consume(file);
+        return { write: read ? () => read.write() : undefined };
       } catch (error) {
         if (!(error instanceof DownloadFileError)) throw error;
         await rm(file, { force: true });
@@ -372,8 +417,5 @@ export class Downloads {
         await beside;
       }
     }
-    await this.d.db.query(`UPDATE sync_downloads SET state = 'imported', imported_at = now() WHERE id = $1`, [r.id]);
-    await rm(file, { force: true });
-    return true;
   }
 }

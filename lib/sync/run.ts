@@ -236,7 +236,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
       countRead({ ...prepared, received: page.received });
       return { ...(await writer.add(prepared.rows)), ids: prepared.rows.map((r) => r.sourceId) };
     };
-    /** Imports a download's records (in the download thread), committed before it returns. */
+    /** Reads a download's records (in the download thread); what it gives back writes them. */
     const consume = (file: string) =>
       importDownload(file, RECORD_COLUMNS, {
         writer,
