@@ -30,6 +30,10 @@ describe("assertions", () => {
   it("keeps masks positive signed 64-bit integers with unique bits", () => {
     const all = toMask([...ASSERTIONS.map((a) => a.name), "unknown"]);
     expect(all).toBeLessThan(2n ** 63n);
+    expect(all).toBe(ASSERTIONS.reduce((m, a) => m | (1n << BigInt(a.bit)), 1n << BigInt(OTHER_BIT)));
+    // "other" alone, and with a code of the high half: bit 62 is not a sign bit.
+    expect(toMask(["SOMETHING_NEW"])).toBe(2n ** 62n);
+    expect(toMask(["SOMETHING_NEW", "COORDINATE_REPROJECTION_FAILED"])).toBe(2n ** 62n + 2n ** 44n);
     expect(new Set(ASSERTIONS.map((a) => a.bit)).size).toBe(ASSERTIONS.length);
     expect(ASSERTIONS.every((a) => a.bit < OTHER_BIT)).toBe(true);
   });

@@ -124,7 +124,8 @@ export function toMask(codes: readonly string[]): bigint {
     if (bit < 31) low |= 1 << bit;
     else high |= 1 << (bit - 31);
   }
-  return high === 0 ? BigInt(low) : (BigInt(high) << 31n) | BigInt(low);
+  // `>>> 0`: bit 62 ("other") is bit 31 of `high`, which `|` leaves as the sign of a negative int32.
+  return high === 0 ? BigInt(low) : (BigInt(high >>> 0) << 31n) | BigInt(low);
 }
 
 /** Canonical names of the bits set, in bit order ("other" last). */
