@@ -137,13 +137,27 @@ function text(value: string): string {
 
 const n = (v: number | null) => (v === null ? "\\N" : String(v));
 
+// An instant's text, remembered by its time: a download holds a few hundred load dates over
+// millions of records, and toISOString cost 0.45 µs a record. Bounded against endless distinct ones.
+const instantText = new Map<number, string>();
+
+function instant(d: Date): string {
+  const time = d.getTime();
+  let text = instantText.get(time);
+  if (text === undefined) {
+    text = d.toISOString();
+    if (instantText.size < 10_000) instantText.set(time, text);
+  }
+  return text;
+}
+
 // One template rather than an array joined: this runs once per imported record.
 /** One staged row as a line of `COPY sync_stage` text (also built in the download thread). */
 export function copyLine(r: StagedRow): string {
   return (
     `${r.sourceId}\t${r.speciesId}\t${n(r.datasetId)}\t${n(r.lat)}\t${n(r.lon)}\t${n(r.uncertaintyM)}\t${r.eventDate ?? "\\N"}\t${n(r.year)}\t` +
     `${r.basisOfRecord}\t${r.assertions}\t${r.sensitive ? "t" : "f"}\t${r.duplicateStatus}\t${r.rating}\t` +
-    `${r.sourceLoadedAt ? r.sourceLoadedAt.toISOString() : "\\N"}\t${r.imageId === null ? "\\N" : text(r.imageId)}\t` +
+    `${r.sourceLoadedAt ? instant(r.sourceLoadedAt) : "\\N"}\t${r.imageId === null ? "\\N" : text(r.imageId)}\t` +
     `${n(r.accurate?.lat ?? null)}\t${n(r.accurate?.lon ?? null)}\t${r.occurrenceKey ? text(r.occurrenceKey) : "\\N"}\n`
   );
 }
