@@ -209,7 +209,9 @@ async function writeSpool(spool: string, batches: readonly SpooledBatch[], deps:
       if (bytesRead !== b.bytes) throw new Error(`the spool ${spool} ends ${b.bytes - bytesRead} bytes short of its batch at ${at}`);
       at += b.bytes;
       deps.onBatch(b);
-      // Waits while the writer is saturated: a spool is read no faster than it is written.
+      // One upsert at a time: a spool's batches are all there at once, and two merges side by side
+      // cost PostgreSQL 20 % more CPU (5 M import: 76-79 against 95-97 s) for no gain in time.
+      await commits.at(-1);
       commits.push((await deps.writer.addCopy(copy)).committed);
     }
     await Promise.all(commits);
