@@ -120,7 +120,7 @@ function releaseThread(t: NonNullable<typeof thread>, healthy: boolean): void {
 }
 
 /** A download's zip, read and checked out: its rows wait in the spool until `write` is called. */
-export interface ReadDownload {
+export interface SpooledDownload {
   /** Queues the spooled batches in the writer; resolves once every row is committed, and deletes the spool. */
   write(): Promise<void>;
 }
@@ -130,7 +130,7 @@ export interface ReadDownload {
  * read (nothing spooled is kept then). The ids of species and datasets first seen are created as
  * they are met, before the zip has checked out.
  */
-export async function importDownload(file: string, columns: readonly DownloadColumn[], deps: DownloadImportDeps): Promise<ReadDownload> {
+export async function importDownload(file: string, columns: readonly DownloadColumn[], deps: DownloadImportDeps): Promise<SpooledDownload> {
   const t = takeThread();
   const { worker } = t;
   const spool = `${file}.copy`;
