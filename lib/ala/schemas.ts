@@ -182,23 +182,34 @@ export interface RowColumn {
 export function rowReader(columns: readonly RowColumn[]): (row: readonly string[]) => { ok: true; record: AlaRecord } | { ok: false; reason: string } {
   const id = columns.find((c) => c.key === "uuid");
   if (!id) throw new Error("a download's columns must include the record id");
-  const cells = columns
-    .filter((c) => c !== id)
-    .map((c) => {
-      if (!Object.hasOwn(RECORD_FIELDS, c.key)) throw new Error(`no record field ${c.key}`);
-      return { index: c.index, key: c.key, multi: c.multi, read: RECORD_FIELDS[c.key as keyof RecordFields] as Reader };
-    });
-  return (row) => {
-    const uuid = row[id.index];
-    if (!uuid) return { ok: false, reason: "uuid: missing uuid" };
-    const record = newRecord(uuid);
-    for (const c of cells) {
-      const value = row[c.index];
-      if (value === undefined || value === "") continue;
-      record[c.key] = c.read(c.multi ? value.split(" | ") : value);
-    }
-    return { ok: true, record: record as AlaRecord };
-  };
+  const byKey = new Map<string, RowColumn>();
+  for (const c of columns) {
+    if (c === id) continue;
+    if (!Object.hasOwn(RECORD_FIELDS, c.key)) throw new Error(`no record field ${c.key}`);
+    byKey.set(c.key, c);
+  }
+  // One object literal generated for these columns, as newRecord is for none: a store per cell
+  // under a key that changes from cell to cell is a megamorphic keyed store. The source holds only
+  // the field table's identifiers and the columns' positions (integers), nothing from outside.
+  const readers = RECORD_KEYS.map((k) => RECORD_FIELDS[k] as Reader);
+  const fields = RECORD_KEYS.map((k, i) => {
+    const c = byKey.get(k);
+    const unset = LIST_KEYS.has(k) ? "NONE" : "undefined";
+    if (!c) return `${k}: ${unset}`;
+    const index = Number(c.index);
+    if (!Number.isInteger(index) || index < 0) throw new Error(`column ${c.key} has no position`);
+    return `${k}: (v = row[${index}]) === undefined || v === "" ? ${unset} : read[${i}](${c.multi ? 'v.split(" | ")' : "v"})`;
+  });
+  return new Function(
+    "read",
+    "NONE",
+    `return (row) => {
+      const uuid = row[${Number(id.index)}];
+      if (!uuid) return { ok: false, reason: "uuid: missing uuid" };
+      let v;
+      return { ok: true, record: { ${fields.join(", ")}, uuid } };
+    };`,
+  )(readers, NONE);
 }
 
 /** Parses a search answer: throws (ZodError) on a broken envelope, sets bad records aside. */
