@@ -124,20 +124,20 @@ export async function* readDownload(path: string, o: ReadOptions): AsyncGenerato
   try {
     const data = dataEntries(zip.entries, o.file);
     if (!data.length) throw new DownloadFileError(`the download holds no ${o.file ?? "data"}.csv (it has ${zip.entries.map((e) => e.fileName).join(", ") || "nothing"})`);
-    const checkFirst = o.checkFirst ?? true;
-    if (checkFirst) for (const entry of data) await verify(zip, entry);
-    for (const entry of data) yield* readEntry(zip, entry, o, !checkFirst);
+    if (o.checkFirst ?? true) for (const entry of data) await verify(zip, entry);
+    for (const entry of data) yield* readEntry(zip, entry, o);
   } finally {
     zip.file.close();
   }
 }
 
-async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions, check: boolean): AsyncGenerator<RecordBatch> {
+async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGenerator<RecordBatch> {
   const size = o.batchSize ?? 2000;
   // Decoded before splitting: a character whose bytes straddle two chunks must not be cut
   // (names such as "Ōtautahi" came out as "���" when each chunk was decoded on its own).
   const decoder = new StringDecoder("utf8");
-  const bytes = check ? checkedBytes(zip, entry) : ((await entryStream(zip, entry)) as AsyncIterable<Buffer>);
+  // Checked as it is read, unless it was checked whole first.
+  const bytes = o.checkFirst === false ? checkedBytes(zip, entry) : ((await entryStream(zip, entry)) as AsyncIterable<Buffer>);
   const csv = new CsvRows(entry.fileName.endsWith(".tsv") ? "\t" : ",");
   let map: ColumnMap | null = null;
   let read: ReturnType<typeof rowReader> | null = null;

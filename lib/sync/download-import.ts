@@ -198,7 +198,7 @@ export async function importDownload(file: string, columns: readonly DownloadCol
 }
 
 async function writeSpool(spool: string, batches: readonly SpooledBatch[], deps: DownloadImportDeps): Promise<void> {
-  const commits: Promise<void>[] = [];
+  let committed = Promise.resolve();
   const file = await open(spool);
   try {
     let at = 0;
@@ -211,10 +211,10 @@ async function writeSpool(spool: string, batches: readonly SpooledBatch[], deps:
       deps.onBatch(b);
       // One upsert at a time: a spool's batches are all there at once, and two merges side by side
       // cost PostgreSQL 20 % more CPU (5 M import: 76-79 against 95-97 s) for no gain in time.
-      await commits.at(-1);
-      commits.push((await deps.writer.addCopy(copy)).committed);
+      await committed;
+      committed = (await deps.writer.addCopy(copy)).committed;
     }
-    await Promise.all(commits);
+    await committed;
   } finally {
     await file.close();
   }
