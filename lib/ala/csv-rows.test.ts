@@ -1,9 +1,9 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
-import { CsvError, CsvRows } from "./csv-rows";
+import { CsvError, CsvRows, type CsvRow } from "./csv-rows";
 
 /** Splits `text` fed in the given pieces. */
-function rows(pieces: readonly string[], delimiter = ","): string[][] {
+function rows(pieces: readonly string[], delimiter = ","): CsvRow[] {
   const csv = new CsvRows(delimiter);
   return [...pieces.flatMap((p) => csv.push(p)), ...csv.end()];
 }
@@ -57,8 +57,22 @@ describe("CsvRows", () => {
     ]);
   });
 
-  it("keeps text after a closing quote in the field, as PapaParse does", () => {
-    expect(rows(['"ab"c,d\n'])).toEqual([["abc", "d"]]);
+  it("runs a field with text after its closing quote on to the next closing quote, as PapaParse does, and marks its row", () => {
+    const split = rows(['"ab"c,d\n"x",y\n', '"1","2"\n']);
+    expect(split.map((row) => [...row])).toEqual([
+      ['ab"c,d\n"x', "y"],
+      ["1", "2"],
+    ]);
+    expect(split.map((row) => row.badQuote ?? false)).toEqual([true, false]);
+  });
+
+  it("refuses a row that runs on past a megabyte (a quote that never closes) before the rest of the file piles up", () => {
+    const csv = new CsvRows();
+    expect(csv.push('"id","name"\n"a1","')).toEqual([["id", "name"]]);
+    const chunk = `${"x".repeat(65_535)}\n`;
+    expect(() => {
+      for (let i = 0; i < 17; i++) csv.push(chunk);
+    }).toThrow(/runs past 1048576 characters/);
   });
 
   it("refuses a quote left open at the end of the text (a file cut short)", () => {

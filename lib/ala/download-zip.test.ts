@@ -70,6 +70,15 @@ describe("readDownload", () => {
     expect(invalid).toEqual([{ index: 3, uuid: uuid(2), reason: "row 3 has 3 fields where the heading has 2" }]);
   });
 
+  it("sets aside a row with text after a closing quote (which opencsv never writes), and reads on", async () => {
+    // The field runs on to the next closing quote, over the line break: two rows come out as one of the right width.
+    const data = `recordID,speciesID\n${uuid(1)},"urn:a"x\n${uuid(2)},"urn:b"\n${uuid(3)},urn:c\n`;
+    const { records, invalid, received } = await readAll(await zipFile("quote.zip", { "data.csv": data }));
+    expect(records.map((r) => [r.uuid, r.speciesID])).toEqual([[uuid(3), "urn:c"]]);
+    expect(received).toBe(2);
+    expect(invalid).toEqual([{ index: 2, uuid: uuid(1), reason: "row 2 has text after a field's closing quote: the row, and maybe the next, cannot be read" }]);
+  });
+
   it("refuses a zip that is cut short, has no data file, lacks a needed column, or is empty", async () => {
     const whole = await fs.readFile(await zipFile("whole.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},urn:a\n` }));
     const cut = path.join(dir, "cut.zip");

@@ -162,8 +162,13 @@ async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGe
         continue;
       }
       batch.received++;
-      if (row.length !== map.width) {
-        batch.invalid.push({ index: line, uuid: row[map.columns.find((c) => c.key === "uuid")?.index ?? 0], reason: `row ${line} has ${row.length} fields where the heading has ${map.width}` });
+      const refused = row.badQuote
+        ? `row ${line} has text after a field's closing quote: the row, and maybe the next, cannot be read`
+        : row.length !== map.width
+          ? `row ${line} has ${row.length} fields where the heading has ${map.width}`
+          : null;
+      if (refused) {
+        batch.invalid.push({ index: line, uuid: row[map.columns.find((c) => c.key === "uuid")?.index ?? 0], reason: refused });
       } else {
         const parsed = read(row);
         if (parsed.ok) batch.records.push(parsed.record);

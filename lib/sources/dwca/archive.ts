@@ -6,14 +6,15 @@
 import { Transform, type Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
-import { CsvError, CsvRows } from "@/lib/ala/csv-rows";
+import { CsvError, CsvRows, type CsvRow } from "@/lib/ala/csv-rows";
 import { ArchiveError, parseEml, parseMeta, type CoreDescriptor, type DatasetMetadata } from "./meta";
 
 export interface Archive {
   core: CoreDescriptor;
   dataset: DatasetMetadata;
   /** Streams the core's data rows (header lines skipped), numbered from 1 as lines of the file. */
-  rows(): AsyncGenerator<{ line: number; fields: string[] }>;
+  /** `fields.badQuote`: a quoted field in the row was not closed where it should be. */
+  rows(): AsyncGenerator<{ line: number; fields: CsvRow }>;
   close(): void;
 }
 
@@ -79,7 +80,7 @@ export async function* plainRows(text: AsyncIterable<string>, core: Pick<CoreDes
   if (rest !== "" && rest !== "\r") yield split(rest);
 }
 
-async function* quotedRows(text: AsyncIterable<string>, core: CoreDescriptor): AsyncGenerator<string[]> {
+async function* quotedRows(text: AsyncIterable<string>, core: CoreDescriptor): AsyncGenerator<CsvRow> {
   const csv = new CsvRows(core.fieldsTerminatedBy);
   for await (const chunk of text) yield* csv.push(chunk);
   try {

@@ -167,6 +167,17 @@ describe("bad archives are refused with nothing imported", () => {
       { line: 11, message: "the row has 2 fields where meta.xml needs at least 10" },
     ]);
   });
+
+  it("a quoted core file whose field has text after its closing quote: that row reported, not read with its neighbour", async () => {
+    const meta = metaXml().replace('fieldsTerminatedBy="\\t"', 'fieldsTerminatedBy=","').replace('fieldsEnclosedBy=""', 'fieldsEnclosedBy="&quot;"');
+    const csv = coreText(base)
+      .split("\n")
+      .map((line) => (line ? line.split("\t").map((f) => `"${f}"`).join(",") : line))
+      .join("\n")
+      .replace('"obs-2"', '"obs-2"x');
+    const r = await refused({ "meta.xml": meta, "occurrence.txt": csv }, "quoted.zip");
+    expect(r.problems).toEqual([{ line: 3, message: "a field has text after its closing quote: the row, and maybe the next, cannot be read" }]);
+  });
 });
 
 describe("across sources", () => {

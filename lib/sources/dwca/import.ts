@@ -65,7 +65,11 @@ export function archiveRows(archive: Archive): RecordRows {
   return {
     async *rows() {
       for await (const { line, fields } of archive.rows()) {
-        const problem = fields.length < need ? `the row has ${fields.length} fields where meta.xml needs at least ${need}` : null;
+        const problem = fields.badQuote
+          ? "a field has text after its closing quote: the row, and maybe the next, cannot be read"
+          : fields.length < need
+            ? `the row has ${fields.length} fields where meta.xml needs at least ${need}`
+            : null;
         yield { line, terms: terms(fields), id: archive.core.idIndex === null ? null : fields[archive.core.idIndex], problem };
       }
     },
