@@ -200,11 +200,16 @@ export async function importDownload(file: string, columns: readonly DownloadCol
 async function writeSpool(spool: string, batches: readonly SpooledBatch[], deps: DownloadImportDeps): Promise<void> {
   let committed = Promise.resolve();
   const file = await open(spool);
+  // Two buffers, taken in turn: a batch is read into one while the batch before is upserted from
+  // the other. A new one per batch (2–3 MB outside the heap) pressed V8 into full collections of
+  // the main heap: 25 during a 1 M import, against 15 with the two (docs/performance.md).
+  const buffers: Uint8Array[] = [];
   try {
     let at = 0;
-    for (const b of batches) {
+    for (const [i, b] of batches.entries()) {
       if (deps.signal?.aborted) throw new SyncAborted();
-      const copy = new Uint8Array(b.bytes);
+      if ((buffers[i % 2]?.length ?? 0) < b.bytes) buffers[i % 2] = new Uint8Array(Math.max(b.bytes, 4 << 20));
+      const copy = buffers[i % 2].subarray(0, b.bytes);
       const { bytesRead } = await file.read(copy, 0, b.bytes, at);
       if (bytesRead !== b.bytes) throw new Error(`the spool ${spool} ends ${b.bytes - bytesRead} bytes short of its batch at ${at}`);
       at += b.bytes;
