@@ -21,11 +21,10 @@ import { DownloadFileError, readDownload } from "@/lib/ala/download-zip";
 import type { ImportRow } from "@/lib/ala/normalise";
 import { createRules, type Rule } from "@/lib/ratings/rules";
 import type { IdsReply, ReadJob, SpooledBatch, ThreadMessage } from "./download-import";
+import { CopyText } from "./copy-text";
 import { keepRecord, stageRow, type Prepared, type SkipCounts } from "./prepare";
-import { copyLine } from "./upsert";
 
 const port = parentPort!;
-const encoder = new TextEncoder();
 /** Ids known to this thread, for the run that asked (`reset` by a read for another run). */
 /** Species ids by the source's species id; null: a species another atlas holds that matches none of Edgar's. */
 const species = new Map<string, number | null>();
@@ -46,13 +45,8 @@ const post = (m: ThreadMessage) => port.postMessage(m);
 
 const known = (r: ImportRow) => species.has(r.speciesGuid) && (!r.dataset || datasets.has(r.dataset.uid));
 
-/**
- * The batch's COPY text, encoded line by line as it is made: a line is a tree of a few dozen
- * string pieces until it is flattened, which held 2–4 kB a row when a batch's lines were joined
- * at its end (80 MB of heap at 20 000 rows).
- */
-let out = new Uint8Array(1 << 22);
-let used = 0;
+/** The batch's COPY text, written line by line as it is made (off the heap). */
+const text = new CopyText(1 << 22);
 let rows = 0;
 /** Where each record's line is: a record the file holds twice is written once, the last wins. */
 let index = new Map<string, number>();
@@ -63,16 +57,6 @@ let skipped: SkipCounts = {};
 let malformed: Prepared["malformed"] = [];
 let received = 0;
 
-function write(line: string): void {
-  // A UTF-16 unit takes at most 3 bytes of UTF-8.
-  if (out.length - used < line.length * 3) {
-    const bigger = new Uint8Array(Math.max(out.length * 2, used + line.length * 3));
-    bigger.set(out.subarray(0, used));
-    out = bigger;
-  }
-  used += encoder.encodeInto(line, out.subarray(used)).written;
-}
-
 function put(r: ImportRow): void {
   const speciesId = species.get(r.speciesGuid)!;
   if (speciesId === null) {
@@ -80,15 +64,18 @@ function put(r: ImportRow): void {
     return;
   }
   const at = index.get(r.sourceId);
-  if (at !== undefined) dead.push([at, out.indexOf(10, at) + 1]);
+  const start = text.used;
+  text.line(stageRow(r, speciesId, r.dataset ? datasets.get(r.dataset.uid)! : null, rules, images));
+  if (at !== undefined) dead.push([at, text.bytes().indexOf(10, at) + 1]);
   else rows++;
-  index.set(r.sourceId, used);
-  write(copyLine(stageRow(r, speciesId, r.dataset ? datasets.get(r.dataset.uid)! : null, rules, images)));
+  index.set(r.sourceId, start);
 }
 
 /** The batch's text without the lines later copies replaced (a view, valid until the next batch). */
 function liveText(): Uint8Array {
-  if (!dead.length) return out.subarray(0, used);
+  const out = text.bytes();
+  const used = out.length;
+  if (!dead.length) return out;
   dead.sort((a, b) => a[0] - b[0]);
   const live = new Uint8Array(used);
   let n = 0;
@@ -127,7 +114,7 @@ async function spoolBatch(): Promise<void> {
   const copy = liveText();
   writeSync(spool!.fd, copy);
   spool!.batches.push({ bytes: copy.length, rows, received, skipped, malformed });
-  used = 0;
+  text.reset();
   rows = 0;
   index = new Map();
   dead = [];
@@ -143,7 +130,8 @@ async function read(job: ReadJob): Promise<void> {
   }
   rules = createRules(job.ratings);
   images = job.images;
-  used = rows = received = 0;
+  text.reset();
+  rows = received = 0;
   index = new Map();
   dead = [];
   pending = [];

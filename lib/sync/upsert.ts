@@ -10,6 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { SOURCES } from "@/lib/domain/codes";
+import { copyTextOf } from "./copy-text";
 import type { StagedRow } from "./prepare";
 
 export interface UpsertResult {
@@ -130,59 +131,18 @@ UPDATE species s SET status = 'merged', accepted_species_id = m.to_species, upda
 FROM unnest($1::int[], $2::int[]) AS m(from_species, to_species)
 WHERE s.id = m.from_species AND (s.status = 'retired' OR (s.status = 'merged' AND s.accepted_species_id IS NULL))`;
 
-/** COPY text format: backslash, tab, newline and carriage return escaped; \N is null. */
-function text(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ({ "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" })[c]!) : value;
-}
-
-const n = (v: number | null) => (v === null ? "\\N" : String(v));
-
-// An instant's text, remembered by its time: a download holds a few hundred load dates over
-// millions of records, and toISOString cost 0.45 µs a record. Bounded against endless distinct ones.
-const instantText = new Map<number, string>();
-
-function instant(d: Date): string {
-  const time = d.getTime();
-  let text = instantText.get(time);
-  if (text === undefined) {
-    text = d.toISOString();
-    if (instantText.size < 10_000) instantText.set(time, text);
-  }
-  return text;
-}
-
-// One template rather than an array joined: this runs once per imported record.
-/** One staged row as a line of `COPY sync_stage` text (also built in the download thread). */
-export function copyLine(r: StagedRow): string {
-  return (
-    `${r.sourceId}\t${r.speciesId}\t${n(r.datasetId)}\t${n(r.lat)}\t${n(r.lon)}\t${n(r.uncertaintyM)}\t${r.eventDate ?? "\\N"}\t${n(r.year)}\t` +
-    `${r.basisOfRecord}\t${r.assertions}\t${r.sensitive ? "t" : "f"}\t${r.duplicateStatus}\t${r.rating}\t` +
-    `${r.sourceLoadedAt ? instant(r.sourceLoadedAt) : "\\N"}\t${r.imageId === null ? "\\N" : text(r.imageId)}\t` +
-    `${n(r.accurate?.lat ?? null)}\t${n(r.accurate?.lon ?? null)}\t${r.occurrenceKey ? text(r.occurrenceKey) : "\\N"}\n`
-  );
-}
-
-function* chunks(rows: readonly StagedRow[], size = 500): Generator<string> {
-  for (let i = 0; i < rows.length; i += size) {
-    let out = "";
-    for (let j = i; j < Math.min(rows.length, i + size); j++) out += copyLine(rows[j]);
-    yield out;
-  }
-}
-
 const RETRYABLE = new Set(["40P01", "40001"]); // deadlock, serialization failure
 
 /** Upserts one batch in one transaction (retried on deadlock, which concurrent moves can cause). */
 export async function upsertRows(pool: pg.Pool, input: readonly StagedRow[], source: number = SOURCES.ala): Promise<UpsertResult> {
   // The same record can come twice in a batch (paging over a changing index): the last one wins.
   const rows = [...new Map(input.map((r) => [r.sourceId, r])).values()];
-  if (rows.length === 0) return { added: 0, updated: 0, touched: new Set(), moves: new Map() };
-  return applyStaged(pool, () => Readable.from(chunks(rows)), source);
+  return upsertCopy(pool, copyTextOf(rows), source);
 }
 
 /**
- * Upserts one batch already written as COPY text (copyLine per row, each record once: the
- * download thread drops repeats), in one transaction like upsertRows.
+ * Upserts one batch already written as COPY text (lib/sync/copy-text.ts; each record once: the
+ * download thread drops repeats), in one transaction.
  */
 export async function upsertCopy(pool: pg.Pool, copy: Uint8Array, source: number = SOURCES.ala): Promise<UpsertResult> {
   if (copy.length === 0) return { added: 0, updated: 0, touched: new Set(), moves: new Map() };

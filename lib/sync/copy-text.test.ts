@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { CopyText, copyTextOf } from "./copy-text";
+import type { StagedRow } from "./prepare";
+
+const row = (o: Partial<StagedRow> = {}): StagedRow => ({
+  sourceId: "00000000-0000-4000-8000-000000000001",
+  speciesId: 12,
+  datasetId: null,
+  lat: -35.123456,
+  lon: 149,
+  uncertaintyM: null,
+  eventDate: "2019-03-21",
+  year: 2019,
+  basisOfRecord: 1,
+  assertions: 0n,
+  sensitive: false,
+  duplicateStatus: 0,
+  rating: 1,
+  sourceLoadedAt: null,
+  imageId: null,
+  accurate: null,
+  ...o,
+});
+
+const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+describe("CopyText", () => {
+  it("writes a row as one line of COPY text: tab-separated, \\N for null, integers and doubles as PostgreSQL reads them", () => {
+    expect(decode(copyTextOf([row()]))).toBe(
+      "00000000-0000-4000-8000-000000000001\t12\t\\N\t-35.123456\t149\t\\N\t2019-03-21\t2019\t1\t0\tf\t0\t1\t\\N\t\\N\t\\N\t\\N\t\\N\n",
+    );
+  });
+
+  it("writes every field: negative and zero integers, masks past 2^53, instants, accurate positions, the occurrence key", () => {
+    const r = row({
+      speciesId: 0,
+      datasetId: 1_234_567_890,
+      lat: -0.000001,
+      lon: 1e21,
+      uncertaintyM: 250.5,
+      eventDate: null,
+      year: null,
+      basisOfRecord: 10,
+      assertions: (1n << 62n) | 5n,
+      sensitive: true,
+      duplicateStatus: 2,
+      rating: -1,
+      sourceLoadedAt: new Date("2024-05-01T12:34:56.789Z"),
+      imageId: "abc",
+      accurate: { lat: -33.8688, lon: 151.2093 },
+      occurrenceKey: "obs-1",
+    });
+    expect(decode(copyTextOf([r]))).toBe(
+      `00000000-0000-4000-8000-000000000001\t0\t1234567890\t-0.000001\t1e+21\t250.5\t\\N\t\\N\t10\t${(1n << 62n) | 5n}\tt\t2\t-1\t2024-05-01T12:34:56.789Z\tabc\t-33.8688\t151.2093\tobs-1\n`,
+    );
+  });
+
+  it("escapes backslash, tab, line feed and carriage return in text, and writes other characters as UTF-8", () => {
+    const text = decode(copyTextOf([row({ imageId: "a\\b\tc\nd\re", occurrenceKey: "Ōtautahi ✓ 🐦" })]));
+    expect(text.split("\t")[14]).toBe("a\\\\b\\tc\\nd\\re");
+    expect(text.split("\t")[17]).toBe("Ōtautahi ✓ 🐦\n");
+  });
+
+  it("grows its buffer for long lines and many rows, keeping what it holds", () => {
+    const text = new CopyText(16);
+    const long = "x".repeat(10_000) + "é".repeat(5_000);
+    const rows = Array.from({ length: 300 }, (_, i) => row({ speciesId: i, occurrenceKey: i % 100 === 0 ? long : null }));
+    for (const r of rows) text.line(r);
+    const lines = decode(text.bytes()).split("\n");
+    expect(lines).toHaveLength(301);
+    expect(lines.map((l) => Number(l.split("\t")[1])).slice(0, 300)).toEqual(rows.map((r) => r.speciesId));
+    expect(lines[100].split("\t")[17]).toBe(long);
+    text.reset();
+    expect(text.bytes()).toHaveLength(0);
+  });
+});
