@@ -47,6 +47,13 @@ export class CopyText {
     this.used = 0;
   }
 
+  /** Whether the line starting at `at` starts with the field `s` (ASCII). */
+  startsLine(at: number, s: string): boolean {
+    const out = this.out;
+    for (let i = 0; i < s.length; i++) if (out[at + i] !== s.charCodeAt(i)) return false;
+    return out[at + s.length] === TAB;
+  }
+
   /** Appends one row as a line. */
   line(r: StagedRow): void {
     // Everything but the free text fits in 512 bytes; a UTF-16 unit takes at most 3 bytes of UTF-8.

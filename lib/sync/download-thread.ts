@@ -22,6 +22,7 @@ import type { ImportRow } from "@/lib/ala/normalise";
 import { createRules, type Rule } from "@/lib/ratings/rules";
 import type { IdsReply, ReadJob, SpooledBatch, ThreadMessage } from "./download-import";
 import { CopyText } from "./copy-text";
+import { LineIndex } from "./line-index";
 import { keepRecord, stageRow, type Prepared, type SkipCounts } from "./prepare";
 
 const port = parentPort!;
@@ -49,7 +50,7 @@ const known = (r: ImportRow) => species.has(r.speciesGuid) && (!r.dataset || dat
 const text = new CopyText(1 << 22);
 let rows = 0;
 /** Where each record's line is: a record the file holds twice is written once, the last wins. */
-let index = new Map<string, number>();
+const index = new LineIndex();
 /** Lines replaced by a later copy of their record (start, end), cut out before the batch is sent. */
 let dead: [number, number][] = [];
 let pending: ImportRow[] = [];
@@ -63,12 +64,10 @@ function put(r: ImportRow): void {
     skipped.unmatchedName = (skipped.unmatchedName ?? 0) + 1;
     return;
   }
-  const at = index.get(r.sourceId);
-  const start = text.used;
+  const at = index.swap(r.sourceId, text.used, text);
   text.line(stageRow(r, speciesId, r.dataset ? datasets.get(r.dataset.uid)! : null, rules, images));
   if (at !== undefined) dead.push([at, text.bytes().indexOf(10, at) + 1]);
   else rows++;
-  index.set(r.sourceId, start);
 }
 
 /** The batch's text without the lines later copies replaced (a view, valid until the next batch). */
@@ -116,7 +115,7 @@ async function spoolBatch(): Promise<void> {
   spool!.batches.push({ bytes: copy.length, rows, received, skipped, malformed });
   text.reset();
   rows = 0;
-  index = new Map();
+  index.clear();
   dead = [];
   skipped = {};
   malformed = [];
@@ -132,7 +131,7 @@ async function read(job: ReadJob): Promise<void> {
   images = job.images;
   text.reset();
   rows = received = 0;
-  index = new Map();
+  index.clear();
   dead = [];
   pending = [];
   skipped = {};
