@@ -1,38 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { CopyText, copyTextOf } from "./copy-text";
-import type { StagedRow } from "./prepare";
-
-const row = (o: Partial<StagedRow> = {}): StagedRow => ({
-  sourceId: "00000000-0000-4000-8000-000000000001",
-  speciesId: 12,
-  datasetId: null,
-  lat: -35.123456,
-  lon: 149,
-  uncertaintyM: null,
-  eventDate: "2019-03-21",
-  year: 2019,
-  basisOfRecord: 1,
-  assertions: 0n,
-  sensitive: false,
-  duplicateStatus: 0,
-  rating: 1,
-  sourceLoadedAt: null,
-  imageId: null,
-  accurate: null,
-  ...o,
-});
+import { stagedRow } from "./test-support";
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe("CopyText", () => {
   it("writes a row as one line of COPY text: tab-separated, \\N for null, integers and doubles as PostgreSQL reads them", () => {
-    expect(decode(copyTextOf([row()]))).toBe(
+    expect(decode(copyTextOf([stagedRow()]))).toBe(
       "00000000-0000-4000-8000-000000000001\t12\t\\N\t-35.123456\t149\t\\N\t2019-03-21\t2019\t1\t0\tf\t0\t1\t\\N\t\\N\t\\N\t\\N\t\\N\n",
     );
   });
 
   it("writes every field: negative and zero integers, masks past 2^53, instants, accurate positions, the occurrence key", () => {
-    const r = row({
+    const r = stagedRow({
       speciesId: 0,
       datasetId: 1_234_567_890,
       lat: -0.000001,
@@ -56,7 +36,7 @@ describe("CopyText", () => {
   });
 
   it("escapes backslash, tab, line feed and carriage return in text, and writes other characters as UTF-8", () => {
-    const text = decode(copyTextOf([row({ imageId: "a\\b\tc\nd\re", occurrenceKey: "Ōtautahi ✓ 🐦" })]));
+    const text = decode(copyTextOf([stagedRow({ imageId: "a\\b\tc\nd\re", occurrenceKey: "Ōtautahi ✓ 🐦" })]));
     expect(text.split("\t")[14]).toBe("a\\\\b\\tc\\nd\\re");
     expect(text.split("\t")[17]).toBe("Ōtautahi ✓ 🐦\n");
   });
@@ -64,7 +44,7 @@ describe("CopyText", () => {
   it("grows its buffer for long lines and many rows, keeping what it holds", () => {
     const text = new CopyText(16);
     const long = "x".repeat(10_000) + "é".repeat(5_000);
-    const rows = Array.from({ length: 300 }, (_, i) => row({ speciesId: i, occurrenceKey: i % 100 === 0 ? long : null }));
+    const rows = Array.from({ length: 300 }, (_, i) => stagedRow({ speciesId: i, occurrenceKey: i % 100 === 0 ? long : null }));
     for (const r of rows) text.line(r);
     const lines = decode(text.bytes()).split("\n");
     expect(lines).toHaveLength(301);

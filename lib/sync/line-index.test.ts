@@ -1,33 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CopyText } from "./copy-text";
 import { idHash as hash, LineIndex } from "./line-index";
-import type { StagedRow } from "./prepare";
+import { stagedRow } from "./test-support";
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const row = (sourceId: string): StagedRow => ({
-  sourceId,
-  speciesId: 1,
-  datasetId: null,
-  lat: 1,
-  lon: 2,
-  uncertaintyM: null,
-  eventDate: null,
-  year: null,
-  basisOfRecord: 1,
-  assertions: 0n,
-  sensitive: false,
-  duplicateStatus: 0,
-  rating: 1,
-  sourceLoadedAt: null,
-  imageId: null,
-  accurate: null,
-});
-
 /** Writes the ids' lines as the download thread does; the earlier line of each id, or undefined. */
 function write(ids: readonly string[], text = new CopyText(), index = new LineIndex()): (number | undefined)[] {
   return ids.map((id) => {
     const at = index.swap(id, text.used, text);
-    text.line(row(id));
+    text.line(stagedRow({ sourceId: id }));
     return at;
   });
 }

@@ -11,6 +11,7 @@ import { classificationCode } from "@/lib/domain/codes";
 import { isRelevant, rate } from "@/lib/ratings/rules";
 import { startSimulator, type Simulator, type SimulatorOptions, type SpeciesSummary } from "@/lib/simulator";
 import { searchRecord } from "@/lib/simulator/record";
+import type { StagedRow } from "./prepare";
 
 export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return startSimulator({ records: 3000, seed: 7, ...options });
@@ -188,3 +189,26 @@ export async function staleSpeciesCounts(db: pg.Pool): Promise<unknown[]> {
 
 // Also here, where other test files first found them.
 export { eventually, spawnTs, type Child } from "./test-process";
+
+/** A staged row of species 12 at (-35.123456, 149), 2019-03-21, rated assumed valid; `over` changes any field. */
+export function stagedRow(over: Partial<StagedRow> = {}): StagedRow {
+  return {
+    sourceId: "00000000-0000-4000-8000-000000000001",
+    speciesId: 12,
+    datasetId: null,
+    lat: -35.123456,
+    lon: 149,
+    uncertaintyM: null,
+    eventDate: "2019-03-21",
+    year: 2019,
+    basisOfRecord: 1,
+    assertions: 0n,
+    sensitive: false,
+    duplicateStatus: 0,
+    rating: 1,
+    sourceLoadedAt: null,
+    imageId: null,
+    accurate: null,
+    ...over,
+  };
+}
