@@ -79,7 +79,7 @@ describe("readDownload", () => {
     expect(invalid).toEqual([{ index: 2, uuid: uuid(1), reason: "row 2 has text after a field's closing quote: the row, and maybe the next, cannot be read" }]);
   });
 
-  it("refuses a zip that is cut short, has no data file, lacks a needed column, or is empty", async () => {
+  it("refuses a zip that is cut short, has no data file, lacks a needed column, is empty, or has a quote that never closes", async () => {
     const whole = await fs.readFile(await zipFile("whole.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},urn:a\n` }));
     const cut = path.join(dir, "cut.zip");
     await fs.writeFile(cut, whole.subarray(0, whole.length - 30));
@@ -88,6 +88,8 @@ describe("readDownload", () => {
       [await zipFile("none.zip", { "citation.csv": "UID\n" }), /holds no data\.csv \(it has citation\.csv\)/],
       [await zipFile("cols.zip", { "data.csv": `recordID\n${uuid(1)}\n` }), /lacks the column\(s\) speciesID/],
       [await zipFile("empty.zip", { "data.csv": "" }), /is empty/],
+      [await zipFile("open.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},"urn:a` }), /cannot be split into rows: a quoted field opened in row 1/],
+      [await zipFile("long.zip", { "data.csv": `recordID,speciesID\n${uuid(1)},"urn:a\n${"x,".repeat(600_000)}\n` }), /cannot be split into rows: a row runs past 1048576 characters/],
     ];
     for (const [file, message] of cases) {
       const error = await readAll(file).catch((e: unknown) => e);

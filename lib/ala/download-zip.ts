@@ -144,11 +144,12 @@ async function* readEntry(zip: Zip, entry: yauzl.Entry, o: ReadOptions): AsyncGe
   let batch: RecordBatch = { records: [], invalid: [], received: 0 };
   let line = 0;
   const rows = async function* () {
-    for await (const chunk of bytes) yield csv.push(decoder.write(chunk));
     try {
+      for await (const chunk of bytes) yield csv.push(decoder.write(chunk));
       yield [...csv.push(decoder.end()), ...csv.end()];
     } catch (error) {
-      if (error instanceof CsvError) throw new DownloadFileError(`${entry.fileName} in the download is cut short: ${error.message}`);
+      // A quote left open: at the end, a file cut short; before, a row running on past 1 MB.
+      if (error instanceof CsvError) throw new DownloadFileError(`${entry.fileName} in the download cannot be split into rows: ${error.message}`);
       throw error;
     }
   };
