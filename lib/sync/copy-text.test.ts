@@ -35,6 +35,25 @@ describe("CopyText", () => {
     );
   });
 
+  it("writes doubles as the decimal String() gives (its value wherever String() uses an exponent)", () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const values = [0.1, -0.5, 0.0000001, -0.0000001, 1e-8, 99999999.5, 1e8 + 0.5, 0.1 + 0.2, Number.MIN_VALUE, -1.7976931348623157e308];
+    for (let i = 0; i < 30_000; i++) {
+      const places = i % 9; // up to 8 decimals: past 7 the shortest text comes from String()
+      values.push(Math.round((random() * 360 - 180) * 10 ** places) / 10 ** places, (random() - 0.5) * 10 ** ((i % 24) - 12));
+    }
+    const lats = decode(copyTextOf(values.map((lat) => stagedRow({ lat }))))
+      .split("\n")
+      .slice(0, -1)
+      .map((line) => line.split("\t")[3]);
+    lats.forEach((text, i) => {
+      const v = values[i];
+      expect(Number(text) === v, `${v} written as ${text}`).toBe(true); // -0 as 0, as String() does
+      if (!String(v).includes("e")) expect(text).toBe(String(v));
+    });
+  });
+
   it("escapes backslash, tab, line feed and carriage return in text, and writes other characters as UTF-8", () => {
     const text = decode(copyTextOf([stagedRow({ imageId: "a\\b\tc\nd\re", occurrenceKey: "Ōtautahi ✓ 🐦" })]));
     expect(text.split("\t")[14]).toBe("a\\\\b\\tc\\nd\\re");

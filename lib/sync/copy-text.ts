@@ -142,7 +142,33 @@ export class CopyText {
   private num(v: number | null): void {
     if (v === null) this.nul();
     else if (Number.isSafeInteger(v)) this.int(v);
-    else this.ascii(String(v));
+    else if (!this.decimal(v)) this.ascii(String(v));
+  }
+
+  /**
+   * A double with at most 7 decimals (a coordinate, nearly always) as its decimal: the same value
+   * String() gives, for a tenth of the cost (String's shortest round trip was 1.1 µs a record, for
+   * latitude and longitude). k / 1e7 === v means the decimal k × 10⁻⁷ is the one number with 7
+   * decimals that reads back as v, so String(v), when it has no more decimals, is that decimal.
+   * False for any other double.
+   */
+  private decimal(v: number): boolean {
+    if (!(Math.abs(v) < 1e8)) return false;
+    const k = Math.round(v * 1e7);
+    if (k / 1e7 !== v) return false;
+    const out = this.out;
+    const abs = Math.abs(k);
+    if (k < 0) out[this.used++] = 45; // -
+    const whole = Math.floor(abs / 1e7);
+    let fraction = abs - whole * 1e7;
+    this.int(whole);
+    out[this.used++] = 46; // .
+    for (let place = 1e6; fraction > 0; place /= 10) {
+      const digit = Math.floor(fraction / place);
+      out[this.used++] = 48 + digit;
+      fraction -= digit * place;
+    }
+    return true;
   }
 
   private textOrNull(s: string | null | undefined): void {
