@@ -44,7 +44,6 @@ port.on("message", (m: IdsReply | ReadJob) => {
 
 const post = (m: ThreadMessage) => port.postMessage(m);
 
-
 /** The batch's COPY text, written line by line as it is made (off the heap). */
 const text = new CopyText(1 << 22);
 let rows = 0;
