@@ -106,7 +106,7 @@ describe("importDownload (the download thread)", () => {
     expect((await db.pool.query("SELECT source_id FROM occurrences")).rows).toEqual([{ source_id: uuid(9) }]);
   });
 
-  it("reads a zip once: its rows wait in a spool until written, and a CRC error found at the end of a long read stores none of them", async () => {
+  it("reads a zip once, telling how far it has read: its rows wait in a spool until written, and a CRC error found at the end of a long read stores none of them", async () => {
     await db.pool.query("DELETE FROM occurrences");
     // Past one batch of 20 000 rows, so that rows are spooled before the check fails.
     const rows = Array.from({ length: 25_000 }, (_, i) => row({ ...base, id: uuid(100 + i), speciesID: "urn:known", decimalLatitude: "-30", decimalLongitude: "150" }));
@@ -123,10 +123,19 @@ describe("importDownload (the download thread)", () => {
 
     const writer = new Writer(db.pool, { onCommitted: () => undefined });
     let received = 0;
-    const spooled = await importDownload(good, RECORD_COLUMNS, { writer, species: await SpeciesIds.load(db.pool), datasets: new DatasetIds(db.pool), onBatch: (b) => void (received += b.received) });
+    const read: number[] = [];
+    const spooled = await importDownload(good, RECORD_COLUMNS, {
+      writer,
+      species: await SpeciesIds.load(db.pool),
+      datasets: new DatasetIds(db.pool),
+      onBatch: (b) => void (received += b.received),
+      onRead: (n) => read.push(n),
+    });
     expect((await fs.stat(`${good}.copy`)).size).toBeGreaterThan(0);
     expect((await db.pool.query("SELECT 1 FROM occurrences")).rowCount).toBe(0);
     expect(received).toBe(0);
+    // The read is told batch by batch while the zip is read, before it checks out.
+    expect(read).toEqual([20_000, 25_000]);
     await spooled.write();
     expect(received).toBe(25_000);
     expect((await db.pool.query("SELECT count(*)::int AS n FROM occurrences")).rows).toEqual([{ n: 25_000 }]);

@@ -51,6 +51,7 @@ export interface SpooledBatch {
 /** What the thread says. */
 export type ThreadMessage =
   | { type: "resolve"; species: { guid: string; scientificName: string | null; commonName: string | null }[]; datasets: Dataset[] }
+  | { type: "read"; received: number }
   | { type: "spooled"; batches: SpooledBatch[] }
   | { type: "error"; fileError: boolean; message: string };
 
@@ -72,6 +73,8 @@ export interface DownloadImportDeps {
   signal?: AbortSignal;
   /** Each batch's rows read, skipped and malformed, as it is queued. */
   onBatch: (batch: { received: number; skipped: SkipCounts; malformed: Prepared["malformed"] }) => void;
+  /** Rows of the zip read so far, after each batch spooled: the read goes unseen by onBatch until the zip checks out. */
+  onRead?: (received: number) => void;
 }
 
 const ENTRY = new URL("./download-thread.mjs", import.meta.url);
@@ -167,6 +170,9 @@ export async function importDownload(file: string, columns: readonly DownloadCol
             worker.postMessage(reply);
             return;
           }
+          case "read":
+            deps.onRead?.(m.received);
+            return;
           case "spooled":
             settled = healthy = true;
             resolve(m.batches);

@@ -55,6 +55,8 @@ let pending: ImportRow[] = [];
 let skipped: SkipCounts = {};
 let malformed: Prepared["malformed"] = [];
 let received = 0;
+/** Rows of the zip read so far. */
+let readSoFar = 0;
 
 /** Writes the row's line if its species and dataset have ids here; false when one has none yet. */
 function put(r: ImportRow): boolean {
@@ -116,6 +118,8 @@ async function spoolBatch(): Promise<void> {
   const copy = liveText();
   writeSync(spool!.fd, copy);
   spool!.batches.push({ bytes: copy.length, rows, received, skipped, malformed });
+  readSoFar += received;
+  post({ type: "read", received: readSoFar });
   text.reset();
   rows = 0;
   index.clear();
@@ -133,7 +137,7 @@ async function read(job: ReadJob): Promise<void> {
   rules = createRules(job.ratings);
   images = job.images;
   text.reset();
-  rows = received = 0;
+  rows = received = readSoFar = 0;
   index.clear();
   dead = [];
   pending = [];

@@ -60,12 +60,14 @@ describe("a full import through offline downloads", () => {
     expect(await lastImportAt(db.pool)).toEqual(new Date(result.run!.startedAt!));
   });
 
-  it("says what it waits for while the ALA prepares the downloads", async () => {
+  it("says what it waits for while the ALA prepares the downloads, and how far it has read one", async () => {
     sim.downloads.settings.queueMs = 400;
     const messages = new Set<string>();
     const result = await run({ onProgress: (p: ProgressSnapshot) => p.message && messages.add(p.message) });
     expect(result.status).toBe("succeeded");
     expect([...messages].some((m) => /^waiting for the ALA to prepare \d+ downloads? \([\d,.]+( M)? records\)$/.test(m))).toBe(true);
+    // And how far it has read a zip, whose records count in `done` only once it checks out.
+    expect([...messages].some((m) => /(^|; )reading a download: [\d,]+ records so far$/.test(m))).toBe(true);
     expect(result.run!.progress.message).toBeNull();
   });
 });

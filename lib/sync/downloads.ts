@@ -98,6 +98,11 @@ export function describeQueue(q: QueueState): string {
   return `waiting for the ALA to prepare ${n} download${n === 1 ? "" : "s"} (${records} records)`;
 }
 
+/** "reading a download: 120,000 records so far" (its records count once its zip has checked out). */
+export function describeReading(received: number): string {
+  return `reading a download: ${fmt.format(received)} records so far`;
+}
+
 export class Downloads {
   private readonly log;
   /** Zips being fetched ahead of their turn (fetchAhead), by download id. */

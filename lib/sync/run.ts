@@ -21,7 +21,7 @@ import { refreshSpeciesStats } from "@/lib/species/stats";
 import { addCheckpoints, checkpointStates, markAllReconciled, markFetched, markReconciled } from "./checkpoints";
 import { DatasetIds } from "./datasets";
 import { importDownload } from "./download-import";
-import { describeQueue, DownloadUnavailable, Downloads, type DownloadSettings } from "./downloads";
+import { describeQueue, describeReading, DownloadUnavailable, Downloads, type DownloadSettings } from "./downloads";
 import { countCheck } from "./count-check";
 import { CountsDiffer, SyncAborted, SyncAlreadyRunning, throwIfAborted } from "./errors";
 import { fetchSpecies } from "./fetch";
@@ -181,6 +181,12 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
   const downloadRecords = o.downloadRecords ?? c.SYNC_DOWNLOAD_RECORDS;
   // Zips are kept per database too: test databases share one DATA_DIR and their run ids overlap.
   const database = (await db.query<{ name: string }>("SELECT current_database() AS name")).rows[0].name;
+  /** What the run's message says it waits on: the ALA's queue, and the download being read. */
+  const waits: { queue: string | null; reading: string | null } = { queue: null, reading: null };
+  const say = (change: Partial<typeof waits>) => {
+    Object.assign(waits, change);
+    progress.message([waits.queue, waits.reading].filter(Boolean).join("; ") || null);
+  };
   const downloads = new Downloads({
     db,
     client,
@@ -196,7 +202,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
       dir: path.join(c.DATA_DIR, "downloads", database),
       ...o.downloads,
     },
-    onQueue: (q) => progress.message(q.waiting + q.running ? describeQueue(q) : null),
+    onQueue: (q) => say({ queue: q.waiting + q.running ? describeQueue(q) : null }),
   });
   /** Malformed records by species (ids), which the final count check allows for. */
   const malformed = new Map<string, Set<string>>();
@@ -246,7 +252,8 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
         ratings: o.ratings,
         signal: o.signal,
         onBatch: countRead,
-      });
+        onRead: (received) => say({ reading: describeReading(received) }),
+      }).finally(() => say({ reading: null }));
     /**
      * Reads these species' records (changed since `since`, when given): search while a species
      * fits within the page depth and the run is not a bulk read, offline downloads otherwise.
@@ -276,7 +283,7 @@ async function execute(db: pg.Pool, queued: SyncRunRow, o: RunSyncOptions, resum
           for (const guid of guids) await onSpeciesDone(guid);
         },
       });
-      progress.message(null);
+      say({ queue: null, reading: null });
     };
 
     // Steps 5–6.
