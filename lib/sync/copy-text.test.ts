@@ -54,6 +54,19 @@ describe("CopyText", () => {
     });
   });
 
+  it("writes instants as toISOString does, past and future, leap days and years beyond 0–9999 included", () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const times = [0, -1, 1, Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(1900, 2, 1), Date.UTC(2100, 1, 28, 12)];
+    times.push(Date.parse("0000-01-01T00:00:00.000Z"), Date.parse("9999-12-31T23:59:59.999Z"), Date.parse("+010000-01-01T00:00:00.000Z"), Date.parse("-000001-12-31T23:59:59.999Z"));
+    for (let i = 0; i < 20_000; i++) times.push(Math.round((random() - 0.5) * 2 * 8.64e15 * (i % 2 ? 1 : 1e-3)));
+    const texts = decode(copyTextOf(times.map((t) => stagedRow({ sourceLoadedAt: new Date(t) }))))
+      .split("\n")
+      .slice(0, -1)
+      .map((line) => line.split("\t")[13]);
+    expect(texts).toEqual(times.map((t) => new Date(t).toISOString()));
+  });
+
   it("escapes backslash, tab, line feed and carriage return in text, and writes other characters as UTF-8", () => {
     const text = decode(copyTextOf([stagedRow({ imageId: "a\\b\tc\nd\re", occurrenceKey: "Ōtautahi ✓ 🐦" })]));
     expect(text.split("\t")[14]).toBe("a\\\\b\\tc\\nd\\re");

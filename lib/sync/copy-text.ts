@@ -13,20 +13,6 @@ const LF = 10;
 const BACKSLASH = 92;
 const encoder = new TextEncoder();
 
-// An instant's text, remembered by its time: a download holds a few hundred load dates over
-// millions of records, and toISOString cost 0.45 µs a record. Bounded against endless distinct ones.
-const instantText = new Map<number, string>();
-
-function instant(d: Date): string {
-  const time = d.getTime();
-  let text = instantText.get(time);
-  if (text === undefined) {
-    text = d.toISOString();
-    if (instantText.size < 10_000) instantText.set(time, text);
-  }
-  return text;
-}
-
 const escapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
 export class CopyText {
@@ -85,7 +71,7 @@ export class CopyText {
     this.tab();
     this.int(r.rating);
     this.tab();
-    if (r.sourceLoadedAt) this.ascii(instant(r.sourceLoadedAt));
+    if (r.sourceLoadedAt) this.instant(r.sourceLoadedAt);
     else this.nul();
     this.tab();
     this.textOrNull(r.imageId);
@@ -120,6 +106,59 @@ export class CopyText {
     let u = this.used;
     for (let i = 0; i < s.length; i++) out[u++] = s.charCodeAt(i);
     this.used = u;
+  }
+
+  /**
+   * An instant as toISOString writes it, by integer arithmetic (the civil date of a day number,
+   * after Howard Hinnant's days_from_civil): toISOString cost 0.45 µs a record, and a Map of the
+   * texts by time, for the few load dates a real download holds, 0.38 µs more a record of the
+   * simulator's, whose load dates are days of many years. Years outside 0–9999 go through
+   * toISOString (it writes them with six digits and a sign).
+   */
+  private instant(d: Date): void {
+    const time = d.getTime();
+    const days = Math.floor(time / 86_400_000);
+    let ms = time - days * 86_400_000;
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    if (!(year >= 0 && year <= 9999)) return this.ascii(d.toISOString());
+    this.digits(year, 4);
+    this.out[this.used++] = 45; // -
+    this.digits(month, 2);
+    this.out[this.used++] = 45;
+    this.digits(day, 2);
+    this.out[this.used++] = 84; // T
+    const hours = Math.floor(ms / 3_600_000);
+    ms -= hours * 3_600_000;
+    const minutes = Math.floor(ms / 60_000);
+    ms -= minutes * 60_000;
+    const seconds = Math.floor(ms / 1000);
+    this.digits(hours, 2);
+    this.out[this.used++] = 58; // :
+    this.digits(minutes, 2);
+    this.out[this.used++] = 58;
+    this.digits(seconds, 2);
+    this.out[this.used++] = 46; // .
+    this.digits(ms - seconds * 1000, 3);
+    this.out[this.used++] = 90; // Z
+  }
+
+  /** A non-negative integer of at most `width` digits, padded with zeros to it. */
+  private digits(v: number, width: number): void {
+    const out = this.out;
+    for (let at = this.used + width - 1; at >= this.used; at--) {
+      const q = Math.floor(v / 10);
+      out[at] = 48 + v - q * 10;
+      v = q;
+    }
+    this.used += width;
   }
 
   private int(v: number): void {
