@@ -1,3 +1,4 @@
+import { civilDate } from "@/lib/domain/civil-date";
 import { Columns, FLAG } from "./columns";
 import { CENTRE_OF_AUSTRALIA, onLand, STATE_CENTRES } from "./geo";
 import { hash2, Rng } from "./prng";
@@ -77,19 +78,6 @@ function loadSegments(snapshotMs: number): { start: number; end: number; share: 
   const total = segs.reduce((a, g) => a + g.share, 0);
   for (const g of segs) g.share /= total;
   return segs;
-}
-
-/** Civil date (UTC) of a day number since 1970-01-01 (H. Hinnant's algorithm; no Date allocation). */
-function civil(days: number, out: { y: number; m: number; d: number }): void {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  out.d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  out.m = mp < 10 ? mp + 3 : mp - 9;
-  out.y = yoe + era * 400 + (out.m <= 2 ? 1 : 0);
 }
 
 /**
@@ -184,7 +172,7 @@ export class Generator {
       else if (rng.chance(0.03)) eventMs = EARLIEST_EVENT + rng.next() * (first - EARLIEST_EVENT);
       else eventMs = first + Math.log(1 - rng.next()) * (rng.chance(0.75) ? 45 * DAY : 6 * YEAR);
       const date = this.date;
-      civil(Math.floor(Math.max(EARLIEST_EVENT, Math.min(eventMs, first)) / DAY), date);
+      civilDate(Math.floor(Math.max(EARLIEST_EVENT, Math.min(eventMs, first)) / DAY), date);
       year = date.y;
       if (du > 0.99) {
         // year only
