@@ -46,9 +46,11 @@ export class CsvRows {
   /** The complete rows in `chunk` (after what an earlier chunk left unfinished). Empty lines are skipped. */
   push(chunk: string): CsvRow[] {
     const text = this.rest + chunk;
-    // Papa takes one line ending a file: the first line's says whether it is CRLF (opencsv writes "\n").
-    const lf = this.parser ? 0 : text.indexOf("\n");
-    if (lf >= 0) this.parser ??= this.newParser(lf > 0 && text.charCodeAt(lf - 1) === 13 ? "\r\n" : "\n");
+    if (!this.parser) {
+      // Papa takes one line ending a file: the first line's says whether it is CRLF (opencsv writes "\n").
+      const lf = text.indexOf("\n");
+      if (lf >= 0) this.parser = this.newParser(lf > 0 && text.charCodeAt(lf - 1) === 13 ? "\r\n" : "\n");
+    }
     let rows: CsvRow[] = [];
     if (this.parser) {
       const parsed: Parsed = this.parser.parse(text, 0, true);

@@ -19,20 +19,24 @@ const escapes: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n"
 
 export class CopyText {
   private out: Uint8Array;
-  /** Bytes written so far. */
-  used = 0;
+  private end = 0;
 
   constructor(initialBytes = 1 << 16) {
     this.out = new Uint8Array(initialBytes);
   }
 
+  /** Bytes written so far. */
+  get used(): number {
+    return this.end;
+  }
+
   /** The text written so far (a view, valid until the next write or reset). */
   bytes(): Uint8Array {
-    return this.out.subarray(0, this.used);
+    return this.out.subarray(0, this.end);
   }
 
   reset(): void {
-    this.used = 0;
+    this.end = 0;
   }
 
   /** Whether the line starting at `at` starts with the field `s` (ASCII). */
@@ -64,10 +68,10 @@ export class CopyText {
     this.tab();
     this.int(r.basisOfRecord);
     this.tab();
-    if (r.assertions === 0n) this.out[this.used++] = 48;
+    if (r.assertions === 0n) this.out[this.end++] = 48;
     else this.ascii(r.assertions.toString());
     this.tab();
-    this.out[this.used++] = r.sensitive ? 116 : 102; // t, f
+    this.out[this.end++] = r.sensitive ? 116 : 102; // t, f
     this.tab();
     this.int(r.duplicateStatus);
     this.tab();
@@ -83,31 +87,31 @@ export class CopyText {
     this.num(r.accurate?.lon ?? null);
     this.tab();
     this.textOrNull(r.occurrenceKey || null);
-    this.out[this.used++] = LF;
+    this.out[this.end++] = LF;
   }
 
   private reserve(bytes: number): void {
-    if (this.out.length - this.used >= bytes) return;
-    const bigger = new Uint8Array(Math.max(this.out.length * 2, this.used + bytes));
-    bigger.set(this.out.subarray(0, this.used));
+    if (this.out.length - this.end >= bytes) return;
+    const bigger = new Uint8Array(Math.max(this.out.length * 2, this.end + bytes));
+    bigger.set(this.out.subarray(0, this.end));
     this.out = bigger;
   }
 
   private tab(): void {
-    this.out[this.used++] = TAB;
+    this.out[this.end++] = TAB;
   }
 
   private nul(): void {
-    this.out[this.used++] = BACKSLASH;
-    this.out[this.used++] = 78; // N
+    this.out[this.end++] = BACKSLASH;
+    this.out[this.end++] = 78; // N
   }
 
   /** A string known to be ASCII (a number's or an ISO instant's text). */
   private ascii(s: string): void {
     const out = this.out;
-    let u = this.used;
+    let u = this.end;
     for (let i = 0; i < s.length; i++) out[u++] = s.charCodeAt(i);
-    this.used = u;
+    this.end = u;
   }
 
   /**
@@ -125,46 +129,46 @@ export class CopyText {
     const { y: year, m: month, d: day } = date;
     if (!(year >= 0 && year <= 9999)) return this.ascii(d.toISOString());
     this.digits(year, 4);
-    this.out[this.used++] = 45; // -
+    this.out[this.end++] = 45; // -
     this.digits(month, 2);
-    this.out[this.used++] = 45;
+    this.out[this.end++] = 45;
     this.digits(day, 2);
-    this.out[this.used++] = 84; // T
+    this.out[this.end++] = 84; // T
     const hours = Math.floor(ms / 3_600_000);
     ms -= hours * 3_600_000;
     const minutes = Math.floor(ms / 60_000);
     ms -= minutes * 60_000;
     const seconds = Math.floor(ms / 1000);
     this.digits(hours, 2);
-    this.out[this.used++] = 58; // :
+    this.out[this.end++] = 58; // :
     this.digits(minutes, 2);
-    this.out[this.used++] = 58;
+    this.out[this.end++] = 58;
     this.digits(seconds, 2);
-    this.out[this.used++] = 46; // .
+    this.out[this.end++] = 46; // .
     this.digits(ms - seconds * 1000, 3);
-    this.out[this.used++] = 90; // Z
+    this.out[this.end++] = 90; // Z
   }
 
   /** A non-negative integer of at most `width` digits, padded with zeros to it. */
   private digits(v: number, width: number): void {
     const out = this.out;
-    for (let at = this.used + width - 1; at >= this.used; at--) {
+    for (let at = this.end + width - 1; at >= this.end; at--) {
       const q = Math.floor(v / 10);
       out[at] = 48 + v - q * 10;
       v = q;
     }
-    this.used += width;
+    this.end += width;
   }
 
   private int(v: number): void {
     const out = this.out;
     if (v < 0) {
-      out[this.used++] = 45; // -
+      out[this.end++] = 45; // -
       v = -v;
     }
     let digits = 1;
     for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
-    let u = (this.used += digits);
+    let u = (this.end += digits);
     while (v >= 10) {
       const q = Math.floor(v / 10);
       out[--u] = 48 + v - q * 10;
@@ -192,14 +196,14 @@ export class CopyText {
     if (k / 1e7 !== v) return false;
     const out = this.out;
     const abs = Math.abs(k);
-    if (k < 0) out[this.used++] = 45; // -
+    if (k < 0) out[this.end++] = 45; // -
     const whole = Math.floor(abs / 1e7);
     let fraction = abs - whole * 1e7;
     this.int(whole);
-    out[this.used++] = 46; // .
+    out[this.end++] = 46; // .
     for (let place = 1e6; fraction > 0; place /= 10) {
       const digit = Math.floor(fraction / place);
-      out[this.used++] = 48 + digit;
+      out[this.end++] = 48 + digit;
       fraction -= digit * place;
     }
     return true;
@@ -216,7 +220,7 @@ export class CopyText {
       const c = s.charCodeAt(i);
       if (c >= 128 || c === BACKSLASH || c === TAB || c === LF || c === 13) {
         const escaped = s.replace(/[\\\t\n\r]/g, (e) => escapes[e]);
-        this.used += encoder.encodeInto(escaped, this.out.subarray(this.used)).written;
+        this.end += encoder.encodeInto(escaped, this.out.subarray(this.end)).written;
         return;
       }
     }
