@@ -32,23 +32,25 @@ export interface PositionTable {
 }
 
 /**
- * Positions within 1e-5° are one point (position-index.ts), kept at the first one's coordinates.
+ * Positions within 1e-5° are one point (position-index.ts), kept at the coordinates of its
+ * westernmost record (southernmost of those): the same whichever order the records come in.
  * The projection is centred on `centre` when given, else on the distinct positions.
  */
 export function positionTable(lon: ArrayLike<number>, lat: ArrayLike<number>, centre?: { lon: number; lat: number }): PositionTable {
   const n = lon.length;
   const index = new PositionIndex(n);
   const of = new Int32Array(n);
-  const firstOf = new Int32Array(n);
+  const kept = new Int32Array(n);
   let distinct = 0;
   for (let i = 0; i < n; i++) {
     const g = (of[i] = index.add(lon[i], lat[i]));
-    if (g === distinct) firstOf[distinct++] = i;
+    if (g === distinct) kept[distinct++] = i;
+    else if (lon[i] < lon[kept[g]] || (lon[i] === lon[kept[g]] && lat[i] < lat[kept[g]])) kept[g] = i;
   }
   const lonLat = new Float64Array(distinct * 2);
   for (let g = 0; g < distinct; g++) {
-    lonLat[2 * g] = lon[firstOf[g]];
-    lonLat[2 * g + 1] = lat[firstOf[g]];
+    lonLat[2 * g] = lon[kept[g]];
+    lonLat[2 * g + 1] = lat[kept[g]];
   }
   const projection = projectionFor(centre ?? centreOfPairs(lonLat));
   const xy = new Float64Array(distinct * 2);

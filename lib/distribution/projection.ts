@@ -53,22 +53,46 @@ export interface Projection {
 export const CYLINDRICAL_BELOW_LATITUDE = 70;
 
 /**
+ * Each unit vector component is summed as two whole numbers, its 2^-26ths and the 2^-52ths left
+ * over: sums of whole numbers below 2^53 are exact in any order (up to 2^27 points), so the centre
+ * does not depend on the order PostgreSQL returns the records in, as a float sum did in its last
+ * bits, and with it every figure.
+ */
+const SCALE = 2 ** 26;
+
+class ExactSum {
+  high = 0;
+  low = 0;
+
+  add(v: number): void {
+    const scaled = v * SCALE;
+    const high = Math.round(scaled);
+    this.high += high;
+    this.low += Math.round((scaled - high) * SCALE);
+  }
+
+  get value(): number {
+    return this.high / SCALE + this.low / (SCALE * SCALE);
+  }
+}
+
+/**
  * The centre of a point set: the mean of its unit vectors on the sphere (rCAT's "true centre of
  * gravity"), which is right for sets that straddle the antimeridian, where a mean of longitudes is not.
  */
 export function centreOf(lon: ArrayLike<number>, lat: ArrayLike<number>): { lon: number; lat: number } {
-  let x = 0;
-  let y = 0;
-  let z = 0;
+  const x = new ExactSum();
+  const y = new ExactSum();
+  const z = new ExactSum();
   for (let i = 0; i < lon.length; i++) {
     const l = lon[i] * RAD;
     const p = lat[i] * RAD;
-    x += Math.cos(p) * Math.cos(l);
-    y += Math.cos(p) * Math.sin(l);
-    z += Math.sin(p);
+    x.add(Math.cos(p) * Math.cos(l));
+    y.add(Math.cos(p) * Math.sin(l));
+    z.add(Math.sin(p));
   }
   if (lon.length === 0) throw new Error("the centre of no points");
-  return { lon: Math.atan2(y, x) / RAD, lat: Math.atan2(z, Math.hypot(x, y)) / RAD };
+  return { lon: Math.atan2(y.value, x.value) / RAD, lat: Math.atan2(z.value, Math.hypot(x.value, y.value)) / RAD };
 }
 
 export function projectionFor(centre: { lon: number; lat: number }): Projection {
