@@ -105,8 +105,11 @@ function quote(value: string, separator: string): string {
     : value;
 }
 
-/** The data file as a stream, a few thousand rows at a time; `live` drops records deleted meanwhile. */
-export function csvStream(w: World, records: ArrayLike<number>, columns: readonly Column[], separator: string): Readable {
+/**
+ * The data file as a stream, a few thousand rows at a time, leaving out records deleted meanwhile;
+ * `progress` is told how many of `records` are done (ProcessDownload's recordsDownloaded).
+ */
+export function csvStream(w: World, records: ArrayLike<number>, columns: readonly Column[], separator: string, progress?: (done: number) => void): Readable {
   let next = 0;
   let headerSent = false;
   const line = (cells: string[]) => `${cells.map((c) => quote(c, separator)).join(separator)}\n`;
@@ -119,6 +122,7 @@ export function csvStream(w: World, records: ArrayLike<number>, columns: readonl
         const i = records[next];
         if (w.isLive(i)) chunk += line(columns.map((c) => c.value(w, i)));
       }
+      progress?.(next);
       if (chunk) this.push(chunk);
       if (next >= records.length) this.push(null);
     },

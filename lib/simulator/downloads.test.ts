@@ -130,6 +130,39 @@ describe("the offline download service", () => {
     expect((await get(`${sim.url}/occurrences/offline/status/00000000-0000-3000-8000-000000000000-1`)).body).toEqual({});
   });
 
+  it("writes one user's downloads one at a time, in the order asked, and another user's beside them; refuses a user with maxQueued waiting", async () => {
+    Object.assign(sim.downloads.settings, { recordsPerSecond: 15_000 });
+    const first = (await ask()).body;
+    const second = (await ask()).body;
+    const other = (await ask({ email: "another@example.org" })).body;
+    await until(first.statusUrl as string, (s) => s.status === "running");
+    // The same user's next waits, counted in the user's queue with the one being written.
+    expect((await get(second.statusUrl as string)).body).toMatchObject({ status: "inQueue", queueSize: 2 });
+    expect((await get(other.statusUrl as string)).body.status).not.toBe("inQueue");
+    expect((await until(first.statusUrl as string)).status).toBe("finished");
+    expect((await until(second.statusUrl as string, (s) => s.status !== "inQueue")).status).toBe("running");
+    await until(second.statusUrl as string);
+
+    // DownloadService.add: past download.offline.queue.maxsize waiting, TooManyDownloadRequestsException (an HTTP 500).
+    Object.assign(sim.downloads.settings, { maxQueued: 1, queueMs: 60_000 });
+    const waiting = (await ask()).body;
+    const refused = await get(`${sim.url}/occurrences/offline/download?${new URLSearchParams({ email: "someone@example.org", fields: "id", fq: "class:Aves" })}`);
+    expect(refused.status).toBe(500);
+    expect(refused.body.message).toMatch(/^Too many download requests/);
+    expect((await ask({ email: "another@example.org" })).status).toBe(200);
+    await get(waiting.cancelUrl as string);
+    expect((await ask()).status).toBe(200);
+    sim.downloads.settings.maxQueued = 50;
+  });
+
+  it("serves the zip it wrote while running: a record deleted after it finished is still in it", async () => {
+    const { zip, status } = await finishedZip();
+    const id = rows((await unzip(zip)).get("data.csv")!)[1][0];
+    expect(sim.world.deleteRecords({ uuids: [id] })).toEqual([id]);
+    const again = Buffer.from(await (await fetch(status.downloadUrl as string)).arrayBuffer());
+    expect(again.equals(zip)).toBe(true);
+  });
+
   it("takes GET, form POST and JSON POST alike", async () => {
     const form = new URLSearchParams({ email: "someone@example.org", fields: "id", qa: "none", fq: "class:Aves" });
     const a = (await get(`${sim.url}/occurrences/offline/download`, { method: "POST", body: form, headers: { "content-type": "application/x-www-form-urlencoded" } })).body;

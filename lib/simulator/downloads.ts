@@ -1,5 +1,9 @@
 import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { PassThrough, type Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import yazl from "yazl";
 import { csvColumns, csvStream, DEFAULT_FIELDS, type CsvOptions } from "./download-csv";
 import { DATA_RESOURCES } from "./resources";
@@ -12,6 +16,12 @@ import type { World } from "./world";
  * and `ProcessDownload` do it: a request is queued (`inQueue`), then `running` with `records`
  * done so far, then `finished` with a `downloadUrl`; `tooLarge` past the size limit; an unknown
  * id answers `{}` (a `DownloadStatusDTO` with nothing set, serialised NON_NULL).
+ *
+ * Each user's downloads are written one at a time, in the order asked, as `DownloadService.add`
+ * queues them on the user's own single-thread executor (`DownloadRunnable.run` writes the zip to
+ * a file); a user with `maxQueued` downloads waiting is refused (`TooManyDownloadRequestsException`,
+ * an HTTP 500). So the zip is ready on disk when the status says `finished`, and the simulator's
+ * CPU is spent while the download runs, as the ALA's is, not while it is fetched.
  */
 
 export const DOWNLOAD_FAULTS = ["stuck", "gone", "truncatedZip", "crcError", "noDataFile", "missingColumns", "reorderedColumns"] as const;
@@ -20,20 +30,26 @@ export type DownloadFault = (typeof DOWNLOAD_FAULTS)[number];
 export interface DownloadSettings {
   /** How long a request waits `inQueue` before it runs. */
   queueMs: number;
-  /** How fast a running download advances. */
+  /** The fastest a running download advances (it is written as fast as it can, and reported no faster). */
   recordsPerSecond: number;
   /** `download.offline.max.size`: larger requests answer `tooLarge`. */
   maxRecords: number;
   /** Deflate level of the zip (0 stores). */
   compressionLevel: number;
+  /** `download.offline.queue.maxsize`: a user's downloads waiting behind the one being written. */
+  maxQueued: number;
 }
 
-export const DEFAULT_DOWNLOAD_SETTINGS: DownloadSettings = { queueMs: 200, recordsPerSecond: 2_000_000, maxRecords: 100_000_000, compressionLevel: 1 };
+export const DEFAULT_DOWNLOAD_SETTINGS: DownloadSettings = { queueMs: 200, recordsPerSecond: 2_000_000, maxRecords: 100_000_000, compressionLevel: 1, maxQueued: 50 };
+
+export const TOO_MANY_DOWNLOADS = "Too many download requests. Wait until other requests finish before making new requests.";
 
 type State = "inQueue" | "running" | "finished" | "tooLarge" | "cancelled";
 
 interface Download {
   id: string;
+  /** The user's queue it is in (the email's UUID). */
+  user: string;
   path: string;
   requestedAt: number;
   records: Uint32Array;
@@ -45,6 +61,12 @@ interface Download {
   expired: boolean;
   fault: DownloadFault | null;
   zipFetches: number;
+  /** When its user's queue began writing it; null while it waits. */
+  startedAt: number | null;
+  /** Records written so far. */
+  written: number;
+  /** The finished zip. */
+  zipFile: string | null;
 }
 
 export interface DownloadRequest {
@@ -86,6 +108,10 @@ export class Downloads {
   private readonly tooLarge = new Map<string, { totalRecords: number; message: string }>();
   private faultQueue: { mode: DownloadFault; count: number }[] = [];
   private lastStart = 0;
+  /** Where the zips are written, made at the first one. */
+  private folder: string | null = null;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
 
   constructor(
     private readonly world: World,
@@ -105,8 +131,21 @@ export class Downloads {
   /** Every finished download's zip is deleted and its id forgotten, as the ALA's clean-up does. */
   expireAll(): number {
     let n = 0;
-    for (const d of this.items.values()) if (!d.expired) (d.expired = true), n++;
+    for (const d of this.items.values()) {
+      if (d.expired) continue;
+      d.expired = true;
+      n++;
+      if (d.zipFile) rmSync(d.zipFile, { force: true });
+    }
     return n;
+  }
+
+  /** Stops writing and deletes every zip. */
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    if (this.folder) rmSync(this.folder, { recursive: true, force: true });
   }
 
   state() {
@@ -133,8 +172,10 @@ export class Downloads {
       this.tooLarge.set(id, { totalRecords: records.length, message });
       return { status: "tooLarge", totalRecords: records.length, downloadUrl: `${base}/download-limits`, message: "Offline downloads are limited in size.", error: message };
     }
+    if (this.waiting(emailKey).length >= this.settings.maxQueued) throw new DownloadError(500, TOO_MANY_DOWNLOADS);
     const d: Download = {
       id,
+      user: emailKey,
       path: `${emailKey}/${start}/${r.file}.zip`,
       requestedAt: start,
       records,
@@ -146,8 +187,12 @@ export class Downloads {
       expired: false,
       fault: this.takeFault(),
       zipFetches: 0,
+      startedAt: null,
+      written: 0,
+      zipFile: null,
     };
     this.items.set(id, d);
+    this.next(emailKey);
     return this.statusOf(d);
   }
 
@@ -155,7 +200,10 @@ export class Downloads {
     const big = this.tooLarge.get(id);
     if (big) return { status: "tooLarge", totalRecords: big.totalRecords, error: big.message };
     const d = this.items.get(id);
-    return d && !d.expired ? this.statusOf(d) : {};
+    if (!d || d.expired) return {};
+    // A poll also starts a download whose wait is over (queueMs may have been lowered meanwhile).
+    this.next(d.user);
+    return this.statusOf(d);
   }
 
   /** Cancels a queued download; null (an empty 200) when there is no such queued download. */
@@ -170,9 +218,11 @@ export class Downloads {
   /** The zip of a finished download at `path` (after the download base), or null for a 404. */
   zip(path: string): Readable | null {
     const d = [...this.items.values()].find((x) => x.path === path);
-    if (!d || d.expired || d.fault === "gone" || this.stateOf(d, Date.now()) !== "finished") return null;
+    if (!d || d.expired || d.fault === "gone" || !d.zipFile || this.stateOf(d, Date.now()) !== "finished") return null;
     d.zipFetches++;
-    return this.buildZip(d);
+    const file = createReadStream(d.zipFile);
+    const broken = d.fault === "crcError" || (d.fault === "truncatedZip" && d.zipFetches === 1);
+    return broken ? corrupted(file, d.fault === "crcError" ? "crc" : "truncate", `${d.file}.${d.fileType}`) : file;
   }
 
   private takeFault(): DownloadFault | null {
@@ -182,15 +232,62 @@ export class Downloads {
     return next.mode;
   }
 
-  private stateOf(d: Download, now: number): State {
-    if (d.cancelled) return "cancelled";
-    const elapsed = now - d.requestedAt;
-    if (d.fault === "stuck" || elapsed < this.settings.queueMs) return "inQueue";
-    return this.doneAt(d, now) >= d.records.length ? "finished" : "running";
+  /** The user's downloads not yet begun (a stuck one never begins, and holds no one up). */
+  private waiting(user: string): Download[] {
+    return [...this.items.values()].filter((d) => d.user === user && d.startedAt === null && !d.cancelled && !d.expired);
   }
 
+  /** Begins the user's next download once nothing of theirs is being written and its wait is over. */
+  private next(user: string): void {
+    if (this.closed) return;
+    const all = [...this.items.values()];
+    if (all.some((d) => d.user === user && d.startedAt !== null && d.zipFile === null && !d.expired)) return;
+    const d = this.waiting(user).find((x) => x.fault !== "stuck");
+    if (!d) return;
+    const wait = d.requestedAt + this.settings.queueMs - Date.now();
+    if (wait > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.next(user);
+      }, wait);
+      timer.unref();
+      this.timers.add(timer);
+      return;
+    }
+    d.startedAt = Date.now();
+    void this.write(d).then(() => this.next(user));
+  }
+
+  /**
+   * Writes the zip to its file. One that cannot be written (the disk) is forgotten, as an
+   * expired one is: its status answers {} and it is asked for again.
+   */
+  private async write(d: Download): Promise<void> {
+    this.folder ??= mkdtempSync(path.join(tmpdir(), "ala-simulator-downloads-"));
+    const file = path.join(this.folder, `${d.id}.zip`);
+    try {
+      await pipeline(this.buildZip(d), createWriteStream(file));
+      if (d.expired || this.closed) rmSync(file, { force: true });
+      else d.zipFile = file;
+    } catch {
+      d.expired = true;
+      rmSync(file, { force: true });
+    }
+  }
+
+  private stateOf(d: Download, now: number): State {
+    if (d.cancelled) return "cancelled";
+    const done = this.doneAt(d, now);
+    // DownloadController.getQueueStatus: queued until the first record is written.
+    if (done === 0 && d.zipFile === null) return "inQueue";
+    return d.zipFile !== null && done >= d.records.length ? "finished" : "running";
+  }
+
+  /** Records written so far, as reported: no faster than `recordsPerSecond` since it began. */
   private doneAt(d: Download, now: number): number {
-    return Math.floor(((now - d.requestedAt - this.settings.queueMs) / 1000) * this.settings.recordsPerSecond);
+    if (d.startedAt === null) return 0;
+    const paced = Math.floor(((now - d.startedAt) / 1000) * this.settings.recordsPerSecond);
+    return Math.min(d.zipFile === null ? d.written : d.records.length, paced);
   }
 
   private statusOf(d: Download): Record<string, unknown> {
@@ -204,7 +301,8 @@ export class Downloads {
       searchUrl: d.searchUrl,
     };
     if (state === "inQueue") {
-      const queued = [...this.items.values()].filter((x) => this.stateOf(x, now) === "inQueue" && x.id.slice(0, 36) === d.id.slice(0, 36)).length;
+      // getDownloadsForUserId: the user's downloads in the queue, the one being written included.
+      const queued = [...this.items.values()].filter((x) => x.user === d.user && !x.cancelled && !x.expired && x.zipFile === null).length;
       return { status: "inQueue", queueSize: queued, ...common };
     }
     if (state === "running") return { status: "running", records: this.doneAt(d, now), ...common };
@@ -220,16 +318,15 @@ export class Downloads {
     const zip = new yazl.ZipFile();
     const level = this.settings.compressionLevel;
     if (d.fault !== "noDataFile") {
-      zip.addReadStream(csvStream(w, d.records, columns, d.csv.separator), `${d.file}.${d.fileType}`, { compressionLevel: level });
+      const csv = csvStream(w, d.records, columns, d.csv.separator, (n) => (d.written = n));
+      zip.addReadStream(csv, `${d.file}.${d.fileType}`, { compressionLevel: level });
     }
     zip.addBuffer(Buffer.from(citations(w, d.records)), "citation.csv", { compressionLevel: level });
     zip.addBuffer(Buffer.from(headings(columns.map((c) => c.heading))), "headings.csv", { compressionLevel: level });
     zip.addBuffer(Buffer.from(readme(d)), "README.html", { compressionLevel: level });
     zip.end();
-    const broken = d.fault === "crcError" || (d.fault === "truncatedZip" && d.zipFetches === 1);
     // yazl's outputStream is a node stream; its types call it a ReadableStream.
-    const output = zip.outputStream as unknown as Readable;
-    return broken ? corrupted(output, d.fault === "crcError" ? "crc" : "truncate", `${d.file}.${d.fileType}`) : output;
+    return zip.outputStream as unknown as Readable;
   }
 }
 

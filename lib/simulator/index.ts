@@ -83,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of ctx.hung) res.destroy();
+        downloads.close();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

@@ -119,7 +119,9 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     if (image) return image.status === 200 ? send(200, image.json) : sendJson(res, image.status, image.json);
     return sendJson(res, 404, springError(404, "Not Found", "No message available", path));
   } catch (error) {
-    if (error instanceof DownloadError) return sendJson(res, error.status, springError(error.status, "Bad Request", error.message, path));
+    if (error instanceof DownloadError) {
+      return sendJson(res, error.status, springError(error.status, error.status >= 500 ? "Internal Server Error" : "Bad Request", error.message, path));
+    }
     if (error instanceof QueryError || error instanceof BadRequest) {
       return sendJson(res, 400, springError(400, "Bad Request", error.message, path));
     }
