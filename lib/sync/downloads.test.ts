@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { DownloadFault, Simulator } from "@/lib/simulator";
 import { createTestDatabase, type TestDatabase } from "@/test/db";
+import { MAX_ASKED } from "./downloads";
 import type { ProgressSnapshot } from "./progress";
 import { runSync, type RunSyncOptions } from "./run";
 import { lastImportAt } from "./runs";
@@ -58,6 +59,27 @@ describe("a full import through offline downloads", () => {
     expect(asked.search).toBeLessThan(500); // names of species only, never record pages
     expect((await downloadRows()).every((r) => r.state === "imported" && r.attempts === 0)).toBe(true);
     expect(await lastImportAt(db.pool)).toEqual(new Date(result.run!.startedAt!));
+  });
+
+  it("asks the ALA for at most four downloads at a time: it writes a user's one at a time, and refuses one with 50 waiting", async () => {
+    let most = 0;
+    const sample = setInterval(() => {
+      const open = sim.downloads.state().downloads.filter((d) => d.status === "inQueue" || d.status === "running").length;
+      most = Math.max(most, open);
+    }, 2);
+    try {
+      const result = await run({ downloadRecords: 250 });
+      expect(result.error).toBeNull();
+      expect(result.status).toBe("succeeded");
+      expect(sim.requests.snapshot().download).toBeGreaterThan(8);
+      expect(most).toBeGreaterThan(1);
+      // Eleven downloads, never more than four at the ALA at once.
+      expect(MAX_ASKED).toBe(4);
+      expect(most).toBeLessThanOrEqual(4);
+      await expectEqual();
+    } finally {
+      clearInterval(sample);
+    }
   });
 
   it("says what it waits for while the ALA prepares the downloads, and how far it has read one", async () => {

@@ -75,6 +75,14 @@ export interface DownloadsDeps {
 const fmt = new Intl.NumberFormat("en");
 
 /**
+ * Downloads asked for and not yet ready, at most. The ALA writes one user's downloads one at a
+ * time, in the order asked (DownloadService.add: a single-thread executor per user), and refuses a
+ * user with 50 waiting (an HTTP 500). Asking for all of a full import's downloads at once would
+ * pass 50, and leave the last ones waiting past SYNC_DOWNLOAD_MAX_WAIT_MS; a few keep the ALA busy.
+ */
+export const MAX_ASKED = 4;
+
+/**
  * Reads the zip at `file`; throws DownloadFileError when it will not read. When it gives back a
  * `write`, the download is read only once that resolves, and the next one is read meanwhile
  * (lib/sync/download-import.ts spools a zip's rows and writes them beside the next zip's reading).
@@ -163,7 +171,8 @@ export class Downloads {
           await writing.tail;
           continue;
         }
-        for (const r of open.filter((x) => x.state === "pending")) await this.request(r, fields);
+        const room = MAX_ASKED - open.filter((x) => x.state === "requested").length;
+        for (const r of open.filter((x) => x.state === "pending").slice(0, Math.max(0, room))) await this.request(r, fields);
         const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished" && free(r));
         if (ready) {
           await writing.ahead.catch(() => undefined);
@@ -173,8 +182,14 @@ export class Downloads {
           if (read) this.write(writing, ready, read.write, async () => o.done?.(await this.completed(purpose, ready.species_guids)));
           continue;
         }
-        await this.poll((await this.rows(purpose, o.guids)).filter((r) => r.state === "requested"));
-        if ((await this.rows(purpose, o.guids)).some((r) => (r.state === "finished" && free(r)) || r.state === "pending")) continue;
+        const polled = await this.rows(purpose, o.guids);
+        await this.poll(
+          polled.filter((r) => r.state === "requested"),
+          polled.filter((r) => r.state === "pending"),
+        );
+        const now = await this.rows(purpose, o.guids);
+        const askable = now.some((r) => r.state === "pending") && now.filter((r) => r.state === "requested").length < MAX_ASKED;
+        if (askable || now.some((r) => r.state === "finished" && free(r))) continue;
         try {
           await sleep(settings.pollMs, undefined, { signal: this.d.signal });
         } catch {
@@ -221,7 +236,10 @@ export class Downloads {
     if (!row) {
       const requested = rows.filter((r) => r.state === "requested");
       if (!requested.length) return;
-      await this.poll(requested);
+      await this.poll(
+        requested,
+        rows.filter((r) => r.state === "pending"),
+      );
       row = next(await this.rows(purpose, guids));
     }
     if (!row || this.ahead.has(row.id)) return;
@@ -338,8 +356,9 @@ export class Downloads {
     );
   }
 
-  private async poll(rows: Row[]): Promise<void> {
-    const queue: QueueState = { waiting: 0, running: 0, records: 0 };
+  /** Polls the downloads asked for; those not yet asked (`unasked`) count as waiting. */
+  private async poll(rows: Row[], unasked: Row[]): Promise<void> {
+    const queue: QueueState = { waiting: unasked.length, running: 0, records: unasked.reduce((n, r) => n + r.expected, 0) };
     for (const r of rows) {
       throwIfAborted(this.d.signal);
       const status = await this.d.client.downloadStatus(r.status_url!);
