@@ -5,9 +5,9 @@
  */
 import { closePool, pool } from "@/lib/db/pool";
 import { benchClientClustering, type ClientClusteringFigures } from "./client-clustering";
-import { startBenchDatabase, type BenchDatabase } from "./database";
+import { onFreshDatabase, startBenchDatabase } from "./database";
 import { benchDistribution, type DistributionFigures } from "./distribution";
-import { benchImport, type ImportFigures } from "./import";
+import { benchDownloadImports, benchImport, type ImportFigures } from "./import";
 import { benchIncremental, type IncrementalFigures } from "./incremental";
 import { benchLargeSpecies, type LargeSpeciesFigures } from "./large-species";
 import { benchLive, type LiveFigures } from "./live";
@@ -63,6 +63,8 @@ export interface BenchResult {
   };
   import: ImportFigures;
   /** The same full import by search paging, on a fresh database (the path before downloads). */
+  /** The download import again, its zips already made by the simulator (the ALA's work done elsewhere). */
+  zipsReadyImport: ImportFigures;
   searchImport: ImportFigures;
   storage: StorageFigures;
   tiles: TileFigures;
@@ -104,8 +106,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     try {
       load.phase("import");
       o.say("full import (simulator → PostgreSQL)");
-      const imported = await benchImport(db, sim, o.say, "download");
-      o.say(`  ${imported.recordsPerSecond.toLocaleString("en")} records/s through downloads`);
+      const { imported, zipsReady } = await benchDownloadImports(db, sim, o.say);
 
       load.phase("searchImport");
       o.say("the same full import by search paging, on a second fresh PostgreSQL");
@@ -188,6 +189,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
           largestSpecies: { guid: largest.guid, scientificName: largest.scientificName, records: largest.count, note },
         },
         import: imported,
+        zipsReadyImport: zipsReady,
         searchImport,
         storage,
         tiles,
@@ -212,20 +214,5 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     }
   } finally {
     await sim.stop();
-  }
-}
-
-/** Runs `work` against a second fresh database, then points lib/db back at `restoreUrl`. */
-async function onFreshDatabase<T>(restoreUrl: string, work: (db: BenchDatabase) => Promise<T>): Promise<T> {
-  const other = await startBenchDatabase();
-  await closePool();
-  process.env.DATABASE_URL = other.url;
-  try {
-    return await work(other);
-  } finally {
-    pool().on("error", () => undefined);
-    await closePool();
-    await other.stop();
-    process.env.DATABASE_URL = restoreUrl;
   }
 }

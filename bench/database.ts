@@ -70,3 +70,18 @@ export function worldArg(argv: readonly string[]): number {
   if (!Number.isSafeInteger(records) || records < 1000) throw new Error("--world must be a whole number of at least 1000");
   return records;
 }
+
+/** Runs `work` against a second fresh database, then points lib/db back at `restoreUrl`. */
+export async function onFreshDatabase<T>(restoreUrl: string, work: (db: BenchDatabase) => Promise<T>): Promise<T> {
+  const other = await startBenchDatabase();
+  await closePool();
+  process.env.DATABASE_URL = other.url;
+  try {
+    return await work(other);
+  } finally {
+    appPool().on("error", () => undefined);
+    await closePool();
+    await other.stop();
+    process.env.DATABASE_URL = restoreUrl;
+  }
+}

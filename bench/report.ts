@@ -50,6 +50,12 @@ export function goals(r: BenchResult): Goal[] {
       met: i.recordsPerSecond >= 50_000,
     },
     {
+      measure: "The same import with its zips already made (the ALA's work done elsewhere, as on its own machines)",
+      value: `${n(r.zipsReadyImport.recordsPerSecond)} records/s (${s(r.zipsReadyImport.seconds)})`,
+      goal: "≥ 50 000 records/s",
+      met: r.zipsReadyImport.recordsPerSecond >= 50_000,
+    },
+    {
       measure: "The same import by search paging (the simulator's page depth off: against the ALA this path stops at 5 000 records a species)",
       value: `${n(si.recordsPerSecond)} records/s (${s(si.seconds)})`,
       goal: "",

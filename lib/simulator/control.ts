@@ -89,6 +89,7 @@ export const schemas = {
       maxRecords: z.number().int().min(0).optional(),
       compressionLevel: z.number().int().min(0).max(9).optional(),
       maxQueued: z.number().int().min(0).optional(),
+      reuseZips: z.boolean().optional(),
       faults: z.array(z.object({ mode: z.enum(DOWNLOAD_FAULTS), count: z.number().int().min(1).default(1) }).strict()).optional(),
       clearFaults: z.boolean().optional(),
     })

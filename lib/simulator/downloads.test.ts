@@ -192,6 +192,22 @@ describe("the offline download service", () => {
     expect((await json(queued.cancelUrl as string)).body).toBe("null");
   });
 
+  it("with reuseZips (the bench's), gives a download asked again as before the zip already written, until the world changes", async () => {
+    Object.assign(sim.downloads.settings, { reuseZips: true, compressionLevel: 1 });
+    try {
+      const first = await finishedZip({ fq: "speciesID:*" });
+      // Stored, not deflated, were it written again: the same bytes show it was not.
+      sim.downloads.settings.compressionLevel = 0;
+      expect((await finishedZip({ fq: "speciesID:*" })).zip.equals(first.zip)).toBe(true);
+      expect((await finishedZip({ fq: "speciesID:*", fields: "id" })).zip.equals(first.zip)).toBe(false);
+      sim.world.updateRecords({ count: 1 });
+      const changed = await finishedZip({ fq: "speciesID:*" });
+      expect(changed.zip.length).toBeGreaterThan(first.zip.length);
+    } finally {
+      Object.assign(sim.downloads.settings, { reuseZips: false, compressionLevel: 1 });
+    }
+  });
+
   it("zips data.csv, citation.csv, headings.csv and README.html; data as biocache writes it", async () => {
     const { zip } = await finishedZip();
     const files = await unzip(zip);
