@@ -73,15 +73,10 @@ export function worldArg(argv: readonly string[]): number {
 
 /** Runs `work` against a second fresh database, then points lib/db back at `restoreUrl`. */
 export async function onFreshDatabase<T>(restoreUrl: string, work: (db: BenchDatabase) => Promise<T>): Promise<T> {
-  const other = await startBenchDatabase();
   await closePool();
-  process.env.DATABASE_URL = other.url;
   try {
-    return await work(other);
+    return await withBenchDatabase(work);
   } finally {
-    appPool().on("error", () => undefined);
-    await closePool();
-    await other.stop();
     process.env.DATABASE_URL = restoreUrl;
   }
 }
