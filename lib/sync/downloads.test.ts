@@ -165,6 +165,17 @@ describe("faults of the download service", () => {
     expect((await downloadRows()).some((r) => /no longer knows the download/.test(r.last_error ?? ""))).toBe(true);
   });
 
+  it("a run that fails cancels at the ALA the downloads it still waited for, which would hold up the next run's", async () => {
+    sim.downloads.addFault("stuck", 50);
+    const result = await run({ downloads: { retries: 1, maxWaitMs: 200 } });
+    expect(result.status).toBe("failed");
+    expect(result.error).toMatch(/still inQueue after/);
+    const ids = new Set((await db.pool.query<{ status_url: string }>("SELECT status_url FROM sync_downloads")).rows.map((r) => r.status_url.split("/").pop()));
+    const ours = sim.downloads.state().downloads.filter((d) => ids.has(d.id));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.map((d) => d.status)).toEqual(ours.map(() => "cancelled"));
+  });
+
   it("a fault that persists fails the run with the reason once retries are spent; nothing is half-stored and the last import time stays", async () => {
     sim.downloads.addFault("missingColumns", 50);
     const result = await run({ downloads: { retries: 2 } });

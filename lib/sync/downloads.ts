@@ -285,8 +285,18 @@ export class Downloads {
     return this.d.client.fetchFile(r.download_url!, file, stop);
   }
 
-  /** Deletes this run's zips and the id lists read from them (after the run, or when it failed for good). */
+  /**
+   * Deletes this run's zips and the id lists read from them (after the run, or when it failed for
+   * good), and cancels at the ALA the downloads it still waits for: the ALA writes an account's
+   * downloads one at a time, so left queued they would hold up the next run's. Best effort, all at
+   * once: an ALA that does not answer holds the clean-up up for one time-out, not one a download.
+   */
   async cleanUp(): Promise<void> {
+    const { rows } = await this.d.db.query<{ cancel_url: string }>(
+      "SELECT cancel_url FROM sync_downloads WHERE run_id = $1 AND state = 'requested' AND cancel_url IS NOT NULL",
+      [this.d.runId],
+    );
+    await Promise.all(rows.map((r) => this.d.client.cancelDownload(r.cancel_url)));
     await rm(this.runDir(), { recursive: true, force: true });
     await clearRemoteIds(this.d.db, this.d.runId);
   }
