@@ -117,10 +117,13 @@ export function csvStream(w: World, records: ArrayLike<number>, columns: readonl
     read() {
       let chunk = headerSent ? "" : line(columns.map((c) => c.heading));
       headerSent = true;
-      const end = Math.min(records.length, next + 2000);
-      for (; next < end; next++) {
-        const i = records[next];
-        if (w.isLive(i)) chunk += line(columns.map((c) => c.value(w, i)));
+      // On past rows deleted meanwhile: a read() that pushes nothing is never called again, and the stream would stall.
+      while (chunk === "" && next < records.length) {
+        const end = Math.min(records.length, next + 2000);
+        for (; next < end; next++) {
+          const i = records[next];
+          if (w.isLive(i)) chunk += line(columns.map((c) => c.value(w, i)));
+        }
       }
       progress?.(next);
       if (chunk) this.push(chunk);

@@ -208,6 +208,27 @@ describe("the offline download service", () => {
     }
   });
 
+  it("finishes a download with a run of 2 000 records (a chunk of its data file) deleted before it was written", async () => {
+    const own = await startSimulator({ records: 4500, seed: 3 });
+    try {
+      own.downloads.settings.queueMs = 100;
+      const ids: string[] = [];
+      for (let start = 2000; start < 4000; start += 1000) {
+        const page = (await get(`${own.url}/occurrences/search?fq=class:Aves&sort=id&dir=asc&pageSize=1000&startIndex=${start}`)).body;
+        ids.push(...(page.occurrences as { uuid: string }[]).map((o) => o.uuid));
+      }
+      const params = new URLSearchParams({ email: "someone@example.org", fields: "id", qa: "none", fq: "class:Aves" });
+      const asked = (await get(`${own.url}/occurrences/offline/download?${params}`)).body;
+      expect(own.world.deleteRecords({ uuids: ids })).toHaveLength(2000);
+      const status = await until(asked.statusUrl as string);
+      expect(status.status).toBe("finished");
+      const files = await unzip(Buffer.from(await (await fetch(status.downloadUrl as string)).arrayBuffer()));
+      expect(rows(files.get("data.csv")!)).toHaveLength(1 + 2500);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("zips data.csv, citation.csv, headings.csv and README.html; data as biocache writes it", async () => {
     const { zip } = await finishedZip();
     const files = await unzip(zip);
