@@ -105,10 +105,12 @@ function speciesTable(node: FieldNode, w: World): Uint8Array {
 function speciesSetTable(node: Node, w: World): Uint8Array | null {
   if (node.type === "term" && node.field.kind === "species") return speciesTable(node, w);
   if (node.type !== "or") return null;
-  const tables = node.nodes.map((n) => speciesSetTable(n, w));
-  if (tables.some((t) => t === null)) return null;
   const out = new Uint8Array(w.species.length);
-  for (const t of tables as Uint8Array[]) for (let s = 0; s < out.length; s++) out[s] |= t[s];
+  for (const n of node.nodes) {
+    const t = speciesSetTable(n, w);
+    if (!t) return null;
+    for (let s = 0; s < out.length; s++) out[s] |= t[s];
+  }
   return out;
 }
 

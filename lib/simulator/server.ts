@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import { handleControl } from "./control";
 import { field } from "./fields";
 import { DownloadError, type DownloadRequest, type Downloads } from "./downloads";
@@ -119,9 +119,7 @@ async function handle(ctx: SimulatorContext, req: IncomingMessage, res: ServerRe
     if (image) return image.status === 200 ? send(200, image.json) : sendJson(res, image.status, image.json);
     return sendJson(res, 404, springError(404, "Not Found", "No message available", path));
   } catch (error) {
-    if (error instanceof DownloadError) {
-      return sendJson(res, error.status, springError(error.status, error.status >= 500 ? "Internal Server Error" : "Bad Request", error.message, path));
-    }
+    if (error instanceof DownloadError) return sendJson(res, error.status, springError(error.status, STATUS_CODES[error.status] ?? "Error", error.message, path));
     if (error instanceof QueryError || error instanceof BadRequest) {
       return sendJson(res, 400, springError(400, "Bad Request", error.message, path));
     }

@@ -82,6 +82,12 @@ const fmt = new Intl.NumberFormat("en");
  */
 export const MAX_ASKED = 4;
 
+/** The pending downloads that may be asked for now: MAX_ASKED less those asked and not yet ready. */
+function askable(rows: readonly Row[]): Row[] {
+  const asked = rows.filter((r) => r.state === "requested").length;
+  return rows.filter((r) => r.state === "pending").slice(0, Math.max(0, MAX_ASKED - asked));
+}
+
 /**
  * Reads the zip at `file`; throws DownloadFileError when it will not read. When it gives back a
  * `write`, the download is read only once that resolves, and the next one is read meanwhile
@@ -171,8 +177,7 @@ export class Downloads {
           await writing.tail;
           continue;
         }
-        const room = MAX_ASKED - open.filter((x) => x.state === "requested").length;
-        for (const r of open.filter((x) => x.state === "pending").slice(0, Math.max(0, room))) await this.request(r, fields);
+        for (const r of askable(open)) await this.request(r, fields);
         const ready = (await this.rows(purpose, o.guids)).find((r) => r.state === "finished" && free(r));
         if (ready) {
           await writing.ahead.catch(() => undefined);
@@ -182,14 +187,9 @@ export class Downloads {
           if (read) this.write(writing, ready, read.write, async () => o.done?.(await this.completed(purpose, ready.species_guids)));
           continue;
         }
-        const polled = await this.rows(purpose, o.guids);
-        await this.poll(
-          polled.filter((r) => r.state === "requested"),
-          polled.filter((r) => r.state === "pending"),
-        );
+        await this.poll(await this.rows(purpose, o.guids));
         const now = await this.rows(purpose, o.guids);
-        const askable = now.some((r) => r.state === "pending") && now.filter((r) => r.state === "requested").length < MAX_ASKED;
-        if (askable || now.some((r) => r.state === "finished" && free(r))) continue;
+        if (askable(now).length || now.some((r) => r.state === "finished" && free(r))) continue;
         try {
           await sleep(settings.pollMs, undefined, { signal: this.d.signal });
         } catch {
@@ -234,12 +234,8 @@ export class Downloads {
     const rows = await this.rows(purpose, guids);
     let row = next(rows);
     if (!row) {
-      const requested = rows.filter((r) => r.state === "requested");
-      if (!requested.length) return;
-      await this.poll(
-        requested,
-        rows.filter((r) => r.state === "pending"),
-      );
+      if (!rows.some((r) => r.state === "requested")) return;
+      await this.poll(rows);
       row = next(await this.rows(purpose, guids));
     }
     if (!row || this.ahead.has(row.id)) return;
@@ -366,10 +362,11 @@ export class Downloads {
     );
   }
 
-  /** Polls the downloads asked for; those not yet asked (`unasked`) count as waiting. */
-  private async poll(rows: Row[], unasked: Row[]): Promise<void> {
+  /** Polls those of `rows` asked for; those not yet asked count as waiting. */
+  private async poll(rows: Row[]): Promise<void> {
+    const unasked = rows.filter((r) => r.state === "pending");
     const queue: QueueState = { waiting: unasked.length, running: 0, records: unasked.reduce((n, r) => n + r.expected, 0) };
-    for (const r of rows) {
+    for (const r of rows.filter((x) => x.state === "requested")) {
       throwIfAborted(this.d.signal);
       const status = await this.d.client.downloadStatus(r.status_url!);
       switch (status.status) {
